@@ -1,0 +1,125 @@
+package engine
+
+import "time"
+
+// Status is one Monit status document reduced to what monit-intel keeps. Monit's
+// <credentials> are never part of it.
+type Status struct {
+	Host         string // Monit's <localhostname>
+	MonitID      string
+	MonitVersion string
+	Services     []Snapshot
+}
+
+// Snapshot is one service as Monit reported it in one status document. Figures that Monit did
+// not report (unmonitored, initializing or missing services, a program that has not run yet)
+// are nil, never zero.
+type Snapshot struct {
+	Host          string
+	Name          string
+	Type          ServiceType
+	CollectedAt   time.Time // collected_sec + collected_usec
+	Status        StatusBits
+	StatusHint    StatusBits
+	Monitor       MonitorState
+	PendingAction PendingAction
+
+	Process    *ProcessFigures
+	Program    *ProgramFigures
+	Filesystem *FilesystemFigures
+	System     *SystemFigures
+	File       *FileFigures // file, directory and fifo
+	Net        *NetFigures
+	Ports      []PortCheck
+	Icmp       []IcmpCheck
+}
+
+// Failing reports whether Monit flags the service with any error bit.
+func (s Snapshot) Failing() bool { return s.Status != 0 }
+
+// ProcessFigures are a process check's figures. Pointers are nil when Monit's process engine
+// did not report them; CPU is -1 until Monit has two samples.
+type ProcessFigures struct {
+	PID             int
+	PPID            int
+	UptimeSec       int64
+	Threads         *int
+	Children        *int
+	CPUPercent      *float64
+	CPUPercentTotal *float64
+	MemPercent      *float64
+	MemPercentTotal *float64
+	MemKB           *int64
+	MemKBTotal      *int64
+	FDOpen          *int
+}
+
+// ProgramFigures are the last run of a program check. Output is at most what Monit keeps
+// (512 bytes by default), with control characters removed.
+type ProgramFigures struct {
+	Started    time.Time
+	ExitStatus int
+	Output     string
+}
+
+// FilesystemFigures are a filesystem check's usage. Block figures are in megabytes as Monit
+// reports them; inode figures are nil on filesystems without inodes.
+type FilesystemFigures struct {
+	FSType       string
+	BlockPercent float64
+	BlockUsageMB float64
+	BlockTotalMB float64
+	InodePercent *float64
+	InodeUsage   *int64
+	InodeTotal   *int64
+}
+
+// SystemFigures are the host's load, CPU, memory and swap. CPU fields are nil where the
+// platform does not report them.
+type SystemFigures struct {
+	Load1, Load5, Load15 float64
+	CPUUser              *float64
+	CPUSystem            *float64
+	CPUWait              *float64
+	MemPercent           float64
+	MemKB                int64
+	SwapPercent          float64
+	SwapKB               int64
+}
+
+// FileFigures belong to file, directory and fifo checks.
+type FileFigures struct {
+	Mode     string // octal text as Monit prints it
+	UID, GID int
+	Size     *int64 // files only
+	Modified time.Time
+	Checksum string
+}
+
+// NetFigures are a network interface check's link figures (per second where Monit says "now").
+type NetFigures struct {
+	LinkState      int // 1 up, 0 down, -1 unknown
+	SpeedBits      int64
+	DownloadBytes  float64
+	UploadBytes    float64
+	DownloadErrors float64
+	UploadErrors   float64
+}
+
+// PortCheck is one <port> connection test. ResponseSec is -1 when the test failed or has not
+// run yet.
+type PortCheck struct {
+	Hostname    string
+	Port        int
+	Protocol    string
+	Type        string // TCP or UDP
+	Request     string
+	ResponseSec float64
+	CertDays    *int
+}
+
+// IcmpCheck is one <icmp> test; ResponseSec is -1 when it failed.
+type IcmpCheck struct {
+	Type        string
+	ResponseSec float64
+}
