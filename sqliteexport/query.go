@@ -1,0 +1,223 @@
+package sqliteexport
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"monit-intel/engine"
+)
+
+// snapshotColumns are read from the snapshots view by scanSnapshot, in this order.
+const snapshotColumns = `collected_at, host, service, type, status, monitor, pending_action,
+	pid, ppid, uptime, threads, children, cpu_percent, cpu_percent_total, mem_percent,
+	mem_percent_total, mem_kb, mem_kb_total, fd_open,
+	program_started, exit_status, program_output,
+	fs_percent, fs_used_mb, fs_total_mb, inode_percent, inode_used, inode_total,
+	load1, load5, load15, cpu_user, cpu_system, cpu_wait, swap_percent, swap_kb,
+	file_size, file_modified, link_state, link_speed, download_bytes, upload_bytes`
+
+type snapshotRow struct {
+	at                                                         int64
+	host, service, typ                                         string
+	status, monitor, pending                                   int64
+	pid, ppid, uptime, threads, children                       sql.NullInt64
+	cpu, cpuTotal, mem, memTotal                               sql.NullFloat64
+	memKB, memKBTotal, fdOpen                                  sql.NullInt64
+	started, exitStatus                                        sql.NullInt64
+	output                                                     sql.NullString
+	fsPct, fsUsed, fsTotal, inodePct                           sql.NullFloat64
+	inodeUsed, inodeTotal                                      sql.NullInt64
+	load1, load5, load15, cpuUser, cpuSystem, cpuWait, swapPct sql.NullFloat64
+	swapKB, size, modified, link, speed, download, upload      sql.NullInt64
+}
+
+func scanSnapshot(rows *sql.Rows) (engine.Snapshot, error) {
+	var r snapshotRow
+	err := rows.Scan(&r.at, &r.host, &r.service, &r.typ, &r.status, &r.monitor, &r.pending,
+		&r.pid, &r.ppid, &r.uptime, &r.threads, &r.children, &r.cpu, &r.cpuTotal, &r.mem,
+		&r.memTotal, &r.memKB, &r.memKBTotal, &r.fdOpen,
+		&r.started, &r.exitStatus, &r.output,
+		&r.fsPct, &r.fsUsed, &r.fsTotal, &r.inodePct, &r.inodeUsed, &r.inodeTotal,
+		&r.load1, &r.load5, &r.load15, &r.cpuUser, &r.cpuSystem, &r.cpuWait, &r.swapPct, &r.swapKB,
+		&r.size, &r.modified, &r.link, &r.speed, &r.download, &r.upload)
+	if err != nil {
+		return engine.Snapshot{}, err
+	}
+	return r.snapshot(), nil
+}
+
+func (r *snapshotRow) snapshot() engine.Snapshot {
+	t, _ := engine.ParseServiceType(r.typ)
+	s := engine.Snapshot{
+		Host: r.host, Name: r.service, Type: t, CollectedAt: time.Unix(r.at, 0).UTC(),
+		Status: engine.StatusBits(r.status), Monitor: engine.MonitorState(r.monitor),
+		PendingAction: engine.PendingAction(r.pending),
+	}
+	if r.pid.Valid {
+		s.Process = &engine.ProcessFigures{
+			PID: int(r.pid.Int64), PPID: int(r.ppid.Int64), UptimeSec: r.uptime.Int64,
+			Threads: intp(r.threads), Children: intp(r.children),
+			CPUPercent: floatp(r.cpu), CPUPercentTotal: floatp(r.cpuTotal),
+			MemPercent: floatp(r.mem), MemPercentTotal: floatp(r.memTotal),
+			MemKB: int64p(r.memKB), MemKBTotal: int64p(r.memKBTotal), FDOpen: intp(r.fdOpen),
+		}
+	}
+	if r.exitStatus.Valid {
+		s.Program = &engine.ProgramFigures{ExitStatus: int(r.exitStatus.Int64), Output: r.output.String}
+		if r.started.Valid {
+			s.Program.Started = time.Unix(r.started.Int64, 0).UTC()
+		}
+	}
+	if r.fsPct.Valid {
+		s.Filesystem = &engine.FilesystemFigures{
+			BlockPercent: r.fsPct.Float64, BlockUsageMB: r.fsUsed.Float64, BlockTotalMB: r.fsTotal.Float64,
+			InodePercent: floatp(r.inodePct), InodeUsage: int64p(r.inodeUsed), InodeTotal: int64p(r.inodeTotal),
+		}
+	}
+	if r.load1.Valid {
+		s.System = &engine.SystemFigures{
+			Load1: r.load1.Float64, Load5: r.load5.Float64, Load15: r.load15.Float64,
+			CPUUser: floatp(r.cpuUser), CPUSystem: floatp(r.cpuSystem), CPUWait: floatp(r.cpuWait),
+			MemPercent: r.mem.Float64, MemKB: r.memKB.Int64, SwapPercent: r.swapPct.Float64, SwapKB: r.swapKB.Int64,
+		}
+	}
+	if r.size.Valid || r.modified.Valid {
+		s.File = &engine.FileFigures{Size: int64p(r.size)}
+		if r.modified.Valid {
+			s.File.Modified = time.Unix(r.modified.Int64, 0).UTC()
+		}
+	}
+	if r.link.Valid {
+		s.Net = &engine.NetFigures{LinkState: int(r.link.Int64), SpeedBits: r.speed.Int64,
+			DownloadBytes: float64(r.download.Int64), UploadBytes: float64(r.upload.Int64)}
+	}
+	return s
+}
+
+func intp(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	i := int(v.Int64)
+	return &i
+}
+
+func int64p(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Int64
+}
+
+func floatp(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Float64
+}
+
+// Latest returns every service's most recent snapshot, with its port checks.
+func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+snapshotColumns+` FROM snapshots
+		WHERE (host, service, collected_at) IN (SELECT host, name, last_at FROM services)
+		ORDER BY host, service`)
+	if err != nil {
+		return nil, fmt.Errorf("latest snapshots: %w", err)
+	}
+	snaps, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("latest snapshots: %w", err)
+	}
+	if err := db.attachPorts(ctx, snaps); err != nil {
+		return nil, err
+	}
+	return snaps, nil
+}
+
+func (db *DB) attachPorts(ctx context.Context, snaps []engine.Snapshot) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT collected_at, host, service, hostname, port, protocol, response_time
+		FROM port_checks WHERE (host, service, collected_at) IN (SELECT host, name, last_at FROM services)
+		ORDER BY host, service, port`)
+	if err != nil {
+		return fmt.Errorf("latest port checks: %w", err)
+	}
+	defer rows.Close()
+	idx := make(map[engine.ServiceKey]int, len(snaps))
+	for i, s := range snaps {
+		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
+	}
+	for rows.Next() {
+		var at int64
+		var host, service string
+		var p engine.PortCheck
+		if err := rows.Scan(&at, &host, &service, &p.Hostname, &p.Port, &p.Protocol, &p.ResponseSec); err != nil {
+			return fmt.Errorf("latest port checks: %w", err)
+		}
+		if i, ok := idx[engine.ServiceKey{Host: host, Service: service}]; ok {
+			snaps[i].Ports = append(snaps[i].Ports, p)
+		}
+	}
+	return rows.Err()
+}
+
+// Series returns a service's snapshots collected at or after since, newest first.
+func (db *DB) Series(ctx context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+snapshotColumns+` FROM snapshots
+		WHERE service = ? AND collected_at >= ? ORDER BY collected_at DESC LIMIT ?`,
+		service, since.Unix(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
+	}
+	snaps, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
+	}
+	return snaps, nil
+}
+
+func collect(rows *sql.Rows) ([]engine.Snapshot, error) {
+	defer rows.Close()
+	var out []engine.Snapshot
+	for rows.Next() {
+		s, err := scanSnapshot(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Events returns failure events, newest first; an empty service means every service.
+func (db *DB) Events(ctx context.Context, service string, limit int) ([]engine.Event, error) {
+	q := `SELECT id, at, host, service, kind, status, detail FROM failure_events`
+	args := []any{}
+	if service != "" {
+		q += ` WHERE service = ?`
+		args = append(args, service)
+	}
+	q += ` ORDER BY at DESC, id DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("failure events: %w", err)
+	}
+	defer rows.Close()
+	var out []engine.Event
+	for rows.Next() {
+		var e engine.Event
+		var at, status int64
+		var kind string
+		if err := rows.Scan(&e.ID, &at, &e.Host, &e.Service, &kind, &status, &e.Detail); err != nil {
+			return nil, fmt.Errorf("failure events: %w", err)
+		}
+		e.At, e.Kind, e.Status = time.Unix(at, 0).UTC(), engine.State(kind), engine.StatusBits(status)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("failure events: %w", err)
+	}
+	return out, nil
+}

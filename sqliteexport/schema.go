@@ -1,0 +1,172 @@
+package sqliteexport
+
+// migrations[i] takes the schema from version i to i+1. Append only: a released migration
+// never changes.
+//
+// Each snapshot is one row in the table of its service type, keyed (at, service_id) so every
+// cycle appends to the end of the B-trees and pages stay full. Figures are scaled integers
+// (percent×10, load×100, megabytes×10, response time in microseconds): SQLite stores small
+// integers in 1–3 bytes but every REAL in 8. The view `snapshots` scales them back and joins
+// the types into one wide table.
+var migrations = []string{
+	`
+CREATE TABLE services (
+	id      INTEGER PRIMARY KEY,
+	host    TEXT NOT NULL,
+	name    TEXT NOT NULL,
+	type    INTEGER NOT NULL,
+	last_at INTEGER,
+	UNIQUE (host, name)
+);
+CREATE TABLE proc_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	pid INTEGER, ppid INTEGER, uptime INTEGER, threads INTEGER, children INTEGER,
+	cpu_x10 INTEGER, cpu_total_x10 INTEGER, mem_x10 INTEGER, mem_total_x10 INTEGER,
+	mem_kb INTEGER, mem_kb_total INTEGER, fd_open INTEGER,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+CREATE TABLE outputs (
+	id   INTEGER PRIMARY KEY,
+	body TEXT NOT NULL UNIQUE
+);
+CREATE TABLE prog_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	started INTEGER, exit_status INTEGER, output_id INTEGER REFERENCES outputs(id),
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+CREATE TABLE fs_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	block_x10 INTEGER, used_mb_x10 INTEGER, total_mb_x10 INTEGER,
+	inode_x10 INTEGER, inode_used INTEGER, inode_total INTEGER,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+CREATE TABLE sys_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	load1_x100 INTEGER, load5_x100 INTEGER, load15_x100 INTEGER,
+	user_x10 INTEGER, system_x10 INTEGER, wait_x10 INTEGER,
+	mem_x10 INTEGER, mem_kb INTEGER, swap_x10 INTEGER, swap_kb INTEGER,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+-- file, directory and fifo checks
+CREATE TABLE file_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	size INTEGER, modified INTEGER,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+CREATE TABLE net_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	link INTEGER, speed INTEGER, download INTEGER, upload INTEGER,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+-- remote hosts: their figures are the port checks
+CREATE TABLE host_samples (
+	at INTEGER NOT NULL, service_id INTEGER NOT NULL,
+	status INTEGER NOT NULL, monitor INTEGER NOT NULL, pending INTEGER NOT NULL,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+CREATE TABLE ports (
+	id         INTEGER PRIMARY KEY,
+	service_id INTEGER NOT NULL REFERENCES services(id),
+	hostname   TEXT NOT NULL,
+	port       INTEGER NOT NULL,
+	protocol   TEXT NOT NULL,
+	UNIQUE (service_id, hostname, port, protocol)
+);
+CREATE TABLE port_samples (
+	at          INTEGER NOT NULL,
+	port_id     INTEGER NOT NULL REFERENCES ports(id),
+	response_us INTEGER NOT NULL,
+	PRIMARY KEY (at, port_id)
+) WITHOUT ROWID;
+
+CREATE VIEW samples_all AS
+SELECT at, service_id, status, monitor, pending,
+	pid, ppid, uptime, threads, children, cpu_x10, cpu_total_x10, mem_x10, mem_total_x10,
+	mem_kb, mem_kb_total, fd_open,
+	NULL AS started, NULL AS exit_status, NULL AS output_id,
+	NULL AS block_x10, NULL AS used_mb_x10, NULL AS total_mb_x10, NULL AS inode_x10, NULL AS inode_used, NULL AS inode_total,
+	NULL AS load1_x100, NULL AS load5_x100, NULL AS load15_x100, NULL AS user_x10, NULL AS system_x10, NULL AS wait_x10,
+	NULL AS swap_x10, NULL AS swap_kb, NULL AS size, NULL AS modified,
+	NULL AS link, NULL AS speed, NULL AS download, NULL AS upload
+FROM proc_samples
+UNION ALL SELECT at, service_id, status, monitor, pending,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	started, exit_status, output_id,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL
+FROM prog_samples
+UNION ALL SELECT at, service_id, status, monitor, pending,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	block_x10, used_mb_x10, total_mb_x10, inode_x10, inode_used, inode_total,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM fs_samples
+UNION ALL SELECT at, service_id, status, monitor, pending,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, mem_x10, NULL, mem_kb, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL,
+	load1_x100, load5_x100, load15_x100, user_x10, system_x10, wait_x10, swap_x10, swap_kb,
+	NULL, NULL, NULL, NULL, NULL, NULL
+FROM sys_samples
+UNION ALL SELECT at, service_id, status, monitor, pending,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	size, modified, NULL, NULL, NULL, NULL
+FROM file_samples
+UNION ALL SELECT at, service_id, status, monitor, pending,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	link, speed, download, upload
+FROM net_samples
+UNION ALL SELECT at, service_id, status, monitor, pending,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL
+FROM host_samples;
+
+CREATE VIEW snapshots AS
+SELECT
+	s.at AS collected_at, sv.host, sv.name AS service,
+	CASE sv.type WHEN 0 THEN 'filesystem' WHEN 1 THEN 'directory' WHEN 2 THEN 'file'
+		WHEN 3 THEN 'process' WHEN 4 THEN 'host' WHEN 5 THEN 'system' WHEN 6 THEN 'fifo'
+		WHEN 7 THEN 'program' WHEN 8 THEN 'net' ELSE 'unknown' END AS type,
+	s.status, s.monitor, s.pending AS pending_action,
+	s.pid, s.ppid, s.uptime, s.threads, s.children,
+	s.cpu_x10 / 10.0 AS cpu_percent, s.cpu_total_x10 / 10.0 AS cpu_percent_total,
+	s.mem_x10 / 10.0 AS mem_percent, s.mem_total_x10 / 10.0 AS mem_percent_total,
+	s.mem_kb, s.mem_kb_total, s.fd_open,
+	s.started AS program_started, s.exit_status, o.body AS program_output,
+	s.block_x10 / 10.0 AS fs_percent, s.used_mb_x10 / 10.0 AS fs_used_mb, s.total_mb_x10 / 10.0 AS fs_total_mb,
+	s.inode_x10 / 10.0 AS inode_percent, s.inode_used, s.inode_total,
+	s.load1_x100 / 100.0 AS load1, s.load5_x100 / 100.0 AS load5, s.load15_x100 / 100.0 AS load15,
+	s.user_x10 / 10.0 AS cpu_user, s.system_x10 / 10.0 AS cpu_system, s.wait_x10 / 10.0 AS cpu_wait,
+	s.swap_x10 / 10.0 AS swap_percent, s.swap_kb,
+	s.size AS file_size, s.modified AS file_modified,
+	s.link AS link_state, s.speed AS link_speed, s.download AS download_bytes, s.upload AS upload_bytes,
+	(SELECT max(ps.response_us) / 1e6 FROM ports pt JOIN port_samples ps ON ps.port_id = pt.id AND ps.at = s.at
+		WHERE pt.service_id = s.service_id) AS response_time
+FROM samples_all s
+JOIN services sv ON sv.id = s.service_id
+LEFT JOIN outputs o ON o.id = s.output_id;
+
+CREATE VIEW port_checks AS
+SELECT ps.at AS collected_at, sv.host, sv.name AS service, pt.hostname, pt.port, pt.protocol,
+	CASE WHEN ps.response_us < 0 THEN -1.0 ELSE ps.response_us / 1e6 END AS response_time
+FROM port_samples ps JOIN ports pt ON pt.id = ps.port_id JOIN services sv ON sv.id = pt.service_id;
+
+CREATE TABLE failure_events (
+	id      INTEGER PRIMARY KEY,
+	at      INTEGER NOT NULL,
+	host    TEXT NOT NULL,
+	service TEXT NOT NULL,
+	kind    TEXT NOT NULL CHECK (kind IN ('NEW', 'CHANGED', 'RECOVERED')),
+	status  INTEGER NOT NULL,
+	detail  TEXT NOT NULL
+);
+CREATE INDEX failure_events_by_service ON failure_events (service, at);
+`,
+}
