@@ -94,6 +94,8 @@ type FileFigures struct {
 	Size     *int64 // files only
 	Modified time.Time
 	Checksum string
+	Accessed time.Time // atime
+	Changed  time.Time // ctime (inode change)
 }
 
 // NetFigures are a network interface check's link figures (per second where Monit says "now").
@@ -104,6 +106,9 @@ type NetFigures struct {
 	UploadBytes    float64
 	DownloadErrors float64
 	UploadErrors   float64
+	// Packets per second.
+	DownloadPackets float64
+	UploadPackets   float64
 }
 
 // PortCheck is one <port> connection test. ResponseSec is -1 when the test failed or has not

@@ -88,4 +88,3 @@ func TestThirtyDaysSize(t *testing.T) {
 		t.Errorf("database is %.2f MB, want under 12.5 MB (half of the Python version)", float64(size)/1e6)
 	}
 }
-
