@@ -1,0 +1,77 @@
+package bolt
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"monit-intel/engine"
+)
+
+func TestStatesRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatalf("Open() error = %v", err)
+	}
+	since := time.Unix(1795507134, 0).UTC()
+	want := []engine.FailureState{
+		{Host: "vm", Service: "failing", Type: engine.TypeProgram, Status: engine.BitStatus,
+			State: engine.StateOngoing, Since: since, LastSeen: since.Add(time.Minute), Failures: 3},
+		{Host: "vm", Service: "sleeper", Type: engine.TypeProcess, State: engine.StateOK, LastSeen: since},
+	}
+	if err := s.PutStates(t.Context(), want); err != nil {
+		t.Fatalf("PutStates() error = %v", err)
+	}
+	s.Close()
+	s, err = Open(dir, time.Second)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	got, err := s.States(t.Context())
+	if err != nil {
+		t.Fatalf("States() error = %v", err)
+	}
+	for _, w := range want {
+		if g := got[w.Key()]; g != w {
+			t.Errorf("States()[%v] = %+v, want %+v", w.Key(), g, w)
+		}
+	}
+}
+
+// TestSecondProcessFailsFast opens the file from a child process while this one holds it:
+// bbolt's flock is per open file description, so the check needs a real second process.
+func TestSecondProcessFailsFast(t *testing.T) {
+	if os.Getenv("BOLT_CHILD_DIR") != "" {
+		_, err := Open(os.Getenv("BOLT_CHILD_DIR"), time.Second)
+		if errors.Is(err, ErrLocked) {
+			os.Stdout.WriteString(err.Error())
+			os.Exit(3)
+		}
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcessFailsFast$")
+	cmd.Env = append(os.Environ(), "BOLT_CHILD_DIR="+dir)
+	start := time.Now()
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("second process: err = %v, output %q; want ErrLocked", err, out)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("second process took %v, want about a second", d)
+	}
+	if !strings.Contains(string(out), "the daemon holds it") {
+		t.Errorf("message %q does not say the daemon holds the file", out)
+	}
+}
