@@ -1,0 +1,234 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"monit-intel/logs"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Monit     Monit                  `yaml:"monit"`
+	DataDir   string                 `yaml:"data_dir"`
+	Retention Duration               `yaml:"retention"`
+	Listen    string                 `yaml:"listen"`
+	Ollama    Ollama                 `yaml:"ollama"`
+	Logs      map[string]logs.Source `yaml:"logs"`
+	Journal   Journal                `yaml:"journal"`
+	Actions   Actions                `yaml:"actions"`
+	API       API                    `yaml:"api"`
+}
+
+// Monit is where and how often to poll Monit.
+type Monit struct {
+	URL      string   `yaml:"url"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password"`
+	Interval Duration `yaml:"interval"`
+	Timeout  Duration `yaml:"timeout"`
+}
+
+// Ollama is the model server used for analyses and Mother.
+type Ollama struct {
+	URL     string   `yaml:"url"`
+	Model   string   `yaml:"model"`
+	Timeout Duration `yaml:"timeout"`
+	NumCtx  int      `yaml:"num_ctx"`
+}
+
+// Journal holds settings shared by every journalctl log source.
+type Journal struct {
+	Dir string `yaml:"dir"`
+}
+
+// Actions configures remediation: which systemd unit belongs to which Monit service, and
+// whether systemctl runs through `sudo -n`.
+type Actions struct {
+	Units    map[string]string `yaml:"units"`
+	Sudo     bool              `yaml:"sudo"`
+	ExpireIn Duration          `yaml:"expire_in"`
+	Monitrc  string            `yaml:"monitrc"`
+	Timeout  Duration          `yaml:"timeout"`
+}
+
+// API secures the REST API.
+type API struct {
+	Token string `yaml:"token"`
+}
+
+// Duration is a time.Duration written in Go syntax ("5m", "720h") in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: want a duration such as 5m: %w", n.Line, err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration in Go syntax.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Default returns the configuration used when a key is absent.
+func Default() Config {
+	return Config{
+		Monit: Monit{
+			URL:      "http://127.0.0.1:2812",
+			Interval: Duration(5 * time.Minute),
+			Timeout:  Duration(10 * time.Second),
+		},
+		DataDir:   "./data",
+		Retention: Duration(720 * time.Hour),
+		Listen:    "127.0.0.1:8000",
+		Ollama: Ollama{
+			URL:     "http://127.0.0.1:11434",
+			Model:   "llama3.1:8b",
+			Timeout: Duration(60 * time.Second),
+			NumCtx:  8192,
+		},
+		Actions: Actions{
+			ExpireIn: Duration(10 * time.Minute),
+			Timeout:  Duration(30 * time.Second),
+		},
+	}
+}
+
+// Load reads the file at path (an empty path means defaults only), applies the environment
+// (getenv is os.Getenv in production) and validates the result. Relative paths are relative to
+// the working directory, as for any command-line tool.
+func Load(path string, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("read config: %w", err)
+		}
+		defer f.Close()
+		if err := decode(f, &cfg); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	cfg.applyEnv(getenv)
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func decode(r io.Reader, cfg *Config) error {
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		return errors.New(friendlyYAMLError(err))
+	}
+	return nil
+}
+
+// friendlyYAMLError rewords yaml's "field x not found in type config.Monit" as
+// "unknown key x" so the user sees the key, not our type names.
+func friendlyYAMLError(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n  ")
+	if i := strings.Index(msg, "field "); i >= 0 && strings.Contains(msg, " not found in type ") {
+		rest := msg[i+len("field "):]
+		key := rest[:strings.Index(rest, " not found in type ")]
+		return msg[:i] + "unknown key " + key
+	}
+	return msg
+}
+
+// isPath reports whether monit.url names a saved status document rather than a server.
+func isPath(u string) bool {
+	return strings.HasPrefix(u, "file://") || !strings.Contains(u, "://")
+}
+
+func (c *Config) applyEnv(getenv func(string) string) {
+	set := func(dst *string, key string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	set(&c.Monit.URL, "MONIT_URL")
+	set(&c.Monit.Username, "MONIT_USER")
+	set(&c.Monit.Password, "MONIT_PASSWORD")
+	set(&c.API.Token, "MONIT_INTEL_TOKEN")
+}
+
+// Validate reports every problem, each with its field name.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if !isPath(c.Monit.URL) {
+		if u, err := url.Parse(c.Monit.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("monit.url", "want http(s)://host:port or a file path, got %q", c.Monit.URL)
+		}
+	}
+	if c.Monit.Interval.D() < time.Second {
+		bad("monit.interval", "must be at least 1s, got %s", c.Monit.Interval.D())
+	}
+	if c.Monit.Timeout.D() <= 0 {
+		bad("monit.timeout", "must be positive")
+	}
+	if c.DataDir == "" {
+		bad("data_dir", "must not be empty")
+	}
+	if c.Retention.D() < time.Hour {
+		bad("retention", "must be at least 1h, got %s", c.Retention.D())
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen", "want host:port: %v", err)
+	}
+	if u, err := url.Parse(c.Ollama.URL); err != nil || u.Host == "" {
+		bad("ollama.url", "want http://host:port, got %q", c.Ollama.URL)
+	}
+	if c.Ollama.Model == "" {
+		bad("ollama.model", "must not be empty")
+	}
+	if c.Ollama.Timeout.D() <= 0 {
+		bad("ollama.timeout", "must be positive")
+	}
+	if c.Ollama.NumCtx < 512 {
+		bad("ollama.num_ctx", "must be at least 512, got %d", c.Ollama.NumCtx)
+	}
+	if c.Actions.ExpireIn.D() <= 0 {
+		bad("actions.expire_in", "must be positive")
+	}
+	if c.Actions.Timeout.D() <= 0 {
+		bad("actions.timeout", "must be positive")
+	}
+	return errors.Join(errs...)
+}
+
+// LogsOptions returns the options for the log registry.
+func (c Config) LogsOptions() logs.Options {
+	return logs.Options{JournalDir: c.Journal.Dir}
+}

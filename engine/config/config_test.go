@@ -1,0 +1,98 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		env     map[string]string
+		check   func(t *testing.T, c Config)
+		wantErr []string
+	}{
+		{name: "defaults without a file", check: func(t *testing.T, c Config) {
+			if c.Monit.URL != "http://127.0.0.1:2812" || c.Monit.Interval.D() != 5*time.Minute ||
+				c.Monit.Timeout.D() != 10*time.Second || c.DataDir != "./data" ||
+				c.Retention.D() != 720*time.Hour || c.Listen != "127.0.0.1:8000" || c.Ollama.Model != "llama3.1:8b" {
+				t.Errorf("Load(\"\") = %+v, want the documented defaults", c)
+			}
+		}},
+		{name: "full file", file: "full.yaml", check: func(t *testing.T, c Config) {
+			if c.Monit.Interval.D() != time.Minute || c.Monit.Password != "from-file" || c.Retention.D() != 168*time.Hour {
+				t.Errorf("monit = %+v retention %v", c.Monit, c.Retention.D())
+			}
+			if s := c.Logs["system_backup"]; s.Strategy != "glob" || s.MaxLines != 150 {
+				t.Errorf("logs.system_backup = %+v", s)
+			}
+			if c.Actions.Units["nordvpn_status"] != "nordvpnd.service" || !c.Actions.Sudo {
+				t.Errorf("actions = %+v", c.Actions)
+			}
+		}},
+		{name: "environment overrides the file", file: "full.yaml",
+			env: map[string]string{"MONIT_URL": "http://10.0.0.2:2812", "MONIT_USER": "ops",
+				"MONIT_PASSWORD": "from-env", "MONIT_INTEL_TOKEN": "tok"},
+			check: func(t *testing.T, c Config) {
+				if c.Monit.URL != "http://10.0.0.2:2812" || c.Monit.Username != "ops" ||
+					c.Monit.Password != "from-env" || c.API.Token != "tok" {
+					t.Errorf("Load() = %+v %+v, want the environment's values", c.Monit, c.API)
+				}
+			}},
+		{name: "unknown key names the key", file: "unknown_key.yaml", wantErr: []string{"unknown key intervall", "line 3"}},
+		{name: "bad duration", file: "bad_duration.yaml", wantErr: []string{"five minutes"}},
+		{name: "every bad value is reported", file: "bad_values.yaml",
+			wantErr: []string{"monit.url", "monit.interval", "retention", "listen"}},
+		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.file != "" {
+				path = "../../testdata/config/" + tt.file
+			}
+			c, err := Load(path, env(tt.env))
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("Load(%q) error = nil, want one mentioning %q", tt.file, tt.wantErr)
+				}
+				for _, w := range tt.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("Load(%q) error = %q, want it to mention %q", tt.file, err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load(%q) error = %v", tt.file, err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestFileURLIsAPath(t *testing.T) {
+	for _, u := range []string{"testdata/demo/status.xml", "/srv/status.xml", "file:///srv/status.xml"} {
+		c := Default()
+		c.Monit.URL = u
+		if err := c.Validate(); err != nil {
+			t.Errorf("Validate() with monit.url %q = %v, want a file path accepted", u, err)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("monit:\n  url: http://x:1\n"))
+	f.Add([]byte("logs:\n  a: {strategy: tail, path: /x}\n"))
+	f.Add([]byte("retention: 5h\nunknown: 1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := Default()
+		_ = decode(strings.NewReader(string(data)), &c)
+	})
+}
