@@ -1,0 +1,133 @@
+package monit
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"monit-intel/engine"
+)
+
+// ErrMalformed wraps every status document ParseStatus cannot read, even after repair.
+var ErrMalformed = errors.New("malformed document")
+
+// ParseStatus decodes a Monit status document, format 1 (/_status?format=xml) or format 2
+// (/_status2?format=xml and M/Monit collector messages), into an engine.Status.
+//
+// It repairs what Monit gets wrong before giving up (see cleanDocument): mislabelled
+// encodings, control characters in program output, unescaped '&' and '<' in names. A
+// truncated document is an error, never a partial status. Monit's <credentials> are never
+// decoded. Errors wrap ErrMalformed and name the line and byte offset in the input.
+func ParseStatus(r io.Reader) (engine.Status, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return engine.Status{}, fmt.Errorf("parse monit status: read: %w", err)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return engine.Status{}, fmt.Errorf("parse monit status: %w: empty document", ErrMalformed)
+	}
+	doc, offsets := cleanDocument(raw)
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	dec.CharsetReader = charsetReader
+	var m xmlMonit
+	if err := dec.Decode(&m); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF // a document cut before its root element
+		}
+		return engine.Status{}, fmt.Errorf("parse monit status: %w: %w at byte offset %d",
+			ErrMalformed, err, offsets.original(dec.InputOffset()))
+	}
+	return convert(&m)
+}
+
+// charsetReader accepts the encodings Monit declares. cleanDocument has already turned the
+// bytes into UTF-8 (valid UTF-8 kept, anything else read as Latin-1), so the input passes
+// through unchanged.
+func charsetReader(label string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "utf-8", "utf8":
+		return input, nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q", label)
+}
+
+// convert maps the decoded document onto the domain types.
+func convert(m *xmlMonit) (engine.Status, error) {
+	st := engine.Status{
+		Host:         m.Server.LocalHostname,
+		MonitID:      firstNonEmpty(m.ID, m.Server.ID),
+		MonitVersion: firstNonEmpty(m.Version, m.Server.Version),
+	}
+	if st.Host == "" {
+		return engine.Status{}, fmt.Errorf("parse monit status: %w: no <localhostname>", ErrMalformed)
+	}
+	services := m.Services
+	if len(m.Services2) > 0 {
+		services = append(services, m.Services2...)
+	}
+	st.Services = make([]engine.Snapshot, 0, len(services))
+	for i := range services {
+		snap, err := convertService(st.Host, &services[i])
+		if err != nil {
+			return engine.Status{}, fmt.Errorf("parse monit status: %w: service %d: %w", ErrMalformed, i+1, err)
+		}
+		st.Services = append(st.Services, snap)
+	}
+	return st, nil
+}
+
+func convertService(host string, s *xmlService) (engine.Snapshot, error) {
+	name := firstNonEmpty(s.NameAttr, s.NameElem)
+	if name == "" {
+		return engine.Snapshot{}, errors.New("no name")
+	}
+	typ := s.TypeAttr
+	if typ == nil {
+		typ = s.TypeElem
+	}
+	if typ == nil {
+		return engine.Snapshot{}, fmt.Errorf("%q has no type", name)
+	}
+	snap := engine.Snapshot{
+		Host:          host,
+		Name:          name,
+		Type:          engine.ServiceType(*typ),
+		CollectedAt:   unixTime(s.CollectedSec, s.CollectedUsec),
+		Status:        engine.StatusBits(s.Status),
+		StatusHint:    engine.StatusBits(s.StatusHint),
+		Monitor:       engine.MonitorState(s.Monitor),
+		PendingAction: engine.PendingAction(s.PendingAction),
+		Ports:         ports(s.Ports),
+		Icmp:          icmps(s.Icmps),
+	}
+	switch snap.Type {
+	case engine.TypeProcess:
+		snap.Process = processFigures(s)
+	case engine.TypeProgram:
+		snap.Program = programFigures(s.Program)
+	case engine.TypeFilesystem:
+		snap.Filesystem = filesystemFigures(s)
+	case engine.TypeSystem:
+		snap.System = systemFigures(s.System)
+	case engine.TypeFile, engine.TypeDirectory, engine.TypeFifo:
+		snap.File = fileFigures(s)
+	case engine.TypeNet:
+		snap.Net = netFigures(s.Link)
+	}
+	return snap, nil
+}
+
+func unixTime(sec, usec int64) time.Time {
+	return time.Unix(sec, usec*int64(time.Microsecond)).UTC()
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
