@@ -117,6 +117,9 @@ func Resolve(action, service string, t Targets, opts Options) (Command, error) {
 		if err := CheckUnit(unit); err != nil {
 			return Command{}, fmt.Errorf("%w (mapped to %s in actions.units)", err, quote(svc))
 		}
+		if err := checkService(svc); err != nil { // svc differs when service named the unit
+			return Command{}, err
+		}
 		c.Unit = unit
 	case kindMonit:
 		if !t.Services[service] {

@@ -47,6 +47,7 @@ func testTargets() Targets {
 			"newline":        "a\n.service",
 			"long":           strings.Repeat("u", 121) + ".service",
 			"space":          "foo bar.service",
+			"-evil":          "shared.service",
 		},
 	}
 }
@@ -107,6 +108,7 @@ func TestResolveRefuses(t *testing.T) {
 		{"unit too long", "systemctl_status", "long", "at most 128"},
 		{"device unit", "systemctl_stop", "device", ".device units are not allowed"},
 		{"slice unit", "systemctl_stop", "slice", ".slice units are not allowed"},
+		{"unit whose service is bad", "restart", "shared.service", "starts with '-'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
