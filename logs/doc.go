@@ -1,0 +1,18 @@
+// Package logs is monit-intel's log registry: it maps a Monit service name to the one place its
+// logs live (a file, the newest file matching a glob, or a systemd unit's journal) and reads the
+// last lines from there.
+//
+// It owns three guarantees:
+//   - Only what the configuration names is ever read. A request supplies a service name and a
+//     line count, never a path, a pattern or a unit; a service without an entry has no logs
+//     (ErrNoSource).
+//   - Reading is cheap: the last N lines of a file are found by reading backwards from its end
+//     in fixed blocks, so the cost depends on N and line length, not on the size of the file.
+//   - Every line that leaves is sanitised (length cap, valid UTF-8, no NUL bytes) and redacted
+//     (passwords, tokens, bearer credentials, private keys, AWS keys), because lines go to the
+//     REST API and to the LLM. Redact and RedactLines are exported for other callers.
+//
+// It must not: import anything outside the standard library, run any command other than the
+// fixed, read-only journalctl argument vector (never through a shell), follow a path that came
+// from a request, or panic on a missing, unreadable, rotating or hostile log.
+package logs
