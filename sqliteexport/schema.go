@@ -147,7 +147,9 @@ SELECT
 	s.swap_x10 / 10.0 AS swap_percent, s.swap_kb,
 	s.size AS file_size, s.modified AS file_modified,
 	s.link AS link_state, s.speed AS link_speed, s.download AS download_bytes, s.upload AS upload_bytes,
-	(SELECT max(ps.response_us) / 1e6 FROM ports pt JOIN port_samples ps ON ps.port_id = pt.id AND ps.at = s.at
+	-- the slowest port check, or -1 when any of them failed
+	(SELECT CASE WHEN min(ps.response_us) < 0 THEN -1.0 ELSE max(ps.response_us) / 1e6 END
+		FROM ports pt JOIN port_samples ps ON ps.port_id = pt.id AND ps.at = s.at
 		WHERE pt.service_id = s.service_id) AS response_time
 FROM samples_all s
 JOIN services sv ON sv.id = s.service_id

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"monit-intel/bolt"
+	"monit-intel/engine"
+	"monit-intel/engine/config"
+	"monit-intel/engine/monit"
+	"monit-intel/sqliteexport"
+)
+
+// loadConfig reads --config, or MONIT_INTEL_CONFIG when the flag is empty.
+func loadConfig(e *env, path string) (config.Config, error) {
+	if path == "" {
+		path = e.getenv("MONIT_INTEL_CONFIG")
+	}
+	return config.Load(path, e.getenv)
+}
+
+// stores are the two databases in DATA_DIR.
+type stores struct {
+	state   *bolt.Store
+	history *sqliteexport.DB
+}
+
+func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
+	st, err := bolt.Open(cfg.DataDir, time.Second)
+	if err != nil {
+		return nil, err
+	}
+	h, err := sqliteexport.Open(ctx, cfg.DataDir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &stores{state: st, history: h}, nil
+}
+
+func (s *stores) Close() error {
+	return errors.Join(s.history.Close(), s.state.Close())
+}
+
+func newIngester(cfg config.Config, s *stores, e *env) (*engine.Ingester, *monit.Client, error) {
+	src, err := monit.New(monit.Options{URL: cfg.Monit.URL, Username: cfg.Monit.Username,
+		Password: cfg.Monit.Password, Timeout: cfg.Monit.Timeout.D()})
+	if err != nil {
+		return nil, nil, err
+	}
+	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
+		Retention: cfg.Retention.D(), Logger: e.logger})
+	return in, src, nil
+}
+
+func cmdIngest(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ingest", "[--config F]")
+	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, *cfgPath)
+	if err != nil {
+		return err
+	}
+	s, err := openStores(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	in, _, err := newIngester(cfg, s, e)
+	if err != nil {
+		return err
+	}
+	res, err := in.RunCycle(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ingested %d services from %s in %s: %s\n", len(res.Services), res.Host,
+		res.Duration.Round(time.Millisecond), summarize(res))
+	return nil
+}
+
+// summarize counts the cycle's states: "2 failing (1 NEW), 7 OK".
+func summarize(res engine.CycleResult) string {
+	counts := map[engine.State]int{}
+	for _, c := range res.Services {
+		counts[c.State.State]++
+	}
+	failing := counts[engine.StateNew] + counts[engine.StateOngoing] + counts[engine.StateChanged]
+	s := fmt.Sprintf("%d failing", failing)
+	for _, st := range []engine.State{engine.StateNew, engine.StateChanged, engine.StateRecovered} {
+		if counts[st] > 0 {
+			s += fmt.Sprintf(", %d %s", counts[st], st)
+		}
+	}
+	return s + fmt.Sprintf(", %d OK", counts[engine.StateOK]+counts[engine.StateRecovered])
+}

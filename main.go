@@ -1,0 +1,139 @@
+// Command monit-intel watches a server through Monit, remembers its history, explains
+// failures and lets a person talk to it ("Mother") and approve safe fixes.
+//
+// main only wires: it parses the command line, loads the configuration, opens the stores and
+// hands them to the packages that do the work.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// command is one sub-command.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, e *env, args []string) error
+}
+
+// env is what every command gets from main: its streams, the environment and a logger.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	logger         *slog.Logger
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "[--config F] [--listen ADDR]", "run the daemon: scheduled ingest, analysis and the REST API", cmdServe},
+		{"ingest", "[--config F] [--no-analyze]", "run one ingest cycle and exit", cmdIngest},
+		{"logs", "SERVICE [-n N] [--config F]", "print a service's log lines from the registry", cmdLogs},
+	}
+}
+
+// errUsage marks an error the user fixes by reading the usage text.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv,
+		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("MONIT_INTEL_LOG_LEVEL"))}))}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "monit-intel %s: %v\nusage: monit-intel %s %s\n", c.name, err, c.name, c.args)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "monit-intel %s: %v\n", c.name, oneLine(err))
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "monit-intel: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "monit-intel: Monit history, failure analysis and Mother, in one binary.")
+	fmt.Fprintln(w, "\nUsage: monit-intel COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\n`monit-intel COMMAND --help` shows a command's flags. The configuration file comes from")
+	fmt.Fprintln(w, "--config or MONIT_INTEL_CONFIG; MONIT_URL, MONIT_USER, MONIT_PASSWORD and MONIT_INTEL_TOKEN")
+	fmt.Fprintln(w, "override it.")
+}
+
+func logLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// oneLine keeps a multi-line error (several config problems) readable on one line each.
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// newFlags returns a flag set for a command that prints its usage to stderr.
+func newFlags(e *env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: monit-intel %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseInterleaved parses flags that may come before or after positional arguments
+// (`monit-intel logs nordvpn_status -n 20 --config F`), which flag.Parse alone does not.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
