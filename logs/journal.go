@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -45,6 +46,10 @@ func (r *Registry) journal(ctx context.Context, src Source, n int) ([]string, er
 	runCtx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, r.journalctl, journalArgs(src, n)...)
+	// journalctl runs in its own process group and the whole group is killed, so nothing it
+	// started outlives the timeout holding its output open.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
 	out := newLineCollector(n)
 	stderr := &headBuffer{limit: stderrBytes}
