@@ -17,18 +17,22 @@ import (
 //   - characters XML forbids (C0 controls except \t \n \r, U+FFFE, U+FFFF) are dropped;
 //   - a '&' that does not start an entity becomes "&amp;";
 //   - inside the elements and attributes whose text Monit copies from the control file
-//     (names, paths, host names, cron specs), '<' becomes "&lt;" and, in attributes, '"'
-//     becomes "&quot;".
+//     (names, paths, host names, cron specs), '<' and '>' become "&lt;" and "&gt;" and, in
+//     attributes, '"' becomes "&quot;".
 //
 // A name that itself contains its closing tag (say "a</name>b") cannot be repaired; the
 // decoder then reports it.
 
 // textElements are elements whose content Monit prints unescaped from configuration or
-// system data. The content runs to the first matching closing tag.
+// system data. The content runs to the first matching closing tag. <service> is one only
+// inside <servicegroups> and <event> (format 2), where it holds a bare service name.
 var textElements = [...]string{
 	"name", "localhostname", "controlfile", "cron", "hostname", "fstype", "fsflags",
-	"unixsocket", "address", "path", "service", "username", "password",
+	"unixsocket", "address", "path", "username", "password",
 }
+
+// nameLists are the format 2 elements whose <service> children are bare names.
+var nameLists = [...]string{"servicegroups", "event"}
 
 // attrSpans are the attributes Monit fills with a service or group name. A name may itself
 // contain `">`, so the value ends at the first `">` followed (after optional white space) by
@@ -60,9 +64,10 @@ func (m offsetMap) original(off int64) int64 {
 }
 
 type cleaner struct {
-	src   []byte
-	out   []byte
-	edits offsetMap
+	src     []byte
+	out     []byte
+	edits   offsetMap
+	inNames bool // inside one of nameLists
 }
 
 // cleanDocument returns the repaired document and the map of its offsets to doc's.
@@ -107,13 +112,29 @@ func (c *cleaner) markup(i int) int {
 		}
 	}
 	for _, name := range textElements {
-		if len(rest) > len(name)+1 && rest[len(name)+1] == '>' && string(rest[1:len(name)+1]) == name {
+		if isTag(rest, name) {
 			c.out = append(c.out, rest[:len(name)+2]...)
 			return c.span(i+len(name)+2, "</"+name+">", spanText)
 		}
 	}
+	if c.inNames && isTag(rest, "service") {
+		c.out = append(c.out, "<service>"...)
+		return c.span(i+len("<service>"), "</service>", spanText)
+	}
+	for _, list := range nameLists {
+		if isTag(rest, list) {
+			c.inNames = true
+		} else if len(rest) > 1 && rest[1] == '/' && isTag(rest[1:], list) {
+			c.inNames = false
+		}
+	}
 	c.out = append(c.out, '<')
 	return i + 1
+}
+
+// isTag reports whether b starts with the start tag <name> (without attributes).
+func isTag(b []byte, name string) bool {
+	return len(b) > len(name)+1 && b[len(name)+1] == '>' && string(b[1:len(name)+1]) == name
 }
 
 // span escapes the raw text from start up to the first occurrence of closing (or the end of
@@ -173,6 +194,9 @@ func (c *cleaner) text(start, end int, kind spanKind) int {
 			i = c.amp(i)
 		case kind != spanCDATA && b == '<':
 			c.replace(i, 1, "&lt;")
+			i++
+		case kind != spanCDATA && b == '>':
+			c.replace(i, 1, "&gt;") // a name containing "]]>" is not well-formed text
 			i++
 		case kind == spanAttr && b == '"':
 			c.replace(i, 1, "&quot;")
