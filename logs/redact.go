@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 )
@@ -13,10 +14,11 @@ const (
 	RedactedPrivateKey = "[REDACTED PRIVATE KEY]"
 )
 
-// A redaction rule: where it applies (a cheap, case-insensitive substring check that saves
-// running the expression on the many lines that cannot match) and what it replaces.
+// A redaction rule: where it applies (a cheap substring check that saves running the expression
+// on the many lines that cannot match) and what it replaces.
 type redactRule struct {
-	triggers []string // lower case; the rule runs when the line holds any of them
+	triggers []string // the rule runs when the line holds any of them
+	fold     bool     // triggers are lower case and matched ignoring ASCII case
 	re       *regexp.Regexp
 	repl     func(re *regexp.Regexp, s string) string
 }
@@ -36,19 +38,21 @@ var (
 // redactRules run in this order; each leaves text the later ones and a second pass leave alone.
 var redactRules = []redactRule{
 	{
-		triggers: []string{"private key"},
+		triggers: []string{"PRIVATE KEY"},
 		re:       keyBlock,
 		repl:     replaceWith(RedactedPrivateKey),
 	},
 	{
 		// Authorization: Bearer abc / Basic abc / abc
 		triggers: []string{"authorization"},
+		fold:     true,
 		re: regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?` +
 			`(?:(?:bearer|basic|digest|token|negotiate|ntlm|aws4-hmac-sha256)\s+)?)[^\s"',;]+`),
 		repl: replaceWith("${1}" + Redacted),
 	},
 	{
 		triggers: []string{"bearer"},
+		fold:     true,
 		re:       regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9\-._~+/]+=*`),
 		repl:     replaceWith("${1}" + Redacted),
 	},
@@ -62,13 +66,16 @@ var redactRules = []redactRule{
 		// password=x, db_password: x, "token": "x", 'secret'='x', aws_secret_access_key = x.
 		// An opening quote without its closing quote hides the rest of the line.
 		triggers: []string{"pass", "token", "secret", "key"},
-		re: regexp.MustCompile(`(?i)([\w.-]*(?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key)` +
+		fold:     true,
+		// The match starts at the keyword, not at the start of the key (db_password): a leading
+		// [\w.-]* makes every position a candidate and the search several times slower.
+		re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key)` +
 			`[\w.-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,;&"'}]+)`),
 		repl: replaceValue,
 	},
 	{
 		// AWS access key ids (long-term AKIA…, temporary ASIA…).
-		triggers: []string{"akia", "asia"},
+		triggers: []string{"AKIA", "ASIA"},
 		re:       regexp.MustCompile(`(?:AKIA|ASIA)[0-9A-Z]{16}`),
 		repl:     replaceWith(Redacted),
 	},
@@ -95,16 +102,22 @@ func replaceValue(re *regexp.Regexp, s string) string {
 // keys that start on this line, and AWS access key ids. It errs on the side of hiding too much.
 // A private key spanning several lines needs RedactLines.
 func Redact(line string) string {
-	var lower string
+	var buf [512]byte // lines are short: lower-casing them here costs no allocation
+	var lower []byte
 	for _, rule := range redactRules {
-		if lower == "" {
-			lower = strings.ToLower(line)
-		}
-		if !containsAny(lower, rule.triggers) {
+		if !rule.fold && !containsAny(line, rule.triggers) {
 			continue
 		}
+		if rule.fold {
+			if lower == nil {
+				lower = lowerASCII(buf[:0], line)
+			}
+			if !containsAnyBytes(lower, rule.triggers) {
+				continue
+			}
+		}
 		if next := rule.repl(rule.re, line); next != line {
-			line, lower = next, ""
+			line, lower = next, nil
 		}
 	}
 	return line
@@ -117,6 +130,27 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+func containsAnyBytes(b []byte, subs []string) bool {
+	for _, sub := range subs {
+		if bytes.Contains(b, []byte(sub)) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII appends s to dst with ASCII letters in lower case.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // RedactLines redacts each line and turns a private key spread over several lines into one
