@@ -171,4 +171,30 @@ CREATE TABLE failure_events (
 );
 CREATE INDEX failure_events_by_service ON failure_events (service, at);
 `,
+	`
+CREATE TABLE analyses (
+	id              INTEGER PRIMARY KEY,
+	at              INTEGER NOT NULL,
+	host            TEXT NOT NULL,
+	service         TEXT NOT NULL,
+	event_id        INTEGER REFERENCES failure_events(id),
+	source          TEXT NOT NULL CHECK (source IN ('llm', 'rules')),
+	model           TEXT NOT NULL DEFAULT '',
+	duration_ms     INTEGER NOT NULL,
+	prompt_tokens   INTEGER,
+	response_tokens INTEGER,
+	truncated       INTEGER NOT NULL DEFAULT 0,
+	fingerprint     TEXT NOT NULL,
+	prompt_version  TEXT NOT NULL,
+	summary         TEXT NOT NULL,
+	causes          TEXT NOT NULL,  -- the rules' cause IDs, comma-separated
+	probable_cause  TEXT NOT NULL DEFAULT '',
+	actions         TEXT NOT NULL DEFAULT '[]', -- suggested actions, JSON
+	llm_error       TEXT NOT NULL DEFAULT '',
+	cached          INTEGER NOT NULL DEFAULT 0,
+	text            TEXT NOT NULL
+);
+CREATE INDEX analyses_by_service ON analyses (service, at);
+CREATE INDEX analyses_by_fingerprint ON analyses (fingerprint, model, prompt_version);
+`,
 }
