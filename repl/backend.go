@@ -1,0 +1,129 @@
+package repl
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// ServiceStatus is one service as the daemon last saw it.
+type ServiceStatus struct {
+	Host         string
+	Service      string
+	Type         string // "process", "program", "filesystem", …
+	State        string // OK, NEW, ONGOING, CHANGED or RECOVERED
+	StatusText   string // Monit's status bits in words; "OK" when none
+	Status       uint32 // Monit's status bitmap
+	Monitor      string // "monitored", "not monitored", "initializing", …
+	FailingSince time.Time
+	Failures     int
+	CollectedAt  time.Time
+}
+
+// Event is one NEW, CHANGED or RECOVERED transition of a service.
+type Event struct {
+	ID      int64
+	At      time.Time
+	Service string
+	Kind    string
+	Detail  string
+	Status  uint32
+}
+
+// Logs are the recent log lines of a service and where they came from.
+type Logs struct {
+	Service string
+	Source  string
+	Lines   []string
+}
+
+// Analysis is one explanation of a service's failure.
+type Analysis struct {
+	Service string
+	Source  string // "llm" or "rules"
+	Model   string
+	Text    string
+	At      time.Time
+}
+
+// Proposal is an action the daemon offers to run once someone approves it.
+type Proposal struct {
+	ID         string
+	Action     string
+	Service    string
+	Command    string
+	ExpiresAt  time.Time
+	ProposedBy string
+}
+
+// ExecResult is what happened to a proposal after an approval or a rejection.
+type ExecResult struct {
+	ID       string
+	Command  string
+	Status   string // "executed", "rejected", "dry_run" or "refused"
+	Output   string
+	Error    string
+	ExitCode int
+}
+
+// AuditEntry is one line of the daemon's action audit log.
+type AuditEntry struct {
+	ID       int64
+	At       time.Time
+	Action   string
+	Service  string
+	Command  string
+	Result   string
+	Error    string
+	Source   string
+	Approved bool
+}
+
+// ChatReply is Mother's finished answer. Text is the whole answer (also streamed through
+// onChunk); ModelNote says when the model was not used or not reachable.
+type ChatReply struct {
+	Text      string
+	Proposals []Proposal
+	ModelNote string
+}
+
+// Backend is everything the REPL needs from the daemon. main implements it with an HTTP
+// client; every call must give up when ctx is cancelled (Ctrl-C cancels the call in
+// progress).
+type Backend interface {
+	// Status lists the services, only the failing ones when failingOnly is set.
+	Status(ctx context.Context, failingOnly bool) ([]ServiceStatus, error)
+	// History returns the last n events of a service, newest first.
+	History(ctx context.Context, service string, n int) ([]Event, error)
+	// Logs returns the last n log lines of a service.
+	Logs(ctx context.Context, service string, n int) (Logs, error)
+	// Analyze explains why a service fails.
+	Analyze(ctx context.Context, service string) ([]Analysis, error)
+	// Chat sends one message in a session and calls onChunk with each piece of the answer as
+	// it is generated, from the calling goroutine.
+	Chat(ctx context.Context, session, message string, onChunk func(string)) (ChatReply, error)
+	// ClearSession forgets a session's conversation on the server.
+	ClearSession(ctx context.Context, session string) error
+	// Suggest asks for a proposal to run action on service.
+	Suggest(ctx context.Context, action, service string) (Proposal, error)
+	// Actions lists the pending proposals.
+	Actions(ctx context.Context) ([]Proposal, error)
+	// Execute approves (approve) or rejects a proposal; with dryRun nothing is run.
+	Execute(ctx context.Context, id string, approve, dryRun bool) (ExecResult, error)
+	// Audit returns the last n audit entries, newest first.
+	Audit(ctx context.Context, n int) ([]AuditEntry, error)
+}
+
+// Options configure Run. Zero values are usable: In, Out and Err default to the process's
+// standard streams and Session to "default".
+type Options struct {
+	Session     string
+	DryRun      bool      // every Execute call carries dryRun=true: nothing is ever run
+	HistoryFile string    // input history between runs; "" keeps none (see DefaultHistoryPath)
+	HistoryMax  int       // lines kept in HistoryFile; 0 means 1000
+	In          io.Reader // a terminal starts the prompt; anything else is read line by line
+	Out, Err    io.Writer
+	Verbs       []string // action verbs offered by completion (/suggest VERB SERVICE)
+	// Now is the clock used for ages and expiry times; nil means time.Now.
+	Now func() time.Time
+}

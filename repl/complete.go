@@ -1,0 +1,110 @@
+package repl
+
+import (
+	"sort"
+	"strings"
+)
+
+// suggestion is one completion offered to the line editor; it replaces the word before the
+// cursor.
+type suggestion struct {
+	text string
+	desc string
+}
+
+// completionData is what completion knows besides the command table.
+type completionData struct {
+	services []suggestion // service names with their state as description
+	verbs    []string
+	ids      []suggestion // proposal IDs seen in this session
+}
+
+// minFreeTextWord is how much of a word free text needs before service names are offered, so
+// that ordinary chat does not pop up suggestions at every word.
+const minFreeTextWord = 3
+
+// complete returns the suggestions for the text before the cursor. The suggestions replace
+// the last word (the text after the last space).
+func complete(before string, d completionData) []suggestion {
+	if strings.TrimSpace(before) == "" {
+		return nil
+	}
+	word := before[strings.LastIndexByte(before, ' ')+1:]
+	if !strings.HasPrefix(before, "/") {
+		if len([]rune(word)) < minFreeTextWord {
+			return nil
+		}
+		return matchWords(d.services, word)
+	}
+	fields := strings.Fields(before)
+	if !strings.Contains(before, " ") {
+		return matchCommands(word)
+	}
+	spec, ok := lookupCommand(fields[0])
+	if !ok {
+		return nil
+	}
+	pos := len(fields) - 1 // arguments already complete when the cursor follows a space
+	if word != "" {
+		pos--
+	}
+	kinds := spec.shape.kinds()
+	if pos >= len(kinds) {
+		return nil
+	}
+	switch kinds[pos] {
+	case argService:
+		return matchWords(d.services, word)
+	case argVerb:
+		verbs := make([]suggestion, len(d.verbs))
+		for i, v := range d.verbs {
+			verbs[i] = suggestion{text: v, desc: "action"}
+		}
+		return matchWords(verbs, word)
+	case argID:
+		return matchWords(d.ids, word)
+	}
+	return nil
+}
+
+func matchCommands(word string) []suggestion {
+	word = strings.ToLower(word)
+	var out []suggestion
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, word) {
+			out = append(out, suggestion{text: c.name, desc: strings.TrimSpace(c.usage + " " + c.help)})
+		}
+	}
+	return out
+}
+
+// matchWords returns the candidates whose text, or one of its parts after "_", "-" or ".",
+// starts with word (case-insensitively): whole-name matches first, each group sorted.
+func matchWords(cands []suggestion, word string) []suggestion {
+	word = strings.ToLower(word)
+	var whole, part []suggestion
+	for _, c := range cands {
+		name := strings.ToLower(c.text)
+		switch {
+		case strings.HasPrefix(name, word):
+			whole = append(whole, c)
+		case partHasPrefix(name, word):
+			part = append(part, c)
+		}
+	}
+	byText := func(s []suggestion) func(i, j int) bool {
+		return func(i, j int) bool { return s[i].text < s[j].text }
+	}
+	sort.SliceStable(whole, byText(whole))
+	sort.SliceStable(part, byText(part))
+	return append(whole, part...)
+}
+
+func partHasPrefix(name, word string) bool {
+	for i, r := range name {
+		if (r == '_' || r == '-' || r == '.') && strings.HasPrefix(name[i+1:], word) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,60 @@
+package repl
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestComplete(t *testing.T) {
+	data := completionData{
+		services: []suggestion{{text: "nordvpn_status", desc: "ONGOING"}, {text: "root_fs"}, {text: "system_backup"}, {text: "nginx"}},
+		verbs:    []string{"restart", "start", "stop"},
+		ids:      []suggestion{{text: "p1"}, {text: "p2"}},
+	}
+	tests := []struct {
+		name   string
+		before string
+		want   []string
+	}{
+		{name: "empty", before: "", want: nil},
+		{name: "slash alone lists every command", before: "/", want: []string{"/status", "/failing", "/history", "/logs",
+			"/analyze", "/actions", "/approve", "/reject", "/suggest", "/audit", "/clear", "/help", "/quit"}},
+		{name: "command prefix", before: "/a", want: []string{"/analyze", "/actions", "/approve", "/audit"}},
+		{name: "command prefix any case", before: "/ST", want: []string{"/status"}},
+		{name: "unknown command", before: "/zz", want: nil},
+		{name: "service after logs", before: "/logs n", want: []string{"nginx", "nordvpn_status"}},
+		{name: "all services after space", before: "/history ", want: []string{"nginx", "nordvpn_status", "root_fs", "system_backup"}},
+		{name: "service by part", before: "/analyze backup", want: []string{"system_backup"}},
+		{name: "whole-name matches first", before: "/logs s", want: []string{"system_backup", "nordvpn_status"}},
+		{name: "nothing after the count", before: "/logs nginx 5 ", want: nil},
+		{name: "count position", before: "/logs nginx ", want: nil},
+		{name: "no args for status", before: "/status ", want: nil},
+		{name: "verb first for suggest", before: "/suggest st", want: []string{"start", "stop"}},
+		{name: "service second for suggest", before: "/suggest restart no", want: []string{"nordvpn_status"}},
+		{name: "ids for approve", before: "/approve ", want: []string{"p1", "p2"}},
+		{name: "unknown command args", before: "/nope x", want: nil},
+		{name: "free text short word", before: "why is ng", want: nil},
+		{name: "free text service", before: "why is nord", want: []string{"nordvpn_status"}},
+		{name: "free text after space", before: "why is nordvpn_status ", want: nil},
+		{name: "free text no match", before: "hello", want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, s := range complete(tt.before, data) {
+				got = append(got, s.text)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("complete(%q) = %q, want %q", tt.before, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompleteDescribesCommands(t *testing.T) {
+	got := complete("/hist", completionData{})
+	want := []suggestion{{text: "/history", desc: "SERVICE [N] last N failure events"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("complete(/hist) = %+v, want %+v", got, want)
+	}
+}

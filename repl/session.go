@@ -1,0 +1,243 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// console is what the REPL needs from the user's side besides input lines: a way to cancel
+// the call in progress (Ctrl-C on a terminal) and someone to ask before running an action.
+type console interface {
+	// interruptible returns a child of ctx that the user can cancel and a func that stops
+	// watching; the func must be called before anything else reads the terminal.
+	interruptible(ctx context.Context) (context.Context, func())
+	// confirm asks a yes/no question. asked is false when there is no one to ask.
+	confirm(ctx context.Context, question string) (yes, asked bool, err error)
+}
+
+// session runs input lines against the backend and prints the answers. Both the terminal and
+// the pipe mode drive one.
+type session struct {
+	b      Backend
+	name   string
+	dryRun bool
+	out    *printer
+	errw   io.Writer
+	con    console
+	known  *knownNames
+	failed int // commands that ended in an error, for pipe mode's exit status
+}
+
+// handle runs one input line and reports whether the user asked to leave.
+func (s *session) handle(ctx context.Context, line string) (quit bool) {
+	cmd, err := parseCommand(line)
+	if err != nil {
+		s.fail(err)
+		return false
+	}
+	switch cmd.kind {
+	case cmdNone:
+		return false
+	case cmdQuit:
+		return true
+	case cmdHelp:
+		s.out.help()
+		return false
+	}
+	callCtx, stop := s.con.interruptible(ctx)
+	offers, err := s.run(callCtx, cmd)
+	interrupted := callCtx.Err() != nil && ctx.Err() == nil
+	stop()
+	switch {
+	case interrupted:
+		s.out.note("(cancelled)")
+		return false
+	case err != nil:
+		s.fail(err)
+		return false
+	}
+	for _, p := range offers {
+		s.offer(ctx, p)
+	}
+	return false
+}
+
+// fail reports an error to the user and counts it.
+func (s *session) fail(err error) {
+	s.failed++
+	fmt.Fprintln(s.errw, "error: "+sanitizeLine(err.Error()))
+}
+
+// run calls the backend for one command and prints the answer; it returns the proposals the
+// answer offers.
+func (s *session) run(ctx context.Context, cmd command) ([]Proposal, error) {
+	switch cmd.kind {
+	case cmdChat:
+		return s.chat(ctx, cmd.text)
+	case cmdStatus, cmdFailing:
+		failingOnly := cmd.kind == cmdFailing
+		sts, err := s.b.Status(ctx, failingOnly)
+		if err != nil {
+			return nil, fmt.Errorf("status: %w", err)
+		}
+		if !failingOnly {
+			s.known.setServices(sts)
+		}
+		s.out.statusTable(sts, failingOnly)
+	case cmdHistory:
+		evs, err := s.b.History(ctx, cmd.service, cmd.n)
+		if err != nil {
+			return nil, fmt.Errorf("history %s: %w", cmd.service, err)
+		}
+		s.out.events(cmd.service, evs)
+	case cmdLogs:
+		l, err := s.b.Logs(ctx, cmd.service, cmd.n)
+		if err != nil {
+			return nil, fmt.Errorf("logs %s: %w", cmd.service, err)
+		}
+		s.out.logs(l)
+	case cmdAnalyze:
+		as, err := s.b.Analyze(ctx, cmd.service)
+		if err != nil {
+			return nil, fmt.Errorf("analyze %s: %w", cmd.service, err)
+		}
+		s.out.analyses(cmd.service, as)
+	default:
+		return s.runAction(ctx, cmd)
+	}
+	return nil, nil
+}
+
+// runAction runs the commands about sessions and actions.
+func (s *session) runAction(ctx context.Context, cmd command) ([]Proposal, error) {
+	switch cmd.kind {
+	case cmdClear:
+		if err := s.b.ClearSession(ctx, s.name); err != nil {
+			return nil, fmt.Errorf("clear session %s: %w", s.name, err)
+		}
+		s.out.note("Session %s forgotten.", sanitizeLine(s.name))
+	case cmdActions:
+		ps, err := s.b.Actions(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("actions: %w", err)
+		}
+		s.known.addIDs(ps...)
+		s.out.proposals(ps)
+	case cmdApprove, cmdReject:
+		res, err := s.b.Execute(ctx, cmd.id, cmd.kind == cmdApprove, s.dryRun)
+		if err != nil {
+			return nil, fmt.Errorf("execute %s: %w", cmd.id, err)
+		}
+		s.out.execResult(res)
+	case cmdAudit:
+		es, err := s.b.Audit(ctx, cmd.n)
+		if err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
+		}
+		s.out.audit(es)
+	case cmdSuggest:
+		p, err := s.b.Suggest(ctx, cmd.action, cmd.service)
+		if err != nil {
+			return nil, fmt.Errorf("suggest %s %s: %w", cmd.action, cmd.service, err)
+		}
+		return []Proposal{p}, nil
+	default:
+		return nil, fmt.Errorf("command %d not handled", cmd.kind)
+	}
+	return nil, nil
+}
+
+// chat streams Mother's answer to the output as it is generated.
+func (s *session) chat(ctx context.Context, text string) ([]Proposal, error) {
+	st := &stream{w: s.out.w, stopped: ctx.Err}
+	reply, err := s.b.Chat(ctx, s.name, text, st.chunk)
+	st.finish()
+	if err != nil {
+		return nil, fmt.Errorf("chat: %w", err)
+	}
+	if !st.wrote && reply.Text != "" {
+		s.out.line(strings.TrimRight(sanitize(reply.Text), "\n"))
+	}
+	if reply.ModelNote != "" {
+		s.out.note("(%s)", sanitizeLine(reply.ModelNote))
+	}
+	return reply.Proposals, nil
+}
+
+// stream prints answer chunks as they arrive and stops printing once its call is cancelled.
+type stream struct {
+	mu    sync.Mutex
+	w     io.Writer
+	wrote bool
+	last  byte
+	// stopped is the call context's Err: chunks that arrive after a Ctrl-C are not printed.
+	stopped func() error
+}
+
+func (st *stream) chunk(c string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c = sanitize(c)
+	if c == "" || st.stopped() != nil {
+		return
+	}
+	io.WriteString(st.w, c)
+	st.wrote = true
+	st.last = c[len(c)-1]
+}
+
+// finish ends the answer on a fresh line.
+func (st *stream) finish() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.wrote && st.last != '\n' {
+		io.WriteString(st.w, "\n")
+	}
+}
+
+// offer shows a proposal and, when someone can answer, approves or rejects it.
+func (s *session) offer(ctx context.Context, p Proposal) {
+	s.known.addIDs(p)
+	s.out.proposal(p)
+	yes, asked, err := s.con.confirm(ctx, confirmQuestion(p, s.dryRun))
+	switch {
+	case err != nil && !errors.Is(err, context.Canceled):
+		s.fail(fmt.Errorf("confirm: %w", err))
+		return
+	case ctx.Err() != nil:
+		return
+	case !asked:
+		s.out.note("Not approved: no terminal to ask. Run /approve %s to approve it.", sanitizeLine(p.ID))
+		return
+	}
+	callCtx, stop := s.con.interruptible(ctx)
+	res, err := s.b.Execute(callCtx, p.ID, yes, s.dryRun)
+	stop()
+	if err != nil {
+		s.fail(fmt.Errorf("execute %s: %w", p.ID, err))
+		return
+	}
+	s.out.execResult(res)
+}
+
+// confirmQuestion is the question asked before running a proposal.
+func confirmQuestion(p Proposal, dryRun bool) string {
+	what := sanitizeLine(p.Command)
+	if what == "" {
+		what = sanitizeLine(p.Action + " " + p.Service)
+	}
+	if dryRun {
+		return "Execute (dry run): " + what + "? [y/N] "
+	}
+	return "Execute: " + what + "? [y/N] "
+}
+
+// parseConfirm reports whether an answer approves: only "y" and "yes", in any case.
+func parseConfirm(answer string) bool {
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes"
+}
