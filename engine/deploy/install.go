@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -22,18 +23,22 @@ type installer struct {
 	old  manifest        // the previous install's manifest (zero when none)
 	next manifest        // what this install owns
 	made map[string]bool // directories created (in a dry run: that would be created)
+	// dropped holds the previous manifest's files this run removed, or stopped owning
+	// because they were edited.
+	dropped map[string]bool
 }
 
 // Install writes what Plan returns, creating the service account first when it is missing
 // (only on the real system: not with Root or DryRun). It is idempotent: generated files are
 // rewritten only when their content differs, the configuration and env file are never
 // overwritten, and files a previous install wrote that are no longer planned (the polkit
-// rule after switching to sudo, say) are removed unless edited since.
+// rule after switching to sudo, say) are removed unless edited since. When it fails part-way
+// the manifest still lists what it wrote, so Uninstall can undo it.
 func Install(ctx context.Context, opts Options) (Report, error) {
 	callerGroup := opts.Group != ""
 	opts = opts.withDefaults()
 	rep := Report{DryRun: opts.DryRun}
-	in := &installer{opts: opts, own: owners{root: opts.Root, euid: os.Geteuid()}, p: printer{&rep, opts.Out}, made: map[string]bool{}}
+	in := &installer{opts: opts, own: owners{root: opts.Root, euid: os.Geteuid()}, p: printer{&rep, opts.Out}, made: map[string]bool{}, dropped: map[string]bool{}}
 	if err := in.prepare(ctx, callerGroup); err != nil {
 		return rep, err
 	}
@@ -46,23 +51,42 @@ func Install(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	in.old = old
-	in.next = manifest{Version: manifestVersion, User: in.opts.User, UserCreated: old.UserCreated || rep.UserCreated, Dirs: old.Dirs}
-	for _, f := range files {
-		if err := in.apply(ctx, f); err != nil {
-			return rep, err
-		}
-	}
-	if err := in.removeStale(files); err != nil {
-		return rep, err
-	}
+	in.next = manifest{Version: manifestVersion, User: in.opts.User,
+		UserCreated: old.UserCreated || rep.UserCreated, Dirs: slices.Clone(old.Dirs)}
+	err = in.applyAll(ctx, files)
 	if !opts.DryRun {
-		in.next.InstalledAt = opts.Now().UTC()
-		if err := in.writeFile(File{Path: ManifestPath, Mode: 0o644, Owner: "root", Group: "root", Content: in.next.encode()}, nil); err != nil {
-			return rep, err
-		}
+		// Also after a failure: what this run already wrote must stay uninstallable.
+		err = errors.Join(err, in.writeManifest())
+	}
+	if err != nil {
+		return rep, err
 	}
 	in.nextSteps()
 	return rep, nil
+}
+
+func (in *installer) applyAll(ctx context.Context, files []File) error {
+	for _, f := range files {
+		if err := in.apply(ctx, f); err != nil {
+			return err
+		}
+	}
+	return in.removeStale(files)
+}
+
+// writeManifest records what this run wrote, plus the previous manifest's entries this run
+// did not get to (after a failure) and did not deliberately drop.
+func (in *installer) writeManifest() error {
+	for _, m := range in.old.Files {
+		if _, ok := in.next.file(m.Path); !ok && !in.dropped[m.Path] {
+			in.next.Files = append(in.next.Files, m)
+		}
+	}
+	if len(in.next.Files) == 0 && len(in.next.Dirs) == 0 && !in.next.UserCreated {
+		return nil // nothing happened that uninstall would undo
+	}
+	in.next.InstalledAt = in.opts.Now().UTC()
+	return in.writeFile(File{Path: ManifestPath, Mode: 0o644, Owner: "root", Group: "root", Content: in.next.encode()}, nil)
 }
 
 // prepare fills in the binary path, the account and its group before planning.
@@ -243,6 +267,7 @@ func (in *installer) removeStale(files []File) error {
 		if planned[m.Path] {
 			continue
 		}
+		in.dropped[m.Path] = true
 		removed, why, err := removeIfUnchanged(onRoot(in.opts.Root, m.Path), m.SHA256, in.opts.DryRun)
 		if err != nil {
 			return err

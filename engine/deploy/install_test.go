@@ -319,3 +319,49 @@ func TestVisudoCheckKeepsABrokenSudoersOutOfPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestDryRunOnTheRealSystem takes the path a real install takes (account, groups, binary
+// checks against this machine) without writing anything.
+func TestDryRunOnTheRealSystem(t *testing.T) {
+	before := tree(t, "/etc/systemd/system")
+	var out bytes.Buffer
+	rep, err := Install(t.Context(), Options{BinaryPath: "/bin/true", Units: testUnits(), DryRun: true, Out: &out})
+	if err != nil {
+		t.Fatalf("Install(DryRun) error = %v", err)
+	}
+	_, lookupErr := user.Lookup(DefaultUser)
+	if rep.UserCreated != (lookupErr != nil) {
+		t.Errorf("UserCreated = %v, but the account exists = %v", rep.UserCreated, lookupErr == nil)
+	}
+	if rep.UserCreated && !strings.Contains(out.String(), "would run: useradd --system --no-create-home --shell /usr/sbin/nologin --user-group") {
+		t.Errorf("dry run does not show the useradd command:\n%s", out.String())
+	}
+	if after := tree(t, "/etc/systemd/system"); !equalMaps(before, after) {
+		t.Errorf("a dry run changed /etc/systemd/system")
+	}
+}
+
+// TestFailedInstallStaysUninstallable: install stops at the polkit rule (a file stands where
+// its directory should be); the manifest still lists what it wrote before, so uninstall
+// removes that and leaves the obstacle.
+func TestFailedInstallStaysUninstallable(t *testing.T) {
+	opts := rootOpts(t)
+	writeFile(t, onRoot(opts.Root, "/etc/polkit-1"), "not a directory\n")
+	if _, err := Install(t.Context(), opts); err == nil {
+		t.Fatal("Install() error = nil, want one for the blocked polkit directory")
+	}
+	if _, err := os.Stat(onRoot(opts.Root, UnitPath)); err != nil {
+		t.Fatalf("the unit should have been written before the failure: %v", err)
+	}
+	if _, err := Uninstall(t.Context(), opts); err != nil {
+		t.Fatalf("Uninstall() error = %v", err)
+	}
+	var left []string
+	for p := range tree(t, opts.Root) {
+		left = append(left, p)
+	}
+	slices.Sort(left)
+	if want := []string{"/etc", "/etc/polkit-1"}; !slices.Equal(left, want) {
+		t.Errorf("left after Uninstall() = %v, want %v", left, want)
+	}
+}
