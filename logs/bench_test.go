@@ -30,7 +30,7 @@ func benchBlock() []byte {
 	return block.Bytes()
 }
 
-// writeBenchLog writes a log of at least size bytes, whole lines, to dir and returns its path.
+// writeBenchLog writes a log of whole lines, just under size bytes, to dir and returns its path.
 func writeBenchLog(b *testing.B, dir string, size int64) string {
 	b.Helper()
 	block := benchBlock()
@@ -40,7 +40,7 @@ func writeBenchLog(b *testing.B, dir string, size int64) string {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	for written := int64(0); written < size; written += int64(len(block)) {
+	for written := int64(len(block)); written <= size; written += int64(len(block)) {
 		if _, err := f.Write(block); err != nil {
 			b.Fatal(err)
 		}

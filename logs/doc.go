@@ -12,6 +12,9 @@
 //     (passwords, tokens, bearer credentials, private keys, AWS keys), because lines go to the
 //     REST API and to the LLM. Redact and RedactLines are exported for other callers.
 //
+// It is Linux-only, as journalctl is: journalctl runs in its own process group, killed whole at
+// the timeout.
+//
 // It must not: import anything outside the standard library, run any command other than the
 // fixed, read-only journalctl argument vector (never through a shell), follow a path that came
 // from a request, or panic on a missing, unreadable, rotating or hostile log.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -51,6 +52,8 @@ func (r *Registry) journal(ctx context.Context, src Source, n int) ([]string, er
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
+	// Escape sequences would reach the LLM and the terminal as text.
+	cmd.Env = append(os.Environ(), "SYSTEMD_COLORS=0")
 	out := newLineCollector(n)
 	stderr := &headBuffer{limit: stderrBytes}
 	cmd.Stdout, cmd.Stderr = out, stderr

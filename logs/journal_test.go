@@ -127,7 +127,8 @@ func stub(t *testing.T, script string) string {
 }
 
 func TestReadJournalArgv(t *testing.T) {
-	bin := stub(t, `printf '%s\n' "$@"`)
+	t.Setenv("SYSTEMD_COLORS", "1")
+	bin := stub(t, `printf '%s\n' "$@" "colors=$SYSTEMD_COLORS"`)
 	r := newTestRegistry(t, map[string]Source{
 		"s": {Strategy: StrategyJournalctl, Unit: "getty@tty1.service", JournalDir: "/srv/other host/journal", MaxLines: 50},
 	}, Options{Journalctl: bin})
@@ -136,9 +137,9 @@ func TestReadJournalArgv(t *testing.T) {
 		t.Fatalf("Read() error = %v", err)
 	}
 	want := []string{"-u", "getty@tty1.service", "-n", "20", "--no-pager", "-o", "short-iso", "--quiet",
-		"--directory", "/srv/other host/journal"}
+		"--directory", "/srv/other host/journal", "colors=0"}
 	if !slices.Equal(res.Lines, want) {
-		t.Errorf("journalctl argv = %q, want %q", res.Lines, want)
+		t.Errorf("journalctl argv and colors = %q, want %q", res.Lines, want)
 	}
 }
 

@@ -172,6 +172,10 @@ func RedactLines(lines []string) []string {
 			}
 			continue
 		}
+		if !strings.Contains(line, "PRIVATE KEY") {
+			out = append(out, Redact(line))
+			continue
+		}
 		if end := keyEnd.FindStringIndex(line); end != nil && !keyBegin.MatchString(line[:end[0]]) {
 			out = dropKeyBody(out)
 			out = append(out, RedactedPrivateKey+Redact(line[end[1]:]))

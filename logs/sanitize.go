@@ -48,12 +48,11 @@ func sanitizeLine(raw []byte, cut bool) string {
 // rawLineBytes of each, and remembers the last keep lines, sanitised. It holds at most keep
 // lines whatever it is fed, so it bounds the memory of a read of hostile input.
 type lineCollector struct {
-	keep  int
-	ring  []string
-	next  int // index in ring of the next line to write once ring is full
-	cur   []byte
-	cut   bool
-	bytes int64
+	keep int
+	ring []string
+	next int // index in ring of the next line to write once ring is full
+	cur  []byte
+	cut  bool
 }
 
 func newLineCollector(keep int) *lineCollector {
@@ -63,7 +62,6 @@ func newLineCollector(keep int) *lineCollector {
 // Write implements io.Writer; it never fails.
 func (c *lineCollector) Write(p []byte) (int, error) {
 	n := len(p)
-	c.bytes += int64(n)
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		chunk := p
