@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -56,5 +57,19 @@ func TestCompleteDescribesCommands(t *testing.T) {
 	want := []suggestion{{text: "/history", desc: "SERVICE [N] last N failure events"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("complete(/hist) = %+v, want %+v", got, want)
+	}
+}
+
+// BenchmarkComplete measures one keystroke's completion against a large home setup: go-prompt
+// calls the completer on every key.
+func BenchmarkComplete(b *testing.B) {
+	var d completionData
+	for i := range 500 {
+		d.services = append(d.services, suggestion{text: fmt.Sprintf("service_%03d_check", i), desc: "OK"})
+	}
+	inputs := []string{"/logs service_1", "/analyze check", "why is service_42", "/a"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		complete(inputs[i%len(inputs)], d)
 	}
 }

@@ -17,13 +17,24 @@ import (
 // backend) in a shell inside a detached tmux session. They skip without tmux, except under
 // CI=true.
 
-const wait = 5 * time.Second
+// wait bounds every screen wait; generous because the machine may be busy (the race
+// detector, other builds), and it only costs time when a test fails.
+const wait = 15 * time.Second
 
 var buildOnce struct {
 	sync.Once
 	path string
 	err  error
 	out  []byte
+}
+
+// TestMain removes the fakemother build after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildOnce.path != "" {
+		_ = os.RemoveAll(filepath.Dir(buildOnce.path))
+	}
+	os.Exit(code)
 }
 
 // fakemother builds the test binary once per test run.
