@@ -149,6 +149,9 @@ func (p *printer) proposal(pr Proposal) {
 
 func (p *printer) execResult(r ExecResult) {
 	cmd := sanitizeLine(r.Command)
+	if cmd == "" {
+		cmd = sanitizeLine(r.ID)
+	}
 	switch r.Status {
 	case "executed":
 		color := ansiGreen

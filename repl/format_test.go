@@ -154,6 +154,9 @@ func TestPrinterItems(t *testing.T) {
 		{name: "refused", print: func(p *printer) {
 			p.execResult(ExecResult{Command: "rm -rf /", Status: "refused", Error: "not whitelisted"})
 		}, want: "refused: rm -rf /\nerror: not whitelisted\n"},
+		{name: "refused without command", print: func(p *printer) {
+			p.execResult(ExecResult{ID: "p9", Status: "refused", Error: "expired"})
+		}, want: "refused: p9\nerror: expired\n"},
 		{name: "audit", print: func(p *printer) {
 			p.audit([]AuditEntry{{At: at, Action: "restart", Service: "vpn", Command: "systemctl restart vpn", Result: "executed", Source: "repl", Approved: true},
 				{At: at, Action: "stop", Service: "x", Result: "failed", Error: "exit 5", Source: "api"}})
