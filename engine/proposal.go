@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"errors"
+	"time"
+)
+
+// Who proposed an action (Proposal.Source, AuditEntry.Source).
+const (
+	SourceUser     = "user"     // a person asked for it ("restart nordvpnd" in Mother)
+	SourceMother   = "mother"   // the model suggested it in a chat answer
+	SourceAnalysis = "analysis" // an analysis suggested it
+	SourceAPI      = "api"      // POST /mother/actions/suggest
+)
+
+// IsProposalSource reports whether s is one of the proposal sources.
+func IsProposalSource(s string) bool {
+	switch s {
+	case SourceUser, SourceMother, SourceAnalysis, SourceAPI:
+		return true
+	}
+	return false
+}
+
+// ProposalState is where a proposal is in its life. A proposal leaves ProposalPending once
+// and never comes back: an approval or a rejection is used once.
+type ProposalState string
+
+// The states. Expiry is not a state: a pending proposal past ExpiresAt is expired.
+const (
+	ProposalPending  ProposalState = "pending"
+	ProposalApproved ProposalState = "approved"
+	ProposalRejected ProposalState = "rejected"
+)
+
+// Errors of the approval flow, checked with errors.Is. The REST layer maps them to 404, 410
+// and 409.
+var (
+	ErrUnknownProposal = errors.New("unknown proposal")
+	ErrProposalExpired = errors.New("proposal expired")
+	ErrProposalUsed    = errors.New("proposal already used")
+)
+
+// Proposal is an action waiting for a person's approval: the exact command that will run,
+// who proposed it and until when it can be approved.
+type Proposal struct {
+	ID        string // random, unguessable, URL-safe
+	Action    string // the whitelisted action name, e.g. "systemctl_restart"
+	Service   string // the Monit service it is about
+	Unit      string // the systemd unit, for systemctl and journalctl actions
+	Argv      []string
+	Command   string // Argv for reading, e.g. "systemctl restart nordvpnd.service"
+	Source    string // SourceUser, SourceMother, SourceAnalysis or SourceAPI
+	Proposer  string // optional detail: a chat session, an analysis ID
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	State     ProposalState
+	DecidedAt time.Time // when it left ProposalPending; zero while pending
+}
+
+// Expired reports whether the proposal can no longer be approved at now.
+func (p Proposal) Expired(now time.Time) bool { return !now.Before(p.ExpiresAt) }
+
+// Audit results (AuditEntry.Result): what one row of the action audit log records.
+const (
+	AuditProposed = "proposed" // a proposal was validated and stored
+	AuditRefused  = "refused"  // a proposal or an execution was refused; Error says why
+	AuditRejected = "rejected" // a person rejected the proposal
+	AuditDryRun   = "dry_run"  // the command was shown, not run; Error says why it would be refused
+	AuditApproved = "approved" // a person approved it; the result row follows
+	AuditExecuted = "executed" // the command ran and succeeded
+	AuditFailed   = "failed"   // the command ran (or could not be started) and failed
+)
+
+// AuditEntry is one row of the append-only, hash-chained action audit log.
+type AuditEntry struct {
+	ID           int64
+	At           time.Time // stored to the millisecond
+	ProposalID   string
+	Source       string // who proposed the action; empty for an unknown proposal ID
+	Proposer     string
+	Action       string // action_type
+	Service      string
+	Command      string
+	UserApproved bool
+	Result       string // one of the Audit* results
+	ExitCode     *int   // result rows of a command that ran; nil otherwise
+	Output       string
+	Error        string
+	PrevHash     string // hex SHA-256 of the previous row; empty for the first row
+	Hash         string // hex SHA-256 over this row's fields and PrevHash
+}
