@@ -1,0 +1,240 @@
+package analyze
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"monit-intel/engine"
+	"monit-intel/engine/rca"
+	"monit-intel/logs"
+)
+
+// Store is what the workflow reads and writes in the history.
+type Store interface {
+	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
+	SaveAnalysis(ctx context.Context, a engine.Analysis) (int64, error)
+	CachedAnalysis(ctx context.Context, service, fingerprint, model, promptVersion string) (engine.Analysis, bool, error)
+}
+
+// LogReader reads a service's registry logs (logs.Registry).
+type LogReader interface {
+	Read(ctx context.Context, service string, n int) (logs.Result, error)
+}
+
+// Options configure an Analyzer.
+type Options struct {
+	// LLM is the model; nil means rules only.
+	LLM engine.LLM
+	// NumCtx is the model's context window, sent with every call.
+	NumCtx int
+	// Timeout bounds one model call (default 60 s).
+	Timeout time.Duration
+	// Actions returns the whitelisted action names that apply to a service; the model may
+	// only suggest those.
+	Actions func(service string) []string
+	// Now and Nonce are injectable for tests.
+	Now    func() time.Time
+	Nonce  func() string
+	Logger *slog.Logger
+}
+
+// recentEvents is how many failure events go into an analysis's context.
+const recentEvents = 5
+
+// Analyzer runs analyses.
+type Analyzer struct {
+	store Store
+	logs  LogReader
+	opts  Options
+	log   *slog.Logger
+}
+
+// New returns an Analyzer.
+func New(store Store, logs LogReader, opts Options) *Analyzer {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Nonce == nil {
+		opts.Nonce = randomNonce
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.NumCtx <= 0 {
+		opts.NumCtx = 8192
+	}
+	if opts.Actions == nil {
+		opts.Actions = func(string) []string { return nil }
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Analyzer{store: store, logs: logs, opts: opts, log: opts.Logger.With("component", "analyze")}
+}
+
+func randomNonce() string {
+	b := make([]byte, 12)
+	rand.Read(b) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(b)
+}
+
+// AfterCycle analyses the services the cycle classified NEW or CHANGED: ONGOING and OK need
+// nothing, RECOVERED is recorded as an event but not analysed. One service's failure does not
+// stop the others.
+func (a *Analyzer) AfterCycle(ctx context.Context, res engine.CycleResult) ([]engine.Analysis, error) {
+	var out []engine.Analysis
+	var errs []error
+	for _, c := range res.Services {
+		if c.State.State != engine.StateNew && c.State.State != engine.StateChanged {
+			continue
+		}
+		var eventID int64
+		if c.Event != nil {
+			eventID = c.Event.ID
+		}
+		an, err := a.Analyze(ctx, c.Snapshot, eventID, false)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, an)
+	}
+	return out, errors.Join(errs...)
+}
+
+// Analyze analyses one snapshot and stores the result. The model is asked unless an analysis
+// of the same failure (service, fingerprint, model, prompt version) exists and force is false;
+// then that answer is reused. The error is about storage only: the model's failures are part
+// of the analysis.
+func (a *Analyzer) Analyze(ctx context.Context, snap engine.Snapshot, eventID int64, force bool) (engine.Analysis, error) {
+	start := a.opts.Now()
+	in, err := a.input(ctx, snap)
+	if err != nil {
+		return engine.Analysis{}, err
+	}
+	f := rca.Analyze(in)
+	an := engine.Analysis{
+		At: start, Host: snap.Host, Service: snap.Name, EventID: eventID, Source: engine.SourceRules,
+		Fingerprint: rca.Fingerprint(in, f), PromptVersion: rca.PromptVersion, Summary: f.Summary,
+	}
+	for _, c := range f.Causes {
+		an.Causes = append(an.Causes, c.ID)
+	}
+	answer := a.modelPart(ctx, in, f, &an, force)
+	an.Text = rca.Render(f, answer, an.LLMError)
+	an.Duration = a.opts.Now().Sub(start)
+	id, err := a.store.SaveAnalysis(ctx, an)
+	if err != nil {
+		return engine.Analysis{}, err
+	}
+	an.ID = id
+	a.log.Info("analysed", "service", an.Service, "source", an.Source, "cached", an.Cached,
+		"causes", an.Causes, "duration_ms", an.Duration.Milliseconds(), "llm_error", an.LLMError)
+	return an, nil
+}
+
+// input gathers the context of an analysis. A service without logs still gets analysed: the
+// reason goes into the prompt instead.
+func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, error) {
+	in := rca.Input{Snapshot: snap, Actions: a.opts.Actions(snap.Name)}
+	events, err := a.store.Events(ctx, snap.Name, recentEvents)
+	if err != nil {
+		return in, fmt.Errorf("analyse %s: %w", snap.Name, err)
+	}
+	in.Events = events
+	res, err := a.logs.Read(ctx, snap.Name, 0)
+	if err != nil {
+		in.LogError = err.Error()
+		return in, nil
+	}
+	in.Logs, in.LogSource = res.Lines, res.Source
+	return in, nil
+}
+
+// modelPart fills the model's fields of an and returns its answer, or nil with an.LLMError
+// saying why there is none.
+func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, an *engine.Analysis, force bool) *rca.Answer {
+	llm := a.opts.LLM
+	if llm == nil {
+		an.LLMError = "no model configured"
+		return nil
+	}
+	an.Model = llm.Model()
+	allowed := allowedSet(in.Actions)
+	if !force {
+		cached, ok, err := a.store.CachedAnalysis(ctx, an.Service, an.Fingerprint, an.Model, an.PromptVersion)
+		if err != nil {
+			a.log.Warn("analysis cache unavailable", "service", an.Service, "err", err)
+		}
+		if ok {
+			return a.reuse(cached, an)
+		}
+	}
+	budget := rca.Budget{NumCtx: a.opts.NumCtx}
+	temp := 0.0
+	req := engine.LLMRequest{
+		Messages:    rca.BuildPrompt(in, f, budget, a.opts.Nonce()),
+		Schema:      rca.Schema(in.Actions),
+		NumCtx:      budget.NumCtx,
+		NumPredict:  budget.Predict(),
+		Temperature: &temp,
+	}
+	cctx, cancel := context.WithTimeout(ctx, a.opts.Timeout)
+	defer cancel()
+	reply, err := llm.Chat(cctx, req)
+	if err != nil {
+		an.LLMError = err.Error() // the adapter says "llm unavailable: <why>"
+		return nil
+	}
+	an.PromptTokens, an.ResponseTokens, an.Truncated = reply.PromptTokens, reply.ResponseTokens, reply.Truncated
+	if reply.Truncated {
+		a.log.Warn("prompt cut by the model server", "service", an.Service, "prompt_tokens", reply.PromptTokens,
+			"num_ctx", req.NumCtx)
+	}
+	answer, err := rca.ParseAnswer(reply.Content, func(name string) bool { return allowed[name] })
+	if err != nil {
+		an.LLMError = "model answer unusable: " + err.Error()
+		return nil
+	}
+	answer.Model = an.Model
+	a.fromAnswer(answer, an)
+	return &answer
+}
+
+// reuse copies a cached model answer into an.
+func (a *Analyzer) reuse(cached engine.Analysis, an *engine.Analysis) *rca.Answer {
+	an.Source, an.Cached = engine.SourceLLM, true
+	an.ProbableCause, an.SuggestedActions = cached.ProbableCause, cached.SuggestedActions
+	an.PromptTokens, an.ResponseTokens = cached.PromptTokens, cached.ResponseTokens
+	answer := &rca.Answer{Model: an.Model, ProbableCause: cached.ProbableCause,
+		Summary: cached.Summary, Notes: []string{fmt.Sprintf("reused the model's analysis #%d of the same failure", cached.ID)}}
+	for _, s := range cached.SuggestedActions {
+		answer.SuggestedActions = append(answer.SuggestedActions, rca.Suggested{Action: s.Action, Service: s.Service})
+	}
+	an.Summary = cached.Summary
+	return answer
+}
+
+func (a *Analyzer) fromAnswer(answer rca.Answer, an *engine.Analysis) {
+	an.Source = engine.SourceLLM
+	an.ProbableCause = answer.ProbableCause
+	if answer.Summary != "" {
+		an.Summary = answer.Summary
+	}
+	for _, s := range answer.SuggestedActions {
+		an.SuggestedActions = append(an.SuggestedActions, engine.SuggestedAction{Action: s.Action, Service: s.Service})
+	}
+}
+
+func allowedSet(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
