@@ -4,12 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"monit-intel/act"
 	"monit-intel/bolt"
 	"monit-intel/engine"
+	"monit-intel/engine/analyze"
 	"monit-intel/engine/config"
+	"monit-intel/engine/llm"
 	"monit-intel/engine/monit"
+	"monit-intel/logs"
 	"monit-intel/sqliteexport"
 )
 
@@ -55,9 +60,44 @@ func newIngester(cfg config.Config, s *stores, e *env) (*engine.Ingester, *monit
 	return in, src, nil
 }
 
+// newAnalyzer wires the analysis workflow: the log registry, the model (when configured) and
+// the actions that apply to each service.
+func newAnalyzer(cfg config.Config, s *stores, e *env) (*analyze.Analyzer, *logs.Registry, *llm.Client, error) {
+	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	model, err := llm.New(llm.Options{URL: cfg.Ollama.URL, Model: cfg.Ollama.Model,
+		Timeout: cfg.Ollama.Timeout.D(), NumCtx: cfg.Ollama.NumCtx})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	a := analyze.New(s.history, reg, analyze.Options{
+		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
+		Actions: actionsFor(cfg), Logger: e.logger,
+	})
+	return a, reg, model, nil
+}
+
+// actionsFor returns, per service, the whitelisted actions that could apply to it: Monit's
+// own actions always, systemctl and journalctl only when a unit is mapped to the service.
+func actionsFor(cfg config.Config) func(service string) []string {
+	return func(service string) []string {
+		_, hasUnit := cfg.Actions.Units[service]
+		var out []string
+		for _, n := range act.Names() {
+			if strings.HasPrefix(string(n), "monit_") || hasUnit {
+				out = append(out, string(n))
+			}
+		}
+		return out
+	}
+}
+
 func cmdIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "ingest", "[--config F]")
+	fs := newFlags(e, "ingest", "[--config F] [--no-analyze]")
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
+	noAnalyze := fs.Bool("no-analyze", false, "store the cycle without analysing new failures")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return err
 	}
@@ -80,7 +120,18 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ingested %d services from %s in %s: %s\n", len(res.Services), res.Host,
 		res.Duration.Round(time.Millisecond), summarize(res))
-	return nil
+	if *noAnalyze {
+		return nil
+	}
+	a, _, _, err := newAnalyzer(cfg, s, e)
+	if err != nil {
+		return err
+	}
+	analyses, err := a.AfterCycle(ctx, res)
+	for _, an := range analyses {
+		fmt.Fprintf(e.stdout, "\n== %s (%s)\n%s\n", an.Service, an.Source, an.Text)
+	}
+	return err
 }
 
 // summarize counts the cycle's states: "2 failing (1 NEW), 7 OK".

@@ -4,9 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"sync"
+	"time"
 
+	"monit-intel/engine"
 	"monit-intel/engine/schedule"
+	"monit-intel/rest"
 )
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// shutdownGrace is how long requests in flight get to finish on SIGTERM.
+const shutdownGrace = 10 * time.Second
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "[--config F] [--listen ADDR]")
@@ -26,29 +37,111 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, _, err := newIngester(cfg, s, e)
+	defer s.Close()
+	in, monitClient, err := newIngester(cfg, s, e)
 	if err != nil {
-		s.Close()
 		return err
+	}
+	a, reg, model, err := newAnalyzer(cfg, s, e)
+	if err != nil {
+		return err
+	}
+	board := engine.NewBoard()
+	if err := seedBoard(ctx, board, s); err != nil {
+		return err
+	}
+	health := &healthChecks{s: s}
+	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: cfg.API.Token, Version: version, Logger: e.logger},
+		rest.Deps{Board: board, History: s.history, Logs: reg, Analyzer: a, Health: health})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
 	}
 	sched, err := schedule.New(e.logger)
 	if err != nil {
-		s.Close()
+		ln.Close()
 		return err
 	}
-	err = sched.Every("ingest", cfg.Monit.Interval.D(), func(ctx context.Context) error {
-		_, err := in.RunCycle(ctx)
-		return err
-	})
+	err = errors.Join(
+		sched.Every("ingest", cfg.Monit.Interval.D(), func(ctx context.Context) error {
+			res, err := in.RunCycle(ctx)
+			board.Record(res, err)
+			if err != nil {
+				return err
+			}
+			_, err = a.AfterCycle(ctx, res)
+			return err
+		}),
+		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
+			health.check(ctx, "monit", cfg.Monit.URL, true, monitClient.Ping)
+			health.check(ctx, "ollama", cfg.Ollama.URL+" ("+cfg.Ollama.Model+")", false, model.Ping)
+			return nil
+		}),
+	)
 	if err != nil {
-		return errors.Join(err, sched.Shutdown(), s.Close())
+		ln.Close()
+		return errors.Join(err, sched.Shutdown())
 	}
-	e.logger.Info("monit-intel started", "monit", cfg.Monit.URL, "interval", cfg.Monit.Interval.D().String(),
-		"data_dir", cfg.DataDir)
-	<-ctx.Done()
+	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", cfg.Monit.URL,
+		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir)
+	serveErr := srv.Run(ctx, ln, shutdownGrace)
+	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
+	// running cycle), then the stores close (deferred).
 	e.logger.Info("shutting down")
-	if err := errors.Join(sched.Shutdown(), s.Close()); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	return errors.Join(serveErr, sched.Shutdown())
+}
+
+// seedBoard fills the board from the history so /status answers before the first cycle.
+func seedBoard(ctx context.Context, b *engine.Board, s *stores) error {
+	snaps, err := s.history.Latest(ctx)
+	if err != nil {
+		return err
 	}
+	states, err := s.state.States(ctx)
+	if err != nil {
+		return err
+	}
+	b.Seed(snaps, states)
 	return nil
+}
+
+// healthChecks keeps the last dependency checks for /health, which must stay cheap.
+type healthChecks struct {
+	s    *stores
+	mu   sync.Mutex
+	deps map[string]rest.Dependency
+}
+
+func (h *healthChecks) check(ctx context.Context, name, target string, required bool, ping func(context.Context) error) {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	d := rest.Dependency{Name: name, OK: true, Target: target, CheckedAt: time.Now().UTC(), Required: required}
+	if err := ping(cctx); err != nil {
+		d.OK, d.Error = false, err.Error()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.deps == nil {
+		h.deps = map[string]rest.Dependency{}
+	}
+	h.deps[name] = d
+}
+
+func (h *healthChecks) Dependencies() []rest.Dependency {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]rest.Dependency, 0, len(h.deps))
+	for _, n := range []string{"monit", "ollama"} {
+		if d, ok := h.deps[n]; ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (h *healthChecks) DatabaseSizes() map[string]int64 {
+	return map[string]int64{"monit_history.db": h.s.history.Size(), "state.db": h.s.state.Size()}
 }

@@ -1,0 +1,235 @@
+package rest
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"monit-intel/engine"
+)
+
+const maxBody = 64 << 10 // request bodies are small JSON objects
+
+type rootOutput struct {
+	Body struct {
+		Name    string            `json:"name"`
+		Version string            `json:"version"`
+		Links   map[string]string `json:"links"`
+	}
+}
+
+type statusInput struct {
+	Host    string `query:"host" doc:"only services of this Monit host"`
+	Failing bool   `query:"failing" doc:"only services that are failing now"`
+}
+
+type statusOutput struct {
+	Body struct {
+		Services []Service `json:"services"`
+		Count    int       `json:"count"`
+		Failing  int       `json:"failing"`
+	}
+}
+
+type historyInput struct {
+	Service string `query:"service" doc:"a service name; empty for every service"`
+	Limit   int    `query:"limit" default:"20" minimum:"1" maximum:"1000"`
+}
+
+type historyOutput struct {
+	Body struct {
+		Events []Event `json:"events" doc:"newest first"`
+	}
+}
+
+type seriesInput struct {
+	Service string    `query:"service" required:"true"`
+	Since   time.Time `query:"since" doc:"RFC 3339; default 24 hours ago"`
+	Limit   int       `query:"limit" default:"288" minimum:"1" maximum:"10000"`
+}
+
+type seriesOutput struct {
+	Body struct {
+		Service   string    `json:"service"`
+		Snapshots []Service `json:"snapshots" doc:"newest first; state is not kept per snapshot"`
+	}
+}
+
+type logsInput struct {
+	Service string `path:"service"`
+	Lines   int    `query:"lines" minimum:"0" maximum:"2000" doc:"default and maximum: the service's max_lines"`
+}
+
+type logsOutput struct {
+	Body struct {
+		Service  string   `json:"service"`
+		Strategy string   `json:"strategy"`
+		Source   string   `json:"source" doc:"the file read, or the journalctl command"`
+		MaxLines int      `json:"max_lines"`
+		Lines    []string `json:"lines" doc:"oldest first, redacted"`
+	}
+}
+
+type analyzeInput struct {
+	Body struct {
+		Service string `json:"service,omitempty" doc:"one service; empty analyses every failing service"`
+		Force   bool   `json:"force,omitempty" doc:"ask the model again even for a failure it already explained"`
+	}
+}
+
+type analysesOutput struct {
+	Body struct {
+		Analyses []Analysis `json:"analyses"`
+	}
+}
+
+type analysesInput struct {
+	Service string `query:"service"`
+	Limit   int    `query:"limit" default:"10" minimum:"1" maximum:"200"`
+}
+
+func (s *Server) routes() {
+	huma.Register(s.api, huma.Operation{OperationID: "root", Method: http.MethodGet, Path: "/",
+		Summary: "Name, version and links"}, s.root)
+	huma.Register(s.api, huma.Operation{OperationID: "health", Method: http.MethodGet, Path: "/health",
+		Summary: "The daemon, its last ingest and its dependencies", Security: []map[string][]string{}}, s.health)
+	huma.Register(s.api, huma.Operation{OperationID: "status", Method: http.MethodGet, Path: "/status",
+		Summary: "Every service's latest snapshot and failure state"}, s.status)
+	huma.Register(s.api, huma.Operation{OperationID: "history", Method: http.MethodGet, Path: "/history",
+		Summary: "Failure events, newest first"}, s.history)
+	huma.Register(s.api, huma.Operation{OperationID: "history-snapshots", Method: http.MethodGet,
+		Path: "/history/snapshots", Summary: "A service's figures over time"}, s.series)
+	huma.Register(s.api, huma.Operation{OperationID: "logs", Method: http.MethodGet, Path: "/logs/{service}",
+		Summary: "A service's log lines from the registry"}, s.logs)
+	huma.Register(s.api, huma.Operation{OperationID: "analyze", Method: http.MethodPost, Path: "/analyze",
+		Summary: "Run the analysis now, for one service or every failing one", MaxBodyBytes: maxBody}, s.analyze)
+	huma.Register(s.api, huma.Operation{OperationID: "analyses", Method: http.MethodGet, Path: "/analyses",
+		Summary: "Stored analyses, newest first"}, s.analyses)
+}
+
+func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {
+	out := &rootOutput{}
+	out.Body.Name, out.Body.Version = "monit-intel", s.opts.Version
+	out.Body.Links = map[string]string{
+		"health": "/health", "status": "/status", "history": "/history?service=NAME&limit=5",
+		"snapshots": "/history/snapshots?service=NAME", "logs": "/logs/NAME", "analyze": "POST /analyze",
+		"analyses": "/analyses", "openapi": "/openapi.json", "docs": "/docs",
+	}
+	return out, nil
+}
+
+func (s *Server) status(_ context.Context, in *statusInput) (*statusOutput, error) {
+	out := &statusOutput{}
+	out.Body.Services = []Service{}
+	for _, c := range s.deps.Board.Services() {
+		failing := c.Snapshot.Failing()
+		if (in.Host != "" && c.Snapshot.Host != in.Host) || (in.Failing && !failing) {
+			continue
+		}
+		if failing {
+			out.Body.Failing++
+		}
+		out.Body.Services = append(out.Body.Services, toService(c))
+	}
+	out.Body.Count = len(out.Body.Services)
+	return out, nil
+}
+
+func (s *Server) history(ctx context.Context, in *historyInput) (*historyOutput, error) {
+	events, err := s.deps.History.Events(ctx, in.Service, in.Limit)
+	if err != nil {
+		return nil, problem(err, "read failure events")
+	}
+	if len(events) == 0 && in.Service != "" {
+		// A service Monit no longer reports still has its history; only a name that is
+		// neither current nor in the history is unknown.
+		if _, err := s.deps.Board.Service(in.Service); err != nil {
+			return nil, unknownService(in.Service)
+		}
+	}
+	out := &historyOutput{}
+	out.Body.Events = make([]Event, 0, len(events))
+	for _, e := range events {
+		out.Body.Events = append(out.Body.Events, toEvent(e))
+	}
+	return out, nil
+}
+
+func (s *Server) series(ctx context.Context, in *seriesInput) (*seriesOutput, error) {
+	if _, err := s.deps.Board.Service(in.Service); err != nil {
+		return nil, unknownService(in.Service)
+	}
+	since := in.Since
+	if since.IsZero() {
+		since = s.opts.Now().Add(-24 * time.Hour)
+	}
+	snaps, err := s.deps.History.Series(ctx, in.Service, since, in.Limit)
+	if err != nil {
+		return nil, problem(err, "read snapshots")
+	}
+	out := &seriesOutput{}
+	out.Body.Service = in.Service
+	out.Body.Snapshots = make([]Service, 0, len(snaps))
+	for _, snap := range snaps {
+		v := toService(engine.Classified{Snapshot: snap})
+		v.State = ""
+		out.Body.Snapshots = append(out.Body.Snapshots, v)
+	}
+	return out, nil
+}
+
+func (s *Server) logs(ctx context.Context, in *logsInput) (*logsOutput, error) {
+	res, err := s.deps.Logs.Read(ctx, in.Service, in.Lines)
+	if err != nil {
+		return nil, problem(err, "read logs of "+quote(in.Service))
+	}
+	out := &logsOutput{}
+	out.Body.Service, out.Body.Strategy, out.Body.Source = res.Service, string(res.Strategy), res.Source
+	out.Body.MaxLines, out.Body.Lines = res.MaxLines, res.Lines
+	if out.Body.Lines == nil {
+		out.Body.Lines = []string{}
+	}
+	return out, nil
+}
+
+func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analysesOutput, error) {
+	var targets []engine.Classified
+	if in.Body.Service != "" {
+		c, err := s.deps.Board.Service(in.Body.Service)
+		if err != nil {
+			return nil, unknownService(in.Body.Service)
+		}
+		targets = append(targets, c)
+	} else {
+		for _, c := range s.deps.Board.Services() {
+			if c.Snapshot.Failing() {
+				targets = append(targets, c)
+			}
+		}
+	}
+	out := &analysesOutput{}
+	out.Body.Analyses = []Analysis{}
+	for _, c := range targets {
+		an, err := s.deps.Analyzer.Analyze(ctx, c.Snapshot, 0, in.Body.Force)
+		if err != nil {
+			return nil, problem(err, "analyse "+c.Snapshot.Name)
+		}
+		out.Body.Analyses = append(out.Body.Analyses, toAnalysis(an))
+	}
+	return out, nil
+}
+
+func (s *Server) analyses(ctx context.Context, in *analysesInput) (*analysesOutput, error) {
+	list, err := s.deps.History.Analyses(ctx, in.Service, in.Limit)
+	if err != nil {
+		return nil, problem(err, "read analyses")
+	}
+	out := &analysesOutput{}
+	out.Body.Analyses = make([]Analysis, 0, len(list))
+	for _, a := range list {
+		out.Body.Analyses = append(out.Body.Analyses, toAnalysis(a))
+	}
+	return out, nil
+}

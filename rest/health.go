@@ -1,0 +1,65 @@
+package rest
+
+import (
+	"context"
+	"time"
+)
+
+// Dependency is the last check of something the daemon needs.
+type Dependency struct {
+	Name      string    `json:"name" doc:"monit or ollama"`
+	OK        bool      `json:"ok"`
+	Error     string    `json:"error,omitempty"`
+	Target    string    `json:"target,omitempty" doc:"URL or path checked"`
+	CheckedAt time.Time `json:"checked_at"`
+	Required  bool      `json:"required" doc:"without it the daemon cannot ingest"`
+}
+
+type healthOutput struct {
+	Body struct {
+		Status     string           `json:"status" enum:"ok,degraded"`
+		Degraded   bool             `json:"degraded"`
+		Version    string           `json:"version"`
+		UptimeSec  int64            `json:"uptime_sec"`
+		LastIngest *LastIngest      `json:"last_ingest,omitempty"`
+		Deps       []Dependency     `json:"dependencies"`
+		Databases  map[string]int64 `json:"database_bytes"`
+	}
+}
+
+// LastIngest is the last ingest cycle.
+type LastIngest struct {
+	At         time.Time `json:"at"`
+	DurationMS int64     `json:"duration_ms"`
+	Services   int       `json:"services"`
+	Events     int       `json:"events"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// health answers 200 while the daemon works; degraded says a dependency is down or the last
+// ingest failed.
+func (s *Server) health(context.Context, *struct{}) (*healthOutput, error) {
+	out := &healthOutput{}
+	b := &out.Body
+	b.Version, b.UptimeSec = s.opts.Version, int64(s.opts.Now().Sub(s.started).Seconds())
+	if c := s.deps.Board.LastCycle(); !c.At.IsZero() {
+		b.LastIngest = &LastIngest{At: c.At.UTC(), DurationMS: c.Duration.Milliseconds(), Services: c.Services,
+			Events: c.Events, Error: c.Err}
+		b.Degraded = c.Err != ""
+	}
+	b.Deps = s.deps.Health.Dependencies()
+	if b.Deps == nil {
+		b.Deps = []Dependency{}
+	}
+	for _, d := range b.Deps {
+		if !d.OK {
+			b.Degraded = true
+		}
+	}
+	b.Databases = s.deps.Health.DatabaseSizes()
+	b.Status = "ok"
+	if b.Degraded {
+		b.Status = "degraded"
+	}
+	return out, nil
+}

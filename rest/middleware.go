@@ -1,0 +1,101 @@
+package rest
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// authenticate requires `Authorization: Bearer <token>` on every path but /health when a token
+// is configured, compared in constant time.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	if s.opts.Token == "" {
+		return next
+	}
+	want := []byte(s.opts.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/health" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="monit-intel"`)
+			writeProblem(w, http.StatusUnauthorized, "a valid `Authorization: Bearer <token>` header is required (api.token / MONIT_INTEL_TOKEN)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeProblem writes an RFC 9457 problem document outside huma (the auth check runs first).
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
+	w.Write(b)
+}
+
+// timeout bounds every operation but event streams, whose length is the answer's.
+func (s *Server) timeout(ctx huma.Context, next func(huma.Context)) {
+	if strings.Contains(ctx.Header("Accept"), "text/event-stream") {
+		next(ctx)
+		return
+	}
+	c, cancel := context.WithTimeout(ctx.Context(), s.opts.HandlerTimeout)
+	defer cancel()
+	next(huma.WithContext(ctx, c))
+}
+
+// statusRecorder remembers the status code and keeps Flush working for streams.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests writes one structured line per request. Headers (and so tokens) are not
+// logged.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		level := s.log.Debug
+		if rec.status >= 500 {
+			level = s.log.Warn
+		} else if r.URL.Path != "/health" {
+			level = s.log.Info
+		}
+		level("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
+			"remote", r.RemoteAddr)
+	})
+}

@@ -1,0 +1,35 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"monit-intel/engine"
+	"monit-intel/logs"
+)
+
+// problem maps an engine error to an RFC 9457 problem document: the one place where
+// errors become HTTP statuses.
+func problem(err error, what string) error {
+	detail := fmt.Sprintf("%s: %v", what, err)
+	switch {
+	case errors.Is(err, engine.ErrUnknownService):
+		return huma.Error404NotFound(detail)
+	case errors.Is(err, logs.ErrNoSource):
+		return huma.Error404NotFound(detail)
+	case errors.Is(err, context.DeadlineExceeded):
+		return huma.Error504GatewayTimeout(detail)
+	case errors.Is(err, context.Canceled):
+		return huma.NewError(499, detail)
+	}
+	return huma.Error500InternalServerError(detail)
+}
+
+func unknownService(name string) error {
+	return huma.Error404NotFound(fmt.Sprintf("unknown service %q: it is not in Monit's latest status (GET /status lists them)", name))
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
