@@ -49,8 +49,8 @@ func Schema(actions []string) json.RawMessage {
 			`"required":["action","service"]}}`
 	}
 	return json.RawMessage(`{"type":"object","properties":{` +
-		`"summary":{"type":"string"},` +
-		`"probable_cause":{"type":"string"},` +
+		`"summary":{"type":"string","minLength":1},` +
+		`"probable_cause":{"type":"string","minLength":1},` +
 		`"evidence":{"type":"array","maxItems":` + fmt.Sprint(maxEvidence) + `,"items":{"type":"string"}},` +
 		`"suggested_actions":` + act + `,` +
 		`"confidence":{"type":"string","enum":["low","medium","high"]}},` +
