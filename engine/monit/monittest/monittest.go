@@ -187,7 +187,7 @@ func (m *Monit) waitReady(t testing.TB) error {
 	deadline := time.Now().Add(startTimeout)
 	var lastErr error
 	for time.Now().Before(deadline) {
-		if bytes.Contains([]byte(m.Output()), []byte("Cannot bind")) {
+		if strings.Contains(m.Output(), "Cannot bind") {
 			return errPortTaken
 		}
 		select {
