@@ -197,4 +197,36 @@ CREATE TABLE analyses (
 CREATE INDEX analyses_by_service ON analyses (service, at);
 CREATE INDEX analyses_by_fingerprint ON analyses (fingerprint, model, prompt_version);
 `,
+	`
+-- The action audit log: append-only and hash-chained (see audit.go). timestamp is Unix
+-- milliseconds; exit_code is NULL except on result rows of a command that ran. The
+-- triggers refuse UPDATE, DELETE and any insert that does not extend the chain at the end
+-- (INSERT OR REPLACE deletes without firing DELETE triggers).
+CREATE TABLE action_audit_log (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	timestamp     INTEGER NOT NULL,
+	proposal_id   TEXT NOT NULL,
+	source        TEXT NOT NULL CHECK (source IN ('', 'user', 'mother', 'analysis', 'api')),
+	proposer      TEXT NOT NULL,
+	action_type   TEXT NOT NULL,
+	service_name  TEXT NOT NULL,
+	command       TEXT NOT NULL,
+	user_approved INTEGER NOT NULL CHECK (user_approved IN (0, 1)),
+	result        TEXT NOT NULL CHECK (result IN
+		('proposed', 'refused', 'rejected', 'dry_run', 'approved', 'executed', 'failed')),
+	exit_code     INTEGER,
+	output        TEXT NOT NULL,
+	error_message TEXT NOT NULL,
+	prev_hash     TEXT NOT NULL,
+	hash          TEXT NOT NULL
+);
+CREATE INDEX action_audit_log_by_proposal ON action_audit_log (proposal_id);
+CREATE TRIGGER action_audit_log_no_update BEFORE UPDATE ON action_audit_log
+BEGIN SELECT RAISE(ABORT, 'action_audit_log is append-only'); END;
+CREATE TRIGGER action_audit_log_no_delete BEFORE DELETE ON action_audit_log
+BEGIN SELECT RAISE(ABORT, 'action_audit_log is append-only'); END;
+CREATE TRIGGER action_audit_log_append_only BEFORE INSERT ON action_audit_log
+WHEN NEW.id <= (SELECT coalesce(max(id), 0) FROM action_audit_log)
+BEGIN SELECT RAISE(ABORT, 'action_audit_log is append-only'); END;
+`,
 }
