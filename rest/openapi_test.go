@@ -1,0 +1,84 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/rest/openapi.golden.json")
+
+const goldenOpenAPI = "../testdata/rest/openapi.golden.json"
+
+// TestOpenAPI checks that the generated document is a valid OpenAPI document, that it lists
+// every operation with a response schema, and that it only changes on purpose (golden file).
+func TestOpenAPI(t *testing.T) {
+	s, api := newTestServer(t, Options{}, testDeps())
+	resp := api.Get("/openapi.json")
+	if resp.Code != 200 {
+		t.Fatalf("GET /openapi.json = %d", resp.Code)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(resp.Body.Bytes())
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := doc.Validate(t.Context()); err != nil {
+		t.Fatalf("the OpenAPI document does not validate: %v", err)
+	}
+	want := map[string]string{
+		"GET /": "root", "GET /health": "health", "GET /status": "status", "GET /history": "history",
+		"GET /history/snapshots": "history-snapshots", "GET /logs/{service}": "logs",
+		"POST /analyze": "analyze", "GET /analyses": "analyses",
+	}
+	for key, id := range want {
+		method, path, _ := bytes.Cut([]byte(key), []byte(" "))
+		item := doc.Paths.Find(string(path))
+		if item == nil {
+			t.Errorf("%s missing from the document", key)
+			continue
+		}
+		op := item.GetOperation(string(method))
+		if op == nil || op.OperationID != id {
+			t.Errorf("%s: operation %v, want id %q", key, op, id)
+			continue
+		}
+		ok := op.Responses.Value("200")
+		if ok == nil || ok.Value.Content.Get("application/json") == nil || ok.Value.Content.Get("application/json").Schema == nil {
+			t.Errorf("%s has no 200 response schema", key)
+		}
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, resp.Body.Bytes(), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(goldenOpenAPI, pretty.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	golden, err := os.ReadFile(goldenOpenAPI)
+	if err != nil {
+		t.Fatalf("%v (run go test ./rest -update)", err)
+	}
+	if !bytes.Equal(golden, pretty.Bytes()) {
+		t.Errorf("the OpenAPI document changed; review and run go test ./rest -run TestOpenAPI -update")
+	}
+	_ = s
+}
+
+func TestDocsAreOffline(t *testing.T) {
+	s, _ := newTestServer(t, Options{}, testDeps())
+	page := doRaw(t, s.Handler(), "GET", "/docs", "", nil)
+	if page.Code != 200 || !bytes.Contains(page.Body.Bytes(), []byte(`src="/docs/redoc.standalone.js"`)) ||
+		bytes.Contains(page.Body.Bytes(), []byte("https://")) {
+		t.Errorf("/docs = %d, want a page loading only embedded assets:\n%s", page.Code, page.Body)
+	}
+	js := doRaw(t, s.Handler(), "GET", "/docs/redoc.standalone.js", "", nil)
+	if js.Code != 200 || js.Body.Len() < 100_000 {
+		t.Errorf("/docs/redoc.standalone.js = %d, %d bytes", js.Code, js.Body.Len())
+	}
+}
