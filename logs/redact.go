@@ -19,8 +19,12 @@ const (
 type redactRule struct {
 	triggers []string // the rule runs when the line holds any of them
 	fold     bool     // triggers are lower case and matched ignoring ASCII case
-	re       *regexp.Regexp
-	repl     func(re *regexp.Regexp, s string) string
+	// start: every match begins with a trigger, so the search starts at the first one. Go's
+	// regexp has no fast path for a case-insensitive alternation and otherwise tries every
+	// position of the line.
+	start bool
+	re    *regexp.Regexp
+	repl  func(re *regexp.Regexp, s string) string
 }
 
 // keyBlock matches a private key from its BEGIN line to its END line, or to the end of the line
@@ -38,7 +42,8 @@ var (
 // redactRules run in this order; each leaves text the later ones and a second pass leave alone.
 var redactRules = []redactRule{
 	{
-		triggers: []string{"PRIVATE KEY"},
+		triggers: []string{"-----BEGIN "},
+		start:    true,
 		re:       keyBlock,
 		repl:     replaceWith(RedactedPrivateKey),
 	},
@@ -46,15 +51,18 @@ var redactRules = []redactRule{
 		// Authorization: Bearer abc / Basic abc / abc
 		triggers: []string{"authorization"},
 		fold:     true,
+		start:    true,
 		re: regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?` +
-			`(?:(?:bearer|basic|digest|token|negotiate|ntlm|aws4-hmac-sha256)\s+)?)[^\s"',;]+`),
+			`(?:(?:bearer|basic|digest|token|negotiate|ntlm|aws4-hmac-sha256)\s+)*)[^\s"',;]+`),
 		repl: replaceWith("${1}" + Redacted),
 	},
 	{
 		triggers: []string{"bearer"},
 		fold:     true,
-		re:       regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9\-._~+/]+=*`),
-		repl:     replaceWith("${1}" + Redacted),
+		start:    true,
+		// "bearer bearer x" is one credential, and a second pass leaves [REDACTED] alone.
+		re:   regexp.MustCompile(`(?i)((?:bearer\s+)+)(?:\[REDACTED\]|[A-Za-z0-9\-._~+/]+=*)`),
+		repl: replaceWith("${1}" + Redacted),
 	},
 	{
 		// scheme://user:password@host; RFC 3986 allows no raw '/' or '@' in the password.
@@ -65,8 +73,9 @@ var redactRules = []redactRule{
 	{
 		// password=x, db_password: x, "token": "x", 'secret'='x', aws_secret_access_key = x.
 		// An opening quote without its closing quote hides the rest of the line.
-		triggers: []string{"pass", "token", "secret", "key"},
+		triggers: []string{"pass", "token", "secret", "api", "access"},
 		fold:     true,
+		start:    true,
 		// The match starts at the keyword, not at the start of the key (db_password): a leading
 		// [\w.-]* makes every position a candidate and the search several times slower.
 		re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key)` +
@@ -76,6 +85,7 @@ var redactRules = []redactRule{
 	{
 		// AWS access key ids (long-term AKIA…, temporary ASIA…).
 		triggers: []string{"AKIA", "ASIA"},
+		start:    true,
 		re:       regexp.MustCompile(`(?:AKIA|ASIA)[0-9A-Z]{16}`),
 		repl:     replaceWith(Redacted),
 	},
@@ -85,16 +95,40 @@ func replaceWith(template string) func(*regexp.Regexp, string) string {
 	return func(re *regexp.Regexp, s string) string { return re.ReplaceAllString(s, template) }
 }
 
-// replaceValue keeps the key and the value's quotes and replaces what is between them.
+// replaceValue replaces each value and keeps its key and quotes. A value that holds the key of
+// another pair ("passwd= db_password: x") is replaced together with that pair,
+// so a key with an empty value cannot shield the next one.
 func replaceValue(re *regexp.Regexp, s string) string {
-	return re.ReplaceAllStringFunc(s, func(m string) string {
-		sub := re.FindStringSubmatch(m)
-		key, value := sub[1], sub[2]
-		if q := value[0]; q == '"' || q == '\'' {
-			return key + string(q) + Redacted + string(q)
+	var b strings.Builder
+	pos := 0
+	for pos < len(s) {
+		m := re.FindStringSubmatchIndex(s[pos:])
+		if m == nil {
+			break
 		}
-		return key + Redacted
-	})
+		start, end := pos+m[4], pos+m[5] // the value
+		nested := false
+		for probe := start; ; {
+			n := re.FindStringSubmatchIndex(s[probe:])
+			if n == nil || probe+n[0] >= end {
+				break
+			}
+			end, nested = max(end, probe+n[5]), true
+			probe += n[4]
+		}
+		b.WriteString(s[pos:start])
+		if q := s[start]; (q == '"' || q == '\'') && !nested {
+			b.WriteString(s[start:start+1] + Redacted + s[start:start+1])
+		} else {
+			b.WriteString(Redacted)
+		}
+		pos = end
+	}
+	if pos == 0 {
+		return s
+	}
+	b.WriteString(s[pos:])
+	return b.String()
 }
 
 // Redact removes secrets from one log line: passwords in URLs, password=/token=/secret= values
@@ -105,40 +139,48 @@ func Redact(line string) string {
 	var buf [512]byte // lines are short: lower-casing them here costs no allocation
 	var lower []byte
 	for _, rule := range redactRules {
-		if !rule.fold && !containsAny(line, rule.triggers) {
-			continue
-		}
+		var at int
 		if rule.fold {
 			if lower == nil {
 				lower = lowerASCII(buf[:0], line)
 			}
-			if !containsAnyBytes(lower, rule.triggers) {
-				continue
-			}
+			at = firstIndexBytes(lower, rule.triggers)
+		} else {
+			at = firstIndex(line, rule.triggers)
 		}
-		if next := rule.repl(rule.re, line); next != line {
-			line, lower = next, nil
+		if at < 0 {
+			continue
+		}
+		if !rule.start {
+			at = 0
+		}
+		if rest := rule.repl(rule.re, line[at:]); rest != line[at:] {
+			line, lower = line[:at]+rest, nil
 		}
 	}
 	return line
 }
 
-func containsAny(s string, subs []string) bool {
+// firstIndex returns the index of the first of subs in s, or -1.
+func firstIndex(s string, subs []string) int {
+	first := -1
 	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
+		if i := strings.Index(s, sub); i >= 0 && (first < 0 || i < first) {
+			first = i
 		}
 	}
-	return false
+	return first
 }
 
-func containsAnyBytes(b []byte, subs []string) bool {
+// firstIndexBytes is firstIndex for a byte slice.
+func firstIndexBytes(b []byte, subs []string) int {
+	first := -1
 	for _, sub := range subs {
-		if bytes.Contains(b, []byte(sub)) {
-			return true
+		if i := bytes.Index(b, []byte(sub)); i >= 0 && (first < 0 || i < first) {
+			first = i
 		}
 	}
-	return false
+	return first
 }
 
 // lowerASCII appends s to dst with ASCII letters in lower case.
