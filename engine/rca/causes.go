@@ -20,12 +20,14 @@ type rule struct {
 // maxLineEvidence is how many matching lines a cause quotes (the newest ones).
 const maxLineEvidence = 3
 
-// rules is the recognition table (patterns in lower case, matched against lower-cased lines), most specific cause first: when several match, the first is
-// the probable cause and the others are listed as also seen. The order encodes judgement:
-// a cause that explains others comes before them (an OOM kill explains a crash and a refused
-// connection; a finished planned restart explains transient refusals and timeouts; a
-// reconnect loop explains its timeouts), and the causes read off figures alone, which only
-// restate Monit's verdict, come last. The table is read-only.
+// rules is the recognition table, most specific cause first: when several match, the first
+// is the probable cause and the others are listed as also seen. Patterns are lower case and
+// run against lower-cased lines. The order encodes judgement: a cause that explains others
+// comes before them (an OOM kill explains a crash and a refused connection; a full disk or a
+// wrong password explains the exception a program died on; a finished planned restart
+// explains transient refusals and timeouts; a reconnect loop explains its timeouts), and the
+// causes read off figures alone, which only restate Monit's verdict, come last. The table is
+// read-only.
 var rules = []rule{
 	{id: "oom_kill", title: "Killed for lack of memory (OOM)", line: re(
 		`out of memory|oom[-_ ]?kill|invoked oom-killer|killed by the oom killer|oom_reaper|` +
@@ -38,10 +40,9 @@ var rules = []rule{
 		`certificate (has )?expired|certificate is expired|expired certificate|cert_has_expired|` +
 			`certificate has expired or is not yet valid|alert certificate expired`),
 		figures: certFigures},
-	{id: "process_crashed", title: "Process crashed (segfault, abort, panic or uncaught exception)", line: re(
-		`segfault at|segmentation fault|\bsig(segv|abrt|bus|ill)\b|core dumped|code=dumped|` +
-			`status=(11/segv|6/abrt|7/bus|4/ill)|general protection fault|\bpanic:|fatal error:|` +
-			`traceback \(most recent call last\)|terminate called after throwing|unhandled exception`)},
+	{id: "process_crashed", title: "Process crashed (segfault, abort or core dump)", line: re(
+		`segfault at|segmentation fault|\bsig(segv|abrt|bus|ill)\b|core dumped|dumped core|code=dumped|` +
+			`status=(11/segv|6/abrt|7/bus|4/ill)|general protection fault|result 'core-dump'`)},
 	{id: "zfs_error", title: "ZFS command or pool error", line: re(
 		`\b(zfs|zpool|sanoid|syncoid|zfs-auto-snap\w*|zed)\b.*\b(cannot|error|fail\w*|critical|degraded|faulted|unavail|suspended)\b|` +
 			`cannot (create|destroy|rename|send|receive) snapshot|dataset (is busy|already exists|does not exist)|` +
@@ -88,6 +89,9 @@ var rules = []rule{
 	{id: "timeout", title: "Operation timed out", line: re(
 		`timed out|\betimedout\b|deadline exceeded|i/o timeout|timeout (expired|exceeded|reached|occurred|while|waiting)|` +
 			`(connection|read|write|operation|request|handshake|response|gateway) time-?out|timeout after`)},
+	{id: "uncaught_exception", title: "Program died on an uncaught exception or panic", line: re(
+		`\bpanic:|fatal error:|traceback \(most recent call last\)|terminate called after throwing|` +
+			`unhandled exception|uncaught exception|exception in thread "main"`)},
 	{id: "link_down", title: "Network link down", figures: linkFigures},
 	{id: "backup_failed", title: "Backup job failed (non-zero exit)", needFigures: true, line: re(
 		`\b(borg|restic|rsync|duplicity|rclone|rsnapshot|kopia|pgbackrest)\b.*\b(error|fatal|fail\w*)\b|` +

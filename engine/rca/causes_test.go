@@ -261,6 +261,16 @@ func TestAnalyzeCauses(t *testing.T) {
 			want: "program_failed",
 		},
 		{
+			name: "python traceback is an uncaught exception",
+			in:   Input{Snapshot: program("sync-photos", 1, "Traceback (most recent call last):\n  File \"/opt/sync/sync.py\", line 88, in <module>\nKeyError: 'album'")},
+			want: "uncaught_exception", also: []string{"program_failed"},
+		},
+		{
+			name: "a wrong password explains the exception it raises",
+			in:   Input{Snapshot: program("nextcloud-cron", 1, `An unhandled exception has been thrown: Doctrine\DBAL\Exception: FATAL:  password authentication failed for user "nextcloud"`)},
+			want: "auth_failure", also: []string{"uncaught_exception"},
+		},
+		{
 			name: "checksum change has no known cause",
 			in:   Input{Snapshot: file("watched", engine.BitChecksum), Logs: []string{"Nov 24 07:58:12 vm sshd[700]: Accepted publickey for admin from 192.168.1.20 port 51234 ssh2"}},
 			want: "",
