@@ -229,4 +229,24 @@ CREATE TRIGGER action_audit_log_append_only BEFORE INSERT ON action_audit_log
 WHEN NEW.id <= (SELECT coalesce(max(id), 0) FROM action_audit_log)
 BEGIN SELECT RAISE(ABORT, 'action_audit_log is append-only'); END;
 `,
+	`
+-- Mother's conversations, one row per turn, for ad-hoc queries (bbolt holds the live memory).
+CREATE TABLE conversations (
+	id              INTEGER PRIMARY KEY,
+	timestamp       INTEGER NOT NULL, -- Unix seconds
+	session         TEXT NOT NULL,
+	user_query      TEXT NOT NULL,
+	agent_response  TEXT NOT NULL,
+	service_context TEXT NOT NULL DEFAULT '', -- the data given to the model, as in the prompt
+	logs_provided   TEXT NOT NULL DEFAULT '', -- the redacted log lines read, one per line
+	intent          TEXT NOT NULL DEFAULT '',
+	services        TEXT NOT NULL DEFAULT '', -- comma-separated
+	proposed        TEXT NOT NULL DEFAULT '[]', -- proposed actions, JSON
+	model           TEXT NOT NULL DEFAULT '',
+	model_note      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX conversations_by_session ON conversations (session, timestamp);
+-- "what changed since …" reads events by time across services.
+CREATE INDEX failure_events_by_at ON failure_events (at);
+`,
 }

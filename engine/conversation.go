@@ -1,0 +1,26 @@
+package engine
+
+import "time"
+
+// Turn is one exchange with Mother, as remembered in a session: the question, the whole
+// answer as it was streamed, and the context that was gathered for it. Stores keep turns in
+// the order of At.
+type Turn struct {
+	ID      int64 // the store's ID, set when the turn is read back; 0 before it is stored
+	At      time.Time
+	Session string
+	Query   string // the user's message
+	Answer  string // the whole answer: the facts rendered from the data, then the model's prose
+	Intent  string // what Mother understood: "status", "history", "logs", "why", …
+	// Services are the services the turn was about, as recognised in the message.
+	Services []string
+	// Context is the data given to the model for this turn, as it appeared in the prompt
+	// (fenced); empty when the model was not asked.
+	Context string
+	// Logs are the redacted log lines that were read for the turn.
+	Logs []string
+	// Proposed are the actions Mother proposed; nothing ran because of them.
+	Proposed  []SuggestedAction
+	Model     string // the model that wrote the prose part; empty when none did
+	ModelNote string // why the model's part is missing or short, in plain words
+}
