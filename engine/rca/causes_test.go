@@ -1,6 +1,7 @@
 package rca
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -353,5 +354,17 @@ func TestAnalyzeProgramAndSummary(t *testing.T) {
 		if !strings.Contains(f.Summary, want) {
 			t.Errorf("Analyze() Summary = %q, want it to contain %q", f.Summary, want)
 		}
+	}
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	for _, n := range []int{100, 2000} {
+		in := Input{Snapshot: process("nginx", engine.BitConnection), Logs: logLines(n)}
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Analyze(in)
+			}
+		})
 	}
 }

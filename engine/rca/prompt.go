@@ -9,7 +9,10 @@ import (
 	"monit-intel/engine"
 )
 
-// Budget sizes a prompt. All figures are tokens as EstimateTokens counts them.
+// Budget sizes a prompt. All figures are tokens as EstimateTokens counts them. The fixed parts
+// of a prompt (the system message is about 480, a service's facts and findings another 300)
+// need NumCtx of at least 1536; below that BuildPrompt leaves out every log line and the
+// prompt still exceeds Prompt().
 type Budget struct {
 	NumCtx     int // the model's context window (Ollama num_ctx): prompt and answer together
 	NumPredict int // kept for the answer; 0 means Predict's default

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"monit-intel/engine"
@@ -141,6 +142,7 @@ func TestBuildPromptBudget(t *testing.T) {
 		logs   []string
 		budget Budget
 	}{
+		{name: "1.5k context, 20000 lines", logs: huge, budget: Budget{NumCtx: 1536}},
 		{name: "2k context, 20000 lines", logs: huge, budget: Budget{NumCtx: 2048}},
 		{name: "4k context, 20000 lines", logs: huge, budget: Budget{NumCtx: 4096}},
 		{name: "8k context, 20000 lines", logs: huge, budget: Budget{NumCtx: 8192}},
@@ -166,6 +168,30 @@ func TestBuildPromptBudget(t *testing.T) {
 				t.Errorf("BuildPrompt() does not say that lines were left out")
 			}
 		})
+	}
+}
+
+func TestBuildPromptTrimsEvents(t *testing.T) {
+	in := promptInput(logLines(10))
+	for i := range 5000 {
+		in.Events = append(in.Events, engine.Event{At: at.Add(-time.Duration(i) * time.Minute), Kind: engine.StateNew,
+			Status: engine.BitConnection, Detail: "Connection failed"})
+	}
+	b := Budget{NumCtx: 4096}
+	user := userContent(t, BuildPrompt(in, Analyze(in), b, testNonce))
+	if got := PromptTokens(BuildPrompt(in, Analyze(in), b, testNonce)); got > b.Prompt() {
+		t.Errorf("PromptTokens(BuildPrompt()) = %d, want ≤ %d", got, b.Prompt())
+	}
+	if !strings.Contains(user, "- "+at.Format(time.RFC3339)+" NEW: Connection failed") {
+		t.Errorf("BuildPrompt() dropped the newest event")
+	}
+	if !strings.Contains(user, "lines left out to fit the context)") {
+		t.Errorf("BuildPrompt() does not say events were left out")
+	}
+	for _, l := range in.Logs {
+		if !strings.Contains(user, l) {
+			t.Errorf("BuildPrompt() dropped log line %q: events must not crowd out the logs", l)
+		}
 	}
 }
 
