@@ -132,7 +132,7 @@ func (s *Store) Claim(ctx context.Context, id string, state engine.ProposalState
 		if p, err = decodeProposal(v); err != nil {
 			return err
 		}
-		if err := claimable(p, now); err != nil {
+		if err := p.CheckPending(now); err != nil {
 			return err
 		}
 		p.State, p.DecidedAt = state, now.UTC()
@@ -145,17 +145,6 @@ func (s *Store) Claim(ctx context.Context, id string, state engine.ProposalState
 		return p, fmt.Errorf("claim proposal: %w", err)
 	}
 	return p, nil
-}
-
-// claimable says why p cannot be decided at now, or nil.
-func claimable(p engine.Proposal, now time.Time) error {
-	switch {
-	case p.State != engine.ProposalPending:
-		return fmt.Errorf("%w: it was %s at %s", engine.ErrProposalUsed, p.State, p.DecidedAt.Format(time.RFC3339))
-	case p.Expired(now):
-		return fmt.Errorf("%w at %s", engine.ErrProposalExpired, p.ExpiresAt.Format(time.RFC3339))
-	}
-	return nil
 }
 
 // Pending returns the proposals still waiting for a decision at now, oldest first.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -60,6 +61,18 @@ type Proposal struct {
 
 // Expired reports whether the proposal can no longer be approved at now.
 func (p Proposal) Expired(now time.Time) bool { return !now.Before(p.ExpiresAt) }
+
+// CheckPending returns nil when the proposal can still be decided at now, else an error
+// wrapping ErrProposalUsed (it was approved or rejected) or ErrProposalExpired.
+func (p Proposal) CheckPending(now time.Time) error {
+	switch {
+	case p.State != ProposalPending:
+		return fmt.Errorf("%w: it was %s at %s", ErrProposalUsed, p.State, p.DecidedAt.Format(time.RFC3339))
+	case p.Expired(now):
+		return fmt.Errorf("%w at %s", ErrProposalExpired, p.ExpiresAt.Format(time.RFC3339))
+	}
+	return nil
+}
 
 // Audit results (AuditEntry.Result): what one row of the action audit log records.
 const (
