@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
 )
@@ -17,9 +18,11 @@ const FileName = "monit_history.db"
 
 // DB is the history database.
 type DB struct {
-	path string
-	w    *sql.DB // one connection: SQLite has one writer
-	r    *sql.DB // read-only pool
+	path  string
+	w     *sql.DB // one connection: SQLite has one writer
+	r     *sql.DB // read-only pool
+	wmu   sync.Mutex
+	cache *writerCache // prepared on the first write
 }
 
 // Open opens (creating if needed) DATA_DIR/monit_history.db and migrates it.
@@ -67,6 +70,11 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.wmu.Lock()
+	if db.cache != nil {
+		db.cache.close()
+	}
+	db.wmu.Unlock()
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 

@@ -118,10 +118,16 @@ func floatp(v sql.NullFloat64) *float64 {
 	return &v.Float64
 }
 
+// latestAt selects each service's newest collected_at. It scans every sample: Latest runs
+// once at start-up, so that is cheaper than keeping a "last seen" column up to date on every
+// cycle.
+const latestAt = `SELECT sv.host, sv.name, m.at FROM services sv
+	JOIN (SELECT service_id, max(at) AS at FROM samples_all GROUP BY service_id) m ON m.service_id = sv.id`
+
 // Latest returns every service's most recent snapshot, with its port checks.
 func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+snapshotColumns+` FROM snapshots
-		WHERE (host, service, collected_at) IN (SELECT host, name, last_at FROM services)
+		WHERE (host, service, collected_at) IN (`+latestAt+`)
 		ORDER BY host, service`)
 	if err != nil {
 		return nil, fmt.Errorf("latest snapshots: %w", err)
@@ -138,7 +144,7 @@ func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
 
 func (db *DB) attachPorts(ctx context.Context, snaps []engine.Snapshot) error {
 	rows, err := db.r.QueryContext(ctx, `SELECT collected_at, host, service, hostname, port, protocol, response_time
-		FROM port_checks WHERE (host, service, collected_at) IN (SELECT host, name, last_at FROM services)
+		FROM port_checks WHERE (host, service, collected_at) IN (`+latestAt+`)
 		ORDER BY host, service, port`)
 	if err != nil {
 		return fmt.Errorf("latest port checks: %w", err)

@@ -15,7 +15,6 @@ CREATE TABLE services (
 	host    TEXT NOT NULL,
 	name    TEXT NOT NULL,
 	type    INTEGER NOT NULL,
-	last_at INTEGER,
 	UNIQUE (host, name)
 );
 CREATE TABLE proc_samples (
