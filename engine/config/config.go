@@ -216,8 +216,9 @@ func (c Config) Validate() error {
 	if c.Ollama.Timeout.D() <= 0 {
 		bad("ollama.timeout", "must be positive")
 	}
-	if c.Ollama.NumCtx < 512 {
-		bad("ollama.num_ctx", "must be at least 512, got %d", c.Ollama.NumCtx)
+	if c.Ollama.NumCtx < 1536 {
+		// The analysis's system prompt alone takes about 480 tokens (engine/rca).
+		bad("ollama.num_ctx", "must be at least 1536 to fit the analysis prompt, got %d", c.Ollama.NumCtx)
 	}
 	if c.Actions.ExpireIn.D() <= 0 {
 		bad("actions.expire_in", "must be positive")
