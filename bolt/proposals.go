@@ -10,9 +10,12 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"monit-intel/engine"
+	"monit-intel/engine/approve"
 )
 
 var bucketProposals = []byte("proposals")
+
+var _ approve.Proposals = (*Store)(nil)
 
 // proposalV1 is the stored form of engine.Proposal. Times are Unix nanoseconds so expiry is
 // exact.

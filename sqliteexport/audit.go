@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/approve"
 )
+
+var _ approve.Audit = (*DB)(nil)
 
 // The action audit log is append-only twice over: triggers refuse UPDATE and DELETE (and an
 // INSERT OR REPLACE, which deletes without firing them), and every row carries prev_hash, the
