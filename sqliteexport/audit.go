@@ -24,8 +24,8 @@ var _ approve.Audit = (*DB)(nil)
 // the first broken row.
 //
 // What the chain cannot catch alone: a writer who rewrites every hash after an edit, since
-// there is no secret key. Keep a copy of the newest hash (`monit-intel audit verify` prints
-// it) somewhere else to detect that too.
+// there is no secret key. A copy of the newest hash kept somewhere else (AuditEntries(ctx, 1))
+// detects that too.
 
 // auditColumns are the columns read back, in the order scanAudit expects.
 const auditColumns = `id, timestamp, proposal_id, source, proposer, action_type, service_name, command,
