@@ -51,8 +51,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	health := &healthChecks{s: s}
+	flow := newFlow(cfg, s, board, e)
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: cfg.API.Token, Version: version, Logger: e.logger},
-		rest.Deps{Board: board, History: s.history, Logs: reg, Analyzer: a, Health: health})
+		rest.Deps{Board: board, History: s.history, Logs: reg, Analyzer: a, Health: health, Actions: flow, Audit: s.history})
 	if err != nil {
 		return err
 	}
@@ -79,6 +80,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			health.check(ctx, "monit", cfg.Monit.URL, true, monitClient.Ping)
 			health.check(ctx, "ollama", cfg.Ollama.URL+" ("+cfg.Ollama.Model+")", false, model.Ping)
 			return nil
+		}),
+		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {
+			_, err := flow.Prune(ctx)
+			return err
 		}),
 	)
 	if err != nil {

@@ -107,6 +107,7 @@ func (s *Server) routes() {
 		Summary: "Run the analysis now, for one service or every failing one", MaxBodyBytes: maxBody}, s.analyze)
 	huma.Register(s.api, huma.Operation{OperationID: "analyses", Method: http.MethodGet, Path: "/analyses",
 		Summary: "Stored analyses, newest first"}, s.analyses)
+	s.actionRoutes()
 }
 
 func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {

@@ -33,6 +33,8 @@ func TestOpenAPI(t *testing.T) {
 		"GET /": "root", "GET /health": "health", "GET /status": "status", "GET /history": "history",
 		"GET /history/snapshots": "history-snapshots", "GET /logs/{service}": "logs",
 		"POST /analyze": "analyze", "GET /analyses": "analyses",
+		"POST /mother/actions/suggest": "actions-suggest", "POST /mother/actions/execute": "actions-execute",
+		"GET /mother/actions": "actions-pending", "GET /mother/actions/audit": "actions-audit",
 	}
 	for key, id := range want {
 		method, path, _ := bytes.Cut([]byte(key), []byte(" "))

@@ -25,6 +25,9 @@ func problem(err error, what string) error {
 	case errors.Is(err, context.Canceled):
 		return huma.NewError(499, detail)
 	}
+	if e := actionProblem(err, detail); e != nil {
+		return e
+	}
 	return huma.Error500InternalServerError(detail)
 }
 

@@ -54,6 +54,8 @@ type Deps struct {
 	Logs     LogReader
 	Analyzer Analyzer
 	Health   Health
+	Actions  Actions  // nil: the action endpoints answer 503
+	Audit    AuditLog // nil: the audit endpoint answers 503
 }
 
 // Options configure the server.

@@ -1,0 +1,115 @@
+package rest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"monit-intel/act"
+	"monit-intel/engine"
+	"monit-intel/engine/approve"
+)
+
+type fakeActions struct {
+	propose func(action, service, source string) (engine.Proposal, error)
+	execute func(id string, approve, dryRun bool) (approve.Outcome, error)
+}
+
+func (f fakeActions) Propose(_ context.Context, action, service, source, _ string) (engine.Proposal, error) {
+	return f.propose(action, service, source)
+}
+
+func (f fakeActions) Execute(_ context.Context, id string, ok, dry bool) (approve.Outcome, error) {
+	return f.execute(id, ok, dry)
+}
+
+func (f fakeActions) Pending(context.Context) ([]engine.Proposal, error) {
+	return []engine.Proposal{{ID: "p1", Action: "systemctl_restart", Command: "systemctl restart nordvpnd.service",
+		ExpiresAt: t0.Add(10 * time.Minute), State: engine.ProposalPending}}, nil
+}
+
+type fakeAudit struct{}
+
+func (fakeAudit) AuditEntries(context.Context, int) ([]engine.AuditEntry, error) {
+	return []engine.AuditEntry{{ID: 2, Result: engine.AuditExecuted, UserApproved: true, Hash: "ab"},
+		{ID: 1, Result: engine.AuditProposed, Hash: "cd"}}, nil
+}
+
+func TestActionEndpoints(t *testing.T) {
+	deps := testDeps()
+	var sources []string
+	deps.Actions = fakeActions{
+		propose: func(action, service, source string) (engine.Proposal, error) {
+			sources = append(sources, source)
+			if action == "rm" || strings.ContainsAny(service, ";$") {
+				return engine.Proposal{}, fmt.Errorf("%w: %q is not a whitelisted action", act.ErrRefused, action)
+			}
+			return engine.Proposal{ID: "p1", Action: "systemctl_restart", Service: service,
+				Command: "systemctl restart nordvpnd.service", Source: source, State: engine.ProposalPending}, nil
+		},
+		execute: func(id string, ok, dry bool) (approve.Outcome, error) {
+			switch id {
+			case "gone":
+				return approve.Outcome{}, engine.ErrProposalExpired
+			case "used":
+				return approve.Outcome{}, engine.ErrProposalUsed
+			case "p1":
+				status := "executed"
+				if dry {
+					status = "dry_run"
+				} else if !ok {
+					status = "rejected"
+				}
+				return approve.Outcome{Status: status, Command: "systemctl restart nordvpnd.service"}, nil
+			}
+			return approve.Outcome{}, engine.ErrUnknownProposal
+		},
+	}
+	deps.Audit = fakeAudit{}
+	_, api := newTestServer(t, Options{}, deps)
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               int
+		has                string
+	}{
+		{"suggest", "POST", "/mother/actions/suggest", map[string]any{"action": "restart", "service": "nordvpn_status"}, 200, `"id":"p1"`},
+		{"suggest refused", "POST", "/mother/actions/suggest", map[string]any{"action": "rm", "service": "x"}, 422, "not a whitelisted action"},
+		{"suggest injection", "POST", "/mother/actions/suggest", map[string]any{"action": "restart", "service": "a;rm -rf /"}, 422, "refused"},
+		{"suggest empty", "POST", "/mother/actions/suggest", map[string]any{"action": "", "service": "x"}, 422, "action"},
+		{"dry run", "POST", "/mother/actions/execute", map[string]any{"id": "p1", "approve": true, "dry_run": true}, 200, `"status":"dry_run"`},
+		{"approve", "POST", "/mother/actions/execute", map[string]any{"id": "p1", "approve": true}, 200, `"status":"executed"`},
+		{"reject", "POST", "/mother/actions/execute", map[string]any{"id": "p1", "approve": false}, 200, `"status":"rejected"`},
+		{"unknown id", "POST", "/mother/actions/execute", map[string]any{"id": "nope", "approve": true}, 404, "unknown"},
+		{"expired", "POST", "/mother/actions/execute", map[string]any{"id": "gone", "approve": true}, 410, "expired"},
+		{"used", "POST", "/mother/actions/execute", map[string]any{"id": "used", "approve": true}, 409, "used"},
+		{"pending", "GET", "/mother/actions", nil, 200, `"proposals":[{"id":"p1"`},
+		{"audit", "GET", "/mother/actions/audit?limit=5", nil, 200, `"result":"executed"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var args []any
+			if tt.body != nil {
+				args = append(args, tt.body)
+			}
+			resp := api.Do(tt.method, tt.path, args...)
+			if resp.Code != tt.want || !strings.Contains(resp.Body.String(), tt.has) {
+				t.Errorf("%s %s = %d %s, want %d with %s", tt.method, tt.path, resp.Code, resp.Body, tt.want, tt.has)
+			}
+		})
+	}
+	for _, s := range sources {
+		if s != engine.SourceAPI {
+			t.Errorf("proposal source %q, want api", s)
+		}
+	}
+}
+
+func TestActionsNotConfigured(t *testing.T) {
+	_, api := newTestServer(t, Options{}, testDeps())
+	if resp := api.Post("/mother/actions/execute", map[string]any{"id": "p1", "approve": true}); resp.Code != 503 {
+		t.Errorf("execute without actions = %d, want 503", resp.Code)
+	}
+}

@@ -1,0 +1,54 @@
+package rest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"monit-intel/engine"
+)
+
+func boardOf(n int) *engine.Board {
+	b := engine.NewBoard()
+	var services []engine.Classified
+	for i := range n {
+		s := engine.Snapshot{Host: "nas", Name: fmt.Sprintf("svc%04d", i), Type: engine.TypeProcess, Monitor: 1,
+			CollectedAt: t0, Process: &engine.ProcessFigures{PID: 1000 + i, UptimeSec: 3600}}
+		st := engine.FailureState{State: engine.StateOK}
+		if i%10 == 0 {
+			s.Status, st = engine.BitNonExist, engine.FailureState{State: engine.StateOngoing, Since: t0.Add(-time.Hour), Failures: 2}
+			s.Process = nil
+		}
+		services = append(services, engine.Classified{Snapshot: s, State: st})
+	}
+	b.Record(engine.CycleResult{Started: t0, Services: services}, nil)
+	return b
+}
+
+// BenchmarkStatus serves GET /status through the whole handler (auth, logging, huma) with the
+// services in the board.
+func BenchmarkStatus(b *testing.B) {
+	for _, n := range []int{50, 1000} {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			deps := testDeps()
+			deps.Board = boardOf(n)
+			s, err := New(Options{Listen: "127.0.0.1:0", Token: "tok"}, deps)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := s.Handler()
+			req := httptest.NewRequest("GET", "/status", nil)
+			req.Header.Set("Authorization", "Bearer tok")
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+}
