@@ -53,7 +53,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	health := &healthChecks{s: s}
 	flow := newFlow(cfg, s, board, e)
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: cfg.API.Token, Version: version, Logger: e.logger},
-		rest.Deps{Board: board, History: s.history, Logs: reg, Analyzer: a, Health: health, Actions: flow, Audit: s.history})
+		rest.Deps{Board: board, History: s.history, Logs: reg, Analyzer: a, Health: health,
+			Mother: newMother(cfg, s, board, reg, model, e), Actions: flow, Audit: s.history})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ func commands() []command {
 		{"serve", "[--config F] [--listen ADDR]", "run the daemon: scheduled ingest, analysis and the REST API", cmdServe},
 		{"ingest", "[--config F] [--no-analyze]", "run one ingest cycle and exit", cmdIngest},
 		{"logs", "SERVICE [-n N] [--config F]", "print a service's log lines from the registry", cmdLogs},
+		{"repl", "[--url URL] [--session NAME] [--dry-run]", "talk to Mother (needs a running daemon)", cmdRepl},
 		{"audit", "verify [--config F]", "check the action audit log's hash chain", cmdAudit},
 		{"install", "[--user U] [--config F] [--root DIR] [--dry-run]", "write the systemd unit, env file, sample config and polkit/sudoers rule", cmdInstall},
 		{"uninstall", "[--root DIR] [--dry-run]", "remove what install wrote, keeping edited files", cmdUninstall},

@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	huma.Register(s.api, huma.Operation{OperationID: "analyses", Method: http.MethodGet, Path: "/analyses",
 		Summary: "Stored analyses, newest first"}, s.analyses)
 	s.actionRoutes()
+	s.motherRoutes()
 }
 
 func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {

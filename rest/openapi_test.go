@@ -35,6 +35,7 @@ func TestOpenAPI(t *testing.T) {
 		"POST /analyze": "analyze", "GET /analyses": "analyses",
 		"POST /mother/actions/suggest": "actions-suggest", "POST /mother/actions/execute": "actions-execute",
 		"GET /mother/actions": "actions-pending", "GET /mother/actions/audit": "actions-audit",
+		"POST /mother/chat": "mother-chat", "GET /mother/history": "mother-history", "DELETE /mother/clear": "mother-clear",
 	}
 	for key, id := range want {
 		method, path, _ := bytes.Cut([]byte(key), []byte(" "))

@@ -54,6 +54,7 @@ type Deps struct {
 	Logs     LogReader
 	Analyzer Analyzer
 	Health   Health
+	Mother   Mother   // nil: Mother's endpoints answer 503
 	Actions  Actions  // nil: the action endpoints answer 503
 	Audit    AuditLog // nil: the audit endpoint answers 503
 }
