@@ -113,3 +113,7 @@ func TestActionsNotConfigured(t *testing.T) {
 		t.Errorf("execute without actions = %d, want 503", resp.Code)
 	}
 }
+
+func errRefused(action string) error {
+	return fmt.Errorf("%w: %q is not a whitelisted action", act.ErrRefused, action)
+}
