@@ -1,0 +1,280 @@
+package mother
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"monit-intel/engine"
+	"monit-intel/engine/rca"
+)
+
+// answer is what one intent gathered: the facts shown first, the data for the model, and what
+// the model is asked to do.
+type answer struct {
+	facts string
+	// modelFacts is the facts as the model sees them when they differ (the logs intent does
+	// not repeat the lines its service block fences); "" means facts.
+	modelFacts string
+	sections   []section
+	logs       []string
+	services   []string
+	proposed   []engine.SuggestedAction
+	prose      bool
+	task       string
+}
+
+// Bounds on what one answer shows.
+const (
+	maxServicesShown = 5   // services in one status or history answer
+	defaultEvents    = 10  // history without a count
+	maxEvents        = 100 // history with a count
+	defaultLogLines  = 20  // logs shown without a count
+	maxLogLines      = 200 // logs shown with a count
+	maxChanges       = 50  // changes listed
+	defaultChanges   = 24 * time.Hour
+)
+
+// gather fetches the data of the intent and renders its facts. Data errors become part of the
+// facts: a store that fails hides only its own part of the answer.
+func (tr *turnState) gather(ctx context.Context) answer {
+	in := tr.in
+	if len(in.Services) == 0 && len(in.Unknown) > 0 && in.Kind != KindHelp {
+		note := unknownNote(in.Unknown, names(tr.services))
+		if in.Kind != KindStatus && in.Kind != KindChanges {
+			return answer{facts: note}
+		}
+		a := tr.gatherKind(ctx, in)
+		a.facts = note + a.facts
+		return a
+	}
+	if len(in.Services) == 0 && len(in.Ambiguous) > 0 && in.Kind != KindStatus {
+		return answer{facts: fmt.Sprintf("Which service do you mean: %s?\n", orList(in.Ambiguous))}
+	}
+	return tr.gatherKind(ctx, in)
+}
+
+func (tr *turnState) gatherKind(ctx context.Context, in Intent) answer {
+	switch in.Kind {
+	case KindAction:
+		return tr.action(in)
+	case KindWhy:
+		return tr.why(ctx, in)
+	case KindLogs:
+		return tr.logs(ctx, in)
+	case KindHistory:
+		return tr.history(ctx, in)
+	case KindChanges:
+		return tr.changes(ctx, in)
+	case KindHelp:
+		return tr.help()
+	}
+	return tr.status(in)
+}
+
+// service returns the classified service of a name.
+func (tr *turnState) service(name string) (engine.Classified, bool) {
+	for _, c := range tr.services {
+		if c.Snapshot.Name == name {
+			return c, true
+		}
+	}
+	return engine.Classified{}, false
+}
+
+// oneService picks the service a single-service intent is about: the first named, else the
+// only failing one. The note says when it chose.
+func (tr *turnState) oneService(in Intent) (engine.Classified, string, bool) {
+	if len(in.Services) > 0 {
+		c, ok := tr.service(in.Services[0])
+		note := ""
+		if len(in.Services) > 1 {
+			note = fmt.Sprintf("One service at a time: about %s.\n", show(in.Services[0]))
+		}
+		return c, note, ok
+	}
+	var failing []engine.Classified
+	for _, c := range tr.services {
+		if c.Snapshot.Failing() {
+			failing = append(failing, c)
+		}
+	}
+	if len(failing) == 1 {
+		return failing[0], fmt.Sprintf("About %s, the only failing service.\n", show(failing[0].Snapshot.Name)), true
+	}
+	return engine.Classified{}, "", false
+}
+
+// askService is the answer when a single-service intent names none.
+func (tr *turnState) askService() answer {
+	var failing []string
+	for _, c := range tr.services {
+		if c.Snapshot.Failing() {
+			failing = append(failing, c.Snapshot.Name)
+		}
+	}
+	facts := "Which service? Name one, e.g. \"why is <service> failing?\".\n"
+	if len(failing) > 0 {
+		facts += fmt.Sprintf("Failing now: %s.\n", strings.Join(showAll(failing), ", "))
+	}
+	return answer{facts: facts}
+}
+
+func (tr *turnState) status(in Intent) answer {
+	if len(in.Services) == 0 && len(in.Ambiguous) == 0 {
+		return answer{facts: overview(tr.services, tr.now), prose: true,
+			task: "Say in one to three sentences how the server is doing and what deserves attention first."}
+	}
+	var b strings.Builder
+	named := append(append([]string(nil), in.Services...), in.Ambiguous...)
+	var shown []string
+	for _, n := range named[:min(len(named), maxServicesShown)] {
+		if c, ok := tr.service(n); ok {
+			b.WriteString(statusLine(c, tr.now) + "\n")
+			shown = append(shown, n)
+		}
+	}
+	return answer{facts: b.String(), services: shown, prose: true,
+		task: "Say in one to three sentences what this status means for the operator."}
+}
+
+func (tr *turnState) history(ctx context.Context, in Intent) answer {
+	if len(in.Services) == 0 {
+		return tr.askService()
+	}
+	count := defaultEvents
+	if in.Count > 0 {
+		count = min(in.Count, maxEvents)
+	}
+	since := in.Since.From(tr.now)
+	var b strings.Builder
+	var shown []string
+	for _, n := range in.Services[:min(len(in.Services), maxServicesShown)] {
+		c, ok := tr.service(n)
+		if !ok {
+			continue
+		}
+		shown = append(shown, n)
+		b.WriteString(statusLine(c, tr.now) + "\n")
+		events, err := tr.m.data.Events(ctx, n, 4*count)
+		if err != nil {
+			fmt.Fprintf(&b, "  (failure events unavailable: %s)\n", show(err.Error()))
+			continue
+		}
+		writeFailures(&b, events, count, since, tr.now)
+	}
+	return answer{facts: b.String(), services: shown, prose: true,
+		task: "Say in one to three sentences what pattern these failures show: one-off, recurring, flapping or getting worse."}
+}
+
+// writeFailures lists the last count failures (NEW and CHANGED events) at or after since.
+func writeFailures(b *strings.Builder, events []engine.Event, count int, since, now time.Time) {
+	var fails []engine.Event
+	for _, e := range events {
+		if e.Kind != engine.StateRecovered && !e.At.Before(since) && len(fails) < count {
+			fails = append(fails, e)
+		}
+	}
+	scope := ""
+	if !since.IsZero() {
+		scope = " since " + stamp(since, now)
+	}
+	if len(fails) == 0 {
+		fmt.Fprintf(b, "  No failures recorded%s.\n", scope)
+		return
+	}
+	fmt.Fprintf(b, "  Last %s%s, newest first:\n", plural(len(fails), "failure"), scope)
+	for _, e := range fails {
+		b.WriteString("    " + eventLine(e, now, false) + "\n")
+	}
+}
+
+func (tr *turnState) changes(ctx context.Context, in Intent) answer {
+	since := in.Since.From(tr.now)
+	if in.Since.Kind == SinceNone {
+		since = tr.now.Add(-defaultChanges)
+	}
+	events, err := tr.m.data.EventsSince(ctx, since, maxChanges+1)
+	if err != nil {
+		return answer{facts: fmt.Sprintf("Failure events unavailable: %s\n", show(err.Error()))}
+	}
+	if len(in.Services) > 0 {
+		var mine []engine.Event
+		for _, e := range events {
+			if contains(in.Services, e.Service) {
+				mine = append(mine, e)
+			}
+		}
+		events = mine
+	}
+	more := len(events) > maxChanges
+	events = events[:min(len(events), maxChanges)]
+	var b strings.Builder
+	if len(events) == 0 {
+		fmt.Fprintf(&b, "Nothing changed since %s: no failure events.\n", stamp(since, tr.now))
+	} else {
+		svcs := map[string]bool{}
+		for _, e := range events {
+			svcs[e.Service] = true
+		}
+		f, r := countKinds(events)
+		fmt.Fprintf(&b, "Since %s: %s in %s (%d failing, %d recovered)", stamp(since, tr.now),
+			plural(len(events), "event"), plural(len(svcs), "service"), f, r)
+		if more {
+			fmt.Fprintf(&b, "; the newest %d", maxChanges)
+		}
+		b.WriteString(", newest first:\n")
+		for _, e := range events {
+			b.WriteString("  " + eventLine(e, tr.now, true) + "\n")
+		}
+	}
+	return answer{facts: b.String(), services: in.Services, prose: len(events) > 0,
+		task: "Summarise in one to three sentences what changed and what deserves attention."}
+}
+
+func (tr *turnState) help() answer {
+	facts := helpText(len(tr.services))
+	if tr.classified {
+		// The model chose "help" for a message the rules could not read: it answers it.
+		return answer{facts: "", modelFacts: overview(tr.services, tr.now), prose: true,
+			task: "Answer the operator's message briefly. If it is not about the monitored services, say what you can help with."}
+	}
+	return answer{facts: facts}
+}
+
+func (tr *turnState) action(in Intent) answer {
+	switch {
+	case len(in.Services) == 0:
+		return answer{facts: fmt.Sprintf("Which service should I %s? Name exactly one.\n", show(in.Verb))}
+	case len(in.Services) > 1:
+		return answer{facts: fmt.Sprintf("One service at a time: which one should I %s, %s?\n",
+			show(in.Verb), orList(in.Services)), services: in.Services}
+	}
+	svc := in.Services[0]
+	target := svc
+	if u := tr.m.opts.Units[svc]; u != "" {
+		target = fmt.Sprintf("%s (systemd unit %s)", show(svc), show(u))
+	}
+	return answer{
+		facts:    fmt.Sprintf("Proposed: %s %s. Nothing runs until you approve it.\n", show(in.Verb), target),
+		services: in.Services,
+		proposed: []engine.SuggestedAction{{Action: in.Verb, Service: svc}},
+	}
+}
+
+// serviceInput gathers what rca needs about one service: snapshot, recent events, logs.
+func (tr *turnState) serviceInput(ctx context.Context, c engine.Classified) rca.Input {
+	in := rca.Input{Snapshot: c.Snapshot}
+	events, err := tr.m.data.Events(ctx, c.Snapshot.Name, 5)
+	if err == nil {
+		in.Events = events
+	}
+	res, err := tr.m.data.Logs(ctx, c.Snapshot.Name, 0)
+	if err != nil {
+		in.LogError = err.Error()
+		return in
+	}
+	in.Logs, in.LogSource = res.Lines, res.Source
+	return in
+}

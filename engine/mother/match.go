@@ -1,0 +1,215 @@
+package mother
+
+import (
+	"slices"
+	"strings"
+)
+
+// candidate is a known service as the matcher sees it.
+type candidate struct {
+	name   string   // as known
+	low    string   // lower case
+	words  []string // its words, lower case
+	joined string   // its words without separators
+	units  []string // its unit, with and without ".service", lower case
+}
+
+func candidates(known []string, units map[string]string) []candidate {
+	out := make([]candidate, 0, len(known))
+	for _, n := range known {
+		low := strings.ToLower(n)
+		c := candidate{name: n, low: low, words: parts(low), joined: joined(low)}
+		if u := strings.ToLower(units[n]); u != "" {
+			c.units = append(c.units, u)
+			if base := strings.TrimSuffix(u, ".service"); base != u && base != "" {
+				c.units = append(c.units, base)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// maxEdits is how many typos a word of n bytes may have and still name a service: none in
+// short words (too many false friends), one up to 8 bytes, two beyond.
+func maxEdits(n int) int {
+	switch {
+	case n < 5:
+		return 0
+	case n < 9:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// found is one service found in a message: where it starts and how sure the match is.
+type found struct {
+	name string
+	pos  int
+}
+
+// findServices marks the words that name known services and returns those services in the
+// order they appear, and the services a vague word could mean when it names none for sure.
+//
+// In order of confidence, a service is named by: its name ("nordvpn_status"), its words
+// ("nordvpn status") or its words run together, its unit ("nordvpnd", "nordvpnd.service"),
+// its name with typos ("nordvpn_stauts", within maxEdits), or one of its words that no other
+// service has ("backup" for system_backup). A word shared by several services makes them
+// ambiguous instead.
+func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
+	var hits []found
+	for i := range ts {
+		if ts[i].used {
+			continue
+		}
+		if c, n, ok := strongAt(ts, i, cs); ok {
+			hits = append(hits, found{name: c.name, pos: i})
+			for j := i; j < i+n; j++ {
+				ts[j].used = true
+			}
+		}
+	}
+	for i := range ts {
+		if ts[i].used || vocabulary(ts[i].text) || len(ts[i].text) < 3 {
+			continue
+		}
+		var match []string
+		for _, c := range cs {
+			if weakMatch(ts[i].text, c) {
+				match = append(match, c.name)
+			}
+		}
+		switch len(match) {
+		case 0:
+			continue
+		case 1:
+			hits = append(hits, found{name: match[0], pos: i})
+		default:
+			ambiguous = append(ambiguous, match...)
+		}
+		ts[i].used = true
+	}
+	slices.SortStableFunc(hits, func(a, b found) int { return a.pos - b.pos })
+	for _, h := range hits {
+		if !slices.Contains(names, h.name) {
+			names = append(names, h.name)
+		}
+	}
+	ambiguous = slices.DeleteFunc(uniq(ambiguous), func(n string) bool { return slices.Contains(names, n) })
+	return names, ambiguous
+}
+
+// strongAt reports the service named by the words starting at i, and how many words name it.
+// Exact forms win over typos; among typos the closest wins.
+func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
+	w := ts[i].text
+	for _, c := range cs {
+		if w == c.low || slices.Contains(c.units, w) {
+			return c, 1, true
+		}
+	}
+	best, bestN, bestD := candidate{}, 0, -1
+	fuzzy := !vocabulary(w) // a word Mother knows is never a typo of a name
+	for span := 4; span >= 1; span-- {
+		if i+span > len(ts) {
+			continue
+		}
+		run := spanText(ts[i : i+span])
+		if run == "" {
+			continue
+		}
+		for _, c := range cs {
+			if run == c.joined && (span > 1 || len(c.words) > 1 || w == c.joined) {
+				return c, span, true
+			}
+			if !fuzzy || span > len(c.words) || len(c.joined) < 5 {
+				continue
+			}
+			if d := distance(run, c.joined, maxEdits(len(c.joined))); d >= 0 && (bestD < 0 || d < bestD) {
+				best, bestN, bestD = c, span, d
+			}
+		}
+	}
+	return best, bestN, bestD >= 0
+}
+
+// spanText is the words joined without separators, or "" when one of them is already taken.
+func spanText(ts []token) string {
+	var b strings.Builder
+	for _, t := range ts {
+		if t.used {
+			return ""
+		}
+		b.WriteString(joined(t.text))
+	}
+	return b.String()
+}
+
+// weakMatch reports whether a single word may mean c: it is one of c's words (or within one
+// typo of a long one), or a long piece of c's joined name.
+func weakMatch(w string, c candidate) bool {
+	for _, p := range c.words {
+		if len(p) < 3 || stopWords[p] {
+			continue
+		}
+		if w == p || (len(p) >= 6 && distance(w, p, 1) >= 0) {
+			return true
+		}
+	}
+	return len(w) >= 4 && strings.Contains(c.joined, w)
+}
+
+// distance is the optimal string alignment distance (Levenshtein with transpositions) of a and
+// b in bytes, or -1 when it exceeds max. Service names are mostly ASCII; a typo in a
+// multi-byte letter costs more, which only makes matching stricter.
+func distance(a, b string, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return -1
+	}
+	if a == b {
+		return 0
+	}
+	var buf [3][64]int
+	if len(b)+1 > len(buf[0]) {
+		return -1 // longer than any service name worth a fuzzy match
+	}
+	prev2, prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > max {
+			return -1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[len(b)] > max {
+		return -1
+	}
+	return prev[len(b)]
+}
+
+func uniq(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,286 @@
+package mother
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"monit-intel/engine"
+	"monit-intel/engine/rca"
+	"monit-intel/logs"
+)
+
+// Data is what Mother reads to answer. The daemon implements it over the board and the
+// stores; every method returns at once when ctx ends.
+type Data interface {
+	// Services are the services of the latest cycle: snapshot and failure state.
+	Services(ctx context.Context) ([]engine.Classified, error)
+	// Events returns a service's failure events, newest first.
+	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
+	// EventsSince returns every service's failure events at or after since, newest first.
+	EventsSince(ctx context.Context, since time.Time, limit int) ([]engine.Event, error)
+	// Analyses returns a service's stored analyses, newest first.
+	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
+	// Logs returns a service's last n log lines, redacted (logs.Registry.Read); n <= 0 means
+	// the registry's maximum for the service.
+	Logs(ctx context.Context, service string, n int) (logs.Result, error)
+}
+
+// Memory keeps conversations: bolt.Store, sqliteexport.DB, or both through Tee.
+type Memory interface {
+	AppendTurn(ctx context.Context, t engine.Turn) error
+	// Turns returns the last limit turns of a session, oldest first; limit <= 0 means all.
+	Turns(ctx context.Context, session string, limit int) ([]engine.Turn, error)
+	ClearSession(ctx context.Context, session string) error
+}
+
+// DefaultSession is the session of a message that names none.
+const DefaultSession = "default"
+
+// Options configure Mother. Zero values are usable.
+type Options struct {
+	// LLM is the model; nil means Mother answers from the data alone.
+	LLM engine.LLM
+	// NumCtx is the model's context window, sent with every call (default 8192).
+	NumCtx int
+	// Timeout bounds one model call, stream included (default 60 s).
+	Timeout time.Duration
+	// Units maps a service to its systemd unit, so "restart nordvpnd" finds nordvpn_status.
+	Units map[string]string
+	// HistoryTurns is how many earlier turns of the session the prompt may carry (default 6);
+	// fewer go in when they do not fit the budget.
+	HistoryTurns int
+	// Now and Nonce are injectable for tests.
+	Now    func() time.Time
+	Nonce  func() string
+	Logger *slog.Logger
+}
+
+// Mother answers chat turns.
+type Mother struct {
+	data Data
+	mem  Memory
+	opts Options
+	log  *slog.Logger
+}
+
+// New returns a Mother.
+func New(d Data, m Memory, opts Options) *Mother {
+	if opts.NumCtx <= 0 {
+		opts.NumCtx = 8192
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.HistoryTurns <= 0 {
+		opts.HistoryTurns = 6
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Nonce == nil {
+		opts.Nonce = func() string {
+			n, _ := rca.NewNonce(rand.Reader) // crypto/rand never fails on Linux
+			return n
+		}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Mother{data: d, mem: m, opts: opts, log: opts.Logger.With("component", "mother")}
+}
+
+// Reply is one answered turn. Text is the whole answer as streamed: the facts, rendered from
+// the data, then the model's prose after a "Model (name):" line.
+type Reply struct {
+	Text     string
+	Intent   string
+	Services []string
+	// Proposed are actions the user asked for. They are data: the caller turns them into
+	// pending proposals that a person approves; Mother runs nothing.
+	Proposed []engine.SuggestedAction
+	// ModelNote says why the model's part is missing or short ("llm unavailable: …").
+	ModelNote string
+	// LLMCalls is how many model calls the turn made: at most 2 (one classification when the
+	// rules cannot tell, one streamed answer).
+	LLMCalls int
+}
+
+// Chat answers one message of a session and calls out with each piece of the answer as it is
+// produced: first the facts, then the model's prose. out is called from the calling
+// goroutine; an error from it stops the turn.
+//
+// A turn that ends early, because ctx ended or out failed, stores nothing: its question is not
+// part of the conversation, and the error says why. A turn whose model failed is complete: it
+// is answered from the data, stored, and ModelNote says what happened.
+func (m *Mother) Chat(ctx context.Context, session, message string, out func(chunk string) error) (Reply, error) {
+	if session == "" {
+		session = DefaultSession
+	}
+	at := m.opts.Now()
+	services, err := m.data.Services(ctx)
+	if err != nil {
+		return Reply{}, fmt.Errorf("chat: %w", err)
+	}
+	past, err := m.mem.Turns(ctx, session, m.opts.HistoryTurns)
+	if err != nil {
+		m.log.Warn("conversation memory unavailable", "session", session, "err", err)
+	}
+	tr := &turnState{m: m, out: out, now: at, services: services, past: past, message: message}
+	if err := tr.run(ctx); err != nil {
+		return Reply{}, err
+	}
+	reply := tr.reply()
+	t := engine.Turn{At: at, Session: session, Query: message, Answer: reply.Text, Intent: reply.Intent,
+		Services: reply.Services, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
+		Model: tr.model, ModelNote: reply.ModelNote}
+	if err := m.mem.AppendTurn(ctx, t); err != nil {
+		m.log.Warn("turn not remembered", "session", session, "err", err)
+	}
+	m.log.Info("chat turn", "session", session, "intent", reply.Intent, "services", reply.Services,
+		"llm_calls", reply.LLMCalls, "model_note", reply.ModelNote)
+	return reply, nil
+}
+
+// History returns the last limit turns of a session, oldest first.
+func (m *Mother) History(ctx context.Context, session string, limit int) ([]engine.Turn, error) {
+	if session == "" {
+		session = DefaultSession
+	}
+	return m.mem.Turns(ctx, session, limit)
+}
+
+// Clear forgets a session.
+func (m *Mother) Clear(ctx context.Context, session string) error {
+	if session == "" {
+		session = DefaultSession
+	}
+	return m.mem.ClearSession(ctx, session)
+}
+
+// turnState is one Chat call in progress.
+type turnState struct {
+	m        *Mother
+	out      func(string) error
+	now      time.Time
+	services []engine.Classified
+	past     []engine.Turn
+	message  string
+
+	in       Intent
+	ans      answer
+	text     strings.Builder
+	context  string // the data part of the prompt, remembered with the turn
+	model    string
+	note     []string
+	llmCalls int
+	// classified is set when the model read the message; modelDown when it did not answer
+	// at all, so the prose call is not tried.
+	classified bool
+	modelDown  bool
+}
+
+// errStopped marks an error from the caller's out: the turn stops and is not stored.
+type errStopped struct{ err error }
+
+func (e errStopped) Error() string { return e.err.Error() }
+func (e errStopped) Unwrap() error { return e.err }
+
+// emit streams a piece of the answer and keeps it for the reply.
+func (tr *turnState) emit(s string) error {
+	if s == "" {
+		return nil
+	}
+	tr.text.WriteString(s)
+	if err := tr.out(s); err != nil {
+		return errStopped{err}
+	}
+	return nil
+}
+
+func (tr *turnState) run(ctx context.Context) error {
+	tr.in = Recognise(tr.message, names(tr.services), tr.m.opts.Units)
+	if tr.in.Kind == KindUnknown && strings.TrimSpace(tr.message) != "" {
+		tr.classify(ctx)
+	}
+	tr.resolveRefs()
+	tr.ans = tr.gather(ctx)
+	if err := stopped(ctx); err != nil {
+		return err
+	}
+	if err := tr.emit(tr.ans.facts); err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
+	if tr.ans.prose {
+		if err := tr.prose(ctx); err != nil {
+			return err
+		}
+	}
+	return stopped(ctx)
+}
+
+// stopped returns the context's error, wrapped, once the caller gave up.
+func stopped(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
+	return nil
+}
+
+// resolveRefs gives "restart it" the services of the latest earlier turn that had any.
+func (tr *turnState) resolveRefs() {
+	if !tr.in.Refers || len(tr.in.Services) > 0 {
+		return
+	}
+	known := names(tr.services)
+	for i := len(tr.past) - 1; i >= 0; i-- {
+		var still []string
+		for _, s := range tr.past[i].Services {
+			if contains(known, s) {
+				still = append(still, s)
+			}
+		}
+		if len(still) > 0 {
+			tr.in.Services = still
+			return
+		}
+	}
+}
+
+func (tr *turnState) reply() Reply {
+	r := Reply{Text: tr.text.String(), Intent: string(tr.in.Kind), Services: tr.ans.services,
+		Proposed: tr.ans.proposed, LLMCalls: tr.llmCalls}
+	r.ModelNote = strings.Join(tr.note, "; ")
+	return r
+}
+
+// modelError words a failed model call for ModelNote.
+func modelError(err error) string {
+	if errors.Is(err, engine.ErrLLMUnavailable) {
+		return err.Error() // the adapter says "llm unavailable: <why>"
+	}
+	return "llm unavailable: " + err.Error()
+}
+
+func names(cs []engine.Classified) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if !contains(out, c.Snapshot.Name) {
+			out = append(out, c.Snapshot.Name)
+		}
+	}
+	return out
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

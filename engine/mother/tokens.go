@@ -1,0 +1,88 @@
+package mother
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxMessageRunes bounds what Recognise reads of a message: a question is short, and the
+// fuzzy matching is quadratic in a word's length.
+const maxMessageRunes = 2000
+
+// maxTokens bounds how many words Recognise looks at.
+const maxTokens = 200
+
+// token is one lower-cased word of a message. clause says a clause starts at it: it is the
+// first word, or punctuation (, ; . ! ? :) or a newline came before it.
+type token struct {
+	text   string
+	clause bool
+	used   bool // taken by a service name, so it is no intent word
+}
+
+// tokenize splits a message into lower-case words. A word is a run of letters, digits and the
+// characters service names use (_ . - /); apostrophes are dropped so "what's" is "whats";
+// dots, dashes and slashes at either end of a word are sentence punctuation.
+func tokenize(msg string) []token {
+	msg = cutRunes(msg, maxMessageRunes)
+	var out []token
+	var cur strings.Builder
+	clause := true
+	flush := func() {
+		w := strings.Trim(cur.String(), ".-/")
+		cur.Reset()
+		if w != "" && len(out) < maxTokens {
+			out = append(out, token{text: w, clause: clause})
+			clause = false
+		}
+	}
+	for _, r := range msg {
+		switch {
+		case r == '\'' || r == '’':
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '/':
+			cur.WriteRune(unicode.ToLower(r))
+		case r == '.':
+			// A dot inside a word (nordvpnd.service) is part of it; one at its end ends a
+			// sentence.
+			cur.WriteRune(r)
+			if s := cur.String(); strings.HasSuffix(s, "..") || s == "." {
+				flush()
+				clause = true
+			}
+		default:
+			endsWord := cur.Len() > 0 && strings.HasSuffix(cur.String(), ".")
+			flush()
+			if endsWord || strings.ContainsRune(",;!?:\n", r) {
+				clause = true
+			}
+		}
+	}
+	if s := cur.String(); s != "" {
+		flush()
+	}
+	return out
+}
+
+// parts splits a name into its words: "nordvpn_status" is [nordvpn status].
+func parts(name string) []string {
+	return strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// joined is a name without its separators: "nordvpn_status" is "nordvpnstatus".
+func joined(name string) string { return strings.Join(parts(name), "") }
+
+// cutRunes returns the first n runes of s.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}

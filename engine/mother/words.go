@@ -1,0 +1,219 @@
+package mother
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// set is a read-only word list.
+type set map[string]bool
+
+func words(s string) set {
+	m := set{}
+	for w := range strings.FieldsSeq(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// The words each intent is recognised by. They are matched against the words of a message
+// that are not part of a service name. Read-only.
+var (
+	whyWords = words(`why explain explanation analyse analyze analysis diagnose diagnosis
+		cause causes caused causing reason reasons wrong broken troubleshoot debug fix rca`)
+	logWords     = words(`log logs logfile journal journalctl tail output lines line`)
+	historyWords = words(`history failures failure failed fails fail events event timeline incidents
+		incident outages outage flapping flaps often times`)
+	changeWords = words(`changed changes change since recent recently new happened happening today
+		yesterday overnight tonight week hours hour days minutes`)
+	statusWords = words(`status state health healthy up down running ok okay alive failing overview
+		summary problems problem issues issue errors check doing dashboard going fine`)
+	helpWords = words(`help commands usage manual`)
+	// greetings are smalltalk: answered with a short help text.
+	greetings = words(`hi hello hey hallo thanks thank thx cheers morning evening bye goodbye`)
+	// actionVerbs are the short verbs Mother proposes actions for (see act.Resolve).
+	actionVerbs = words(`restart start stop monitor unmonitor`)
+	// clauseWords start a clause, as punctuation does ("… and restart x").
+	clauseWords = words(`and then so but also`)
+	// fillers may stand before an action verb at the start of a request.
+	fillers = words(`please pls plz kindly can could would will you u go ahead and then i id
+		want like to need lets just now mother try quickly so`)
+	// negations before a verb turn a request into something else ("don't restart").
+	negations = words(`dont do not never no without`)
+	// refer words point back at the previous turn's services.
+	referWords = words(`it its that this them they those these same again one`)
+	// slotWords often stand right before a service name; an unknown word after one of them
+	// is reported as an unknown service.
+	slotWords = words(`for of about on is are the restart start stop monitor unmonitor logs log
+		status check with to`)
+	// stopWords never name a service by themselves, not even as part of a name.
+	stopWords = words(`a an the is are was were be been am do does did done doing have has had
+		me my mine i we our us you your it its this that these those there here what whats
+		which who whom how hows when where wheres why whys show shows tell give list get see
+		display print and or but if then than so to of for from in on at by with about into
+		over under all any every everything each some last past latest previous first top
+		recent please pls can could would will should shall may might must not no yes
+		service services check checks server daemon process program system unit monit
+		status state log logs up down ok okay times time since ago go going let lets just
+		again same one now right new very much many more most`)
+)
+
+// countUnits may follow a number that is a count ("5 failures", "20 lines").
+var countUnits = words(`failures failure events event lines line entries entry logs incidents
+	errors changes turns`)
+
+// countLead may precede a number that is a count ("last 5").
+var countLead = words(`last past latest previous recent top first`)
+
+// numberWords are the counts written out.
+var numberWords = map[string]int{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50,
+	"hundred": 100,
+}
+
+// maxCount bounds a count read from a message; the intents bound it further.
+const maxCount = 1000
+
+// number reads a count: digits or a number word.
+func number(w string) (int, bool) {
+	if n, ok := numberWords[w]; ok {
+		return n, true
+	}
+	if len(w) == 0 || len(w) > 6 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(w)
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return min(n, maxCount), true
+}
+
+// SinceKind says how a Since is measured.
+type SinceKind uint8
+
+// The kinds of Since.
+const (
+	SinceNone    SinceKind = iota // no time was said
+	SinceAgo                      // Ago before now ("last 24 hours")
+	SinceDay                      // midnight starting the day Days back ("today" 0, "yesterday" 1)
+	SinceWeekday                  // midnight starting the latest Weekday ("since monday"; today counts)
+)
+
+// Since is a point in time said relative to now. It is resolved with From, so Recognise stays
+// pure.
+type Since struct {
+	Kind    SinceKind
+	Ago     time.Duration
+	Days    int
+	Weekday time.Weekday
+}
+
+// From resolves s against now, in now's location. The zero Since gives the zero time.
+func (s Since) From(now time.Time) time.Time {
+	midnight := func(daysBack int) time.Time {
+		y, m, d := now.Date()
+		return time.Date(y, m, d-daysBack, 0, 0, 0, 0, now.Location())
+	}
+	switch s.Kind {
+	case SinceAgo:
+		return now.Add(-s.Ago)
+	case SinceDay:
+		return midnight(s.Days)
+	case SinceWeekday:
+		return midnight((int(now.Weekday()) - int(s.Weekday) + 7) % 7)
+	}
+	return time.Time{}
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+}
+
+var spanUnits = map[string]time.Duration{
+	"minute": time.Minute, "minutes": time.Minute, "min": time.Minute, "mins": time.Minute,
+	"hour": time.Hour, "hours": time.Hour, "hr": time.Hour, "hrs": time.Hour, "h": time.Hour,
+	"day": 24 * time.Hour, "days": 24 * time.Hour, "d": 24 * time.Hour,
+	"week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+}
+
+// maxSpan bounds a span read from a message.
+const maxSpan = 366 * 24 * time.Hour
+
+// readSince finds a time in the words: "yesterday", "today", "since monday", "last 24 hours",
+// "past 3 days", "last week", "24h". It returns the zero Since when there is none.
+func readSince(ts []token) Since {
+	for i, t := range ts {
+		w := t.text
+		switch {
+		case w == "yesterday" || w == "overnight" || (w == "night" && i > 0 && ts[i-1].text == "last"):
+			return Since{Kind: SinceDay, Days: 1}
+		case w == "today" || w == "tonight" || (w == "morning" && i > 0 && ts[i-1].text == "this"):
+			return Since{Kind: SinceDay}
+		}
+		if wd, ok := weekdays[w]; ok {
+			return Since{Kind: SinceWeekday, Weekday: wd}
+		}
+		if d, ok := spanAt(ts, i); ok {
+			return Since{Kind: SinceAgo, Ago: d}
+		}
+	}
+	return Since{}
+}
+
+// spanAt reads a span starting at word i: "24 hours", "3 days", "24h", or a unit alone after
+// last/past/this ("last hour", "this week").
+func spanAt(ts []token, i int) (time.Duration, bool) {
+	w := ts[i].text
+	if u, ok := spanUnits[w]; ok && len(w) > 1 && i > 0 && (countLead[ts[i-1].text] || ts[i-1].text == "this") {
+		return u, true
+	}
+	if n, ok := number(w); ok && i+1 < len(ts) {
+		if u, ok := spanUnits[ts[i+1].text]; ok {
+			return min(time.Duration(n)*u, maxSpan), true
+		}
+	}
+	if len(w) >= 2 {
+		if u, ok := spanUnits[w[len(w)-1:]]; ok {
+			if n, ok := number(w[:len(w)-1]); ok {
+				return min(time.Duration(n)*u, maxSpan), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// readCount finds a count: a number after last/past/top ("last 5") or before a countable
+// word ("20 lines"). A number followed by a time unit is a span, not a count.
+func readCount(ts []token) int {
+	for i, t := range ts {
+		n, ok := number(t.text)
+		if !ok {
+			continue
+		}
+		if i+1 < len(ts) && spanUnits[ts[i+1].text] != 0 {
+			continue
+		}
+		if (i > 0 && countLead[ts[i-1].text]) || (i+1 < len(ts) && countUnits[ts[i+1].text]) {
+			return n
+		}
+	}
+	return 0
+}
+
+// vocabulary reports whether w is a word Mother understands by itself: such a word is never
+// read as a typo or a piece of a service name.
+func vocabulary(w string) bool {
+	for _, s := range []set{stopWords, whyWords, logWords, historyWords, changeWords, statusWords,
+		helpWords, greetings, actionVerbs, fillers, negations, referWords, countUnits} {
+		if s[w] {
+			return true
+		}
+	}
+	_, num := number(w)
+	_, day := weekdays[w]
+	return num || day
+}
