@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"monit-intel/repl/internal/tmuxtest"
+	"monit-intel/repl/tmuxtest"
 )
 
 // These tests drive Mother for real: the fakemother binary (repl.Run against a scripted
