@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/mother"
 )
+
+var _ mother.Memory = (*Store)(nil)
 
 func openStore(t *testing.T, dir string) *Store {
 	t.Helper()

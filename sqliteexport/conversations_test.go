@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/mother"
 )
+
+var _ mother.Memory = (*DB)(nil)
 
 func TestConversationsExport(t *testing.T) {
 	ctx := t.Context()
