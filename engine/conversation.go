@@ -14,8 +14,9 @@ type Turn struct {
 	Intent  string // what Mother understood: "status", "history", "logs", "why", …
 	// Services are the services the turn was about, as recognised in the message.
 	Services []string
-	// Context is the data given to the model for this turn, as it appeared in the prompt
-	// (fenced); empty when the model was not asked.
+	// Context is the data gathered for the model, as it appears in the prompt (fenced), even
+	// when the model could not be reached; empty for answers that need no model (actions,
+	// help, questions back).
 	Context string
 	// Logs are the redacted log lines that were read for the turn.
 	Logs []string

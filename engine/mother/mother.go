@@ -60,7 +60,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Mother answers chat turns.
+// Mother answers chat turns. It keeps no state between calls (the Memory does) and is safe
+// for concurrent use.
 type Mother struct {
 	data Data
 	mem  Memory
