@@ -140,14 +140,14 @@ func (tr *turnState) status(in Intent) answer {
 }
 
 func (tr *turnState) history(ctx context.Context, in Intent) answer {
-	if len(in.Services) == 0 {
-		return tr.askService()
-	}
 	count := defaultEvents
 	if in.Count > 0 {
 		count = min(in.Count, maxEvents)
 	}
 	since := in.Since.From(tr.now)
+	if len(in.Services) == 0 {
+		return tr.allHistory(ctx, count, since)
+	}
 	var b strings.Builder
 	var shown []string
 	for _, n := range in.Services[:min(len(in.Services), maxServicesShown)] {
@@ -162,14 +162,27 @@ func (tr *turnState) history(ctx context.Context, in Intent) answer {
 			fmt.Fprintf(&b, "  (failure events unavailable: %s)\n", show(err.Error()))
 			continue
 		}
-		writeFailures(&b, events, count, since, tr.now)
+		writeFailures(&b, events, count, since, tr.now, false)
 	}
 	return answer{facts: b.String(), services: shown, prose: true,
 		task: "Say in one to three sentences what pattern these failures show: one-off, recurring, flapping or getting worse."}
 }
 
+// allHistory lists the last failures of every service.
+func (tr *turnState) allHistory(ctx context.Context, count int, since time.Time) answer {
+	events, err := tr.m.data.Events(ctx, "", 4*count)
+	if err != nil {
+		return answer{facts: fmt.Sprintf("Failure events unavailable: %s\n", show(err.Error()))}
+	}
+	var b strings.Builder
+	b.WriteString("All services:\n")
+	writeFailures(&b, events, count, since, tr.now, true)
+	return answer{facts: b.String(), prose: true,
+		task: "Say in one to three sentences which services fail most and whether failures cluster."}
+}
+
 // writeFailures lists the last count failures (NEW and CHANGED events) at or after since.
-func writeFailures(b *strings.Builder, events []engine.Event, count int, since, now time.Time) {
+func writeFailures(b *strings.Builder, events []engine.Event, count int, since, now time.Time, withService bool) {
 	var fails []engine.Event
 	for _, e := range events {
 		if e.Kind != engine.StateRecovered && !e.At.Before(since) && len(fails) < count {
@@ -186,7 +199,7 @@ func writeFailures(b *strings.Builder, events []engine.Event, count int, since, 
 	}
 	fmt.Fprintf(b, "  Last %s%s, newest first:\n", plural(len(fails), "failure"), scope)
 	for _, e := range fails {
-		b.WriteString("    " + eventLine(e, now, false) + "\n")
+		b.WriteString("    " + eventLine(e, now, withService) + "\n")
 	}
 }
 

@@ -205,7 +205,10 @@ func (tr *turnState) emit(s string) error {
 
 func (tr *turnState) run(ctx context.Context) error {
 	tr.in = Recognise(tr.message, names(tr.services), tr.m.opts.Units)
-	if tr.in.Kind == KindUnknown && strings.TrimSpace(tr.message) != "" {
+	switch {
+	case strings.TrimSpace(tr.message) == "":
+		tr.in.Kind = KindHelp
+	case tr.in.Kind == KindUnknown:
 		tr.classify(ctx)
 	}
 	tr.resolveRefs()
