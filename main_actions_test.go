@@ -34,7 +34,7 @@ func TestApproveMonitStartAgainstRealMonit(t *testing.T) {
 
 	dataDir := t.TempDir()
 	cfg := writeConfig(t, fmt.Sprintf("monit:\n  url: %s\n  interval: 1s\ndata_dir: %s\nollama: {url: 'http://127.0.0.1:%d'}\n",
-		m.URL, dataDir, closedPort(t)))
+		m.URL, dataDir, monittest.FreePort(t)))
 	d := startDaemon(t, cfg, "MONIT_USER="+m.Username, "MONIT_PASSWORD="+m.Password)
 	waitFor(t, 15*time.Second, func() bool {
 		code, body := d.call(t, "GET", "/status", "")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,16 +33,6 @@ func writeConfig(t *testing.T, body string) string {
 	return path
 }
 
-func closedPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
-}
 
 func queryEvents(t *testing.T, dataDir string) []string {
 	t.Helper()
@@ -79,7 +68,7 @@ func TestIngestAgainstRealMonit(t *testing.T) {
 check file missing with path {{DIR}}/does-not-exist
 check host closed with address 127.0.0.1
     if failed port %d type tcp with timeout 1 seconds then alert
-%s`, job.Check(), closedPort(t), sleeper.Check()))
+%s`, job.Check(), monittest.FreePort(t), sleeper.Check()))
 	dataDir := t.TempDir()
 	cfg := writeConfig(t, fmt.Sprintf("monit:\n  url: %s\ndata_dir: %s\n", m.URL, dataDir))
 	env := map[string]string{"MONIT_USER": m.Username, "MONIT_PASSWORD": m.Password}
@@ -194,7 +183,7 @@ func TestIngestBadInput(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{name: "monit down", url: fmt.Sprintf("http://127.0.0.1:%d", closedPort(t)), want: "unreachable"},
+		{name: "monit down", url: fmt.Sprintf("http://127.0.0.1:%d", monittest.FreePort(t)), want: "unreachable"},
 		{name: "wrong password", url: m.URL, env: map[string]string{"MONIT_USER": m.Username, "MONIT_PASSWORD": "nope"}, want: "401"},
 		{name: "missing file", url: "/nonexistent/status.xml", want: "no such file"},
 		{name: "malformed document", url: "testdata/config/full.yaml", want: "parse"},

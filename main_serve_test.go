@@ -27,7 +27,7 @@ type daemon struct {
 func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	t.Helper()
 	bin := buildBinary(t)
-	port := closedPort(t)
+	port := monittest.FreePort(t)
 	d := &daemon{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &strings.Builder{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "serve", "--config", config, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
 	d.cmd.Env = append(os.Environ(), env...)
@@ -97,7 +97,7 @@ ollama:
   timeout: 2s
 logs:
   job: {strategy: tail, path: %s, max_lines: 20}
-`, m.URL, t.TempDir(), closedPort(t), logFile))
+`, m.URL, t.TempDir(), monittest.FreePort(t), logFile))
 	d := startDaemon(t, cfg, "MONIT_USER="+m.Username, "MONIT_PASSWORD="+m.Password)
 
 	waitFor(t, 15*time.Second, func() bool {

@@ -205,10 +205,19 @@ func (db *DB) Events(ctx context.Context, service string, limit int) ([]engine.E
 		args = append(args, service)
 	}
 	q += ` ORDER BY at DESC, id DESC LIMIT ?`
-	args = append(args, limit)
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	events, err := db.queryEvents(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("failure events: %w", err)
+	}
+	return events, nil
+}
+
+// queryEvents runs a query over failure_events selecting id, at, host, service, kind, status
+// and detail.
+func (db *DB) queryEvents(ctx context.Context, q string, args ...any) ([]engine.Event, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []engine.Event
@@ -217,13 +226,10 @@ func (db *DB) Events(ctx context.Context, service string, limit int) ([]engine.E
 		var at, status int64
 		var kind string
 		if err := rows.Scan(&e.ID, &at, &e.Host, &e.Service, &kind, &status, &e.Detail); err != nil {
-			return nil, fmt.Errorf("failure events: %w", err)
+			return nil, err
 		}
 		e.At, e.Kind, e.Status = time.Unix(at, 0).UTC(), engine.State(kind), engine.StatusBits(status)
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("failure events: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }

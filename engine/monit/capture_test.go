@@ -80,7 +80,7 @@ check file every3 with path {{DIR}}/watched.txt
     every 3 cycles
 check file croncheck with path {{DIR}}/watched.txt
     every "0 0 31 2 *"
-`, sleeper.Check(), slow.Check(), fail, closedPort(t), portOf(collector.URL), portOf(tlsServer.URL)))
+`, sleeper.Check(), slow.Check(), fail, monittest.FreePort(t), portOf(collector.URL), portOf(tlsServer.URL)))
 
 	m.WaitFor(t, 30*time.Second, allTypesReady)
 	if _, err := m.CLI(t.Context(), "unmonitor", "idle"); err != nil {

@@ -2,7 +2,6 @@ package monit_test
 
 import (
 	"fmt"
-	"net"
 	"testing"
 	"time"
 
@@ -16,7 +15,7 @@ func TestLiveMonit(t *testing.T) {
 	m := monittest.New(t)
 	failing := m.WriteScript(t, "fail.sh", "echo 'check failed'\nexit 1\n")
 	sleeper := m.Daemon(t, "sleeper")
-	closed := closedPort(t)
+	closed := monittest.FreePort(t)
 	m.Start(t, fmt.Sprintf(`
 check program failing with path %q
     if status != 0 then alert
@@ -70,14 +69,3 @@ check host closed with address 127.0.0.1
 	}
 }
 
-// closedPort returns a loopback port nothing listens on.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
-}

@@ -113,7 +113,7 @@ func (m *Monit) Start(t testing.TB, checks string) {
 	checks = strings.ReplaceAll(checks, DirPlaceholder, m.Dir)
 	var lastErr error
 	for range bindAttempts {
-		port := freePort(t)
+		port := FreePort(t)
 		m.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
 		m.writeControlFile(t, port, checks)
 		m.launch(t)
@@ -303,9 +303,10 @@ func (m *Monit) CLI(ctx context.Context, args ...string) (string, error) {
 	return string(out), nil
 }
 
-// freePort asks the kernel for a free loopback port. Another process may take it before
-// Monit binds; Start then retries with a new one.
-func freePort(t testing.TB) int {
+// FreePort asks the kernel for a free loopback port: one nothing listens on, for a closed-port
+// check or a server a test starts. Another process may take it before it is used; Start
+// retries with a new one.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
