@@ -21,7 +21,9 @@ type motherData struct {
 	logs  *logs.Registry
 }
 
-func (d motherData) Services(context.Context) ([]engine.Classified, error) { return d.board.Services(), nil }
+func (d motherData) Services(context.Context) ([]engine.Classified, error) {
+	return d.board.Services(), nil
+}
 
 func (d motherData) Events(ctx context.Context, service string, limit int) ([]engine.Event, error) {
 	return d.s.history.Events(ctx, service, limit)

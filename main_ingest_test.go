@@ -33,7 +33,6 @@ func writeConfig(t *testing.T, body string) string {
 	return path
 }
 
-
 func queryEvents(t *testing.T, dataDir string) []string {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")

@@ -68,4 +68,3 @@ check host closed with address 127.0.0.1
 		t.Errorf("sleeper: Process = %+v, want a pid", proc.Process)
 	}
 }
-
