@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"time"
 
 	"monit-intel/engine"
@@ -41,32 +39,9 @@ func (d motherData) Logs(ctx context.Context, service string, n int) (logs.Resul
 	return d.logs.Read(ctx, service, n)
 }
 
-// motherMemory keeps conversations in bbolt and exports every turn to SQLite's conversations
-// table for ad-hoc queries. bbolt is the memory: a failed export is logged, not fatal.
-type motherMemory struct {
-	s   *stores
-	log *slog.Logger
-}
-
-func (m motherMemory) AppendTurn(ctx context.Context, t engine.Turn) error {
-	if err := m.s.state.AppendTurn(ctx, t); err != nil {
-		return err
-	}
-	if err := m.s.history.AppendTurn(ctx, t); err != nil {
-		m.log.Warn("export conversation turn", "session", t.Session, "err", err)
-	}
-	return nil
-}
-
-func (m motherMemory) Turns(ctx context.Context, session string, limit int) ([]engine.Turn, error) {
-	return m.s.state.Turns(ctx, session, limit)
-}
-
-func (m motherMemory) ClearSession(ctx context.Context, session string) error {
-	return errors.Join(m.s.state.ClearSession(ctx, session), m.s.history.ClearSession(ctx, session))
-}
-
+// newMother wires Mother: turns live in bbolt and are exported to SQLite's conversations
+// table (mother.Tee); a failed export is logged by Mother and does not lose the answer.
 func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model *llm.Client, e *env) *mother.Mother {
-	return mother.New(motherData{board: board, s: s, logs: reg}, motherMemory{s: s, log: e.logger}, mother.Options{
+	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, mother.Options{
 		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(), Units: cfg.Actions.Units, Logger: e.logger})
 }
