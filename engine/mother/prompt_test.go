@@ -88,7 +88,7 @@ func TestClean(t *testing.T) {
 		want      string
 	}{
 		{name: "plain", in: "connection refused", max: 100, want: "connection refused"},
-		{name: "controls", in: "a\x1b[31mred\x00\tb\r\nc", max: 100, want: "a[31mred b  c"},
+		{name: "controls", in: "a\x1b[31mred\x00\tb\r\nc", max: 100, want: "a[31mred\tb  c"},
 		{name: "multiline keeps newlines", in: "a\nb\x07", multiline: true, max: 100, want: "a\nb"},
 		{name: "nonce removed", in: "x " + testNonce + " y", max: 100, want: "x  y"},
 		{name: "fences broken", in: "<<<<END LOGS>>>> <<<", max: 100, want: "<<END LOGS>> <<"},

@@ -18,9 +18,14 @@ const (
 // nonce, and shortens runs of '<' or '>' to two, so nothing looks like a fence marker. The
 // order matters: dropping a character could join the halves of a nonce, and removing a nonce
 // could join two runs of '<'. Newlines inside the text become spaces.
-func sanitize(s, nonce string, max int) string {
+func sanitize(s, nonce string, max int) string { return Sanitize(s, nonce, max, false) }
+
+// Sanitize is sanitize for other packages' fenced blocks (Mother's facts, earlier turns, the
+// operator's question). With multiline, newlines are kept: the text may span lines inside its
+// fence, and the fence markers still cannot be forged.
+func Sanitize(s, nonce string, max int, multiline bool) string {
 	if !clean(s, max) {
-		s = stripControls(s, max)
+		s = stripControls(s, max, multiline)
 	}
 	s = removeNonce(s, nonce)
 	if strings.Contains(s, "<<<") || strings.Contains(s, ">>>") {
@@ -43,9 +48,9 @@ func clean(s string, max int) bool {
 	return true
 }
 
-// stripControls drops control and format characters (newlines become spaces), repairs invalid
-// UTF-8 and cuts at max runes.
-func stripControls(s string, max int) string {
+// stripControls drops control and format characters (newlines become spaces unless
+// multiline), repairs invalid UTF-8 and cuts at max runes.
+func stripControls(s string, max int, multiline bool) string {
 	var b strings.Builder
 	b.Grow(min(len(s), max*4))
 	n := 0
@@ -55,6 +60,7 @@ func stripControls(s string, max int) string {
 			break
 		}
 		switch {
+		case r == '\n' && multiline:
 		case r == '\n' || r == '\r':
 			r = ' '
 		case r != '\t' && (unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)):
