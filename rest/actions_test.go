@@ -117,3 +117,28 @@ func TestActionsNotConfigured(t *testing.T) {
 func errRefused(action string) error {
 	return fmt.Errorf("%w: %q is not a whitelisted action", act.ErrRefused, action)
 }
+
+func TestAnalyzeProposesSuggestedActions(t *testing.T) {
+	deps := testDeps()
+	deps.Analyzer = fakeAnalyzer(func(snap engine.Snapshot, _ bool) (engine.Analysis, error) {
+		return engine.Analysis{ID: 7, Service: snap.Name, Source: engine.SourceLLM,
+			SuggestedActions: []engine.SuggestedAction{{Action: "monit_restart", Service: snap.Name}, {Action: "rm", Service: "/"}}}, nil
+	})
+	var sources []string
+	deps.Actions = fakeActions{propose: func(action, service, source string) (engine.Proposal, error) {
+		sources = append(sources, source)
+		if action == "rm" {
+			return engine.Proposal{}, errRefused(action)
+		}
+		return engine.Proposal{ID: "p7", Action: action, Service: service, Source: source}, nil
+	}}
+	_, api := newTestServer(t, Options{}, deps)
+	resp := api.Post("/analyze", map[string]any{"service": "system_backup"})
+	body := resp.Body.String()
+	if resp.Code != 200 || !strings.Contains(body, `"proposals":[{"id":"p7"`) || !strings.Contains(body, `"refused":[`) {
+		t.Errorf("POST /analyze = %d %s, want the suggestion proposed and rm refused", resp.Code, body)
+	}
+	if strings.Join(sources, ",") != "analysis,analysis" {
+		t.Errorf("sources = %v, want analysis", sources)
+	}
+}

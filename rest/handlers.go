@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -218,9 +219,29 @@ func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analysesOutput
 		if err != nil {
 			return nil, problem(err, "analyse "+c.Snapshot.Name)
 		}
-		out.Body.Analyses = append(out.Body.Analyses, toAnalysis(an))
+		v := toAnalysis(an)
+		v.Proposals, v.Refused = s.proposeSuggested(ctx, an)
+		out.Body.Analyses = append(out.Body.Analyses, v)
 	}
 	return out, nil
+}
+
+// proposeSuggested turns the model's suggested actions into pending proposals a person may
+// approve (source "analysis"); the approval flow validates each again.
+func (s *Server) proposeSuggested(ctx context.Context, an engine.Analysis) ([]Proposal, []string) {
+	proposals, refused := []Proposal{}, []string(nil)
+	if s.deps.Actions == nil {
+		return proposals, nil
+	}
+	for _, a := range an.SuggestedActions {
+		p, err := s.deps.Actions.Propose(ctx, a.Action, a.Service, engine.SourceAnalysis, fmt.Sprintf("analysis #%d", an.ID))
+		if err != nil {
+			refused = append(refused, err.Error())
+			continue
+		}
+		proposals = append(proposals, toProposal(p))
+	}
+	return proposals, refused
 }
 
 func (s *Server) analyses(ctx context.Context, in *analysesInput) (*analysesOutput, error) {

@@ -85,6 +85,8 @@ type Analysis struct {
 	LLMError         string            `json:"llm_error,omitempty" doc:"why the model's part is missing"`
 	Cached           bool              `json:"cached,omitempty"`
 	Text             string            `json:"text"`
+	Proposals        []Proposal        `json:"proposals,omitempty" doc:"POST /analyze only: the suggested actions, pending approval"`
+	Refused          []string          `json:"refused,omitempty" doc:"POST /analyze only: suggested actions the whitelist refused"`
 }
 
 // SuggestedAction is an action the model proposed; nothing runs until approved.
