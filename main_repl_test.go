@@ -65,7 +65,7 @@ ollama: {url: %s, model: %s, num_ctx: 2048, timeout: 60s}
 	s.WaitFor(t, "Execute: monit restart sleeper? [y/N]", screenWait)
 	s.Send(t, "y", "Enter")
 	s.WaitFor(t, "executed", screenWait)
-	st = m.WaitFor(t, screenWait, func(st engine.Status) bool {
+	m.WaitFor(t, screenWait, func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
 		return ok && s.Process != nil && s.Process.PID > 0 && s.Process.PID != first.Process.PID
 	})

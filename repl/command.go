@@ -200,7 +200,7 @@ func checkToken(what, s string) (string, error) {
 func parseCount(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > maxCount {
-		return 0, fmt.Errorf("N must be a number from 1 to %d, not %q", maxCount, truncate(s, 20))
+		return 0, fmt.Errorf("the count must be a number from 1 to %d, not %q", maxCount, truncate(s, 20))
 	}
 	return n, nil
 }
