@@ -37,8 +37,8 @@ func listPackages(t *testing.T) []listedPackage {
 func TestDependencyDirection(t *testing.T) {
 	const mod = "monit-intel"
 	rules := []struct {
-		pkgPrefix string
-		forbidden []string
+		pkgPrefix  string
+		forbidden  []string
 		stdlibOnly bool
 	}{
 		{pkgPrefix: mod + "/engine", forbidden: []string{mod + "/rest", mod + "/repl", mod + "/bolt", mod + "/sqliteexport"}},
