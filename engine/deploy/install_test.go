@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -135,21 +136,9 @@ func TestInstallTwiceIsIdempotentAndKeepsEditedConfig(t *testing.T) {
 	if b, _ := os.ReadFile(cfg); !bytes.Equal(b, edited) {
 		t.Errorf("config = %q after the second install, want the edit %q", b, edited)
 	}
-	if after := tree(t, opts.Root); !equalMaps(before, after) {
+	if after := tree(t, opts.Root); !maps.Equal(before, after) {
 		t.Errorf("tree changed: before %v, after %v", before, after)
 	}
-}
-
-func equalMaps(a, b map[string]fs.FileMode) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestUninstallRemovesExactlyWhatInstallWrote(t *testing.T) {
@@ -336,7 +325,7 @@ func TestDryRunOnTheRealSystem(t *testing.T) {
 	if rep.UserCreated && !strings.Contains(out.String(), "would run: useradd --system --no-create-home --shell /usr/sbin/nologin --user-group") {
 		t.Errorf("dry run does not show the useradd command:\n%s", out.String())
 	}
-	if after := tree(t, "/etc/systemd/system"); !equalMaps(before, after) {
+	if after := tree(t, "/etc/systemd/system"); !maps.Equal(before, after) {
 		t.Errorf("a dry run changed /etc/systemd/system")
 	}
 }

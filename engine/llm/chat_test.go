@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -66,25 +67,13 @@ func TestChatSendsTheRequest(t *testing.T) {
 			"no tools, defaults", r.Model, r.Format, r.Tools, r.KeepAlive, r.Stream)
 	}
 	wantOpts := map[string]any{"num_ctx": 4096.0, "num_predict": 512.0, "temperature": 0.2}
-	if !mapsEqual(r.Options, wantOpts) {
+	if !maps.Equal(r.Options, wantOpts) {
 		t.Errorf("request options = %v, want %v", r.Options, wantOpts)
 	}
 	if len(r.Messages) != 2 || r.Messages[1].Role != "user" ||
 		r.Messages[1].Content != "nginx: connection failed" {
 		t.Errorf("request messages = %+v, want the system and user messages", r.Messages)
 	}
-}
-
-func mapsEqual(a, b map[string]any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestNumCtxAlwaysSent(t *testing.T) {
