@@ -124,3 +124,25 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		t.Errorf("Run() = %v, want a clean shutdown", err)
 	}
 }
+
+// deadlineAnalyzer reports how long the request context gives it.
+type deadlineAnalyzer struct{ left *time.Duration }
+
+func (d deadlineAnalyzer) Analyze(ctx context.Context, snap engine.Snapshot, _ int64, _ bool) (engine.Analysis, error) {
+	dl, _ := ctx.Deadline()
+	*d.left = time.Until(dl)
+	return engine.Analysis{Service: snap.Name, Source: engine.SourceRules}, nil
+}
+
+func TestHandlerTimeouts(t *testing.T) {
+	var left time.Duration
+	deps := testDeps()
+	deps.Analyzer = deadlineAnalyzer{left: &left}
+	_, api := newTestServer(t, Options{HandlerTimeout: 2 * time.Second}, deps)
+	if resp := api.Post("/analyze", map[string]any{"service": "system_backup"}); resp.Code != 200 {
+		t.Fatalf("POST /analyze = %d", resp.Code)
+	}
+	if left < 9*time.Minute {
+		t.Errorf("analyze has %v left, want the model operations' longer bound", left)
+	}
+}

@@ -41,13 +41,22 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 	w.Write(b)
 }
 
-// timeout bounds every operation but event streams, whose length is the answer's.
+// modelTimeout bounds the operations that wait for the model: a chat turn makes up to two
+// calls and POST /analyze one per failing service, each bounded by ollama.timeout.
+const modelTimeout = 10 * time.Minute
+
+// timeout bounds every operation but event streams, whose length is the answer's (the model's
+// own timeout and the client going away end those).
 func (s *Server) timeout(ctx huma.Context, next func(huma.Context)) {
 	if strings.Contains(ctx.Header("Accept"), "text/event-stream") {
 		next(ctx)
 		return
 	}
-	c, cancel := context.WithTimeout(ctx.Context(), s.opts.HandlerTimeout)
+	limit := s.opts.HandlerTimeout
+	if op := ctx.Operation(); op != nil && (op.OperationID == "analyze" || op.OperationID == "mother-chat") {
+		limit = max(limit, modelTimeout)
+	}
+	c, cancel := context.WithTimeout(ctx.Context(), limit)
 	defer cancel()
 	next(huma.WithContext(ctx, c))
 }
