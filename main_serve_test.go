@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,15 +21,34 @@ import (
 type daemon struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *strings.Builder
+	logs *lockedBuffer
 	done chan error
+}
+
+// lockedBuffer collects the daemon's output, written by exec's copying goroutine while the
+// test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	t.Helper()
 	bin := buildBinary(t)
 	port := monittest.FreePort(t)
-	d := &daemon{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &strings.Builder{}, done: make(chan error, 1)}
+	d := &daemon{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &lockedBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "serve", "--config", config, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
 	d.cmd.Env = append(os.Environ(), env...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
