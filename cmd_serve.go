@@ -9,7 +9,13 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/analyze"
+	"monit-intel/engine/approve"
+	"monit-intel/engine/config"
+	"monit-intel/engine/llm"
+	"monit-intel/engine/monit"
 	"monit-intel/engine/schedule"
+	"monit-intel/logs"
 	"monit-intel/rest"
 )
 
@@ -38,23 +44,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	in, monitClient, err := newIngester(cfg, s, e)
+	d, err := wireDaemon(ctx, cfg, s, e)
 	if err != nil {
 		return err
 	}
-	a, reg, model, err := newAnalyzer(cfg, s, e)
-	if err != nil {
-		return err
-	}
-	board := engine.NewBoard()
-	if err := seedBoard(ctx, board, s); err != nil {
-		return err
-	}
-	health := &healthChecks{s: s}
-	flow := newFlow(cfg, s, board, e)
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: cfg.API.Token, Version: version, Logger: e.logger},
-		rest.Deps{Board: board, History: s.history, Logs: reg, Analyzer: a, Health: health,
-			Mother: newMother(cfg, s, board, reg, model, e), Actions: flow, Audit: s.history})
+		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
+			Mother: newMother(cfg, s, d.board, d.reg, d.model, e), Actions: d.flow, Audit: s.history})
 	if err != nil {
 		return err
 	}
@@ -67,27 +63,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		ln.Close()
 		return err
 	}
-	err = errors.Join(
-		sched.Every("ingest", cfg.Monit.Interval.D(), func(ctx context.Context) error {
-			res, err := in.RunCycle(ctx)
-			board.Record(res, err)
-			if err != nil {
-				return err
-			}
-			_, err = a.AfterCycle(ctx, res)
-			return err
-		}),
-		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
-			health.check(ctx, "monit", cfg.Monit.URL, true, monitClient.Ping)
-			health.check(ctx, "ollama", cfg.Ollama.URL+" ("+cfg.Ollama.Model+")", false, model.Ping)
-			return nil
-		}),
-		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {
-			_, err := flow.Prune(ctx)
-			return err
-		}),
-	)
-	if err != nil {
+	if err := d.schedule(sched); err != nil {
 		ln.Close()
 		return errors.Join(err, sched.Shutdown())
 	}
@@ -98,6 +74,60 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// running cycle), then the stores close (deferred).
 	e.logger.Info("shutting down")
 	return errors.Join(serveErr, sched.Shutdown())
+}
+
+// daemonParts is what serve runs, wired to its stores.
+type daemonParts struct {
+	cfg    config.Config
+	in     *engine.Ingester
+	monit  *monit.Client
+	an     *analyze.Analyzer
+	reg    *logs.Registry
+	model  *llm.Client
+	board  *engine.Board
+	health *healthChecks
+	flow   *approve.Flow
+}
+
+func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
+	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}}
+	var err error
+	if d.in, d.monit, err = newIngester(cfg, s, e); err != nil {
+		return nil, err
+	}
+	if d.an, d.reg, d.model, err = newAnalyzer(cfg, s, e); err != nil {
+		return nil, err
+	}
+	if err := seedBoard(ctx, d.board, s); err != nil {
+		return nil, err
+	}
+	d.flow = newFlow(cfg, s, d.board, e)
+	return d, nil
+}
+
+// schedule adds the daemon's periodic jobs: the ingest cycle with its analyses, the
+// dependency checks for /health, and pruning of decided proposals.
+func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
+	return errors.Join(
+		sched.Every("ingest", d.cfg.Monit.Interval.D(), func(ctx context.Context) error {
+			res, err := d.in.RunCycle(ctx)
+			d.board.Record(res, err)
+			if err != nil {
+				return err
+			}
+			_, err = d.an.AfterCycle(ctx, res)
+			return err
+		}),
+		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
+			d.health.check(ctx, "monit", d.cfg.Monit.URL, true, d.monit.Ping)
+			d.health.check(ctx, "ollama", d.cfg.Ollama.URL+" ("+d.cfg.Ollama.Model+")", false, d.model.Ping)
+			return nil
+		}),
+		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {
+			_, err := d.flow.Prune(ctx)
+			return err
+		}),
+	)
 }
 
 // seedBoard fills the board from the history so /status answers before the first cycle.
