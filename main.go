@@ -52,6 +52,7 @@ func commands() []command {
 		{"logs", "SERVICE [-n N] [--config F]", "print a service's log lines from the registry", cmdLogs},
 		{"repl", "[--url URL] [--session NAME] [--dry-run]", "talk to Mother (needs a running daemon)", cmdRepl},
 		{"audit", "verify [--config F]", "check the action audit log's hash chain", cmdAudit},
+		{"version", "", "print the version", cmdVersion},
 		{"install", "[--user U] [--config F] [--root DIR] [--dry-run]", "write the systemd unit, env file, sample config and polkit/sudoers rule", cmdInstall},
 		{"uninstall", "[--root DIR] [--dry-run]", "remove what install wrote, keeping edited files", cmdUninstall},
 	}
@@ -91,6 +92,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fmt.Fprintf(stderr, "monit-intel: unknown command %q\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+func cmdVersion(_ context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: version takes no arguments", errUsage)
+	}
+	fmt.Fprintln(e.stdout, "monit-intel", version)
+	return nil
 }
 
 func usage(w io.Writer) {

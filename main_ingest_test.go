@@ -224,3 +224,26 @@ func TestIngestWhileDaemonHoldsState(t *testing.T) {
 		t.Errorf("ingest took %v to give up, want about a second", d)
 	}
 }
+
+func TestUsageAndVersion(t *testing.T) {
+	tests := []struct {
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{[]string{"version"}, 0, "monit-intel dev"},
+		{[]string{"help"}, 0, "Commands:"},
+		{nil, 2, "Commands:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"ingest", "--help"}, 0, "-no-analyze"},
+		{[]string{"logs"}, 2, "want exactly one SERVICE"},
+		{[]string{"logs", "x", "-n", "-3", "--config", "testdata/demo/config.yaml"}, 2, "-n must not be negative"},
+		{[]string{"audit", "check"}, 2, "the only audit command is `verify`"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCmd(t, nil, tt.args...)
+		if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("monit-intel %v = %d %q %q, want %d and %q", tt.args, code, out, errOut, tt.wantCode, tt.want)
+		}
+	}
+}
