@@ -3,6 +3,7 @@ package mother
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,7 +216,7 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 	if len(in.Services) > 0 {
 		var mine []engine.Event
 		for _, e := range events {
-			if contains(in.Services, e.Service) {
+			if slices.Contains(in.Services, e.Service) {
 				mine = append(mine, e)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,7 +245,7 @@ func (tr *turnState) resolveRefs() {
 	for i := len(tr.past) - 1; i >= 0; i-- {
 		var still []string
 		for _, s := range tr.past[i].Services {
-			if contains(known, s) {
+			if slices.Contains(known, s) {
 				still = append(still, s)
 			}
 		}
@@ -273,18 +274,9 @@ func modelError(err error) string {
 func names(cs []engine.Classified) []string {
 	out := make([]string, 0, len(cs))
 	for _, c := range cs {
-		if !contains(out, c.Snapshot.Name) {
+		if !slices.Contains(out, c.Snapshot.Name) {
 			out = append(out, c.Snapshot.Name)
 		}
 	}
 	return out
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

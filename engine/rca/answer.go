@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -136,7 +137,7 @@ func (a *Answer) actions(in []Suggested, allowed func(string) bool) []Suggested 
 			a.note("dropped action %s: not in the whitelist", quoteShort(s.Action))
 		case s.Service == "":
 			a.note("dropped action %s: no service named", s.Action)
-		case containsSuggested(out, s):
+		case slices.Contains(out, s):
 			a.note("dropped duplicate action %s %s", s.Action, quoteShort(s.Service))
 		case len(out) == maxSuggested:
 			a.note("dropped action %s %s: more than %d suggested", s.Action, quoteShort(s.Service), maxSuggested)
@@ -145,15 +146,6 @@ func (a *Answer) actions(in []Suggested, allowed func(string) bool) []Suggested 
 		}
 	}
 	return out
-}
-
-func containsSuggested(list []Suggested, s Suggested) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // quoteShort shows a model-chosen name safely in a note: sanitised, cut, and quoted only when

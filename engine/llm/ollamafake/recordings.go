@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/ollama/ollama/api"
+
+	"monit-intel/engine/llm/ollamatest"
 )
 
 // The recordings under testdata/ollama, what the real server answered to the requests in
@@ -96,21 +98,11 @@ func contents(stream []api.ChatResponse) []string {
 	return out
 }
 
-// testdataDir is testdata/ollama under the repository root, found by walking up from the
-// working directory (a package directory under go test) to go.mod.
+// testdataDir is testdata/ollama under the repository root.
 func testdataDir() (string, error) {
-	dir, err := os.Getwd()
+	root, err := ollamatest.RepoRoot()
 	if err != nil {
 		return "", fmt.Errorf("ollama recordings: %w", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "testdata", "ollama"), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("ollama recordings: no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return filepath.Join(root, "testdata", "ollama"), nil
 }

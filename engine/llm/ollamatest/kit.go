@@ -24,7 +24,7 @@ func findKit() (string, error) {
 	if dir := os.Getenv("OLLAMA_E2E_DIR"); dir != "" {
 		candidates = append(candidates, dir)
 	} else {
-		if root, err := repoRoot(); err == nil {
+		if root, err := RepoRoot(); err == nil {
 			candidates = append(candidates, filepath.Join(root, "..", "shared", "ollama-e2e"))
 		}
 		candidates = append(candidates, "/work/shared/ollama-e2e")
@@ -47,9 +47,9 @@ func hasKit(dir string) bool {
 	return true
 }
 
-// repoRoot walks up from the working directory (a package directory under go test) to the
+// RepoRoot walks up from the working directory (a package directory under go test) to the
 // directory holding go.mod.
-func repoRoot() (string, error) {
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", fmt.Errorf("repo root: %w", err)
