@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -138,6 +139,10 @@ func (s *Server) suggest(ctx context.Context, in *suggestInput) (*proposalOutput
 func (s *Server) execute(ctx context.Context, in *executeInput) (*executeOutput, error) {
 	if s.deps.Actions == nil {
 		return nil, huma.Error503ServiceUnavailable("actions are not configured")
+	}
+	if p, ok := PrincipalFrom(ctx); !ok || !p.CanApprove() {
+		return nil, huma.Error403Forbidden(fmt.Sprintf("user %q (role %s) may not approve or reject actions: an operator may",
+			p.Name, p.Role))
 	}
 	o, err := s.deps.Actions.Execute(ctx, in.Body.ID, in.Body.Approve, in.Body.DryRun)
 	if err != nil {

@@ -2,9 +2,11 @@ package rest
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/humatest"
 
 	"monit-intel/engine"
@@ -102,15 +104,50 @@ func testDeps() Deps {
 	}
 }
 
+// testToken is the API token of newTestServer's servers.
+const testToken = "test-token"
+
+// newTestServer builds a server and a humatest API whose requests go through the whole
+// handler (host check, authentication) as the local client "api" would send them: Host
+// 127.0.0.1:8000 and the token, unless the request sets its own.
 func newTestServer(t *testing.T, opts Options, deps Deps) (*Server, humatest.TestAPI) {
 	t.Helper()
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1:0"
+	}
+	if opts.Token == "" {
+		opts.Token = testToken
 	}
 	opts.Now = func() time.Time { return t0 }
 	s, err := New(opts, deps)
 	if err != nil {
 		t.Fatalf("New() error = %v", err)
 	}
-	return s, humatest.Wrap(t, s.API())
+	return s, humatest.Wrap(t, wholeHandler{API: s.API(), h: s.Handler(), token: opts.Token})
+}
+
+// wholeHandler is a huma.API whose adapter serves through the server's full handler.
+type wholeHandler struct {
+	huma.API
+	h     http.Handler
+	token string
+}
+
+func (w wholeHandler) Adapter() huma.Adapter {
+	return wholeAdapter{Adapter: w.API.Adapter(), w: w}
+}
+
+type wholeAdapter struct {
+	huma.Adapter
+	w wholeHandler
+}
+
+func (a wholeAdapter) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if r.Host == "" {
+		r.Host = "127.0.0.1:8000"
+	}
+	if _, ok := r.Header["Authorization"]; !ok {
+		r.Header.Set("Authorization", "Bearer "+a.w.token)
+	}
+	a.w.h.ServeHTTP(rw, r)
 }

@@ -15,16 +15,19 @@ type Dependency struct {
 	Required  bool      `json:"required" doc:"without it the daemon cannot ingest"`
 }
 
+// HealthReport is the answer of /health.
+type HealthReport struct {
+	Status     string           `json:"status" enum:"ok,degraded" doc:"all an anonymous caller is told"`
+	Degraded   bool             `json:"degraded,omitempty"`
+	Version    string           `json:"version,omitempty"`
+	UptimeSec  int64            `json:"uptime_sec,omitempty"`
+	LastIngest *LastIngest      `json:"last_ingest,omitempty"`
+	Deps       []Dependency     `json:"dependencies,omitempty" doc:"with the token"`
+	Databases  map[string]int64 `json:"database_bytes,omitempty" doc:"with the token"`
+}
+
 type healthOutput struct {
-	Body struct {
-		Status     string           `json:"status" enum:"ok,degraded"`
-		Degraded   bool             `json:"degraded"`
-		Version    string           `json:"version"`
-		UptimeSec  int64            `json:"uptime_sec"`
-		LastIngest *LastIngest      `json:"last_ingest,omitempty"`
-		Deps       []Dependency     `json:"dependencies"`
-		Databases  map[string]int64 `json:"database_bytes"`
-	}
+	Body HealthReport
 }
 
 // LastIngest is the last ingest cycle.
@@ -37,8 +40,9 @@ type LastIngest struct {
 }
 
 // health answers 200 while the daemon works; degraded says a dependency is down or the last
-// ingest failed.
-func (s *Server) health(context.Context, *struct{}) (*healthOutput, error) {
+// ingest failed. Without credentials it says only that: the details (versions, targets,
+// errors) are for an authenticated caller.
+func (s *Server) health(ctx context.Context, _ *struct{}) (*healthOutput, error) {
 	out := &healthOutput{}
 	b := &out.Body
 	b.Version, b.UptimeSec = s.opts.Version, int64(s.opts.Now().Sub(s.started).Seconds())
@@ -60,6 +64,9 @@ func (s *Server) health(context.Context, *struct{}) (*healthOutput, error) {
 	b.Status = "ok"
 	if b.Degraded {
 		b.Status = "degraded"
+	}
+	if _, ok := PrincipalFrom(ctx); !ok {
+		out.Body = HealthReport{Status: b.Status}
 	}
 	return out, nil
 }

@@ -61,8 +61,15 @@ type Deps struct {
 
 // Options configure the server.
 type Options struct {
-	Listen         string
-	Token          string        // bearer token; empty: no auth (loopback only)
+	Listen string
+	// Token is the API token (user "api", role operator); required. serve reads it from
+	// api.token / MONIT_INTEL_TOKEN or creates DATA_DIR/api-token (LoadOrCreateToken).
+	Token string
+	// Authenticators are tried after the token, in order (a session cookie of the web UI).
+	Authenticators []Authenticator
+	// AllowedHosts are the host names the Host header may carry besides loopback addresses,
+	// localhost and the listen address (api.allowed_hosts).
+	AllowedHosts   []string
 	Version        string        // shown at / and in the OpenAPI document
 	HandlerTimeout time.Duration // every request but streams; default 60 s
 	Logger         *slog.Logger
@@ -76,14 +83,21 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 	api     huma.API
+	auth    []Authenticator
+	hosts   hostAllowList
 	started time.Time
 }
 
-// ErrInsecureListen refuses a non-loopback address without a token.
-var ErrInsecureListen = errors.New("refusing to listen on a non-loopback address without an API token")
+// ErrNoToken refuses to build a server without an API token.
+var ErrNoToken = errors.New("no API token: every request but /health and the docs must be authenticated")
 
-// New builds the server and its routes. It refuses a non-loopback listen address without a
-// token: the API can run actions.
+// New builds the server and its routes.
+//
+// Every request passes, in order: the security headers, the Host check (421 for a name the
+// daemon is not known by: DNS rebinding), the cross-origin check (403 for a browser request
+// from another site), authentication (401 without a principal, but for /health and the docs),
+// then huma, which refuses a body that is not application/json (415) and a JSON key that is
+// unknown or differs in case (422).
 func New(opts Options, deps Deps) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -97,26 +111,30 @@ func New(opts Options, deps Deps) (*Server, error) {
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
-	if err := checkListen(opts.Listen, opts.Token); err != nil {
-		return nil, err
+	if opts.Token == "" {
+		return nil, ErrNoToken
 	}
-	s := &Server{opts: opts, deps: deps, log: opts.Logger.With("component", "rest"), started: opts.Now()}
+	if _, _, err := net.SplitHostPort(opts.Listen); err != nil {
+		return nil, fmt.Errorf("listen %q: %w", opts.Listen, err)
+	}
+	s := &Server{opts: opts, deps: deps, log: opts.Logger.With("component", "rest"), started: opts.Now(),
+		auth:  append([]Authenticator{NewTokenAuthenticator(opts.Token)}, opts.Authenticators...),
+		hosts: newHostAllowList(opts.Listen, opts.AllowedHosts)}
 	mux := http.NewServeMux()
 	cfg := huma.DefaultConfig("monit-intel", opts.Version)
 	cfg.Info.Description = "Monit history, failure analysis and Mother, the assistant that proposes whitelisted actions."
 	cfg.DocsPath = "" // huma's page loads scripts from a CDN; ours is embedded (docs.go)
 	cfg.CreateHooks = nil
-	if opts.Token != "" {
-		cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-			"bearer": {Type: "http", Scheme: "bearer"},
-		}
-		cfg.Security = []map[string][]string{{"bearer": {}}}
+	cfg.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer"},
 	}
+	cfg.Security = []map[string][]string{{"bearer": {}}}
 	s.api = humago.New(mux, cfg)
-	s.api.UseMiddleware(s.timeout)
+	s.api.UseMiddleware(s.requireJSON, s.timeout)
 	registerDocs(mux)
 	s.routes()
-	s.handler = s.logRequests(s.authenticate(mux))
+	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.authenticate(mux)))))
 	return s, nil
 }
 
@@ -125,24 +143,6 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // API returns the huma API (for the OpenAPI document).
 func (s *Server) API() huma.API { return s.api }
-
-func checkListen(addr, token string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("listen %q: %w", addr, err)
-	}
-	if token != "" {
-		return nil
-	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("%w: %q is reachable from other machines; set api.token (or MONIT_INTEL_TOKEN), or listen on 127.0.0.1",
-		ErrInsecureListen, addr)
-}
 
 // Run serves on ln until ctx is done, then shuts down gracefully: new connections are
 // refused and requests in flight get up to grace to finish.
