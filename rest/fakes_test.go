@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -150,4 +151,10 @@ func (a wholeAdapter) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		r.Header.Set("Authorization", "Bearer "+a.w.token)
 	}
 	a.w.h.ServeHTTP(rw, r)
+}
+
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec
 }

@@ -3,9 +3,7 @@ package rest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
 
@@ -27,8 +25,9 @@ var strictJSON = huma.Format{
 func unmarshalStrict(data []byte, v any) error {
 	t := reflect.TypeOf(v)
 	// huma first decodes into an `any` to validate against the schema; that pass has no
-	// type to check against (the typed pass follows).
-	if t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() != reflect.Interface {
+	// type to check against (the typed pass follows). Invalid JSON gets encoding/json's
+	// message.
+	if t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() != reflect.Interface && json.Valid(data) {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		if err := checkKeys(dec, t.Elem(), "body"); err != nil {
 			return err
@@ -45,9 +44,6 @@ func checkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 	}
 	tok, err := dec.Token()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
 		return err
 	}
 	delim, ok := tok.(json.Delim)
