@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"monit-intel/act"
+	"monit-intel/engine/config"
 	"monit-intel/repl"
+	"monit-intel/rest"
 	"monit-intel/rest/client"
 )
 
@@ -38,7 +41,11 @@ func cmdRepl(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = "http://" + strings.Replace(cfg.Listen, "0.0.0.0", "127.0.0.1", 1)
 	}
-	c, err := client.New(base, cfg.API.Token)
+	token, err := replToken(cfg)
+	if err != nil {
+		return err
+	}
+	c, err := client.New(base, token)
 	if err != nil {
 		return err
 	}
@@ -51,4 +58,18 @@ func cmdRepl(ctx context.Context, e *env, args []string) error {
 	}
 	return repl.Run(ctx, c, repl.Options{Session: *session, DryRun: *dryRun, HistoryFile: history,
 		In: e.stdin, Out: e.stdout, Err: e.stderr, Verbs: replVerbs()})
+}
+
+// replToken is api.token (or MONIT_INTEL_TOKEN) when set, else the token serve wrote in
+// DATA_DIR/api-token.
+func replToken(cfg config.Config) (string, error) {
+	if cfg.API.Token != "" {
+		return cfg.API.Token, nil
+	}
+	token, err := rest.ReadToken(filepath.Join(cfg.DataDir, rest.TokenFile))
+	if err != nil {
+		return "", fmt.Errorf("no API token: %w (give repl the daemon's --config, run it as a user who may read "+
+			"that file, or set MONIT_INTEL_TOKEN)", err)
+	}
+	return token, nil
 }

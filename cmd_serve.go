@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -48,7 +49,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: cfg.API.Token, Version: version, Logger: e.logger},
+	token, err := apiToken(cfg, e)
+	if err != nil {
+		return err
+	}
+	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
+		Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d.board, d.reg, d.model, e), Actions: d.flow, Audit: s.history})
 	if err != nil {
@@ -67,13 +73,32 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		ln.Close()
 		return errors.Join(err, sched.Shutdown())
 	}
-	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", cfg.Monit.URL,
+	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
 		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir)
 	serveErr := srv.Run(ctx, ln, shutdownGrace)
 	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
 	// running cycle), then the stores close (deferred).
 	e.logger.Info("shutting down")
 	return errors.Join(serveErr, sched.Shutdown())
+}
+
+// apiToken is api.token (or MONIT_INTEL_TOKEN) when set, else the token in
+// DATA_DIR/api-token, created at the first start. Its value is never logged.
+func apiToken(cfg config.Config, e *env) (string, error) {
+	if cfg.API.Token != "" {
+		return cfg.API.Token, nil
+	}
+	path := filepath.Join(cfg.DataDir, rest.TokenFile)
+	token, created, err := rest.LoadOrCreateToken(path)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		e.logger.Info("created the API token", "path", path)
+	} else {
+		e.logger.Info("API token", "path", path)
+	}
+	return token, nil
 }
 
 // daemonParts is what serve runs, wired to its stores.
@@ -119,8 +144,8 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 			return err
 		}),
 		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
-			d.health.check(ctx, "monit", d.cfg.Monit.URL, true, d.monit.Ping)
-			d.health.check(ctx, "ollama", d.cfg.Ollama.URL+" ("+d.cfg.Ollama.Model+")", false, d.model.Ping)
+			d.health.check(ctx, "monit", d.monit.Source(), true, d.monit.Ping)
+			d.health.check(ctx, "ollama", d.model.Source()+" ("+d.cfg.Ollama.Model+")", false, d.model.Ping)
 			return nil
 		}),
 		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {

@@ -51,7 +51,7 @@ ollama: {url: %s, model: %s, num_ctx: 2048, timeout: 60s}
 	s := tmuxtest.New(t, []string{"sh"}, tmuxtest.Options{Dir: dir,
 		Env: []string{"XDG_STATE_HOME=" + dir, "MONIT_INTEL_CONFIG="}})
 	s.WaitUntil(t, "a shell", screenWait, func(sc string) bool { return strings.TrimSpace(sc) != "" })
-	s.TypeLine(t, fmt.Sprintf("stty -g > before.stty; %s repl --url %s --session e2e; echo EXIT=$?", buildBinary(t), d.url), screenWait)
+	s.TypeLine(t, fmt.Sprintf("stty -g > before.stty; %s repl --config %s --url %s --session e2e; echo EXIT=$?", buildBinary(t), cfg, d.url), screenWait)
 	s.WaitFor(t, "mother>", screenWait)
 
 	s.Type(t, "/history sle")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,10 +20,11 @@ import (
 
 // daemon is the real binary running `serve`.
 type daemon struct {
-	cmd  *exec.Cmd
-	url  string
-	logs *lockedBuffer
-	done chan error
+	cmd   *exec.Cmd
+	url   string
+	token string // read from the file the daemon's log names
+	logs  *lockedBuffer
+	done  chan error
 }
 
 // lockedBuffer collects the daemon's output, written by exec's copying goroutine while the
@@ -64,12 +66,34 @@ func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	for time.Now().Before(deadline) {
 		if resp, err := http.Get(d.url + "/health"); err == nil {
 			resp.Body.Close()
+			d.token = daemonToken(t, d.logs.String())
 			return d
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("daemon did not answer /health within 15s:\n%s", d.logs)
 	return nil
+}
+
+// tokenLine is the start-up line naming the API token's file.
+var tokenLine = regexp.MustCompile(`msg="(?:created the API token|API token)" path=(\S+)`)
+
+// daemonToken reads the token from the file the log names; the log must not show the value.
+func daemonToken(t *testing.T, logs string) string {
+	t.Helper()
+	m := tokenLine.FindStringSubmatch(logs)
+	if m == nil {
+		t.Fatalf("the log names no API token file:\n%s", logs)
+	}
+	b, err := os.ReadFile(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(string(b))
+	if strings.Contains(logs, token) {
+		t.Fatalf("the log shows the API token:\n%s", logs)
+	}
+	return token
 }
 
 func (d *daemon) call(t *testing.T, method, path, body string) (int, map[string]any) {
@@ -81,6 +105,7 @@ func (d *daemon) call(t *testing.T, method, path, body string) (int, map[string]
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+d.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)

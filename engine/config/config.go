@@ -63,7 +63,11 @@ type Actions struct {
 
 // API secures the REST API.
 type API struct {
+	// Token is the bearer token; empty: serve creates DATA_DIR/api-token.
 	Token string `yaml:"token"`
+	// AllowedHosts are host names (or addresses) the API may be called by besides
+	// loopback addresses, localhost and the listen address: the Host header must name one.
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // Duration is a time.Duration written in Go syntax ("5m", "720h") in YAML.
@@ -189,7 +193,7 @@ func (c Config) Validate() error {
 	}
 	if !isPath(c.Monit.URL) {
 		if u, err := url.Parse(c.Monit.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("monit.url", "want http(s)://host:port or a file path, got %q", c.Monit.URL)
+			bad("monit.url", "want http(s)://host:port or a file path, got %q", redactURL(c.Monit.URL))
 		}
 	}
 	if c.Monit.Interval.D() < time.Second {
@@ -208,7 +212,7 @@ func (c Config) Validate() error {
 		bad("listen", "want host:port: %v", err)
 	}
 	if u, err := url.Parse(c.Ollama.URL); err != nil || u.Host == "" {
-		bad("ollama.url", "want http://host:port, got %q", c.Ollama.URL)
+		bad("ollama.url", "want http://host:port, got %q", redactURL(c.Ollama.URL))
 	}
 	if c.Ollama.Model == "" {
 		bad("ollama.model", "must not be empty")
@@ -226,7 +230,49 @@ func (c Config) Validate() error {
 	if c.Actions.Timeout.D() <= 0 {
 		bad("actions.timeout", "must be positive")
 	}
+	for i, h := range c.API.AllowedHosts {
+		if !validHost(h) {
+			bad(fmt.Sprintf("api.allowed_hosts[%d]", i), "want a host name or an IP address, without scheme, port or wildcard, got %q", h)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// redactURL hides the user information of a URL, even one that does not parse, for an
+// error message: everything up to its last '@'.
+func redactURL(raw string) string {
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
+		return raw
+	}
+	start := 0
+	if i := strings.Index(raw, "://"); i >= 0 && i < at {
+		start = i + len("://")
+	}
+	return raw[:start] + "…@" + raw[at+1:]
+}
+
+// validHost reports whether s is a DNS host name or an IP address (as a Host header names
+// them, IPv6 in brackets or not).
+func validHost(s string) bool {
+	if net.ParseIP(strings.Trim(s, "[]")) != nil {
+		return true
+	}
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // LogsOptions returns the options for the log registry.

@@ -35,6 +35,9 @@ func TestLoad(t *testing.T) {
 			if c.Actions.Units["nordvpn_status"] != "nordvpnd.service" || !c.Actions.Sudo {
 				t.Errorf("actions = %+v", c.Actions)
 			}
+			if strings.Join(c.API.AllowedHosts, ",") != "monit.home.arpa,192.168.1.5,[fd00::5]" {
+				t.Errorf("api.allowed_hosts = %v", c.API.AllowedHosts)
+			}
 		}},
 		{name: "environment overrides the file", file: "full.yaml",
 			env: map[string]string{"MONIT_URL": "http://10.0.0.2:2812", "MONIT_USER": "ops",
@@ -48,7 +51,8 @@ func TestLoad(t *testing.T) {
 		{name: "unknown key names the key", file: "unknown_key.yaml", wantErr: []string{"unknown key intervall", "line 3"}},
 		{name: "bad duration", file: "bad_duration.yaml", wantErr: []string{"five minutes"}},
 		{name: "every bad value is reported", file: "bad_values.yaml",
-			wantErr: []string{"monit.url", "monit.interval", "retention", "listen"}},
+			wantErr: []string{"monit.url", "monit.interval", "retention", "listen", `ftp://…@monit`, "ollama.url",
+				`"…@gpu.lan"`, "api.allowed_hosts[0]", "api.allowed_hosts[1]", "api.allowed_hosts[2]", "api.allowed_hosts[3]"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {
@@ -66,6 +70,9 @@ func TestLoad(t *testing.T) {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("Load(%q) error = %q, want it to mention %q", tt.file, err, w)
 					}
+				}
+				if strings.Contains(err.Error(), "hunter") {
+					t.Errorf("Load(%q) error = %q shows a password", tt.file, err)
 				}
 				return
 			}

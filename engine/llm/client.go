@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -68,8 +69,12 @@ func New(opts Options) (*Client, error) {
 		opts.HTTPClient = &http.Client{}
 	}
 	base, err := url.Parse(opts.URL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("ollama url: want http://host:port, got %q", opts.URL)
+	if err != nil {
+		// url.Parse's error repeats the URL, and with it a password it may hold.
+		return nil, errors.New("ollama url: want http://host:port; the value does not parse as a URL")
+	}
+	if (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("ollama url: want http://host:port, got scheme %q and host %q", base.Scheme, base.Host)
 	}
 	if opts.Timeout < 0 {
 		return nil, fmt.Errorf("ollama timeout: must be positive, got %s", opts.Timeout)
@@ -79,12 +84,23 @@ func New(opts Options) (*Client, error) {
 	}
 	return &Client{
 		api:     api.NewClient(base, opts.HTTPClient),
-		url:     opts.URL,
+		url:     withoutUser(base),
 		model:   opts.Model,
 		timeout: opts.Timeout,
 		numCtx:  opts.NumCtx,
 	}, nil
 }
+
+// withoutUser is u for messages: a password in it (http://user:pw@host) is used by the
+// requests but never shown.
+func withoutUser(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
+}
+
+// Source is the server's URL without credentials, for messages and /health.
+func (c *Client) Source() string { return c.url }
 
 // Model is the configured model name.
 func (c *Client) Model() string { return c.model }

@@ -246,9 +246,10 @@ func (c *Client) Audit(ctx context.Context, n int) ([]repl.AuditEntry, error) {
 // pingTimeout bounds the reachability check a REPL makes at start.
 const pingTimeout = 5 * time.Second
 
-// Ping checks that the daemon answers (GET /health).
+// Ping checks that the daemon answers and takes the token (GET /, which needs it: /health
+// would answer without).
 func (c *Client) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
-	return c.do(ctx, http.MethodGet, "/health", nil, nil, nil)
+	return c.do(ctx, http.MethodGet, "/", nil, nil, nil)
 }

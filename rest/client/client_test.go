@@ -144,10 +144,13 @@ func TestClientNeedsTheToken(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Status != 401 {
 		t.Errorf("Status() with a wrong token = %v, want 401", err)
 	}
+	if err := c.Ping(t.Context()); !errors.As(err, &apiErr) || apiErr.Status != 401 {
+		t.Errorf("Ping() with a wrong token = %v, want 401: the REPL must not start", err)
+	}
 }
 
 func TestChatStreams(t *testing.T) {
-	c := server(t, "", &slowMother{})
+	c := server(t, "tok", &slowMother{})
 	var chunks []string
 	reply, err := c.Chat(t.Context(), "s1", "why is web failing?", func(s string) { chunks = append(chunks, s) })
 	if err != nil {
@@ -163,7 +166,7 @@ func TestChatStreams(t *testing.T) {
 
 func TestChatCancelStopsTheAnswer(t *testing.T) {
 	m := &slowMother{}
-	c := server(t, "", m)
+	c := server(t, "tok", m)
 	ctx, cancel := context.WithCancel(t.Context())
 	start := time.Now()
 	_, err := c.Chat(ctx, "s1", "why?", func(string) { cancel() })
