@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,7 +43,7 @@ func TestRunPipeMode(t *testing.T) {
 		"About why is nordvpn failing?: restart it.\n" +
 		"Proposal p1: restart nordvpn_status\n" +
 		"  command: systemctl restart nordvpnd.service\n" +
-		"Not approved: no terminal to ask. Run /approve p1 to approve it.\n"
+		"Not approved: no terminal to ask. Approve p1 at a terminal (/approve p1) or through the API.\n"
 	if out.String() != want {
 		t.Errorf("output =\n%s\nwant\n%s", out.String(), want)
 	}
@@ -99,5 +101,33 @@ func TestRunPipeModeCancelledWhileReading(t *testing.T) {
 func TestRunNeedsBackend(t *testing.T) {
 	if err := Run(t.Context(), nil, Options{In: strings.NewReader("")}); err == nil {
 		t.Error("Run(nil backend) = nil, want an error")
+	}
+}
+
+// TestPipeModeNeverApproves replays `printf 'restart X\n/approve ID\n' | monit-intel repl`,
+// which ran the action: in pipe mode no spelling of /approve reaches the daemon as an
+// approval; /reject and a dry run do.
+func TestPipeModeNeverApproves(t *testing.T) {
+	for _, dry := range []bool{false, true} {
+		var calls []string
+		b := pipeBackend(new(int))
+		b.execute = func(_ context.Context, id string, approve, dryRun bool) (ExecResult, error) {
+			calls = append(calls, fmt.Sprintf("%s approve=%t dry=%t", id, approve, dryRun))
+			return ExecResult{ID: id, Status: "rejected"}, nil
+		}
+		in := "restart nordvpn_status\n/approve p1\n/APPROVE p1\n   /approve   p1  \n/approve p1 p1\ny\nyes\n/reject p1\n"
+		var out, errw bytes.Buffer
+		err := Run(t.Context(), b, Options{In: strings.NewReader(in), Out: &out, Err: &errw, DryRun: dry})
+		want := []string{"p1 approve=false dry=false"}
+		if dry {
+			want = []string{"p1 approve=true dry=true", "p1 approve=true dry=true", "p1 approve=true dry=true",
+				"p1 approve=false dry=true"}
+		}
+		if !slices.Equal(calls, want) {
+			t.Errorf("dry run %v: Execute calls = %q, want %q", dry, calls, want)
+		}
+		if !dry && (!errors.Is(err, ErrCommandFailed) || strings.Count(errw.String(), "approval needs a terminal") != 3) {
+			t.Errorf("Run() = %v, errors %q; want each /approve refused for want of a terminal", err, errw.String())
+		}
 	}
 }

@@ -38,6 +38,8 @@ func Run(ctx context.Context, b Backend, opts Options) error {
 		errw:   opts.Err,
 		con:    pipeConsole{},
 		known:  newKnownNames(opts.Verbs),
+		// A person can approve only where the prompt runs (both ends on a terminal).
+		canApprove: inTTY && outTTY,
 	}
 	if !inTTY || !outTTY {
 		return runPipe(ctx, s, opts.In)

@@ -30,7 +30,14 @@ type session struct {
 	con    console
 	known  *knownNames
 	failed int // commands that ended in an error, for pipe mode's exit status
+	// canApprove is true at a terminal only: in pipe mode no person is there to approve,
+	// whatever the input says (a script, or text pasted from elsewhere).
+	canApprove bool
 }
+
+// ErrNoTerminal refuses /approve in pipe mode.
+var ErrNoTerminal = errors.New("approval needs a terminal: in pipe mode nothing is approved " +
+	"(run monit-intel repl at a terminal, or approve through the API; /reject and --dry-run work here)")
 
 // handle runs one input line and reports whether the user asked to leave.
 func (s *session) handle(ctx context.Context, line string) (quit bool) {
@@ -128,6 +135,9 @@ func (s *session) runAction(ctx context.Context, cmd command) ([]Proposal, error
 		s.known.addIDs(ps...)
 		s.out.proposals(ps)
 	case cmdApprove, cmdReject:
+		if cmd.kind == cmdApprove && !s.canApprove && !s.dryRun {
+			return nil, fmt.Errorf("approve %s: %w", cmd.id, ErrNoTerminal)
+		}
 		res, err := s.b.Execute(ctx, cmd.id, cmd.kind == cmdApprove, s.dryRun)
 		if err != nil {
 			return nil, fmt.Errorf("execute %s: %w", cmd.id, err)
@@ -211,7 +221,7 @@ func (s *session) offer(ctx context.Context, p Proposal) {
 	case ctx.Err() != nil:
 		return
 	case !asked:
-		s.out.note("Not approved: no terminal to ask. Run /approve %s to approve it.", sanitizeLine(p.ID))
+		s.out.note("Not approved: no terminal to ask. Approve %s at a terminal (/approve %[1]s) or through the API.", sanitizeLine(p.ID))
 		return
 	}
 	callCtx, stop := s.con.interruptible(ctx)

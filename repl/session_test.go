@@ -13,7 +13,8 @@ import (
 func testSession(b Backend, con console, dryRun bool) (*session, *bytes.Buffer, *bytes.Buffer) {
 	p, out := testPrinter(false)
 	var errw bytes.Buffer
-	return &session{b: b, name: "s1", dryRun: dryRun, out: p, errw: &errw, con: con, known: newKnownNames(nil)}, out, &errw
+	return &session{b: b, name: "s1", dryRun: dryRun, out: p, errw: &errw, con: con, known: newKnownNames(nil),
+		canApprove: true}, out, &errw
 }
 
 var vpnProposal = Proposal{ID: "p1", Action: "restart", Service: "nordvpn_status", Command: "systemctl restart nordvpnd.service"}
@@ -35,7 +36,7 @@ func TestSessionProposalConfirmation(t *testing.T) {
 		{name: "dry run", line: "restart the vpn", answers: []bool{true}, dryRun: true,
 			wantQuestion: "Execute (dry run): systemctl restart nordvpnd.service? [y/N] ", wantExecute: "p1 approve=true dry=true", wantOut: "dry run, would run"},
 		{name: "no one to ask", line: "restart the vpn",
-			wantQuestion: "Execute: systemctl restart nordvpnd.service? [y/N] ", wantOut: "Not approved: no terminal to ask. Run /approve p1"},
+			wantQuestion: "Execute: systemctl restart nordvpnd.service? [y/N] ", wantOut: "Not approved: no terminal to ask. Approve p1 at a terminal"},
 		{name: "suggest asks too", line: "/suggest restart nordvpn_status", answers: []bool{true},
 			wantQuestion: "Execute: systemctl restart nordvpnd.service? [y/N] ", wantExecute: "p1 approve=true dry=false", wantOut: "Proposal p1: restart nordvpn_status"},
 	}

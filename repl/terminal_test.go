@@ -264,7 +264,7 @@ func TestPipeModeBinary(t *testing.T) {
 		t.Fatalf("fakemother in pipe mode: %v\n%s", err, out)
 	}
 	for _, want := range []string{"nordvpn_status  program  ONGOING", "You asked: please restart nordvpn",
-		"Not approved: no terminal to ask. Run /approve p1"} {
+		"Not approved: no terminal to ask. Approve p1 at a terminal"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
