@@ -151,6 +151,8 @@ func (f *Flow) Propose(ctx context.Context, action, service, source, proposer st
 	if err := f.props.PutProposal(ctx, p); err != nil {
 		return engine.Proposal{}, fmt.Errorf("propose: %w", err)
 	}
+	f.log.Info("proposed action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
+		"source", p.Source, "actor", engine.ActorFrom(ctx))
 	return p, nil
 }
 

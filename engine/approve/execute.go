@@ -64,6 +64,8 @@ func (f *Flow) Execute(ctx context.Context, id string, approve, dryRun bool) (Ou
 		if _, err := f.audit.AppendAudit(ctx, entry(p, now, engine.AuditRejected, false)); err != nil {
 			return out, fmt.Errorf("reject %s: %w", p.ID, err)
 		}
+		f.log.Info("rejected action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
+			"actor", engine.ActorFrom(ctx))
 		return out, nil
 	}
 	if _, err := f.audit.AppendAudit(ctx, entry(p, now, engine.AuditApproved, true)); err != nil {
@@ -156,7 +158,7 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 		e.ExitCode, e.Output = &code, out.Result.Output
 	}
 	f.log.Info("approved action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
-		"source", p.Source, "result", out.Status, "exit_code", out.Result.ExitCode, "duration", out.Result.Duration)
+		"source", p.Source, "actor", engine.ActorFrom(ctx), "result", out.Status, "exit_code", out.Result.ExitCode, "duration", out.Result.Duration)
 	if _, aerr := f.audit.AppendAudit(ctx, e); aerr != nil {
 		return out, fmt.Errorf("execute %s: auditing the result (%s) failed: %w", p.ID, out.Status, aerr)
 	}
