@@ -45,6 +45,16 @@ func (r *recordingActions) Pending(context.Context) ([]engine.Proposal, error) {
 	return append([]engine.Proposal(nil), r.props...), nil
 }
 
+// actionServer is a test server whose approval flow records what it is asked.
+func actionServer(t *testing.T, opts Options) (*Server, *recordingActions) {
+	t.Helper()
+	deps := testDeps()
+	acts := &recordingActions{}
+	deps.Actions = acts
+	s, _ := newTestServer(t, opts, deps)
+	return s, acts
+}
+
 // attacker sends what a page on another site sends through a DNS-rebinding name: the
 // attacker's host and origin, no token, no Content-Type (a "simple" fetch).
 func attacker(host string) http.Header {
@@ -57,10 +67,7 @@ func TestDNSRebindingAttack(t *testing.T) {
 	for _, host := range []string{"rebind.example:8000", "REBIND.example:8000", "127.0.0.1.nip.io:8000",
 		"localhost.rebind.example:8000", "rebind.example", "0.0.0.0:8000", "[::]:8000", "127.1:8000", "localhost:8000"} {
 		t.Run(host, func(t *testing.T) {
-			deps := testDeps()
-			acts := &recordingActions{}
-			deps.Actions = acts
-			s, _ := newTestServer(t, Options{Listen: "0.0.0.0:8000"}, deps)
+			s, acts := actionServer(t, Options{Listen: "0.0.0.0:8000"})
 			h := attacker(host)
 			rec := doRaw(t, s.Handler(), "POST", "/mother/actions/suggest", `{"action":"systemctl_restart","service":"sshd"}`, h)
 			if rec.Code < 400 {
@@ -126,10 +133,7 @@ func TestHostHeader(t *testing.T) {
 }
 
 func TestCrossOriginRefused(t *testing.T) {
-	deps := testDeps()
-	acts := &recordingActions{}
-	deps.Actions = acts
-	s, _ := newTestServer(t, Options{}, deps)
+	s, acts := actionServer(t, Options{})
 	json := http.Header{"Content-Type": {"application/json"}}
 	with := func(kv ...string) http.Header {
 		h := json.Clone()
@@ -164,10 +168,7 @@ func TestCrossOriginRefused(t *testing.T) {
 }
 
 func TestBodyMustBeJSON(t *testing.T) {
-	deps := testDeps()
-	acts := &recordingActions{}
-	deps.Actions = acts
-	s, _ := newTestServer(t, Options{}, deps)
+	s, acts := actionServer(t, Options{})
 	paths := map[string]string{
 		"/mother/actions/execute": `{"id":"p1","approve":true}`,
 		"/mother/actions/suggest": `{"action":"restart","service":"sshd"}`,
@@ -194,10 +195,7 @@ func TestBodyMustBeJSON(t *testing.T) {
 }
 
 func TestJSONKeysAreStrict(t *testing.T) {
-	deps := testDeps()
-	acts := &recordingActions{}
-	deps.Actions = acts
-	s, _ := newTestServer(t, Options{}, deps)
+	s, acts := actionServer(t, Options{})
 	tests := []struct{ path, body, why string }{
 		{"/mother/actions/execute", `{"id":"p1","approve":false,"Approve":true}`, `Approve`},
 		{"/mother/actions/execute", `{"id":"p1","Approve":true}`, `did you mean`},
@@ -324,10 +322,7 @@ func (viewerAuth) Authenticate(r *http.Request) (Principal, bool) {
 }
 
 func TestPrincipalReachesTheFlow(t *testing.T) {
-	deps := testDeps()
-	acts := &recordingActions{}
-	deps.Actions = acts
-	s, _ := newTestServer(t, Options{Authenticators: []Authenticator{viewerAuth{}}}, deps)
+	s, acts := actionServer(t, Options{Authenticators: []Authenticator{viewerAuth{}}})
 	js := http.Header{"Content-Type": {"application/json"}}
 	doRaw(t, s.Handler(), "POST", "/mother/actions/suggest", `{"action":"restart","service":"sshd"}`, js)
 	if rec := doRaw(t, s.Handler(), "POST", "/mother/actions/execute", `{"id":"p1","approve":false}`, js); rec.Code != 200 {
