@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -151,5 +152,44 @@ func TestServeNeverShowsURLCredentials(t *testing.T) {
 	_, h := d.call(t, "GET", "/health", "")
 	if text := fmt.Sprint(h) + d.logs.String(); strings.Contains(text, m.Password) {
 		t.Errorf("with Monit down, /health or the log show the password:\n%s", text)
+	}
+}
+
+// TestPipedReplNeverApproves replays `printf 'restart X\n/approve ID\n' | monit-intel repl`
+// against the real daemon: the REPL refuses the approval, exits non-zero, and the proposal
+// stays pending with no approval in the audit log.
+func TestPipedReplNeverApproves(t *testing.T) {
+	status, err := filepath.Abs("testdata/demo/status.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, fmt.Sprintf("monit: {url: %s, interval: 1s}\ndata_dir: %s\nollama: {url: 'http://127.0.0.1:%d'}\n",
+		status, t.TempDir(), monittest.FreePort(t)))
+	d := startDaemon(t, cfg)
+	waitFor(t, 15*time.Second, func() bool {
+		code, body := d.call(t, "GET", "/status", "")
+		return code == 200 && body["count"] == float64(10)
+	})
+	code, prop := d.call(t, "POST", "/mother/actions/suggest", `{"action":"monit_restart","service":"sleeper"}`)
+	id, _ := prop["id"].(string)
+	if code != 200 || id == "" {
+		t.Fatalf("suggest = %d %v", code, prop)
+	}
+	cmd := exec.CommandContext(t.Context(), buildBinary(t), "repl", "--config", cfg, "--url", d.url)
+	cmd.Stdin = strings.NewReader("restart sleeper\n/approve " + id + "\ny\n")
+	cmd.Env = append(os.Environ(), "MONIT_INTEL_CONFIG=", "MONIT_INTEL_TOKEN=")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "approval needs a terminal") {
+		t.Errorf("piped repl = %v:\n%s\nwant the approval refused and a non-zero exit", err, out)
+	}
+	_, pending := d.call(t, "GET", "/mother/actions", "")
+	if !strings.Contains(fmt.Sprint(pending), id) {
+		t.Errorf("pending = %v, want %s still pending", pending, id)
+	}
+	_, audit := d.call(t, "GET", "/mother/actions/audit?limit=50", "")
+	for _, e := range audit["entries"].([]any) {
+		if r := e.(map[string]any)["result"]; r == "approved" || r == "executed" {
+			t.Errorf("audit has %v, want no approval from a pipe", e)
+		}
 	}
 }
