@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,8 +28,8 @@ func boardOf(n int) *engine.Board {
 	return b
 }
 
-// BenchmarkStatus serves GET /status through the whole handler (auth, logging, huma) with the
-// services in the board.
+// BenchmarkStatus serves GET /status through the whole handler (security headers, Host and
+// cross-origin checks, auth, logging, huma) with the services in the board.
 func BenchmarkStatus(b *testing.B) {
 	for _, n := range []int{50, 1000} {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
@@ -40,6 +41,7 @@ func BenchmarkStatus(b *testing.B) {
 			}
 			h := s.Handler()
 			req := httptest.NewRequest("GET", "/status", nil)
+			req.Host = "127.0.0.1:8000"
 			req.Header.Set("Authorization", "Bearer tok")
 			b.ReportAllocs()
 			for b.Loop() {
@@ -50,5 +52,29 @@ func BenchmarkStatus(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkExecuteBody posts a decision through the whole handler: the Content-Type check and
+// the strict JSON decoding (keys checked against the request type) included.
+func BenchmarkExecuteBody(b *testing.B) {
+	deps := testDeps()
+	deps.Actions = &recordingActions{}
+	s, err := New(Options{Listen: "127.0.0.1:0", Token: "tok"}, deps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := s.Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/mother/actions/execute", strings.NewReader(`{"id":"p1","approve":false,"dry_run":true}`))
+		req.Host = "127.0.0.1:8000"
+		req.Header.Set("Authorization", "Bearer tok")
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
 	}
 }
