@@ -27,8 +27,8 @@ type Principal struct {
 // CanApprove reports whether the principal may approve or reject actions.
 func (p Principal) CanApprove() bool { return p.Role == RoleOperator }
 
-// TokenUser is the principal of a request that presents the API token.
-var TokenUser = Principal{Name: "api", Role: RoleOperator}
+// TokenUserName is the user name of a request that presents the API token (an operator).
+const TokenUserName = "api"
 
 // Authenticator resolves the principal of a request (the API token, a session cookie). It
 // returns false when the request carries no credential it accepts.
@@ -53,7 +53,7 @@ func (a TokenAuthenticator) Authenticate(r *http.Request) (Principal, bool) {
 	if !ok || len(a.token) == 0 || subtle.ConstantTimeCompare([]byte(got), a.token) != 1 {
 		return Principal{}, false
 	}
-	return TokenUser, true
+	return Principal{Name: TokenUserName, Role: RoleOperator}, true
 }
 
 type principalKey struct{}
