@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"path"
 	"strings"
 
 	"monit-intel/engine"
@@ -36,7 +37,8 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (Principal, bool)
 }
 
-// TokenAuthenticator accepts `Authorization: Bearer <token>`, compared in constant time.
+// TokenAuthenticator accepts `Authorization: Bearer <token>`, the token compared in constant
+// time.
 type TokenAuthenticator struct {
 	token []byte
 }
@@ -49,8 +51,10 @@ func NewTokenAuthenticator(token string) TokenAuthenticator {
 
 // Authenticate implements Authenticator.
 func (a TokenAuthenticator) Authenticate(r *http.Request) (Principal, bool) {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || len(a.token) == 0 || subtle.ConstantTimeCompare([]byte(got), a.token) != 1 {
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	// The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+	if !ok || !strings.EqualFold(scheme, "Bearer") || len(a.token) == 0 ||
+		subtle.ConstantTimeCompare([]byte(got), a.token) != 1 {
 		return Principal{}, false
 	}
 	return Principal{Name: TokenUserName, Role: RoleOperator}, true
@@ -73,13 +77,15 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 }
 
 // publicPath reports whether a path is served without credentials: the liveness check and
-// the API's documentation. Everything else needs a principal.
-func publicPath(path string) bool {
-	switch path {
+// the API's documentation. Everything else needs a principal. The path is cleaned first, as
+// the mux cleans it, so that "/openapi.json/../status" is not public.
+func publicPath(p string) bool {
+	p = path.Clean(p)
+	switch p {
 	case "/health", "/docs", "/docs/redoc.standalone.js":
 		return true
 	}
-	return strings.HasPrefix(path, "/openapi")
+	return strings.HasPrefix(p, "/openapi")
 }
 
 // authenticate resolves the principal with the first Authenticator that accepts the request
