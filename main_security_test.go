@@ -193,3 +193,24 @@ func TestPipedReplNeverApproves(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenFileProblemsStopWithTheReason: serve refuses a token file others may read, and a
+// REPL without any token says where it looked, before contacting anything.
+func TestTokenFileProblemsStopWithTheReason(t *testing.T) {
+	dataDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dataDir, "api-token"), []byte("tok\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(dataDir, "api-token"), 0o644)
+	cfg := writeConfig(t, fmt.Sprintf("monit: {url: testdata/demo/status.xml}\ndata_dir: %s\nlisten: 127.0.0.1:%d\n",
+		dataDir, monittest.FreePort(t)))
+	code, _, stderr := runCmd(t, nil, "serve", "--config", cfg)
+	if code == 0 || !strings.Contains(stderr, "chmod 600") || strings.Contains(stderr, "tok\n") {
+		t.Errorf("serve with a world-readable token = %d %q, want a refusal saying chmod 600", code, stderr)
+	}
+	cfg = writeConfig(t, fmt.Sprintf("data_dir: %s\n", t.TempDir()))
+	code, _, stderr = runCmd(t, nil, "repl", "--config", cfg)
+	if code == 0 || !strings.Contains(stderr, "no API token") || !strings.Contains(stderr, "MONIT_INTEL_TOKEN") {
+		t.Errorf("repl without a token = %d %q, want the reason and the way out", code, stderr)
+	}
+}
