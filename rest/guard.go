@@ -19,7 +19,8 @@ const (
 )
 
 // securityHeaders sets the headers every answer carries. A handler may replace the
-// Content-Security-Policy with a wider one for its own page (docs.go does).
+// Content-Security-Policy with a wider one for its own page, or allow caching (docs.go does
+// both).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -28,6 +29,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store") // answers carry state and logs; the docs script overrides it
 		next.ServeHTTP(w, r)
 	})
 }

@@ -286,8 +286,9 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 		h := rec.Header()
 		csp := h.Get("Content-Security-Policy")
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" ||
-			!strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'none'") {
-			t.Errorf("%s %s (%d) headers = %v, want nosniff, no-referrer and a CSP with frame-ancestors 'none'",
+			!strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'none'") ||
+			(tt.path != "/docs/redoc.standalone.js" && h.Get("Cache-Control") != "no-store" && h.Get("Cache-Control") != "no-cache") {
+			t.Errorf("%s %s (%d) headers = %v, want nosniff, no-referrer, no caching and a CSP with frame-ancestors 'none'",
 				tt.method, tt.path, rec.Code, h)
 		}
 	}
