@@ -76,7 +76,8 @@ func (s *Store) Size() int64 {
 	return fi.Size()
 }
 
-// stateV1 is the stored form of engine.FailureState.
+// stateV1 is the stored form of engine.FailureState. Version 2 added changed, monitor and
+// cycle; a version 1 value reads with them zero (monitor 0 is then taken as monitored).
 type stateV1 struct {
 	V        int                `json:"v"`
 	Host     string             `json:"host"`
@@ -87,6 +88,9 @@ type stateV1 struct {
 	Since    int64              `json:"since,omitempty"`
 	LastSeen int64              `json:"last_seen"`
 	Failures int                `json:"failures"`
+	Changed  uint32             `json:"changed,omitempty"`
+	Monitor  *uint8             `json:"monitor,omitempty"`
+	Cycle    int64              `json:"cycle,omitempty"`
 }
 
 func stateKey(k engine.ServiceKey) []byte { return []byte(k.Host + "\x00" + k.Service) }
@@ -105,7 +109,11 @@ func (s *Store) States(ctx context.Context) (map[engine.ServiceKey]engine.Failur
 			}
 			f := engine.FailureState{Host: st.Host, Service: st.Service, Type: st.Type,
 				Status: engine.StatusBits(st.Status), State: st.State, Failures: st.Failures,
-				LastSeen: time.Unix(st.LastSeen, 0).UTC()}
+				LastSeen: time.Unix(st.LastSeen, 0).UTC(), Changed: engine.StatusBits(st.Changed),
+				Monitor: engine.MonitorYes, Cycle: st.Cycle}
+			if st.Monitor != nil {
+				f.Monitor = engine.MonitorState(*st.Monitor)
+			}
 			if st.Since != 0 {
 				f.Since = time.Unix(st.Since, 0).UTC()
 			}
@@ -127,8 +135,10 @@ func (s *Store) PutStates(ctx context.Context, states []engine.FailureState) err
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketStates)
 		for _, f := range states {
-			st := stateV1{V: 1, Host: f.Host, Service: f.Service, Type: f.Type, Status: uint32(f.Status),
-				State: f.State, LastSeen: f.LastSeen.Unix(), Failures: f.Failures}
+			monitor := uint8(f.Monitor)
+			st := stateV1{V: 2, Host: f.Host, Service: f.Service, Type: f.Type, Status: uint32(f.Status),
+				State: f.State, LastSeen: f.LastSeen.Unix(), Failures: f.Failures,
+				Changed: uint32(f.Changed), Monitor: &monitor, Cycle: f.Cycle}
 			if !f.Since.IsZero() {
 				st.Since = f.Since.Unix()
 			}

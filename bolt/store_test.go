@@ -20,8 +20,12 @@ func TestStatesRoundTrip(t *testing.T) {
 	since := time.Unix(1795507134, 0).UTC()
 	want := []engine.FailureState{
 		{Host: "vm", Service: "failing", Type: engine.TypeProgram, Status: engine.BitStatus,
-			State: engine.StateOngoing, Since: since, LastSeen: since.Add(time.Minute), Failures: 3},
-		{Host: "vm", Service: "sleeper", Type: engine.TypeProcess, State: engine.StateOK, LastSeen: since},
+			State: engine.StateOngoing, Since: since, LastSeen: since.Add(time.Minute), Failures: 3,
+			Monitor: engine.MonitorYes, Cycle: 42},
+		{Host: "vm", Service: "sleeper", Type: engine.TypeProcess, State: engine.StateOK, LastSeen: since,
+			Monitor: engine.MonitorYes, Changed: engine.BitPID, Cycle: 42},
+		{Host: "vm", Service: "homer", Type: engine.TypeProcess, State: engine.StateUnmonitored, LastSeen: since,
+			Failures: 1, Cycle: 42},
 	}
 	if err := s.PutStates(t.Context(), want); err != nil {
 		t.Fatalf("PutStates() error = %v", err)

@@ -17,6 +17,7 @@ type CycleInfo struct {
 	Err      string
 	Services int
 	Events   int
+	Clock    ClockCheck // Monit's clock against monit-intel's
 }
 
 // Board is the daemon's view of the latest cycle: every service's snapshot and state, kept in
@@ -47,7 +48,8 @@ func (b *Board) Seed(snaps []Snapshot, states map[ServiceKey]FailureState) {
 func (b *Board) Record(res CycleResult, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.last = CycleInfo{At: res.Started, Duration: res.Duration, Services: len(res.Services), Events: len(res.Events)}
+	b.last = CycleInfo{At: res.Started, Duration: res.Duration, Services: len(res.Services), Events: len(res.Events),
+		Clock: res.Clock}
 	if err != nil {
 		b.last.Err = err.Error()
 		return

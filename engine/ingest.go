@@ -20,18 +20,27 @@ type StateStore interface {
 
 // History is the long-term record (SQLite): every snapshot and every failure event.
 type History interface {
-	// RecordCycle stores the snapshots and events of one cycle in one transaction and returns
-	// the events with their IDs set.
-	RecordCycle(ctx context.Context, st Status, events []Event) ([]Event, error)
-	// Prune deletes snapshots collected before the cut-off and returns how many went.
+	// RecordCycle stores the snapshots and events of one cycle in one transaction, with the
+	// time monit-intel recorded them, and returns the cycle's ID and the events with their
+	// IDs and cycle set.
+	RecordCycle(ctx context.Context, recordedAt time.Time, st Status, events []Event) (RecordedCycle, error)
+	// EventsAfterCycle returns the events recorded by cycles after the given one, oldest first.
+	EventsAfterCycle(ctx context.Context, cycle int64) ([]Event, error)
+	// Prune deletes snapshots recorded before the cut-off and returns how many went.
 	Prune(ctx context.Context, before time.Time) (int64, error)
+}
+
+// RecordedCycle is what History.RecordCycle stored.
+type RecordedCycle struct {
+	ID     int64
+	Events []Event
 }
 
 // Classified is one service's outcome of a cycle.
 type Classified struct {
 	Snapshot Snapshot
 	State    FailureState
-	Event    *Event
+	Event    *Event // the transition that led to State (NEW, CHANGED, RECOVERED, …), if any
 }
 
 // CycleResult is what one ingest cycle did.
@@ -39,9 +48,11 @@ type CycleResult struct {
 	Started  time.Time
 	Duration time.Duration
 	Host     string
+	Cycle    int64
 	Services []Classified
 	Events   []Event
 	Pruned   int64
+	Clock    ClockCheck
 }
 
 // Ingester runs ingest cycles: fetch, store, classify, prune.
@@ -52,6 +63,7 @@ type Ingester struct {
 	retention time.Duration
 	now       func() time.Time
 	logger    *slog.Logger
+	afterHist func(ctx context.Context) error
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
@@ -59,6 +71,10 @@ type IngesterOptions struct {
 	Retention time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// AfterHistory is a failpoint for tests: it runs after the history committed and before
+	// the failure state is saved, the one moment a crash leaves the two stores apart. An
+	// error ends the cycle there. Nil in production.
+	AfterHistory func(ctx context.Context) error
 }
 
 // NewIngester wires an Ingester.
@@ -72,13 +88,16 @@ func NewIngester(src StatusSource, states StateStore, hist History, opts Ingeste
 	return &Ingester{
 		src: src, states: states, hist: hist,
 		retention: opts.Retention, now: opts.Now,
-		logger: opts.Logger.With("component", "ingest"),
+		logger:    opts.Logger.With("component", "ingest"),
+		afterHist: opts.AfterHistory,
 	}
 }
 
 // RunCycle runs one cycle. When fetching or storing fails nothing is written: the history
 // transaction is all or nothing, and the failure state is only saved after the history
-// committed, so the next cycle sees the same transitions again.
+// committed, so the next cycle sees the same transitions again. When the process stops
+// between the two (the state store then lags the history), the next cycle first replays the
+// events the history recorded, so no transition is recorded twice.
 func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 	res := CycleResult{Started: in.now()}
 	st, err := in.src.Fetch(ctx)
@@ -90,24 +109,34 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("load failure state: %w", err)
 	}
+	if err := in.catchUp(ctx, prev); err != nil {
+		return res, err
+	}
 	var events []Event
 	next := make([]FailureState, 0, len(st.Services))
 	res.Services = make([]Classified, 0, len(st.Services))
 	for _, snap := range st.Services {
 		p, ok := prev[ServiceKey{Host: snap.Host, Service: snap.Name}]
-		state, ev := Classify(p, ok, snap)
+		state, evs := Classify(p, ok, snap)
 		next = append(next, state)
-		if ev != nil {
-			events = append(events, *ev)
-		}
+		events = append(events, evs...)
 		res.Services = append(res.Services, Classified{Snapshot: snap, State: state})
 	}
-	stored, err := in.hist.RecordCycle(ctx, st, events)
+	rec, err := in.hist.RecordCycle(ctx, res.Started, st, events)
 	if err != nil {
 		return res, fmt.Errorf("store history: %w", err)
 	}
-	res.Events = stored
+	res.Cycle, res.Events = rec.ID, rec.Events
+	for i := range next {
+		next[i].Cycle = rec.ID
+		res.Services[i].State.Cycle = rec.ID
+	}
 	in.linkEvents(&res)
+	if in.afterHist != nil {
+		if err := in.afterHist(ctx); err != nil {
+			return res, fmt.Errorf("after history: %w", err)
+		}
+	}
 	if err := in.states.PutStates(ctx, next); err != nil {
 		return res, fmt.Errorf("save failure state: %w", err)
 	}
@@ -118,18 +147,45 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 		}
 		res.Pruned = n
 	}
+	res.Clock = CheckClock(st, res.Started)
+	if res.Clock.Skewed {
+		in.logger.Warn("monit clock", "host", res.Host, "detail", res.Clock.Detail)
+	}
 	res.Duration = in.now().Sub(res.Started)
 	in.logger.Info("cycle done", "host", res.Host, "services", len(res.Services),
 		"events", len(res.Events), "pruned", res.Pruned, "duration_ms", res.Duration.Milliseconds())
 	return res, nil
 }
 
-// linkEvents points each classified service at its stored event.
+// catchUp replays onto prev the events of cycles the history recorded after the last one the
+// state store saved.
+func (in *Ingester) catchUp(ctx context.Context, prev map[ServiceKey]FailureState) error {
+	var applied int64
+	for _, f := range prev {
+		applied = max(applied, f.Cycle)
+	}
+	lost, err := in.hist.EventsAfterCycle(ctx, applied)
+	if err != nil {
+		return fmt.Errorf("read events the failure state missed: %w", err)
+	}
+	for _, e := range lost {
+		k := ServiceKey{Host: e.Host, Service: e.Service}
+		prev[k] = Replay(prev[k], e)
+	}
+	if len(lost) > 0 {
+		in.logger.Warn("failure state lagged the history; replayed its events", "after_cycle", applied, "events", len(lost))
+	}
+	return nil
+}
+
+// linkEvents points each classified service at the stored event of its transition.
 func (in *Ingester) linkEvents(res *CycleResult) {
 	byKey := make(map[ServiceKey]*Event, len(res.Events))
 	for i := range res.Events {
 		e := &res.Events[i]
-		byKey[ServiceKey{Host: e.Host, Service: e.Service}] = e
+		if e.Kind != StateChangeDetected {
+			byKey[ServiceKey{Host: e.Host, Service: e.Service}] = e
+		}
 	}
 	for i := range res.Services {
 		c := &res.Services[i]

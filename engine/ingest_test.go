@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -45,16 +46,27 @@ type fakeHistory struct {
 	prunedAt  time.Time
 }
 
-func (f *fakeHistory) RecordCycle(_ context.Context, _ Status, ev []Event) ([]Event, error) {
+func (f *fakeHistory) RecordCycle(_ context.Context, _ time.Time, _ Status, ev []Event) (RecordedCycle, error) {
 	if f.recordErr != nil {
-		return nil, f.recordErr
+		return RecordedCycle{}, f.recordErr
 	}
 	f.cycles++
 	for i := range ev {
 		ev[i].ID = int64(len(f.events) + 1)
+		ev[i].Cycle = int64(f.cycles)
 		f.events = append(f.events, ev[i])
 	}
-	return ev, nil
+	return RecordedCycle{ID: int64(f.cycles), Events: ev}, nil
+}
+
+func (f *fakeHistory) EventsAfterCycle(_ context.Context, cycle int64) ([]Event, error) {
+	var out []Event
+	for _, e := range f.events {
+		if e.Cycle > cycle {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeHistory) Prune(_ context.Context, before time.Time) (int64, error) {
@@ -64,8 +76,8 @@ func (f *fakeHistory) Prune(_ context.Context, before time.Time) (int64, error) 
 
 func statusWith(bits StatusBits, at time.Time) Status {
 	return Status{Host: "vm", Services: []Snapshot{
-		{Host: "vm", Name: "job", Type: TypeProgram, Status: bits, CollectedAt: at},
-		{Host: "vm", Name: "web", Type: TypeProcess, CollectedAt: at},
+		{Host: "vm", Name: "job", Type: TypeProgram, Status: bits, CollectedAt: at, Monitor: MonitorYes},
+		{Host: "vm", Name: "web", Type: TypeProcess, CollectedAt: at, Monitor: MonitorYes},
 	}}
 }
 
@@ -129,4 +141,75 @@ func TestIngesterWritesNothingPartial(t *testing.T) {
 			t.Errorf("retry: %v, state %s, %d events; want the NEW event recorded", err, res.Services[0].State.State, len(hist.events))
 		}
 	})
+}
+
+// TestIngesterCrashBetweenStores stops a cycle exactly between the history commit and the
+// state save (the AfterHistory failpoint), at every step of a failure's life: the next cycle
+// must not record any transition twice.
+func TestIngesterCrashBetweenStores(t *testing.T) {
+	now := time.Unix(1795507134, 0)
+	sequence := []StatusBits{0, BitStatus, BitStatus, BitStatus | BitExec, 0, 0, BitStatus, 0}
+	for crashAt := range sequence {
+		states, hist := &fakeStates{states: map[ServiceKey]FailureState{}}, &fakeHistory{}
+		i := 0
+		src := fakeSource{fetch: func(context.Context) (Status, error) {
+			return statusWith(sequence[i], now.Add(time.Duration(i)*time.Minute)), nil
+		}}
+		crash := errors.New("crash")
+		for i = range sequence {
+			opts := IngesterOptions{Now: func() time.Time { return now }}
+			if i == crashAt {
+				opts.AfterHistory = func(context.Context) error { return crash }
+			}
+			_, err := NewIngester(src, states, hist, opts).RunCycle(t.Context())
+			if i == crashAt != errors.Is(err, crash) {
+				t.Fatalf("crash at %d, cycle %d: %v", crashAt, i, err)
+			}
+		}
+		var kinds []State
+		for _, e := range hist.events {
+			if e.Service == "job" {
+				kinds = append(kinds, e.Kind)
+			}
+		}
+		want := []State{StateNew, StateChanged, StateRecovered, StateNew, StateRecovered}
+		if !slices.Equal(kinds, want) {
+			t.Errorf("crash at cycle %d: events %v, want %v", crashAt, kinds, want)
+		}
+		if f := states.states[ServiceKey{"vm", "job"}].Failures; f != 2 {
+			t.Errorf("crash at cycle %d: failures = %d, want 2", crashAt, f)
+		}
+	}
+}
+
+func TestCheckClock(t *testing.T) {
+	now := time.Unix(1795507134, 0)
+	doc := func(poll int, at ...time.Time) Status {
+		st := Status{Host: "vm", PollSec: poll}
+		for _, a := range at {
+			st.Services = append(st.Services, Snapshot{CollectedAt: a})
+		}
+		return st
+	}
+	tests := []struct {
+		name       string
+		st         Status
+		wantSkewed bool
+		wantOffset int64
+	}{
+		{"in step", doc(30, now.Add(-10*time.Second)), false, 0},
+		{"one poll interval old", doc(120, now.Add(-2*time.Minute)), false, 0},
+		{"a stale service beside a fresh one", doc(30, now.Add(-time.Hour), now.Add(-time.Second)), false, 0},
+		{"ahead by 4 minutes", doc(30, now.Add(4*time.Minute)), false, 240},
+		{"ahead by 6 minutes", doc(30, now.Add(6*time.Minute)), true, 360},
+		{"behind by 10 minutes", doc(60, now.Add(-11*time.Minute)), true, -600},
+		{"a replayed document", doc(30, now.Add(-40*24*time.Hour)), true, -40*24*3600 + 30},
+		{"no services", doc(30), false, 0},
+	}
+	for _, tt := range tests {
+		got := CheckClock(tt.st, now)
+		if got.Skewed != tt.wantSkewed || got.OffsetSec != tt.wantOffset || (got.Detail != "") != tt.wantSkewed {
+			t.Errorf("%s: CheckClock() = %+v, want skewed %v offset %d", tt.name, got, tt.wantSkewed, tt.wantOffset)
+		}
+	}
 }

@@ -8,6 +8,7 @@ type Status struct {
 	Host         string // Monit's <localhostname>
 	MonitID      string
 	MonitVersion string
+	PollSec      int // Monit's poll interval (<poll>), 0 when not reported
 	Services     []Snapshot
 }
 
@@ -31,11 +32,46 @@ type Snapshot struct {
 	File       *FileFigures // file, directory and fifo
 	Net        *NetFigures
 	Ports      []PortCheck
+	Sockets    []SocketCheck
 	Icmp       []IcmpCheck
 }
 
-// Failing reports whether Monit flags the service with any error bit.
-func (s Snapshot) Failing() bool { return s.Status != 0 }
+// FailingBits are the status bits Monit reports as failed tests: the bits also set in the
+// status hint are changes Monit detected ("if changed checksum"), not failures. A service
+// Monit does not monitor, or is still initializing, has no failing bits.
+func (s Snapshot) FailingBits() StatusBits {
+	if s.Monitor == 0 || s.Monitor&MonitorInit != 0 {
+		return 0
+	}
+	return s.Status &^ s.StatusHint
+}
+
+// ChangedBits are the status bits Monit reports as changes ("Checksum changed").
+func (s Snapshot) ChangedBits() StatusBits {
+	if s.Monitor == 0 || s.Monitor&MonitorInit != 0 {
+		return 0
+	}
+	return s.Status & s.StatusHint
+}
+
+// Failing reports whether Monit reports a failed test on the service.
+func (s Snapshot) Failing() bool { return s.FailingBits() != 0 }
+
+// StatusText words the service's status as `monit status` does: "Not monitored" or
+// "Initializing" while Monit does not test it, else the failed and changed tests ("Checksum
+// changed | Permission failed", "OK"), followed by " - restart pending" while an action waits.
+func (s Snapshot) StatusText() string {
+	var t string
+	if s.Monitor == 0 || s.Monitor&MonitorInit != 0 {
+		t = s.Monitor.Text()
+	} else {
+		t = Words(s.Status, s.StatusHint)
+	}
+	if s.PendingAction != 0 {
+		t += " - " + s.PendingAction.String() + " pending"
+	}
+	return t
+}
 
 // ProcessFigures are a process check's figures. Pointers are nil when Monit's process engine
 // did not report them; CPU is -1 until Monit has two samples.
@@ -121,6 +157,14 @@ type PortCheck struct {
 	Request     string
 	ResponseSec float64
 	CertDays    *int
+}
+
+// SocketCheck is one <unix> connection test ("if failed unixsocket PATH"). ResponseSec is -1
+// when the test failed or has not run yet.
+type SocketCheck struct {
+	Path        string
+	Protocol    string
+	ResponseSec float64
 }
 
 // IcmpCheck is one <icmp> test; ResponseSec is -1 when it failed.

@@ -44,42 +44,44 @@ func ParseServiceType(s string) (ServiceType, bool) {
 // StatusBits is Monit's <status> error bitmap (enum Event_Type); 0 means OK.
 type StatusBits uint32
 
-// The bits Monit sets in <status>, with the labels of Monit's own Event_Table.
+// The bits Monit sets in <status>, in the order of Monit's Event_Table (src/event.c), which
+// is the order `monit status` words them in, with Monit's words for a failed test and for a
+// change ("if changed checksum then alert" sets the bit in <status> and in <status_hint>).
 var statusLabels = []struct {
-	bit   StatusBits
-	label string
+	bit             StatusBits
+	failed, changed string
 }{
-	{0x1, "Checksum failed"},
-	{0x2, "Resource limit matched"},
-	{0x4, "Timeout"},
-	{0x8, "Timestamp failed"},
-	{0x10, "Size failed"},
-	{0x20, "Connection failed"},
-	{0x40, "Permission failed"},
-	{0x80, "UID failed"},
-	{0x100, "GID failed"},
-	{0x200, "Does not exist"},
-	{0x400, "Invalid type"},
-	{0x800, "Data access error"},
-	{0x1000, "Execution failed"},
-	{0x2000, "Filesystem flags failed"},
-	{0x4000, "ICMP failed"},
-	{0x8000, "Content failed"},
-	{0x10000, "Monit instance changed"},
-	{0x20000, "Action done"},
-	{0x40000, "PID failed"},
-	{0x80000, "PPID failed"},
-	{0x100000, "Heartbeat failed"},
-	{0x200000, "Status failed"},
-	{0x400000, "Uptime failed"},
-	{0x800000, "Link down"},
-	{0x1000000, "Speed failed"},
-	{0x2000000, "Saturation exceeded"},
-	{0x4000000, "Download bytes exceeded"},
-	{0x8000000, "Upload bytes exceeded"},
-	{0x10000000, "Download packets exceeded"},
-	{0x20000000, "Upload packets exceeded"},
-	{0x40000000, "Does exist"},
+	{0x20000, "Action done", "Action done"},
+	{0x4000000, "Download bytes exceeded", "Download bytes changed"},
+	{0x8000000, "Upload bytes exceeded", "Upload bytes changed"},
+	{0x1, "Checksum failed", "Checksum changed"},
+	{0x20, "Connection failed", "Connection changed"},
+	{0x8000, "Content failed", "Content match"},
+	{0x800, "Data access error", "Data access changed"},
+	{0x1000, "Execution failed", "Execution changed"},
+	{0x2000, "Filesystem flags failed", "Filesystem flags changed"},
+	{0x100, "GID failed", "GID changed"},
+	{0x100000, "Heartbeat failed", "Heartbeat changed"},
+	{0x4000, "ICMP failed", "ICMP changed"},
+	{0x10000, "Monit instance failed", "Monit instance changed"},
+	{0x400, "Invalid type", "Type changed"},
+	{0x800000, "Link down", "Link changed"},
+	{0x200, "Does not exist", "Existence changed"},
+	{0x10000000, "Download packets exceeded", "Download packets changed"},
+	{0x20000000, "Upload packets exceeded", "Upload packets changed"},
+	{0x40, "Permission failed", "Permission changed"},
+	{0x40000, "PID failed", "PID changed"},
+	{0x80000, "PPID failed", "PPID changed"},
+	{0x2, "Resource limit matched", "Resource limit changed"},
+	{0x2000000, "Saturation exceeded", "Saturation changed"},
+	{0x10, "Size failed", "Size changed"},
+	{0x1000000, "Speed failed", "Speed changed"},
+	{0x200000, "Status failed", "Status changed"},
+	{0x4, "Timeout", "Timeout changed"},
+	{0x8, "Timestamp failed", "Timestamp changed"},
+	{0x80, "UID failed", "UID changed"},
+	{0x400000, "Uptime failed", "Uptime changed"},
+	{0x40000000, "Does exist", "Existence changed"},
 }
 
 // Named bits the analysis refers to.
@@ -103,19 +105,29 @@ const (
 	BitLink       StatusBits = 0x800000
 )
 
-// Text words the bitmap as Monit's summary does: the labels of the set bits joined with " | ",
-// "OK" for 0. Unknown bits are shown as hex so nothing is hidden.
-func (b StatusBits) Text() string {
-	if b == 0 {
+// Text words the bitmap as `monit status` words failed tests: the labels of the set bits in
+// Monit's order joined with " | ", "OK" for 0. Unknown bits are shown as hex so nothing is
+// hidden.
+func (b StatusBits) Text() string { return Words(b, 0) }
+
+// Words words a status as `monit status` does: each set bit is "… changed" when the hint
+// has it too (a change Monit detected), "… failed" otherwise; "OK" for 0.
+func Words(status, hint StatusBits) string {
+	if status == 0 {
 		return "OK"
 	}
 	var parts []string
-	rest := b
+	rest := status
 	for _, l := range statusLabels {
-		if b&l.bit != 0 {
-			parts = append(parts, l.label)
-			rest &^= l.bit
+		if status&l.bit == 0 {
+			continue
 		}
+		if hint&l.bit != 0 {
+			parts = append(parts, l.changed)
+		} else {
+			parts = append(parts, l.failed)
+		}
+		rest &^= l.bit
 	}
 	if rest != 0 {
 		parts = append(parts, "Unknown status 0x"+strconv.FormatUint(uint64(rest), 16))
@@ -123,12 +135,12 @@ func (b StatusBits) Text() string {
 	return strings.Join(parts, " | ")
 }
 
-// Labels returns the label of each set bit, in bit order.
+// Labels returns the failed-test label of each set bit, in Monit's order.
 func (b StatusBits) Labels() []string {
 	var out []string
 	for _, l := range statusLabels {
 		if b&l.bit != 0 {
-			out = append(out, l.label)
+			out = append(out, l.failed)
 		}
 	}
 	return out

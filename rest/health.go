@@ -37,6 +37,9 @@ type LastIngest struct {
 	Services   int       `json:"services"`
 	Events     int       `json:"events"`
 	Error      string    `json:"error,omitempty"`
+	// Monit's clock against monit-intel's, from the collection times of the last document.
+	MonitClockOffsetSec int64  `json:"monit_clock_offset_sec" doc:"positive when Monit's clock is ahead; negative when it is behind or the document is late (beyond one poll interval)"`
+	MonitClockWarning   string `json:"monit_clock_warning,omitempty" doc:"set when Monit's clock is more than 5 minutes off"`
 }
 
 // health answers 200 while the daemon works; degraded says a dependency is down or the last
@@ -48,7 +51,7 @@ func (s *Server) health(ctx context.Context, _ *struct{}) (*healthOutput, error)
 	b.Version, b.UptimeSec = s.opts.Version, int64(s.opts.Now().Sub(s.started).Seconds())
 	if c := s.deps.Board.LastCycle(); !c.At.IsZero() {
 		b.LastIngest = &LastIngest{At: c.At.UTC(), DurationMS: c.Duration.Milliseconds(), Services: c.Services,
-			Events: c.Events, Error: c.Err}
+			Events: c.Events, Error: c.Err, MonitClockOffsetSec: c.Clock.OffsetSec, MonitClockWarning: c.Clock.Detail}
 		b.Degraded = c.Err != ""
 	}
 	b.Deps = s.deps.Health.Dependencies()

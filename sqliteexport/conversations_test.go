@@ -80,7 +80,7 @@ func TestEventsSince(t *testing.T) {
 			Kind: engine.StateNew, Status: engine.BitStatus, Detail: "Status failed"})
 	}
 	for i, e := range events {
-		if _, err := db.RecordCycle(ctx, sampleStatus(e.At), []engine.Event{e}); err != nil {
+		if _, err := db.RecordCycle(ctx, e.At, sampleStatus(e.At), []engine.Event{e}); err != nil {
 			t.Fatalf("RecordCycle(%d) error = %v", i, err)
 		}
 	}

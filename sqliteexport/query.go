@@ -10,7 +10,7 @@ import (
 )
 
 // snapshotColumns are read from the snapshots view by scanSnapshot, in this order.
-const snapshotColumns = `collected_at, host, service, type, status, monitor, pending_action,
+const snapshotColumns = `collected_at, host, service, type, status, status_hint, monitor, pending_action,
 	pid, ppid, uptime, threads, children, cpu_percent, cpu_percent_total, mem_percent,
 	mem_percent_total, mem_kb, mem_kb_total, fd_open,
 	program_started, exit_status, program_output,
@@ -21,7 +21,7 @@ const snapshotColumns = `collected_at, host, service, type, status, monitor, pen
 type snapshotRow struct {
 	at                                                         int64
 	host, service, typ                                         string
-	status, monitor, pending                                   int64
+	status, hint, monitor, pending                             int64
 	pid, ppid, uptime, threads, children                       sql.NullInt64
 	cpu, cpuTotal, mem, memTotal                               sql.NullFloat64
 	memKB, memKBTotal, fdOpen                                  sql.NullInt64
@@ -35,7 +35,7 @@ type snapshotRow struct {
 
 func scanSnapshot(rows *sql.Rows) (engine.Snapshot, error) {
 	var r snapshotRow
-	err := rows.Scan(&r.at, &r.host, &r.service, &r.typ, &r.status, &r.monitor, &r.pending,
+	err := rows.Scan(&r.at, &r.host, &r.service, &r.typ, &r.status, &r.hint, &r.monitor, &r.pending,
 		&r.pid, &r.ppid, &r.uptime, &r.threads, &r.children, &r.cpu, &r.cpuTotal, &r.mem,
 		&r.memTotal, &r.memKB, &r.memKBTotal, &r.fdOpen,
 		&r.started, &r.exitStatus, &r.output,
@@ -52,7 +52,7 @@ func (r *snapshotRow) snapshot() engine.Snapshot {
 	t, _ := engine.ParseServiceType(r.typ)
 	s := engine.Snapshot{
 		Host: r.host, Name: r.service, Type: t, CollectedAt: time.Unix(r.at, 0).UTC(),
-		Status: engine.StatusBits(r.status), Monitor: engine.MonitorState(r.monitor),
+		Status: engine.StatusBits(r.status), StatusHint: engine.StatusBits(r.hint), Monitor: engine.MonitorState(r.monitor),
 		PendingAction: engine.PendingAction(r.pending),
 	}
 	if r.pid.Valid {
@@ -136,18 +136,18 @@ func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("latest snapshots: %w", err)
 	}
-	if err := db.attachPorts(ctx, snaps); err != nil {
+	if err := db.attachTests(ctx, snaps); err != nil {
 		return nil, err
 	}
 	return snaps, nil
 }
 
-func (db *DB) attachPorts(ctx context.Context, snaps []engine.Snapshot) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT collected_at, host, service, hostname, port, protocol, response_time
-		FROM port_checks WHERE (host, service, collected_at) IN (`+latestAt+`)
-		ORDER BY host, service, port`)
+func (db *DB) attachTests(ctx context.Context, snaps []engine.Snapshot) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT host, service, kind, hostname, port, path, type, protocol, request,
+		coalesce(response_time, -1) FROM connection_tests WHERE (host, service, collected_at) IN (`+latestAt+`)
+		ORDER BY host, service, kind, hostname, port, path, request`)
 	if err != nil {
-		return fmt.Errorf("latest port checks: %w", err)
+		return fmt.Errorf("latest connection tests: %w", err)
 	}
 	defer rows.Close()
 	idx := make(map[engine.ServiceKey]int, len(snaps))
@@ -155,17 +155,30 @@ func (db *DB) attachPorts(ctx context.Context, snaps []engine.Snapshot) error {
 		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
 	}
 	for rows.Next() {
-		var at int64
-		var host, service string
-		var p engine.PortCheck
-		if err := rows.Scan(&at, &host, &service, &p.Hostname, &p.Port, &p.Protocol, &p.ResponseSec); err != nil {
-			return fmt.Errorf("latest port checks: %w", err)
+		var k engine.ServiceKey
+		var t engine.ConnTest
+		if err := rows.Scan(&k.Host, &k.Service, &t.Kind, &t.Hostname, &t.Port, &t.Path, &t.Type,
+			&t.Protocol, &t.Request, &t.ResponseSec); err != nil {
+			return fmt.Errorf("latest connection tests: %w", err)
 		}
-		if i, ok := idx[engine.ServiceKey{Host: host, Service: service}]; ok {
-			snaps[i].Ports = append(snaps[i].Ports, p)
+		if i, ok := idx[k]; ok {
+			addTest(&snaps[i], t)
 		}
 	}
 	return rows.Err()
+}
+
+// addTest puts a stored test back where the parser puts it.
+func addTest(s *engine.Snapshot, t engine.ConnTest) {
+	switch t.Kind {
+	case engine.TestUnix:
+		s.Sockets = append(s.Sockets, engine.SocketCheck{Path: t.Path, Protocol: t.Protocol, ResponseSec: t.ResponseSec})
+	case engine.TestIcmp:
+		s.Icmp = append(s.Icmp, engine.IcmpCheck{Type: t.Type, ResponseSec: t.ResponseSec})
+	default:
+		s.Ports = append(s.Ports, engine.PortCheck{Hostname: t.Hostname, Port: t.Port, Protocol: t.Protocol,
+			Type: t.Type, Request: t.Request, ResponseSec: t.ResponseSec})
+	}
 }
 
 // Series returns a service's snapshots collected at or after since, newest first.

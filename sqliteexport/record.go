@@ -2,8 +2,10 @@ package sqliteexport
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"monit-intel/engine"
@@ -11,56 +13,115 @@ import (
 
 var _ engine.History = (*DB)(nil)
 
-// RecordCycle stores one cycle's snapshots and events in one transaction. A snapshot whose
-// service and collected_at are already stored (Monit did not re-check it since the last poll)
-// is skipped.
+// RecordCycle stores one cycle's snapshots and events in one transaction, numbered as a new
+// cycle. A snapshot whose service and collected_at are already stored (Monit did not
+// re-check it since the last poll) is skipped, unless Monit's status, monitor state or
+// pending action changed meanwhile ("monit unmonitor" keeps the collection time): then the
+// stored snapshot takes the new state.
 //
 // The statements are prepared once on the single writer connection, and the IDs of services,
-// ports and each service's last program output are cached, so a cycle is mostly inserts.
+// tests and each service's last program output are cached, so a cycle is mostly inserts.
 // IDs created in a transaction join the caches only once it has committed.
-func (db *DB) RecordCycle(ctx context.Context, st engine.Status, events []engine.Event) ([]engine.Event, error) {
+func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.Status, events []engine.Event) (engine.RecordedCycle, error) {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	if err := db.prepareWriter(ctx); err != nil {
-		return nil, err
+		return engine.RecordedCycle{}, err
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return engine.RecordedCycle{}, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	w := db.cache.begin(ctx, tx)
 	for i := range st.Services {
 		if err := w.snapshot(ctx, &st.Services[i]); err != nil {
-			return nil, fmt.Errorf("store %s: %w", st.Services[i].Name, err)
+			return engine.RecordedCycle{}, fmt.Errorf("store %s: %w", st.Services[i].Name, err)
 		}
 	}
-	out := make([]engine.Event, len(events))
+	var oldest any
+	if w.oldest != 0 {
+		oldest = w.oldest
+	}
+	res, err := w.stmt(db.cache.cycle).ExecContext(ctx, recordedAt.Unix(), oldest)
+	if err != nil {
+		return engine.RecordedCycle{}, fmt.Errorf("number the cycle: %w", err)
+	}
+	out := engine.RecordedCycle{Events: make([]engine.Event, len(events))}
+	out.ID, _ = res.LastInsertId()
 	for i, e := range events {
-		res, err := w.stmt(db.cache.event).ExecContext(ctx, e.At.Unix(), e.Host, e.Service, string(e.Kind), int64(e.Status), e.Detail)
+		res, err := w.stmt(db.cache.event).ExecContext(ctx, e.At.Unix(), e.Host, e.Service, string(e.Kind),
+			int64(e.Status), e.Detail, out.ID)
 		if err != nil {
-			return nil, fmt.Errorf("store event for %s: %w", e.Service, err)
+			return engine.RecordedCycle{}, fmt.Errorf("store event for %s: %w", e.Service, err)
 		}
 		e.ID, _ = res.LastInsertId()
-		out[i] = e
+		e.Cycle = out.ID
+		out.Events[i] = e
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
+		return engine.RecordedCycle{}, fmt.Errorf("commit: %w", err)
 	}
 	db.cache.commit(w)
 	return out, nil
 }
 
-// sampleInserts are the per-type inserts; the first five values are always at, service_id,
-// status, monitor and pending. OR IGNORE skips a snapshot Monit has not refreshed.
-var sampleInserts = map[engine.ServiceType]string{
-	engine.TypeProcess:    `INSERT OR IGNORE INTO proc_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	engine.TypeProgram:    `INSERT OR IGNORE INTO prog_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-	engine.TypeFilesystem: `INSERT OR IGNORE INTO fs_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	engine.TypeSystem:     `INSERT OR IGNORE INTO sys_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	engine.TypeFile:       `INSERT OR IGNORE INTO file_samples VALUES (?, ?, ?, ?, ?, ?, ?)`,
-	engine.TypeNet:        `INSERT OR IGNORE INTO net_samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	engine.TypeHost:       `INSERT OR IGNORE INTO host_samples VALUES (?, ?, ?, ?, ?)`,
+// EventsAfterCycle returns the events recorded by cycles after the given one, oldest first.
+func (db *DB) EventsAfterCycle(ctx context.Context, cycle int64) ([]engine.Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, at, host, service, kind, status, detail, cycle
+		FROM failure_events WHERE cycle > ? ORDER BY id`, cycle)
+	if err != nil {
+		return nil, fmt.Errorf("events after cycle %d: %w", cycle, err)
+	}
+	defer rows.Close()
+	var out []engine.Event
+	for rows.Next() {
+		var e engine.Event
+		var at, status int64
+		var kind string
+		if err := rows.Scan(&e.ID, &at, &e.Host, &e.Service, &kind, &status, &e.Detail, &e.Cycle); err != nil {
+			return nil, fmt.Errorf("events after cycle %d: %w", cycle, err)
+		}
+		e.At, e.Kind, e.Status = time.Unix(at, 0).UTC(), engine.State(kind), engine.StatusBits(status)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// sampleColumns are each per-type table's figure columns, after at, service_id, status,
+// monitor and pending.
+var sampleColumns = map[engine.ServiceType]struct {
+	table   string
+	figures []string
+}{
+	engine.TypeProcess: {"proc_samples", []string{"pid", "ppid", "uptime", "threads", "children", "cpu_x10",
+		"cpu_total_x10", "mem_x10", "mem_total_x10", "mem_kb", "mem_kb_total", "fd_open"}},
+	engine.TypeProgram: {"prog_samples", []string{"started", "exit_status", "output_id"}},
+	engine.TypeFilesystem: {"fs_samples", []string{"block_x10", "used_mb_x10", "total_mb_x10",
+		"inode_x10", "inode_used", "inode_total"}},
+	engine.TypeSystem: {"sys_samples", []string{"load1_x100", "load5_x100", "load15_x100", "user_x10",
+		"system_x10", "wait_x10", "mem_x10", "mem_kb", "swap_x10", "swap_kb"}},
+	engine.TypeFile: {"file_samples", []string{"size", "modified"}},
+	engine.TypeNet:  {"net_samples", []string{"link", "speed", "download", "upload"}},
+	engine.TypeHost: {"host_samples", nil},
+}
+
+// sampleUpserts are the per-type inserts. A row already stored for (at, service_id) is left
+// alone unless the status, monitor state or pending action differ: then the new snapshot
+// replaces it.
+func sampleUpserts() map[engine.ServiceType]string {
+	out := make(map[engine.ServiceType]string, len(sampleColumns))
+	for typ, t := range sampleColumns {
+		cols := append([]string{"at", "service_id", "status", "monitor", "pending"}, t.figures...)
+		set := make([]string, 0, len(cols)-2)
+		for _, c := range cols[2:] {
+			set = append(set, c+" = excluded."+c)
+		}
+		out[typ] = `INSERT INTO ` + t.table + ` (` + strings.Join(cols, ", ") + `) VALUES (?` +
+			strings.Repeat(", ?", len(cols)-1) + `) ON CONFLICT (at, service_id) DO UPDATE SET ` +
+			strings.Join(set, ", ") + ` WHERE (status, monitor, pending) IS NOT (excluded.status, excluded.monitor, excluded.pending)`
+	}
+	return out
 }
 
 // sampleTables lists every per-type table, for pruning.
@@ -84,11 +145,17 @@ func unixOrNil(t time.Time) any {
 	return t.Unix()
 }
 
-// Prune deletes snapshots collected before the cut-off and program outputs no longer
-// referenced, then returns free pages to the file system a little at
-// a time.
+// lateAfter is how far behind its recording a cycle's oldest stored snapshot may be collected
+// before the cycle counts as late (a replayed document, a host that was offline, a clock
+// behind). Only late cycles keep their row in cycles; Prune keeps every snapshot collected
+// within lateAfter before its cut-off, which covers the snapshots of every other cycle.
+const lateAfter = time.Hour
+
+// Prune deletes snapshots recorded before the cut-off and program outputs no longer
+// referenced, then returns free pages to the file system a little at a time. Retention
+// counts from when monit-intel recorded a snapshot, not from Monit's collection time: a
+// late document recorded now stays its full retention.
 func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
-	cut := before.Unix()
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	tx, err := db.w.BeginTx(ctx, nil)
@@ -96,6 +163,10 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
+	cut, err := pruneCut(ctx, tx, before)
+	if err != nil {
+		return 0, err
+	}
 	var deleted int64
 	for _, t := range sampleTables {
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE at < ?`, cut)
@@ -105,9 +176,8 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		n, _ := res.RowsAffected()
 		deleted += n
 	}
-	if _, err := tx.ExecContext(ctx,
-		`DELETE FROM port_samples WHERE at < ?`, cut); err != nil {
-		return 0, fmt.Errorf("prune port_samples: %w", err)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM test_samples WHERE at < ?`, cut); err != nil {
+		return 0, fmt.Errorf("prune test_samples: %w", err)
 	}
 	if deleted > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outputs
@@ -127,6 +197,27 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		}
 	}
 	return deleted, nil
+}
+
+// pruneCut returns the collection time before which every snapshot was recorded before
+// the cut-off, and forgets the cycles no later prune needs: those recorded before it, and
+// those that were not late (but the newest, whose ID numbers the next).
+func pruneCut(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
+	cut := before.Add(-lateAfter).Unix()
+	var late sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT min(oldest_at) FROM cycles WHERE recorded_at >= ?`,
+		before.Unix()).Scan(&late); err != nil {
+		return 0, fmt.Errorf("prune: late cycles: %w", err)
+	}
+	if late.Valid && late.Int64 < cut {
+		cut = late.Int64
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cycles WHERE id < (SELECT max(id) FROM cycles)
+		AND (recorded_at < ? OR oldest_at IS NULL OR recorded_at - oldest_at <= ?)`,
+		before.Unix(), int64(lateAfter/time.Second)); err != nil {
+		return 0, fmt.Errorf("prune cycles: %w", err)
+	}
+	return cut, nil
 }
 
 // vacuumSome frees up to 256 unused pages. incremental_vacuum through Exec frees one page

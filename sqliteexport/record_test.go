@@ -51,11 +51,11 @@ func TestRecordCycleRoundTrip(t *testing.T) {
 	st := sampleStatus(at)
 	events := []engine.Event{{At: at, Host: "vm", Service: "failing", Kind: engine.StateNew,
 		Status: engine.BitStatus, Detail: "Status failed"}}
-	got, err := db.RecordCycle(ctx, st, events)
+	got, err := db.RecordCycle(ctx, time.Now(), st, events)
 	if err != nil {
 		t.Fatalf("RecordCycle() error = %v", err)
 	}
-	if len(got) != 1 || got[0].ID == 0 {
+	if len(got.Events) != 1 || got.Events[0].ID == 0 || got.Events[0].Cycle != got.ID || got.ID == 0 {
 		t.Fatalf("RecordCycle() events = %+v, want one with an ID", got)
 	}
 	latest, err := db.Latest(ctx)
@@ -98,7 +98,7 @@ func TestRecordCycleSkipsUnchangedSnapshot(t *testing.T) {
 	db := openTest(t)
 	at := time.Unix(1795507134, 0)
 	for range 2 {
-		if _, err := db.RecordCycle(ctx, sampleStatus(at), nil); err != nil {
+		if _, err := db.RecordCycle(ctx, at, sampleStatus(at), nil); err != nil {
 			t.Fatalf("RecordCycle() error = %v", err)
 		}
 	}
@@ -113,7 +113,7 @@ func TestPruneKeepsNewerRows(t *testing.T) {
 	now := time.Now()
 	old, fresh := now.Add(-31*24*time.Hour), now.Add(-time.Hour)
 	for _, at := range []time.Time{old, fresh} {
-		if _, err := db.RecordCycle(ctx, sampleStatus(at), nil); err != nil {
+		if _, err := db.RecordCycle(ctx, at, sampleStatus(at), nil); err != nil {
 			t.Fatalf("RecordCycle() error = %v", err)
 		}
 	}
@@ -130,7 +130,7 @@ func TestPruneKeepsNewerRows(t *testing.T) {
 	if got := count(t, db, "SELECT count(*) FROM snapshots"); got != 6 {
 		t.Errorf("rows = %d, want only the 6 fresh ones", got)
 	}
-	for _, table := range []string{"proc_samples", "prog_samples", "port_samples", "sys_samples"} {
+	for _, table := range []string{"proc_samples", "prog_samples", "test_samples", "sys_samples"} {
 		if got := count(t, db, fmt.Sprintf("SELECT count(*) FROM %s WHERE at = %d", table, old.Unix())); got != 0 {
 			t.Errorf("%s keeps %d old rows", table, got)
 		}
@@ -139,7 +139,7 @@ func TestPruneKeepsNewerRows(t *testing.T) {
 
 func TestReadableWhileWriterOpen(t *testing.T) {
 	db := openTest(t)
-	if _, err := db.RecordCycle(t.Context(), sampleStatus(time.Now()), nil); err != nil {
+	if _, err := db.RecordCycle(t.Context(), time.Now(), sampleStatus(time.Now()), nil); err != nil {
 		t.Fatal(err)
 	}
 	// A second process (the sqlite3 shell) opening the file while the daemon holds it.

@@ -248,4 +248,5 @@ CREATE INDEX conversations_by_session ON conversations (session, timestamp);
 -- "what changed since …" reads events by time across services.
 CREATE INDEX failure_events_by_at ON failure_events (at);
 `,
+	migrationTests,
 }

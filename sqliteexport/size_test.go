@@ -67,7 +67,7 @@ func TestThirtyDaysSize(t *testing.T) {
 	const cycles = 31 * 24 * 12
 	for i := range cycles {
 		at := start.Add(time.Duration(i) * 5 * time.Minute)
-		if _, err := db.RecordCycle(ctx, fleet(at, rng), nil); err != nil {
+		if _, err := db.RecordCycle(ctx, at, fleet(at, rng), nil); err != nil {
 			t.Fatalf("cycle %d: %v", i, err)
 		}
 		if _, err := db.Prune(ctx, at.Add(-30*24*time.Hour)); err != nil {

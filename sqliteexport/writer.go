@@ -13,11 +13,11 @@ import (
 // writerCache is the writer connection's state between cycles: statements prepared once and
 // the IDs of rows that every cycle refers to. Guarded by DB.wmu.
 type writerCache struct {
-	service, output, outputID, port, portSample, event *sql.Stmt
-	byType                                             map[engine.ServiceType]*sql.Stmt
+	service, output, outputID, test, testSample, event, cycle *sql.Stmt
+	byType                                                    map[engine.ServiceType]*sql.Stmt
 
 	services map[engine.ServiceKey]serviceRow
-	ports    map[portKey]int64
+	tests    map[testKey]int64
 	outputs  map[int64]outputRow // by service ID: the last program output stored
 }
 
@@ -26,11 +26,21 @@ type serviceRow struct {
 	typ engine.ServiceType
 }
 
-type portKey struct {
-	service  int64
-	hostname string
-	port     int
-	protocol string
+// testKey is what tells two connection tests of a service apart.
+type testKey struct {
+	service int64
+	kind    engine.TestKind
+	host    string
+	port    int
+	path    string
+	typ     string
+	proto   string
+	request string
+}
+
+func keyOf(service int64, t engine.ConnTest) testKey {
+	return testKey{service: service, kind: t.Kind, host: t.Hostname, port: t.Port, path: t.Path,
+		typ: t.Type, proto: t.Protocol, request: t.Request}
 }
 
 type outputRow struct {
@@ -54,12 +64,17 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 			ON CONFLICT (host, name) DO UPDATE SET type = excluded.type RETURNING id`),
 		prepare(&c.output, `INSERT OR IGNORE INTO outputs (body) VALUES (?)`),
 		prepare(&c.outputID, `SELECT id FROM outputs WHERE body = ?`),
-		prepare(&c.port, `INSERT INTO ports (service_id, hostname, port, protocol) VALUES (?, ?, ?, ?)
-			ON CONFLICT (service_id, hostname, port, protocol) DO UPDATE SET port = excluded.port RETURNING id`),
-		prepare(&c.portSample, `INSERT OR IGNORE INTO port_samples VALUES (?, ?, ?)`),
-		prepare(&c.event, `INSERT INTO failure_events (at, host, service, kind, status, detail) VALUES (?, ?, ?, ?, ?, ?)`),
+		prepare(&c.test, `INSERT INTO tests (service_id, kind, hostname, port, path, type, protocol, request)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (service_id, kind, hostname, port, path, type, protocol, request)
+			DO UPDATE SET port = excluded.port RETURNING id`),
+		prepare(&c.testSample, `INSERT INTO test_samples VALUES (?, ?, ?)
+			ON CONFLICT (at, test_id) DO UPDATE SET response_us = excluded.response_us`),
+		prepare(&c.event, `INSERT INTO failure_events (at, host, service, kind, status, detail, cycle)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		prepare(&c.cycle, `INSERT INTO cycles (recorded_at, oldest_at) VALUES (?, ?)`),
 	)
-	for typ, q := range sampleInserts {
+	for typ, q := range sampleUpserts() {
 		var st *sql.Stmt
 		err = errors.Join(err, prepare(&st, q))
 		c.byType[typ] = st
@@ -76,7 +91,7 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 }
 
 func (c *writerCache) load(ctx context.Context, w *sql.DB) error {
-	c.services, c.ports = map[engine.ServiceKey]serviceRow{}, map[portKey]int64{}
+	c.services, c.tests = map[engine.ServiceKey]serviceRow{}, map[testKey]int64{}
 	rows, err := w.QueryContext(ctx, `SELECT id, host, name, type FROM services`)
 	if err != nil {
 		return err
@@ -93,24 +108,24 @@ func (c *writerCache) load(ctx context.Context, w *sql.DB) error {
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
-	rows, err = w.QueryContext(ctx, `SELECT id, service_id, hostname, port, protocol FROM ports`)
+	rows, err = w.QueryContext(ctx, `SELECT id, service_id, kind, hostname, port, path, type, protocol, request FROM tests`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var k portKey
-		if err := rows.Scan(&id, &k.service, &k.hostname, &k.port, &k.protocol); err != nil {
+		var k testKey
+		if err := rows.Scan(&id, &k.service, &k.kind, &k.host, &k.port, &k.path, &k.typ, &k.proto, &k.request); err != nil {
 			return err
 		}
-		c.ports[k] = id
+		c.tests[k] = id
 	}
 	return rows.Err()
 }
 
 func (c *writerCache) close() {
-	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.port, c.portSample, c.event} {
+	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.test, c.testSample, c.event, c.cycle} {
 		if s != nil {
 			s.Close()
 		}
@@ -128,14 +143,15 @@ type cycleTx struct {
 	tx       *sql.Tx
 	ctx      context.Context
 	services map[engine.ServiceKey]serviceRow
-	ports    map[portKey]int64
+	tests    map[testKey]int64
 	outputs  map[int64]outputRow
 	bound    map[*sql.Stmt]*sql.Stmt
+	oldest   int64 // the oldest collected_at stored in this transaction, 0 when none
 }
 
 func (c *writerCache) begin(ctx context.Context, tx *sql.Tx) *cycleTx {
 	return &cycleTx{c: c, tx: tx, ctx: ctx, services: map[engine.ServiceKey]serviceRow{},
-		ports: map[portKey]int64{}, outputs: map[int64]outputRow{}, bound: map[*sql.Stmt]*sql.Stmt{}}
+		tests: map[testKey]int64{}, outputs: map[int64]outputRow{}, bound: map[*sql.Stmt]*sql.Stmt{}}
 }
 
 // commit adds what a committed transaction created to the caches.
@@ -143,8 +159,8 @@ func (c *writerCache) commit(w *cycleTx) {
 	for k, v := range w.services {
 		c.services[k] = v
 	}
-	for k, v := range w.ports {
-		c.ports[k] = v
+	for k, v := range w.tests {
+		c.tests[k] = v
 	}
 	for k, v := range w.outputs {
 		c.outputs[k] = v
@@ -196,42 +212,56 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	if !ok {
 		return fmt.Errorf("unknown service type %d", s.Type)
 	}
-	res, err := w.stmt(ins).ExecContext(ctx, append([]any{at, id, int64(s.Status), int(s.Monitor), int(s.PendingAction)}, args...)...)
+	res, err := w.stmt(ins).ExecContext(ctx, append([]any{at, id, packStatus(s), int(s.Monitor), int(s.PendingAction)}, args...)...)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // already stored: Monit has not checked the service since
+		return nil // already stored: Monit has not checked the service since, nor changed its state
 	}
-	for _, p := range s.Ports {
-		pid, err := w.portID(id, p)
+	if w.oldest == 0 || at < w.oldest {
+		w.oldest = at
+	}
+	for _, t := range s.Tests() {
+		tid, err := w.testID(id, t)
 		if err != nil {
 			return err
 		}
-		us := int64(-1)
-		if p.ResponseSec >= 0 {
-			us = int64(math.Round(p.ResponseSec * 1e6))
+		var us any // NULL: not tested yet
+		switch {
+		case t.Failed:
+			us = int64(-1)
+		case t.ResponseSec >= 0:
+			us = int64(math.Round(t.ResponseSec * 1e6))
 		}
-		if _, err := w.stmt(w.c.portSample).ExecContext(ctx, at, pid, us); err != nil {
+		if _, err := w.stmt(w.c.testSample).ExecContext(ctx, at, tid, us); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *cycleTx) portID(service int64, p engine.PortCheck) (int64, error) {
-	k := portKey{service: service, hostname: p.Hostname, port: p.Port, protocol: p.Protocol}
-	if id, ok := w.ports[k]; ok {
+// packStatus is the stored status: Monit's status bits, and above them the bits Monit reports
+// as changes, so a snapshot without changes costs nothing more.
+func packStatus(s *engine.Snapshot) int64 {
+	return int64(s.Status) | int64(s.Status&s.StatusHint)<<32
+}
+
+func (w *cycleTx) testID(service int64, t engine.ConnTest) (int64, error) {
+	k := keyOf(service, t)
+	if id, ok := w.tests[k]; ok {
 		return id, nil
 	}
-	if id, ok := w.c.ports[k]; ok {
+	if id, ok := w.c.tests[k]; ok {
 		return id, nil
 	}
 	var id int64
-	if err := w.stmt(w.c.port).QueryRowContext(w.ctx, service, p.Hostname, p.Port, p.Protocol).Scan(&id); err != nil {
+	err := w.stmt(w.c.test).QueryRowContext(w.ctx, service, string(t.Kind), t.Hostname, t.Port, t.Path,
+		t.Type, t.Protocol, t.Request).Scan(&id)
+	if err != nil {
 		return 0, err
 	}
-	w.ports[k] = id
+	w.tests[k] = id
 	return id, nil
 }
 

@@ -12,15 +12,17 @@ import (
 // dayHistory is an in-memory engine.History over memStore's events.
 type dayHistory struct{ *memStore }
 
-func (h dayHistory) RecordCycle(_ context.Context, _ engine.Status, ev []engine.Event) ([]engine.Event, error) {
+func (h dayHistory) RecordCycle(_ context.Context, _ time.Time, _ engine.Status, ev []engine.Event) (engine.RecordedCycle, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for i := range ev {
 		ev[i].ID = int64(len(h.events) + 1)
 		h.events = append(h.events, ev[i])
 	}
-	return ev, nil
+	return engine.RecordedCycle{Events: ev}, nil
 }
+
+func (h dayHistory) EventsAfterCycle(context.Context, int64) ([]engine.Event, error) { return nil, nil }
 
 func (h dayHistory) Prune(context.Context, time.Time) (int64, error) { return 0, nil }
 

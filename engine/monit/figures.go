@@ -142,6 +142,17 @@ func ports(in []xmlPort) []engine.PortCheck {
 	return out
 }
 
+func sockets(in []xmlUnix) []engine.SocketCheck {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]engine.SocketCheck, len(in))
+	for i, u := range in {
+		out[i] = engine.SocketCheck{Path: u.Path, Protocol: u.Protocol, ResponseSec: u.ResponseTime}
+	}
+	return out
+}
+
 func icmps(in []xmlIcmp) []engine.IcmpCheck {
 	if len(in) == 0 {
 		return nil

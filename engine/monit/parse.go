@@ -61,6 +61,7 @@ func convert(m *xmlMonit) (engine.Status, error) {
 		Host:         m.Server.LocalHostname,
 		MonitID:      firstNonEmpty(m.ID, m.Server.ID),
 		MonitVersion: firstNonEmpty(m.Version, m.Server.Version),
+		PollSec:      m.Server.Poll,
 	}
 	if st.Host == "" {
 		return engine.Status{}, fmt.Errorf("parse monit status: %w: no <localhostname>", ErrMalformed)
@@ -102,6 +103,7 @@ func convertService(host string, s *xmlService) (engine.Snapshot, error) {
 		Monitor:       engine.MonitorState(s.Monitor),
 		PendingAction: engine.PendingAction(s.PendingAction),
 		Ports:         ports(s.Ports),
+		Sockets:       sockets(s.Sockets),
 		Icmp:          icmps(s.Icmps),
 	}
 	switch snap.Type {

@@ -22,6 +22,7 @@ type xmlServer struct {
 	ID            string `xml:"id"`      // format 1
 	Version       string `xml:"version"` // format 1
 	LocalHostname string `xml:"localhostname"`
+	Poll          int    `xml:"poll"`
 }
 
 type xmlService struct {
@@ -63,6 +64,7 @@ type xmlService struct {
 	System  *xmlSystem  `xml:"system"`
 	Link    *xmlLink    `xml:"link"`
 	Ports   []xmlPort   `xml:"port"`
+	Sockets []xmlUnix   `xml:"unix"`
 	Icmps   []xmlIcmp   `xml:"icmp"`
 }
 
@@ -147,6 +149,13 @@ type xmlPort struct {
 	Type         string  `xml:"type"`
 	ResponseTime float64 `xml:"responsetime"`
 	CertValid    *int    `xml:"certificate>valid"`
+}
+
+// xmlUnix is an "if failed unixsocket PATH" test (Monit's socketlist).
+type xmlUnix struct {
+	Path         string  `xml:"path"`
+	Protocol     string  `xml:"protocol"`
+	ResponseTime float64 `xml:"responsetime"`
 }
 
 type xmlIcmp struct {
