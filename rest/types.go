@@ -11,9 +11,11 @@ type Service struct {
 	Host          string     `json:"host"`
 	Service       string     `json:"service"`
 	Type          string     `json:"type" enum:"filesystem,directory,file,process,host,system,fifo,program,net,unknown"`
-	State         string     `json:"state,omitempty" enum:"OK,NEW,ONGOING,CHANGED,RECOVERED" doc:"classification at the last cycle"`
+	State         string     `json:"state,omitempty" enum:"OK,NEW,ONGOING,CHANGED,RECOVERED,UNMONITORED,INITIALIZING" doc:"classification at the last cycle"`
 	Status        uint32     `json:"status" doc:"Monit's status bitmap, 0 = OK"`
-	StatusText    string     `json:"status_text" doc:"the bitmap in Monit's words"`
+	StatusHint    uint32     `json:"status_hint,omitempty" doc:"the status bits Monit reports as changes (\"if changed …\"), not failures"`
+	StatusText    string     `json:"status_text" doc:"the status as monit status words it"`
+	FailedTests   []string   `json:"failed_tests,omitempty" doc:"the connection tests Monit reports failed, by name"`
 	Monitor       uint8      `json:"monitor" doc:"Monit's monitor bitmask"`
 	MonitorText   string     `json:"monitor_text"`
 	PendingAction string     `json:"pending_action,omitempty"`
@@ -43,7 +45,22 @@ type Figures struct {
 	FileSize    *int64     `json:"file_size,omitempty"`
 	LinkState   *int       `json:"link_state,omitempty"`
 	Ports       []Port     `json:"ports,omitempty"`
+	Tests       []Test     `json:"tests,omitempty" doc:"every connection test: ports, unix sockets, ping"`
+	ResponseSec *float64   `json:"response_sec,omitempty" doc:"the slowest test's response time, -1 when any test failed"`
 	CollectedAt *time.Time `json:"collected_at,omitempty"`
+}
+
+// Test is one connection test Monit runs for the service.
+type Test struct {
+	Name        string   `json:"name" doc:"e.g. HTTP GET /api/ready on 127.0.0.1:8080"`
+	Kind        string   `json:"kind" enum:"port,unix,icmp"`
+	Hostname    string   `json:"hostname,omitempty"`
+	Port        int      `json:"port,omitempty"`
+	Path        string   `json:"path,omitempty" doc:"unix socket path"`
+	Protocol    string   `json:"protocol,omitempty"`
+	Request     string   `json:"request,omitempty"`
+	ResponseSec *float64 `json:"response_sec,omitempty" doc:"absent when failed or not tested yet"`
+	Failed      bool     `json:"failed"`
 }
 
 // Port is one port check; response_sec is -1 when it failed.
@@ -60,7 +77,7 @@ type Event struct {
 	At      time.Time `json:"at"`
 	Host    string    `json:"host"`
 	Service string    `json:"service"`
-	Kind    string    `json:"kind" enum:"NEW,CHANGED,RECOVERED"`
+	Kind    string    `json:"kind" enum:"NEW,CHANGED,RECOVERED,UNMONITORED,MONITORED,CHANGE_DETECTED" doc:"CHANGE_DETECTED is a change Monit watches for (\"Checksum changed\"), not a failure"`
 	Status  uint32    `json:"status"`
 	Detail  string    `json:"detail"`
 }
@@ -99,9 +116,12 @@ func toService(c engine.Classified) Service {
 	s := c.Snapshot
 	out := Service{
 		Host: s.Host, Service: s.Name, Type: s.Type.String(), State: string(c.State.State),
-		Status: uint32(s.Status), StatusText: s.Status.Text(), Monitor: uint8(s.Monitor),
+		Status: uint32(s.Status), StatusHint: uint32(s.ChangedBits()), StatusText: s.StatusText(), Monitor: uint8(s.Monitor),
 		MonitorText: s.Monitor.Text(), PendingAction: s.PendingAction.String(),
 		CollectedAt: s.CollectedAt.UTC(), Failures: c.State.Failures, Figures: toFigures(s),
+	}
+	for _, t := range s.FailedTests() {
+		out.FailedTests = append(out.FailedTests, t.Result())
 	}
 	if out.State == "" {
 		out.State = string(engine.StateOK)
@@ -148,6 +168,18 @@ func toFigures(s engine.Snapshot) *Figures {
 	for _, p := range s.Ports {
 		has = true
 		f.Ports = append(f.Ports, Port{Hostname: p.Hostname, Port: p.Port, Protocol: p.Protocol, ResponseSec: p.ResponseSec})
+	}
+	for _, t := range s.Tests() {
+		has = true
+		v := Test{Name: t.Name(), Kind: string(t.Kind), Hostname: t.Hostname, Port: t.Port, Path: t.Path,
+			Protocol: t.Protocol, Request: t.Request, Failed: t.Failed}
+		if t.ResponseSec >= 0 {
+			v.ResponseSec = &t.ResponseSec
+		}
+		f.Tests = append(f.Tests, v)
+	}
+	if sec, ok := s.ResponseSummary(); ok {
+		f.ResponseSec = &sec
 	}
 	if !has {
 		return nil

@@ -29,10 +29,15 @@ func statusLine(c engine.Classified, now time.Time) string {
 	case s.Monitor == 0:
 		b.WriteString("not monitored")
 	case s.Failing():
-		fmt.Fprintf(&b, "failing (%s)", s.Status.Text())
+		fmt.Fprintf(&b, "failing (%s)", show(s.StatusText()))
+		for _, t := range s.FailedTests() {
+			fmt.Fprintf(&b, ", %s", show(t.Result()))
+		}
 		if !st.Since.IsZero() {
 			fmt.Fprintf(&b, " since %s", stamp(st.Since, now))
 		}
+	case s.ChangedBits() != 0:
+		fmt.Fprintf(&b, "OK (%s)", show(s.StatusText()))
 	default:
 		b.WriteString("OK")
 		if s.Monitor&(engine.MonitorInit|engine.MonitorWaiting) != 0 {

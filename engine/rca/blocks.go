@@ -98,17 +98,12 @@ func factsBlock(in Input, nonce string) *block {
 		bl.lines = append(bl.lines, "figures: "+fl)
 	}
 	for _, p := range s.Ports {
-		l := fmt.Sprintf("port test: %s, response %.3f s", q(portName(p)), p.ResponseSec)
-		if p.ResponseSec < 0 {
-			l = fmt.Sprintf("port test: %s, no answer", q(portName(p)))
-		}
 		if p.CertDays != nil {
-			l += fmt.Sprintf(", certificate valid %d days", *p.CertDays)
+			bl.lines = append(bl.lines, fmt.Sprintf("certificate of %s: valid %d days", q(portName(p)), *p.CertDays))
 		}
-		bl.lines = append(bl.lines, l)
 	}
-	for _, c := range s.Icmp {
-		bl.lines = append(bl.lines, fmt.Sprintf("ping test: %s, response %.3f s (-1 = no answer)", q(c.Type), c.ResponseSec))
+	for _, t := range s.Tests() {
+		bl.lines = append(bl.lines, "connection test: "+q(t.Result()))
 	}
 	if fi := s.File; fi != nil {
 		bl.lines = append(bl.lines, fmt.Sprintf("file: mode %s, uid %d, gid %d, modified %s",

@@ -174,16 +174,16 @@ func missingPathFigures(in Input) []string {
 	return nil
 }
 
-// portFigures: the port tests that got no answer.
+// portFigures: the connection tests (ports, unix sockets) Monit reports failed, by name.
 func portFigures(in Input) []string {
 	s := in.Snapshot
-	if s.Status&engine.BitConnection == 0 {
+	if s.FailingBits()&engine.BitConnection == 0 {
 		return nil
 	}
 	var ev []string
-	for _, p := range s.Ports {
-		if p.ResponseSec < 0 {
-			ev = append(ev, "no answer from "+portName(p))
+	for _, t := range s.FailedTests() {
+		if t.Kind != engine.TestIcmp {
+			ev = append(ev, sanitize(t.Result(), "", 200))
 		}
 	}
 	if len(ev) == 0 {

@@ -114,10 +114,14 @@ func resourceMeaning(s engine.Snapshot) string {
 // connectionMeaning explains the connection bit with the failing port tests.
 func connectionMeaning(s engine.Snapshot) string {
 	var failed []string
+	for _, t := range s.FailedTests() {
+		if t.Kind != engine.TestIcmp {
+			failed = append(failed, sanitize(t.Result(), "", 200))
+		}
+	}
 	for _, p := range s.Ports {
 		switch {
 		case p.ResponseSec < 0:
-			failed = append(failed, "no answer from "+portName(p))
 		case p.CertDays != nil && *p.CertDays < certSoonDays:
 			failed = append(failed, fmt.Sprintf("%s answered but its certificate is valid %d more days",
 				portName(p), *p.CertDays))

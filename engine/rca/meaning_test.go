@@ -47,7 +47,7 @@ func TestMeaning(t *testing.T) {
 			name: "host port without answer",
 			snap: host("localhost-closed", engine.BitConnection,
 				engine.PortCheck{Hostname: "127.0.0.1", Port: 2812, Request: "/_ping", Protocol: "HTTP", Type: "TCP", ResponseSec: -1}),
-			want: []string{"Connection failed: a port, socket or protocol test", "no answer from 127.0.0.1:2812/_ping (HTTP over TCP)"},
+			want: []string{"Connection failed: a port, socket or protocol test", "HTTP GET /_ping on 127.0.0.1:2812 failed"},
 		},
 		{
 			name: "certificate close to expiry",
