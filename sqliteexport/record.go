@@ -2,7 +2,6 @@ package sqliteexport
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -39,11 +38,11 @@ func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.S
 			return engine.RecordedCycle{}, fmt.Errorf("store %s: %w", st.Services[i].Name, err)
 		}
 	}
-	var oldest any
+	var oldest, newest any
 	if w.oldest != 0 {
-		oldest = w.oldest
+		oldest, newest = w.oldest, w.newest
 	}
-	res, err := w.stmt(db.cache.cycle).ExecContext(ctx, recordedAt.Unix(), oldest)
+	res, err := w.stmt(db.cache.cycle).ExecContext(ctx, recordedAt.Unix(), oldest, newest)
 	if err != nil {
 		return engine.RecordedCycle{}, fmt.Errorf("number the cycle: %w", err)
 	}
@@ -147,8 +146,9 @@ func unixOrNil(t time.Time) any {
 
 // lateAfter is how far behind its recording a cycle's oldest stored snapshot may be collected
 // before the cycle counts as late (a replayed document, a host that was offline, a clock
-// behind). Only late cycles keep their row in cycles; Prune keeps every snapshot collected
-// within lateAfter before its cut-off, which covers the snapshots of every other cycle.
+// behind). Only late cycles keep their row in cycles, with the range of collection times
+// they stored; Prune keeps those ranges and every snapshot collected within lateAfter
+// before its cut-off, which covers the snapshots of every other cycle.
 const lateAfter = time.Hour
 
 // Prune deletes snapshots recorded before the cut-off and program outputs no longer
@@ -163,21 +163,22 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	cut, err := pruneCut(ctx, tx, before)
-	if err != nil {
-		return 0, err
-	}
+	cut, recorded := before.Add(-lateAfter).Unix(), before.Unix()
 	var deleted int64
-	for _, t := range sampleTables {
-		res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE at < ?`, cut)
+	for _, t := range append(sampleTables, "test_samples") {
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at < ? AND NOT EXISTS (SELECT 1 FROM cycles c
+			WHERE c.recorded_at >= ? AND s.at BETWEEN c.oldest_at AND c.newest_at)`, cut, recorded)
 		if err != nil {
 			return 0, fmt.Errorf("prune %s: %w", t, err)
 		}
-		n, _ := res.RowsAffected()
-		deleted += n
+		if n, _ := res.RowsAffected(); t != "test_samples" {
+			deleted += n
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM test_samples WHERE at < ?`, cut); err != nil {
-		return 0, fmt.Errorf("prune test_samples: %w", err)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cycles WHERE id < (SELECT max(id) FROM cycles)
+		AND (recorded_at < ? OR oldest_at IS NULL OR recorded_at - oldest_at <= ?)`,
+		recorded, int64(lateAfter/time.Second)); err != nil {
+		return 0, fmt.Errorf("prune cycles: %w", err)
 	}
 	if deleted > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outputs
@@ -197,27 +198,6 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		}
 	}
 	return deleted, nil
-}
-
-// pruneCut returns the collection time before which every snapshot was recorded before
-// the cut-off, and forgets the cycles no later prune needs: those recorded before it, and
-// those that were not late (but the newest, whose ID numbers the next).
-func pruneCut(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
-	cut := before.Add(-lateAfter).Unix()
-	var late sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT min(oldest_at) FROM cycles WHERE recorded_at >= ?`,
-		before.Unix()).Scan(&late); err != nil {
-		return 0, fmt.Errorf("prune: late cycles: %w", err)
-	}
-	if late.Valid && late.Int64 < cut {
-		cut = late.Int64
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM cycles WHERE id < (SELECT max(id) FROM cycles)
-		AND (recorded_at < ? OR oldest_at IS NULL OR recorded_at - oldest_at <= ?)`,
-		before.Unix(), int64(lateAfter/time.Second)); err != nil {
-		return 0, fmt.Errorf("prune cycles: %w", err)
-	}
-	return cut, nil
 }
 
 // vacuumSome frees up to 256 unused pages. incremental_vacuum through Exec frees one page

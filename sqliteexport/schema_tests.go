@@ -10,8 +10,8 @@ package sqliteexport
 //     when it has not run yet.
 //   - cycles numbers the ingest cycles (the failure state in bbolt remembers the last one it
 //     saved, so a crash between the two stores is found and repaired) and keeps, for late
-//     documents only, when they were recorded and the oldest collection time they stored:
-//     pruning never deletes what was recorded within the retention (see Prune).
+//     documents only, when they were recorded and the range of collection times they
+//     stored: pruning never deletes what was recorded within the retention (see Prune).
 //   - the per-type tables' status keeps Monit's status in its low 32 bits and the bits Monit
 //     reports as changes (status & status_hint) above them: zero cost for the usual snapshot
 //     without changes; the snapshots view splits them into status and status_hint.
@@ -48,7 +48,8 @@ DROP TABLE ports;
 CREATE TABLE cycles (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	recorded_at INTEGER NOT NULL, -- Unix seconds, monit-intel's clock
-	oldest_at   INTEGER           -- the oldest collected_at the cycle stored; NULL when none
+	oldest_at   INTEGER,          -- the oldest and newest collected_at the cycle stored; NULL
+	newest_at   INTEGER           -- when it stored none
 );
 
 CREATE TABLE failure_events_v5 (

@@ -72,7 +72,7 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 			ON CONFLICT (at, test_id) DO UPDATE SET response_us = excluded.response_us`),
 		prepare(&c.event, `INSERT INTO failure_events (at, host, service, kind, status, detail, cycle)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		prepare(&c.cycle, `INSERT INTO cycles (recorded_at, oldest_at) VALUES (?, ?)`),
+		prepare(&c.cycle, `INSERT INTO cycles (recorded_at, oldest_at, newest_at) VALUES (?, ?, ?)`),
 	)
 	for typ, q := range sampleUpserts() {
 		var st *sql.Stmt
@@ -147,6 +147,7 @@ type cycleTx struct {
 	outputs  map[int64]outputRow
 	bound    map[*sql.Stmt]*sql.Stmt
 	oldest   int64 // the oldest collected_at stored in this transaction, 0 when none
+	newest   int64
 }
 
 func (c *writerCache) begin(ctx context.Context, tx *sql.Tx) *cycleTx {
@@ -222,6 +223,7 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	if w.oldest == 0 || at < w.oldest {
 		w.oldest = at
 	}
+	w.newest = max(w.newest, at)
 	for _, t := range s.Tests() {
 		tid, err := w.testID(id, t)
 		if err != nil {
