@@ -142,10 +142,19 @@ func summarize(res engine.CycleResult) string {
 	}
 	failing := counts[engine.StateNew] + counts[engine.StateOngoing] + counts[engine.StateChanged]
 	s := fmt.Sprintf("%d failing", failing)
-	for _, st := range []engine.State{engine.StateNew, engine.StateChanged, engine.StateRecovered} {
+	for _, st := range []engine.State{engine.StateNew, engine.StateChanged, engine.StateRecovered, engine.StateUnmonitored} {
 		if counts[st] > 0 {
 			s += fmt.Sprintf(", %d %s", counts[st], st)
 		}
+	}
+	changes := 0
+	for _, e := range res.Events {
+		if e.Kind == engine.StateChangeDetected {
+			changes++
+		}
+	}
+	if changes > 0 {
+		s += fmt.Sprintf(", %d %s", changes, engine.StateChangeDetected)
 	}
 	return s + fmt.Sprintf(", %d OK", counts[engine.StateOK]+counts[engine.StateRecovered])
 }
