@@ -63,11 +63,12 @@ func TestIngestAgainstRealMonit(t *testing.T) {
 	m := monittest.New(t)
 	job := m.Toggle(t, "job")
 	sleeper := m.Daemon(t, "sleeper")
+	closedPort := monittest.FreePort(t)
 	m.Start(t, fmt.Sprintf(`%s
 check file missing with path {{DIR}}/does-not-exist
 check host closed with address 127.0.0.1
     if failed port %d type tcp with timeout 1 seconds then alert
-%s`, job.Check(), monittest.FreePort(t), sleeper.Check()))
+%s`, job.Check(), closedPort, sleeper.Check()))
 	dataDir := t.TempDir()
 	cfg := writeConfig(t, fmt.Sprintf("monit:\n  url: %s\ndata_dir: %s\n", m.URL, dataDir))
 	env := map[string]string{"MONIT_USER": m.Username, "MONIT_PASSWORD": m.Password}
@@ -90,7 +91,7 @@ check host closed with address 127.0.0.1
 	want := []string{
 		"job NEW 2097152 Status failed",
 		"missing NEW 512 Does not exist",
-		"closed NEW 32 Connection failed",
+		fmt.Sprintf("closed NEW 32 Connection failed: port 127.0.0.1:%d (TCP) failed", closedPort),
 	}
 	if got := queryEvents(t, dataDir); !sameSet(got, want) {
 		t.Fatalf("events after the first cycle = %q, want %q", got, want)

@@ -87,8 +87,7 @@ func (db *DB) EventsAfterCycle(ctx context.Context, cycle int64) ([]engine.Event
 	return out, rows.Err()
 }
 
-// sampleColumns are each per-type table's figure columns, after at, service_id, status,
-// monitor and pending.
+// sampleColumns are each per-type table's figure columns, after at, service_id and state.
 var sampleColumns = map[engine.ServiceType]struct {
 	table   string
 	figures []string
@@ -106,19 +105,19 @@ var sampleColumns = map[engine.ServiceType]struct {
 }
 
 // sampleUpserts are the per-type inserts. A row already stored for (at, service_id) is left
-// alone unless the status, monitor state or pending action differ: then the new snapshot
-// replaces it.
+// alone unless its state (status, monitor state, pending action) differs: then the new
+// snapshot replaces it.
 func sampleUpserts() map[engine.ServiceType]string {
 	out := make(map[engine.ServiceType]string, len(sampleColumns))
 	for typ, t := range sampleColumns {
-		cols := append([]string{"at", "service_id", "status", "monitor", "pending"}, t.figures...)
+		cols := append([]string{"at", "service_id", "state"}, t.figures...)
 		set := make([]string, 0, len(cols)-2)
 		for _, c := range cols[2:] {
 			set = append(set, c+" = excluded."+c)
 		}
 		out[typ] = `INSERT INTO ` + t.table + ` (` + strings.Join(cols, ", ") + `) VALUES (?` +
 			strings.Repeat(", ?", len(cols)-1) + `) ON CONFLICT (at, service_id) DO UPDATE SET ` +
-			strings.Join(set, ", ") + ` WHERE (status, monitor, pending) IS NOT (excluded.status, excluded.monitor, excluded.pending)`
+			strings.Join(set, ", ") + ` WHERE state IS NOT excluded.state`
 	}
 	return out
 }

@@ -12,9 +12,11 @@ package sqliteexport
 //     saved, so a crash between the two stores is found and repaired) and keeps, for late
 //     documents only, when they were recorded and the range of collection times they
 //     stored: pruning never deletes what was recorded within the retention (see Prune).
-//   - the per-type tables' status keeps Monit's status in its low 32 bits and the bits Monit
-//     reports as changes (status & status_hint) above them: zero cost for the usual snapshot
-//     without changes; the snapshots view splits them into status and status_hint.
+//   - the per-type tables keep Monit's status, monitor state and pending action in one column,
+//     state = monitor | pending << 3 | status << 6: a healthy monitored service is 1, which
+//     SQLite stores in no byte at all, and two columns fewer save two header bytes a row (the
+//     30-day budget). The bits Monit reports as changes are those of the CHANGE_DETECTED
+//     event of the same service and collection time. The snapshots view decodes them.
 //   - failure_events takes the new kinds and the cycle that recorded each event. SQLite
 //     cannot change a CHECK constraint, so the table is copied (migrate runs with foreign
 //     keys off and checks them before committing).
@@ -42,8 +44,38 @@ INSERT INTO tests (id, service_id, kind, hostname, port, type, protocol)
 INSERT INTO test_samples SELECT at, port_id, response_us FROM port_samples;
 DROP VIEW port_checks;
 DROP VIEW snapshots;
+DROP VIEW samples_all;
 DROP TABLE port_samples;
 DROP TABLE ports;
+
+ALTER TABLE proc_samples RENAME COLUMN status TO state;
+UPDATE proc_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE proc_samples DROP COLUMN monitor;
+ALTER TABLE proc_samples DROP COLUMN pending;
+ALTER TABLE prog_samples RENAME COLUMN status TO state;
+UPDATE prog_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE prog_samples DROP COLUMN monitor;
+ALTER TABLE prog_samples DROP COLUMN pending;
+ALTER TABLE fs_samples RENAME COLUMN status TO state;
+UPDATE fs_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE fs_samples DROP COLUMN monitor;
+ALTER TABLE fs_samples DROP COLUMN pending;
+ALTER TABLE sys_samples RENAME COLUMN status TO state;
+UPDATE sys_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE sys_samples DROP COLUMN monitor;
+ALTER TABLE sys_samples DROP COLUMN pending;
+ALTER TABLE file_samples RENAME COLUMN status TO state;
+UPDATE file_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE file_samples DROP COLUMN monitor;
+ALTER TABLE file_samples DROP COLUMN pending;
+ALTER TABLE net_samples RENAME COLUMN status TO state;
+UPDATE net_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE net_samples DROP COLUMN monitor;
+ALTER TABLE net_samples DROP COLUMN pending;
+ALTER TABLE host_samples RENAME COLUMN status TO state;
+UPDATE host_samples SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE host_samples DROP COLUMN monitor;
+ALTER TABLE host_samples DROP COLUMN pending;
 
 CREATE TABLE cycles (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,13 +103,60 @@ CREATE INDEX failure_events_by_service ON failure_events (service, at);
 CREATE INDEX failure_events_by_at ON failure_events (at);
 CREATE INDEX failure_events_by_cycle ON failure_events (cycle) WHERE cycle IS NOT NULL;
 
+CREATE VIEW samples_all AS
+SELECT at, service_id, state,
+	pid, ppid, uptime, threads, children, cpu_x10, cpu_total_x10, mem_x10, mem_total_x10,
+	mem_kb, mem_kb_total, fd_open,
+	NULL AS started, NULL AS exit_status, NULL AS output_id,
+	NULL AS block_x10, NULL AS used_mb_x10, NULL AS total_mb_x10, NULL AS inode_x10, NULL AS inode_used, NULL AS inode_total,
+	NULL AS load1_x100, NULL AS load5_x100, NULL AS load15_x100, NULL AS user_x10, NULL AS system_x10, NULL AS wait_x10,
+	NULL AS swap_x10, NULL AS swap_kb, NULL AS size, NULL AS modified,
+	NULL AS link, NULL AS speed, NULL AS download, NULL AS upload
+FROM proc_samples
+UNION ALL SELECT at, service_id, state,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	started, exit_status, output_id,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL
+FROM prog_samples
+UNION ALL SELECT at, service_id, state,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	block_x10, used_mb_x10, total_mb_x10, inode_x10, inode_used, inode_total,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM fs_samples
+UNION ALL SELECT at, service_id, state,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, mem_x10, NULL, mem_kb, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL,
+	load1_x100, load5_x100, load15_x100, user_x10, system_x10, wait_x10, swap_x10, swap_kb,
+	NULL, NULL, NULL, NULL, NULL, NULL
+FROM sys_samples
+UNION ALL SELECT at, service_id, state,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	size, modified, NULL, NULL, NULL, NULL
+FROM file_samples
+UNION ALL SELECT at, service_id, state,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	link, speed, download, upload
+FROM net_samples
+UNION ALL SELECT at, service_id, state,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL
+FROM host_samples;
+
 CREATE VIEW snapshots AS
 SELECT
 	s.at AS collected_at, sv.host, sv.name AS service,
 	CASE sv.type WHEN 0 THEN 'filesystem' WHEN 1 THEN 'directory' WHEN 2 THEN 'file'
 		WHEN 3 THEN 'process' WHEN 4 THEN 'host' WHEN 5 THEN 'system' WHEN 6 THEN 'fifo'
 		WHEN 7 THEN 'program' WHEN 8 THEN 'net' ELSE 'unknown' END AS type,
-	s.status & 4294967295 AS status, s.status >> 32 AS status_hint, s.monitor, s.pending AS pending_action,
+	s.state >> 6 AS status,
+	-- the bits Monit reported as changes are those of the change event at that collection
+	coalesce((SELECT e.status FROM failure_events e WHERE e.service = sv.name AND e.at = s.at
+		AND e.host = sv.host AND e.kind = 'CHANGE_DETECTED'), 0) AS status_hint,
+	s.state & 7 AS monitor, (s.state >> 3) & 7 AS pending_action,
 	s.pid, s.ppid, s.uptime, s.threads, s.children,
 	s.cpu_x10 / 10.0 AS cpu_percent, s.cpu_total_x10 / 10.0 AS cpu_percent_total,
 	s.mem_x10 / 10.0 AS mem_percent, s.mem_total_x10 / 10.0 AS mem_percent_total,

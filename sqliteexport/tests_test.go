@@ -89,8 +89,14 @@ func TestStateChangeWithoutNewCollectionIsStored(t *testing.T) {
 		}, "Checksum changed"},
 	}
 	for _, step := range steps {
-		st := engine.Status{Host: "vm", Services: []engine.Snapshot{step.snap(homer)}}
-		if _, err := db.RecordCycle(ctx, at, st, nil); err != nil {
+		snap := step.snap(homer)
+		st := engine.Status{Host: "vm", Services: []engine.Snapshot{snap}}
+		// The ingester records Monit's changes as events; the snapshot's hint comes from them.
+		var events []engine.Event
+		if c := snap.ChangedBits(); c != 0 {
+			events = append(events, engine.Event{At: at, Host: "vm", Service: "homer", Kind: engine.StateChangeDetected, Status: c})
+		}
+		if _, err := db.RecordCycle(ctx, at, st, events); err != nil {
 			t.Fatalf("%s: RecordCycle() error = %v", step.name, err)
 		}
 		latest, err := db.Latest(ctx)
@@ -209,6 +215,9 @@ func TestMigrationKeepsPortsEventsAndAnalyses(t *testing.T) {
 		t.Fatalf("OpenFile() error = %v", err)
 	}
 	defer db.Close()
+	if n := count(t, db, "SELECT count(*) FROM snapshots WHERE status = 32 AND monitor = 1 AND pending_action = 0 AND status_hint = 0"); n != 1 {
+		t.Errorf("the host's snapshot did not survive the migration")
+	}
 	if n := count(t, db, "SELECT count(*) FROM connection_tests WHERE kind = 'port' AND port = 80 AND failed"); n != 1 {
 		t.Errorf("the port test did not survive the migration")
 	}

@@ -213,7 +213,7 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	if !ok {
 		return fmt.Errorf("unknown service type %d", s.Type)
 	}
-	res, err := w.stmt(ins).ExecContext(ctx, append([]any{at, id, packStatus(s), int(s.Monitor), int(s.PendingAction)}, args...)...)
+	res, err := w.stmt(ins).ExecContext(ctx, append([]any{at, id, packState(s)}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -243,10 +243,10 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	return nil
 }
 
-// packStatus is the stored status: Monit's status bits, and above them the bits Monit reports
-// as changes, so a snapshot without changes costs nothing more.
-func packStatus(s *engine.Snapshot) int64 {
-	return int64(s.Status) | int64(s.Status&s.StatusHint)<<32
+// packState is the stored state column: monitor | pending << 3 | status << 6 (see
+// migrationTests). The changed bits are kept by the CHANGE_DETECTED event.
+func packState(s *engine.Snapshot) int64 {
+	return int64(s.Monitor&7) | int64(s.PendingAction&7)<<3 | int64(s.Status)<<6
 }
 
 func (w *cycleTx) testID(service int64, t engine.ConnTest) (int64, error) {
