@@ -26,9 +26,6 @@ const (
 	StateChangeDetected State = "CHANGE_DETECTED"
 )
 
-// EventKinds are the kinds an Event can have.
-var EventKinds = []State{StateNew, StateChanged, StateRecovered, StateUnmonitored, StateMonitored, StateChangeDetected}
-
 // IsEvent reports whether the state is a transition worth an event.
 func (s State) IsEvent() bool {
 	switch s {

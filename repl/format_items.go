@@ -11,9 +11,9 @@ func stateColor(state string) string {
 	switch state {
 	case "NEW", "ONGOING":
 		return ansiRed
-	case "CHANGED":
+	case "CHANGED", "CHANGE_DETECTED", "UNMONITORED", "INITIALIZING":
 		return ansiYellow
-	case "OK", "RECOVERED":
+	case "OK", "RECOVERED", "MONITORED":
 		return ansiGreen
 	}
 	return ""

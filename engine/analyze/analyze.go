@@ -90,7 +90,7 @@ func (a *Analyzer) AfterCycle(ctx context.Context, res engine.CycleResult) ([]en
 	var out []engine.Analysis
 	var errs []error
 	for _, c := range res.Services {
-		if c.State.State != engine.StateNew && c.State.State != engine.StateChanged {
+		if !c.State.State.IsFailure() {
 			continue
 		}
 		var eventID int64

@@ -93,9 +93,10 @@ func eventLine(e engine.Event, now time.Time, withService bool) string {
 // countKinds counts failures (NEW, CHANGED) and recoveries.
 func countKinds(es []engine.Event) (failures, recoveries int) {
 	for _, e := range es {
-		if e.Kind == engine.StateRecovered {
+		switch {
+		case e.Kind == engine.StateRecovered:
 			recoveries++
-		} else {
+		case e.Kind.IsFailure():
 			failures++
 		}
 	}

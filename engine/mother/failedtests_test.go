@@ -33,3 +33,21 @@ func TestStatusLineNamesTheFailingTestAndChanges(t *testing.T) {
 		}
 	}
 }
+
+func TestChangesAndUnmonitoringAreNotFailures(t *testing.T) {
+	now := time.Unix(1796026614, 0)
+	events := []engine.Event{
+		{At: now, Service: "app_config", Kind: engine.StateChangeDetected, Detail: "Checksum changed"},
+		{At: now, Service: "homer", Kind: engine.StateUnmonitored, Detail: "Not monitored (was: Does not exist)"},
+		{At: now, Service: "homer", Kind: engine.StateNew, Detail: "Does not exist"},
+		{At: now, Service: "web", Kind: engine.StateRecovered, Detail: "OK (was: Connection failed)"},
+	}
+	if f, r := countKinds(events); f != 1 || r != 1 {
+		t.Errorf("countKinds() = %d failures, %d recoveries; want 1, 1", f, r)
+	}
+	var b strings.Builder
+	writeFailures(&b, events, 5, time.Time{}, now, true)
+	if got := b.String(); !strings.Contains(got, "Last 1 failure") || strings.Contains(got, "Checksum changed") {
+		t.Errorf("writeFailures() = %q, want only the NEW event", got)
+	}
+}

@@ -186,7 +186,7 @@ func (tr *turnState) allHistory(ctx context.Context, count int, since time.Time)
 func writeFailures(b *strings.Builder, events []engine.Event, count int, since, now time.Time, withService bool) {
 	var fails []engine.Event
 	for _, e := range events {
-		if e.Kind != engine.StateRecovered && !e.At.Before(since) && len(fails) < count {
+		if e.Kind.IsFailure() && !e.At.Before(since) && len(fails) < count {
 			fails = append(fails, e)
 		}
 	}
