@@ -211,7 +211,7 @@ func collect(rows *sql.Rows) ([]engine.Snapshot, error) {
 
 // Events returns failure events, newest first; an empty service means every service.
 func (db *DB) Events(ctx context.Context, service string, limit int) ([]engine.Event, error) {
-	q := `SELECT id, at, host, service, kind, status, detail FROM failure_events`
+	q := `SELECT ` + eventColumns + ` FROM failure_events`
 	args := []any{}
 	if service != "" {
 		q += ` WHERE service = ?`
@@ -225,8 +225,10 @@ func (db *DB) Events(ctx context.Context, service string, limit int) ([]engine.E
 	return events, nil
 }
 
-// queryEvents runs a query over failure_events selecting id, at, host, service, kind, status
-// and detail.
+// eventColumns are what queryEvents scans.
+const eventColumns = `id, at, host, service, kind, status, detail, coalesce(cycle, 0)`
+
+// queryEvents runs a query over failure_events selecting eventColumns.
 func (db *DB) queryEvents(ctx context.Context, q string, args ...any) ([]engine.Event, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -238,7 +240,7 @@ func (db *DB) queryEvents(ctx context.Context, q string, args ...any) ([]engine.
 		var e engine.Event
 		var at, status int64
 		var kind string
-		if err := rows.Scan(&e.ID, &at, &e.Host, &e.Service, &kind, &status, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Host, &e.Service, &kind, &status, &e.Detail, &e.Cycle); err != nil {
 			return nil, err
 		}
 		e.At, e.Kind, e.Status = time.Unix(at, 0).UTC(), engine.State(kind), engine.StatusBits(status)

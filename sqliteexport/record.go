@@ -67,24 +67,12 @@ func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.S
 
 // EventsAfterCycle returns the events recorded by cycles after the given one, oldest first.
 func (db *DB) EventsAfterCycle(ctx context.Context, cycle int64) ([]engine.Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, at, host, service, kind, status, detail, cycle
-		FROM failure_events WHERE cycle > ? ORDER BY id`, cycle)
+	events, err := db.queryEvents(ctx, `SELECT `+eventColumns+` FROM failure_events
+		WHERE cycle > ? ORDER BY id`, cycle)
 	if err != nil {
 		return nil, fmt.Errorf("events after cycle %d: %w", cycle, err)
 	}
-	defer rows.Close()
-	var out []engine.Event
-	for rows.Next() {
-		var e engine.Event
-		var at, status int64
-		var kind string
-		if err := rows.Scan(&e.ID, &at, &e.Host, &e.Service, &kind, &status, &e.Detail, &e.Cycle); err != nil {
-			return nil, fmt.Errorf("events after cycle %d: %w", cycle, err)
-		}
-		e.At, e.Kind, e.Status = time.Unix(at, 0).UTC(), engine.State(kind), engine.StatusBits(status)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return events, nil
 }
 
 // sampleColumns are each per-type table's figure columns, after at, service_id and state.

@@ -1,5 +1,10 @@
 package sqliteexport
 
+import (
+	"fmt"
+	"strings"
+)
+
 // migrationTests is migration 5 (issue 11): every connection test is its own row, state
 // changes Monit made without re-collecting are stored, Monit's change events and monitoring
 // transitions are events, and retention counts from when monit-intel recorded a snapshot.
@@ -20,7 +25,7 @@ package sqliteexport
 //   - failure_events takes the new kinds and the cycle that recorded each event. SQLite
 //     cannot change a CHECK constraint, so the table is copied (migrate runs with foreign
 //     keys off and checks them before committing).
-const migrationTests = `
+var migrationTests = `
 CREATE TABLE tests (
 	id         INTEGER PRIMARY KEY,
 	service_id INTEGER NOT NULL REFERENCES services(id),
@@ -48,35 +53,7 @@ DROP VIEW samples_all;
 DROP TABLE port_samples;
 DROP TABLE ports;
 
-ALTER TABLE proc_samples RENAME COLUMN status TO state;
-UPDATE proc_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE proc_samples DROP COLUMN monitor;
-ALTER TABLE proc_samples DROP COLUMN pending;
-ALTER TABLE prog_samples RENAME COLUMN status TO state;
-UPDATE prog_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE prog_samples DROP COLUMN monitor;
-ALTER TABLE prog_samples DROP COLUMN pending;
-ALTER TABLE fs_samples RENAME COLUMN status TO state;
-UPDATE fs_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE fs_samples DROP COLUMN monitor;
-ALTER TABLE fs_samples DROP COLUMN pending;
-ALTER TABLE sys_samples RENAME COLUMN status TO state;
-UPDATE sys_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE sys_samples DROP COLUMN monitor;
-ALTER TABLE sys_samples DROP COLUMN pending;
-ALTER TABLE file_samples RENAME COLUMN status TO state;
-UPDATE file_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE file_samples DROP COLUMN monitor;
-ALTER TABLE file_samples DROP COLUMN pending;
-ALTER TABLE net_samples RENAME COLUMN status TO state;
-UPDATE net_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE net_samples DROP COLUMN monitor;
-ALTER TABLE net_samples DROP COLUMN pending;
-ALTER TABLE host_samples RENAME COLUMN status TO state;
-UPDATE host_samples SET state = monitor | (pending << 3) | (state << 6);
-ALTER TABLE host_samples DROP COLUMN monitor;
-ALTER TABLE host_samples DROP COLUMN pending;
-
+` + packStateSQL + `
 CREATE TABLE cycles (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	recorded_at INTEGER NOT NULL, -- Unix seconds, monit-intel's clock
@@ -186,3 +163,18 @@ SELECT ts.at AS collected_at, sv.host, sv.name AS service, t.kind, t.hostname, t
 	ts.response_us < 0 AS failed
 FROM test_samples ts JOIN tests t ON t.id = ts.test_id JOIN services sv ON sv.id = t.service_id;
 `
+
+// packStateSQL folds each per-type table's status, monitor and pending columns into state.
+// The tables are listed here, not taken from sampleTables: a released migration never changes.
+var packStateSQL = func() string {
+	var b strings.Builder
+	for _, t := range []string{"proc_samples", "prog_samples", "fs_samples", "sys_samples", "file_samples",
+		"net_samples", "host_samples"} {
+		fmt.Fprintf(&b, `ALTER TABLE %[1]s RENAME COLUMN status TO state;
+UPDATE %[1]s SET state = monitor | (pending << 3) | (state << 6);
+ALTER TABLE %[1]s DROP COLUMN monitor;
+ALTER TABLE %[1]s DROP COLUMN pending;
+`, t)
+	}
+	return b.String()
+}()
