@@ -93,3 +93,27 @@ func TestIngestCrashBetweenStores(t *testing.T) {
 	}
 	assertState(t, dataDir, "job", engine.StateRecovered, 2)
 }
+
+// TestIngestKeepsALateDocument replays a document collected 40 days ago (a host that was
+// offline, the bundled demo's capture): retention counts from when monit-intel recorded it,
+// so the cycle that stores it does not prune it.
+func TestIngestKeepsALateDocument(t *testing.T) {
+	dataDir := t.TempDir()
+	docPath := filepath.Join(t.TempDir(), "status.xml")
+	cfg := writeConfig(t, fmt.Sprintf("monit:\n  url: %s\ndata_dir: %s\nretention: 720h\n", docPath, dataDir))
+	old := time.Now().Add(-40 * 24 * time.Hour).Truncate(time.Second)
+	if err := os.WriteFile(docPath, []byte(statusDoc(old, engine.BitStatus)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if code, out, errOut := runCmd(t, nil, "ingest", "--config", cfg, "--no-analyze"); code != 0 {
+			t.Fatalf("ingest exit %d: %s %s", code, out, errOut)
+		}
+	}
+	if got := queryRows(t, dataDir, `SELECT collected_at, status FROM snapshots`); len(got) != 1 || got[0] != fmt.Sprintf("%d %d", old.Unix(), engine.BitStatus) {
+		t.Errorf("snapshots = %q, want the late one, at its collection time", got)
+	}
+	if got := queryEvents(t, dataDir); len(got) != 1 {
+		t.Errorf("events = %q, want the one NEW", got)
+	}
+}
