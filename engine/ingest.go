@@ -64,6 +64,7 @@ type Ingester struct {
 	now       func() time.Time
 	logger    *slog.Logger
 	afterHist func(ctx context.Context) error
+	skewed    bool // the last cycle found Monit's clock off: logged once, not every cycle
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
@@ -148,8 +149,13 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 		res.Pruned = n
 	}
 	res.Clock = CheckClock(st, res.Started)
-	if res.Clock.Skewed {
-		in.logger.Warn("monit clock", "host", res.Host, "detail", res.Clock.Detail)
+	if res.Clock.Skewed != in.skewed {
+		in.skewed = res.Clock.Skewed
+		if in.skewed {
+			in.logger.Warn("monit clock is off", "host", res.Host, "offset_sec", res.Clock.OffsetSec, "detail", res.Clock.Detail)
+		} else {
+			in.logger.Info("monit clock agrees again", "host", res.Host)
+		}
 	}
 	res.Duration = in.now().Sub(res.Started)
 	in.logger.Info("cycle done", "host", res.Host, "services", len(res.Services),
