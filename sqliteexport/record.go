@@ -2,6 +2,8 @@ package sqliteexport
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -131,11 +133,12 @@ func unixOrNil(t time.Time) any {
 	return t.Unix()
 }
 
-// lateAfter is how far behind its recording a cycle's oldest stored snapshot may be collected
-// before the cycle counts as late (a replayed document, a host that was offline, a clock
-// behind). Only late cycles keep their row in cycles, with the range of collection times
-// they stored; Prune keeps those ranges and every snapshot collected within lateAfter
-// before its cut-off, which covers the snapshots of every other cycle.
+// lateAfter is how far from its recording a cycle's stored snapshots may be collected before
+// the cycle counts as abnormal: late (a replayed document, a host that was offline, a clock
+// behind) or ahead (a clock ahead). Only abnormal cycles keep their row in cycles, with the
+// range of collection times they stored: Prune keeps those ranges while the cycle is within
+// the retention and deletes them when it expires. Every other snapshot was collected within
+// lateAfter of its recording, so Prune deletes it by collection time, lateAfter late.
 const lateAfter = time.Hour
 
 // Prune deletes snapshots recorded before the cut-off and program outputs no longer
@@ -150,22 +153,9 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	cut, recorded := before.Add(-lateAfter).Unix(), before.Unix()
-	var deleted int64
-	for _, t := range append(sampleTables, "test_samples") {
-		res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at < ? AND NOT EXISTS (SELECT 1 FROM cycles c
-			WHERE c.recorded_at >= ? AND s.at BETWEEN c.oldest_at AND c.newest_at)`, cut, recorded)
-		if err != nil {
-			return 0, fmt.Errorf("prune %s: %w", t, err)
-		}
-		if n, _ := res.RowsAffected(); t != "test_samples" {
-			deleted += n
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM cycles WHERE id < (SELECT max(id) FROM cycles)
-		AND (recorded_at < ? OR oldest_at IS NULL OR recorded_at - oldest_at <= ?)`,
-		recorded, int64(lateAfter/time.Second)); err != nil {
-		return 0, fmt.Errorf("prune cycles: %w", err)
+	deleted, err := pruneSamples(ctx, tx, before)
+	if err != nil {
+		return 0, err
 	}
 	if deleted > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outputs
@@ -183,6 +173,54 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		if err := db.vacuumSome(ctx); err != nil {
 			return deleted, err
 		}
+	}
+	return deleted, nil
+}
+
+// pruneSamples deletes the snapshots and test samples recorded before the cut-off: those
+// collected more than lateAfter before it, and those collected ahead of our clock by an
+// expired cycle, unless a retained cycle's range holds them. Then it forgets the cycles no
+// later prune needs.
+func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
+	cut, recorded, slack := before.Add(-lateAfter).Unix(), before.Unix(), int64(lateAfter/time.Second)
+	ranges := [][2]int64{{math.MinInt64, cut - 1}}
+	// Of an expired cycle's range, what lies past the newest recording (and its slack) can
+	// only be that cycle's; below that, a recent cycle may have stored snapshots too, and
+	// they go by collection time once they fall behind the cut-off.
+	rows, err := tx.QueryContext(ctx, `SELECT max(oldest_at, (SELECT max(recorded_at) FROM cycles) + ? + 1), newest_at
+		FROM cycles WHERE recorded_at < ? AND newest_at >= ?`, slack, recorded, cut)
+	if err != nil {
+		return 0, fmt.Errorf("prune: expired cycles: %w", err)
+	}
+	for rows.Next() {
+		var r [2]int64
+		if err := rows.Scan(&r[0], &r[1]); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("prune: expired cycles: %w", err)
+		}
+		ranges = append(ranges, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, fmt.Errorf("prune: expired cycles: %w", err)
+	}
+	var deleted int64
+	for _, r := range ranges {
+		for _, t := range append(sampleTables, "test_samples") {
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at BETWEEN ? AND ? AND NOT EXISTS (
+				SELECT 1 FROM cycles c WHERE c.recorded_at >= ? AND s.at BETWEEN c.oldest_at AND c.newest_at)`,
+				r[0], r[1], recorded)
+			if err != nil {
+				return 0, fmt.Errorf("prune %s: %w", t, err)
+			}
+			if n, _ := res.RowsAffected(); t != "test_samples" {
+				deleted += n
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cycles WHERE id < (SELECT max(id) FROM cycles)
+		AND (recorded_at < ? OR oldest_at IS NULL
+			OR (recorded_at - oldest_at <= ? AND newest_at - recorded_at <= ?))`, recorded, slack, slack); err != nil {
+		return 0, fmt.Errorf("prune cycles: %w", err)
 	}
 	return deleted, nil
 }

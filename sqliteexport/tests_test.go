@@ -233,3 +233,56 @@ func TestMigrationKeepsPortsEventsAndAnalyses(t *testing.T) {
 		t.Errorf("an UNMONITORED event after the migration: %v", err)
 	}
 }
+
+// TestRetentionAbnormalClocks: whatever Monit's clock says, a snapshot stays its retention
+// counted from its recording, and goes after it.
+func TestRetentionAbnormalClocks(t *testing.T) {
+	now := time.Unix(1796026614, 0).UTC()
+	const retention = 30 * 24 * time.Hour
+	tests := []struct {
+		name   string
+		offset time.Duration // Monit's collection time minus our recording time
+	}{
+		{"in step", 0},
+		{"one poll behind", -2 * time.Minute},
+		{"a replayed capture 40 days old", -40 * 24 * time.Hour},
+		{"a host offline for a day", -24 * time.Hour},
+		{"Monit's clock 2 hours ahead", 2 * time.Hour},
+		{"Monit's clock a year ahead", 365 * 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := t.Context()
+			db := openTest(t)
+			collected := now.Add(tt.offset)
+			if _, err := db.RecordCycle(ctx, now, sampleStatus(collected), nil); err != nil {
+				t.Fatal(err)
+			}
+			rows := func() int {
+				return count(t, db, fmt.Sprintf("SELECT count(*) FROM snapshots WHERE collected_at = %d", collected.Unix()))
+			}
+			// Normal cycles every 6 hours; the snapshot must live 30 days from now, no more.
+			for at := now.Add(6 * time.Hour); at.Before(now.Add(retention + 36*time.Hour)); at = at.Add(6 * time.Hour) {
+				if _, err := db.RecordCycle(ctx, at, engine.Status{Host: "vm", Services: []engine.Snapshot{
+					{Host: "vm", Name: "other", Type: engine.TypeHost, CollectedAt: at, Monitor: 1}}}, nil); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.Prune(ctx, at.Add(-retention)); err != nil {
+					t.Fatal(err)
+				}
+				recordedLongAgo := at.Sub(now) > retention+lateAfter
+				if n := rows(); n == 0 && at.Sub(now) < retention {
+					t.Fatalf("pruned %s after recording, before its retention", at.Sub(now))
+				} else if n != 0 && recordedLongAgo && collected.Before(at) {
+					t.Fatalf("still there %s after recording", at.Sub(now))
+				}
+			}
+			if tt.offset <= time.Hour && rows() != 0 {
+				t.Errorf("the snapshot outlived its retention")
+			}
+			if tt.offset > 36*time.Hour && rows() != 0 {
+				t.Errorf("a snapshot collected far ahead outlived its retention")
+			}
+		})
+	}
+}
