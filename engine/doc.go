@@ -1,5 +1,7 @@
 // Package engine owns monit-intel's domain: what a Monit service snapshot is, how a failure is
-// classified (NEW, ONGOING, CHANGED, RECOVERED), the ingest cycle, the analysis workflow,
+// classified from Monit's whole state (NEW, ONGOING, CHANGED, RECOVERED, UNMONITORED, and
+// Monit's own change events), the connection tests it names, the ingest cycle (which repairs
+// a failure state that missed a cycle the history recorded), the analysis workflow,
 // Mother's routing and the approval flow for actions.
 //
 // It declares the small interfaces it needs (StatusSource, StateStore, History, LogReader, LLM)

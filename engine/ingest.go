@@ -148,19 +148,25 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 		}
 		res.Pruned = n
 	}
-	res.Clock = CheckClock(st, res.Started)
-	if res.Clock.Skewed != in.skewed {
-		in.skewed = res.Clock.Skewed
-		if in.skewed {
-			in.logger.Warn("monit clock is off", "host", res.Host, "offset_sec", res.Clock.OffsetSec, "detail", res.Clock.Detail)
-		} else {
-			in.logger.Info("monit clock agrees again", "host", res.Host)
-		}
-	}
+	res.Clock = in.checkClock(st, res.Started)
 	res.Duration = in.now().Sub(res.Started)
 	in.logger.Info("cycle done", "host", res.Host, "services", len(res.Services),
 		"events", len(res.Events), "pruned", res.Pruned, "duration_ms", res.Duration.Milliseconds())
 	return res, nil
+}
+
+// checkClock compares Monit's clock with ours, logging when it goes off and when it agrees again.
+func (in *Ingester) checkClock(st Status, recordedAt time.Time) ClockCheck {
+	c := CheckClock(st, recordedAt)
+	if c.Skewed != in.skewed {
+		in.skewed = c.Skewed
+		if in.skewed {
+			in.logger.Warn("monit clock is off", "host", st.Host, "offset_sec", c.OffsetSec, "detail", c.Detail)
+		} else {
+			in.logger.Info("monit clock agrees again", "host", st.Host)
+		}
+	}
+	return c
 }
 
 // catchUp replays onto prev the events of cycles the history recorded after the last one the

@@ -4,7 +4,9 @@
 // Snapshots are kept compact so 30 days of history stay small: a services dimension table, one
 // narrow row per snapshot, per-type figure tables with scaled integers, and program output
 // stored once per distinct text. The view `snapshots` presents them as one wide table with
-// real numbers for ad-hoc SQL.
+// real numbers for ad-hoc SQL; `connection_tests` has every connection test of every snapshot.
+// Cycles are numbered (`cycles`) so the failure state in bbolt can tell it missed one, and
+// retention counts from when a snapshot was recorded, not from Monit's collection time.
 //
 // One writer connection (BEGIN IMMEDIATE), a separate read-only pool, WAL so `sqlite3` can
 // read while the daemon writes, migrations by PRAGMA user_version. It implements the storage
