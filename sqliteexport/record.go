@@ -51,13 +51,10 @@ func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.S
 	out := engine.RecordedCycle{Events: make([]engine.Event, len(events))}
 	out.ID, _ = res.LastInsertId()
 	for i, e := range events {
-		res, err := w.stmt(db.cache.event).ExecContext(ctx, e.At.Unix(), e.Host, e.Service, string(e.Kind),
-			int64(e.Status), e.Detail, out.ID)
-		if err != nil {
+		e.Cycle = out.ID
+		if err := w.event(&e); err != nil {
 			return engine.RecordedCycle{}, fmt.Errorf("store event for %s: %w", e.Service, err)
 		}
-		e.ID, _ = res.LastInsertId()
-		e.Cycle = out.ID
 		out.Events[i] = e
 	}
 	if err := tx.Commit(); err != nil {
@@ -65,6 +62,21 @@ func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.S
 	}
 	db.cache.commit(w)
 	return out, nil
+}
+
+// event stores e and sets its ID. An event already stored (the same service, kind and
+// collection time) keeps its row: the stored ID and cycle are returned instead.
+func (w *cycleTx) event(e *engine.Event) error {
+	res, err := w.stmt(w.c.event).ExecContext(w.ctx, e.At.Unix(), e.Host, e.Service, string(e.Kind),
+		int64(e.Status), e.Detail, e.Cycle)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		e.ID, _ = res.LastInsertId()
+		return nil
+	}
+	return w.stmt(w.c.eventID).QueryRowContext(w.ctx, e.Service, e.At.Unix(), string(e.Kind), e.Host).Scan(&e.ID, &e.Cycle)
 }
 
 // EventsAfterCycle returns the events recorded by cycles after the given one, oldest first.

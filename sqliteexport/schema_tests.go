@@ -79,6 +79,9 @@ ALTER TABLE failure_events_v5 RENAME TO failure_events;
 CREATE INDEX failure_events_by_service ON failure_events (service, at);
 CREATE INDEX failure_events_by_at ON failure_events (at);
 CREATE INDEX failure_events_by_cycle ON failure_events (cycle) WHERE cycle IS NOT NULL;
+-- The same transition of a service at the same collection time is one event, however often a
+-- cycle is retried (events recorded before cycles were numbered are left as they are).
+CREATE UNIQUE INDEX failure_events_once ON failure_events (service, at, kind, host) WHERE cycle IS NOT NULL;
 
 CREATE VIEW samples_all AS
 SELECT at, service_id, state,

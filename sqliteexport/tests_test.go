@@ -286,3 +286,34 @@ func TestRetentionAbnormalClocks(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsAreStoredOnce: a cycle retried with the same document (a crash between the two
+// stores, then Monit not re-collecting) stores each event once.
+func TestEventsAreStoredOnce(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	at := time.Unix(1796026614, 0).UTC()
+	ev := engine.Event{At: at, Host: "vm", Service: "failing", Kind: engine.StateNew, Status: engine.BitStatus, Detail: "Status failed"}
+	first, err := db.RecordCycle(ctx, at, sampleStatus(at), []engine.Event{ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.RecordCycle(ctx, at.Add(time.Minute), sampleStatus(at), []engine.Event{ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "SELECT count(*) FROM failure_events"); n != 1 {
+		t.Errorf("failure_events = %d rows, want 1", n)
+	}
+	if a, b := first.Events[0], again.Events[0]; a.ID != b.ID || b.Cycle != first.ID {
+		t.Errorf("the retried event = %+v, want the stored one %+v", b, a)
+	}
+	other := ev
+	other.Kind, other.Detail = engine.StateUnmonitored, "Not monitored (was: Status failed)"
+	if _, err := db.RecordCycle(ctx, at.Add(2*time.Minute), sampleStatus(at), []engine.Event{other}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "SELECT count(*) FROM failure_events"); n != 2 {
+		t.Errorf("failure_events = %d rows, want another kind at the same time stored", n)
+	}
+}

@@ -13,8 +13,8 @@ import (
 // writerCache is the writer connection's state between cycles: statements prepared once and
 // the IDs of rows that every cycle refers to. Guarded by DB.wmu.
 type writerCache struct {
-	service, output, outputID, test, testSample, event, cycle *sql.Stmt
-	byType                                                    map[engine.ServiceType]*sql.Stmt
+	service, output, outputID, test, testSample, event, eventID, cycle *sql.Stmt
+	byType                                                             map[engine.ServiceType]*sql.Stmt
 
 	services map[engine.ServiceKey]serviceRow
 	tests    map[testKey]int64
@@ -71,7 +71,9 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 		prepare(&c.testSample, `INSERT INTO test_samples VALUES (?, ?, ?)
 			ON CONFLICT (at, test_id) DO UPDATE SET response_us = excluded.response_us`),
 		prepare(&c.event, `INSERT INTO failure_events (at, host, service, kind, status, detail, cycle)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		prepare(&c.eventID, `SELECT id, cycle FROM failure_events
+			WHERE service = ? AND at = ? AND kind = ? AND host = ? AND cycle IS NOT NULL`),
 		prepare(&c.cycle, `INSERT INTO cycles (recorded_at, oldest_at, newest_at) VALUES (?, ?, ?)`),
 	)
 	for typ, q := range sampleUpserts() {
@@ -125,7 +127,7 @@ func (c *writerCache) load(ctx context.Context, w *sql.DB) error {
 }
 
 func (c *writerCache) close() {
-	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.test, c.testSample, c.event, c.cycle} {
+	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.test, c.testSample, c.event, c.eventID, c.cycle} {
 		if s != nil {
 			s.Close()
 		}
