@@ -55,32 +55,33 @@ func (r *snapshotRow) snapshot() engine.Snapshot {
 		Status: engine.StatusBits(r.status), Monitor: engine.MonitorState(r.monitor),
 		PendingAction: engine.PendingAction(r.pending),
 	}
-	if r.pid.Valid {
+	if anyValid(r.pid, r.ppid, r.uptime, r.threads, r.children, r.memKB, r.memKBTotal, r.fdOpen) && s.Type == engine.TypeProcess {
 		s.Process = &engine.ProcessFigures{
-			PID: int(r.pid.Int64), PPID: int(r.ppid.Int64), UptimeSec: r.uptime.Int64,
+			PID: intp(r.pid), PPID: intp(r.ppid), UptimeSec: int64p(r.uptime),
 			Threads: intp(r.threads), Children: intp(r.children),
 			CPUPercent: floatp(r.cpu), CPUPercentTotal: floatp(r.cpuTotal),
 			MemPercent: floatp(r.mem), MemPercentTotal: floatp(r.memTotal),
 			MemKB: int64p(r.memKB), MemKBTotal: int64p(r.memKBTotal), FDOpen: intp(r.fdOpen),
 		}
 	}
-	if r.exitStatus.Valid {
-		s.Program = &engine.ProgramFigures{ExitStatus: int(r.exitStatus.Int64), Output: r.output.String}
+	if r.exitStatus.Valid || r.started.Valid || r.output.Valid {
+		s.Program = &engine.ProgramFigures{ExitStatus: intp(r.exitStatus), Output: r.output.String}
 		if r.started.Valid {
 			s.Program.Started = time.Unix(r.started.Int64, 0).UTC()
 		}
 	}
-	if r.fsPct.Valid {
+	if anyValidFloat(r.fsPct, r.fsUsed, r.fsTotal, r.inodePct) || anyValid(r.inodeUsed, r.inodeTotal) {
 		s.Filesystem = &engine.FilesystemFigures{
-			BlockPercent: r.fsPct.Float64, BlockUsageMB: r.fsUsed.Float64, BlockTotalMB: r.fsTotal.Float64,
+			BlockPercent: floatp(r.fsPct), BlockUsageMB: floatp(r.fsUsed), BlockTotalMB: floatp(r.fsTotal),
 			InodePercent: floatp(r.inodePct), InodeUsage: int64p(r.inodeUsed), InodeTotal: int64p(r.inodeTotal),
 		}
 	}
-	if r.load1.Valid {
+	if s.Type == engine.TypeSystem && (anyValidFloat(r.load1, r.load5, r.load15, r.cpuUser, r.cpuSystem, r.cpuWait, r.mem, r.swapPct) ||
+		anyValid(r.memKB, r.swapKB)) {
 		s.System = &engine.SystemFigures{
-			Load1: r.load1.Float64, Load5: r.load5.Float64, Load15: r.load15.Float64,
+			Load1: floatp(r.load1), Load5: floatp(r.load5), Load15: floatp(r.load15),
 			CPUUser: floatp(r.cpuUser), CPUSystem: floatp(r.cpuSystem), CPUWait: floatp(r.cpuWait),
-			MemPercent: r.mem.Float64, MemKB: r.memKB.Int64, SwapPercent: r.swapPct.Float64, SwapKB: r.swapKB.Int64,
+			MemPercent: floatp(r.mem), MemKB: int64p(r.memKB), SwapPercent: floatp(r.swapPct), SwapKB: int64p(r.swapKB),
 		}
 	}
 	if r.size.Valid || r.modified.Valid {
@@ -89,9 +90,9 @@ func (r *snapshotRow) snapshot() engine.Snapshot {
 			s.File.Modified = time.Unix(r.modified.Int64, 0).UTC()
 		}
 	}
-	if r.link.Valid {
-		s.Net = &engine.NetFigures{LinkState: int(r.link.Int64), SpeedBits: r.speed.Int64,
-			DownloadBytes: float64(r.download.Int64), UploadBytes: float64(r.upload.Int64)}
+	if anyValid(r.link, r.speed, r.download, r.upload) {
+		s.Net = &engine.NetFigures{LinkState: intp(r.link), SpeedBits: int64p(r.speed),
+			DownloadBytes: int64Floatp(r.download), UploadBytes: int64Floatp(r.upload)}
 	}
 	return s
 }
@@ -109,6 +110,32 @@ func int64p(v sql.NullInt64) *int64 {
 		return nil
 	}
 	return &v.Int64
+}
+
+func int64Floatp(v sql.NullInt64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	f := float64(v.Int64)
+	return &f
+}
+
+func anyValid(vs ...sql.NullInt64) bool {
+	for _, v := range vs {
+		if v.Valid {
+			return true
+		}
+	}
+	return false
+}
+
+func anyValidFloat(vs ...sql.NullFloat64) bool {
+	for _, v := range vs {
+		if v.Valid {
+			return true
+		}
+	}
+	return false
 }
 
 func floatp(v sql.NullFloat64) *float64 {
@@ -137,6 +164,9 @@ func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
 		return nil, fmt.Errorf("latest snapshots: %w", err)
 	}
 	if err := db.attachPorts(ctx, snaps); err != nil {
+		return nil, err
+	}
+	if err := db.attachParseNotes(ctx, snaps); err != nil {
 		return nil, err
 	}
 	return snaps, nil

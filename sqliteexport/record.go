@@ -70,11 +70,19 @@ func nulls(n int) []any { return make([]any, n) }
 
 func scale(v float64, by float64) int64 { return int64(math.Round(v * by)) }
 
-func x10(v *float64) any {
-	if v == nil {
+func x10(v *float64) any { return scaled(v, 10) }
+
+func x100(v *float64) any { return scaled(v, 100) }
+
+func x1(v *float64) any { return scaled(v, 1) }
+
+// scaled is v×by as a rounded integer, or NULL for a figure Monit did not report or that
+// could not be read.
+func scaled(v *float64, by float64) any {
+	if v == nil || math.Abs(*v*by) >= 1<<62 {
 		return nil
 	}
-	return scale(*v, 10)
+	return scale(*v, by)
 }
 
 func unixOrNil(t time.Time) any {
@@ -108,6 +116,9 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	if _, err := tx.ExecContext(ctx,
 		`DELETE FROM port_samples WHERE at < ?`, cut); err != nil {
 		return 0, fmt.Errorf("prune port_samples: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM parse_notes WHERE at < ?`, cut); err != nil {
+		return 0, fmt.Errorf("prune parse_notes: %w", err)
 	}
 	if deleted > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outputs

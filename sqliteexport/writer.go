@@ -13,7 +13,7 @@ import (
 // writerCache is the writer connection's state between cycles: statements prepared once and
 // the IDs of rows that every cycle refers to. Guarded by DB.wmu.
 type writerCache struct {
-	service, output, outputID, port, portSample, event *sql.Stmt
+	service, output, outputID, port, portSample, event, parseNotes *sql.Stmt
 	byType                                             map[engine.ServiceType]*sql.Stmt
 
 	services map[engine.ServiceKey]serviceRow
@@ -58,6 +58,7 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 			ON CONFLICT (service_id, hostname, port, protocol) DO UPDATE SET port = excluded.port RETURNING id`),
 		prepare(&c.portSample, `INSERT OR IGNORE INTO port_samples VALUES (?, ?, ?)`),
 		prepare(&c.event, `INSERT INTO failure_events (at, host, service, kind, status, detail) VALUES (?, ?, ?, ?, ?, ?)`),
+		prepare(&c.parseNotes, `INSERT OR IGNORE INTO parse_notes VALUES (?, ?, ?)`),
 	)
 	for typ, q := range sampleInserts {
 		var st *sql.Stmt
@@ -110,7 +111,7 @@ func (c *writerCache) load(ctx context.Context, w *sql.DB) error {
 }
 
 func (c *writerCache) close() {
-	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.port, c.portSample, c.event} {
+	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.port, c.portSample, c.event, c.parseNotes} {
 		if s != nil {
 			s.Close()
 		}
@@ -194,7 +195,9 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	}
 	ins, ok := w.c.byType[typ]
 	if !ok {
-		return fmt.Errorf("unknown service type %d", s.Type)
+		// A type this Monit knows and monit-intel does not: its common figures are kept
+		// with the remote hosts', which have no figures of their own either.
+		ins = w.c.byType[engine.TypeHost]
 	}
 	res, err := w.stmt(ins).ExecContext(ctx, append([]any{at, id, int64(s.Status), int(s.Monitor), int(s.PendingAction)}, args...)...)
 	if err != nil {
@@ -202,6 +205,9 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil // already stored: Monit has not checked the service since
+	}
+	if err := w.storeParseNotes(ctx, at, id, s.ParseNotes); err != nil {
+		return err
 	}
 	for _, p := range s.Ports {
 		pid, err := w.portID(id, p)
@@ -275,16 +281,16 @@ func (w *cycleTx) figures(_ context.Context, service int64, s *engine.Snapshot) 
 		if f == nil {
 			return nulls(6), nil
 		}
-		return []any{scale(f.BlockPercent, 10), scale(f.BlockUsageMB, 10), scale(f.BlockTotalMB, 10),
+		return []any{x10(f.BlockPercent), x10(f.BlockUsageMB), x10(f.BlockTotalMB),
 			x10(f.InodePercent), f.InodeUsage, f.InodeTotal}, nil
 	case engine.TypeSystem:
 		y := s.System
 		if y == nil {
 			return nulls(10), nil
 		}
-		return []any{scale(y.Load1, 100), scale(y.Load5, 100), scale(y.Load15, 100),
-			x10(y.CPUUser), x10(y.CPUSystem), x10(y.CPUWait), scale(y.MemPercent, 10), y.MemKB,
-			scale(y.SwapPercent, 10), y.SwapKB}, nil
+		return []any{x100(y.Load1), x100(y.Load5), x100(y.Load15),
+			x10(y.CPUUser), x10(y.CPUSystem), x10(y.CPUWait), x10(y.MemPercent), y.MemKB,
+			x10(y.SwapPercent), y.SwapKB}, nil
 	case engine.TypeFile, engine.TypeDirectory, engine.TypeFifo:
 		f := s.File
 		if f == nil {
@@ -296,7 +302,7 @@ func (w *cycleTx) figures(_ context.Context, service int64, s *engine.Snapshot) 
 		if n == nil {
 			return nulls(4), nil
 		}
-		return []any{n.LinkState, n.SpeedBits, int64(math.Round(n.DownloadBytes)), int64(math.Round(n.UploadBytes))}, nil
+		return []any{n.LinkState, n.SpeedBits, x1(n.DownloadBytes), x1(n.UploadBytes)}, nil
 	}
 	return nil, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -85,44 +86,78 @@ func convertService(host string, s *xmlService) (engine.Snapshot, error) {
 	if name == "" {
 		return engine.Snapshot{}, errors.New("no name")
 	}
-	typ := s.TypeAttr
-	if typ == nil {
-		typ = s.TypeElem
-	}
-	if typ == nil {
+	r := &figureReader{}
+	typ, ok := serviceType(r, firstNonEmpty(s.TypeAttr, s.TypeElem))
+	if !ok {
 		return engine.Snapshot{}, fmt.Errorf("%q has no type", name)
 	}
 	snap := engine.Snapshot{
 		Host:          host,
 		Name:          name,
-		Type:          engine.ServiceType(*typ),
-		CollectedAt:   unixTime(s.CollectedSec, s.CollectedUsec),
-		Status:        engine.StatusBits(s.Status),
-		StatusHint:    engine.StatusBits(s.StatusHint),
-		Monitor:       engine.MonitorState(s.Monitor),
-		PendingAction: engine.PendingAction(s.PendingAction),
-		Ports:         ports(s.Ports),
-		Icmp:          icmps(s.Icmps),
+		Type:          typ,
+		CollectedAt:   collectedAt(r, s),
+		Status:        engine.StatusBits(r.bits("status", s.Status, math.MaxUint32)),
+		StatusHint:    engine.StatusBits(r.bits("status_hint", s.StatusHint, math.MaxUint32)),
+		Monitor:       engine.MonitorState(r.bits("monitor", s.Monitor, math.MaxUint8)),
+		PendingAction: engine.PendingAction(r.bits("pendingaction", s.PendingAction, math.MaxUint8)),
+		Ports:         ports(r, s.Ports),
+		Icmp:          icmps(r, s.Icmps),
 	}
 	switch snap.Type {
 	case engine.TypeProcess:
-		snap.Process = processFigures(s)
+		snap.Process = processFigures(r, s)
 	case engine.TypeProgram:
-		snap.Program = programFigures(s.Program)
+		snap.Program = programFigures(r, s.Program)
 	case engine.TypeFilesystem:
-		snap.Filesystem = filesystemFigures(s)
+		snap.Filesystem = filesystemFigures(r, s)
 	case engine.TypeSystem:
-		snap.System = systemFigures(s.System)
+		snap.System = systemFigures(r, s.System)
 	case engine.TypeFile, engine.TypeDirectory, engine.TypeFifo:
-		snap.File = fileFigures(s)
+		snap.File = fileFigures(r, s)
 	case engine.TypeNet:
-		snap.Net = netFigures(s.Link)
+		snap.Net = netFigures(r, s.Link)
 	}
+	snap.ParseNotes = r.notes
 	return snap, nil
 }
 
-func unixTime(sec, usec int64) time.Time {
-	return time.Unix(sec, usec*int64(time.Microsecond)).UTC()
+// unknownType is the type of a service whose type attribute is unreadable: its common
+// figures are kept, with a note, and it is filed under "unknown".
+const unknownType engine.ServiceType = -1
+
+// serviceType reads the type. A service without one cannot be filed and is an error; one
+// whose type is unreadable is unknownType, with a note.
+func serviceType(r *figureReader, raw string) (engine.ServiceType, bool) {
+	if strings.TrimSpace(raw) == "" {
+		return 0, false
+	}
+	n := len(r.notes)
+	v := r.int("type", raw)
+	if v != nil && (*v < 0 || *v > math.MaxInt8) {
+		r.note("type", raw, "out of range")
+		v = nil
+	}
+	if v == nil {
+		if len(r.notes) == n {
+			r.note("type", raw, "not a number")
+		}
+		return unknownType, true
+	}
+	return engine.ServiceType(*v), true
+}
+
+// collectedAt is when Monit last checked the service: zero, with a note, when unreadable.
+func collectedAt(r *figureReader, s *xmlService) time.Time {
+	t := r.unixTime("collected_sec", s.CollectedSec)
+	usec := r.int64("collected_usec", s.CollectedUsec, unitNone)
+	if t.IsZero() || usec == nil {
+		return t
+	}
+	if *usec < 0 || *usec >= 1e6 {
+		r.note("collected_usec", s.CollectedUsec, "out of range")
+		return t
+	}
+	return t.Add(time.Duration(*usec) * time.Microsecond)
 }
 
 func firstNonEmpty(a, b string) string {
