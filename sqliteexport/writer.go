@@ -14,7 +14,7 @@ import (
 // the IDs of rows that every cycle refers to. Guarded by DB.wmu.
 type writerCache struct {
 	service, output, outputID, port, portSample, event, parseNotes *sql.Stmt
-	byType                                             map[engine.ServiceType]*sql.Stmt
+	byType                                                         map[engine.ServiceType]*sql.Stmt
 
 	services map[engine.ServiceKey]serviceRow
 	ports    map[portKey]int64
