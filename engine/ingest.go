@@ -52,6 +52,7 @@ type Ingester struct {
 	retention time.Duration
 	now       func() time.Time
 	logger    *slog.Logger
+	notes     noteLog
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
@@ -86,6 +87,7 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 		return res, fmt.Errorf("fetch: %w", err)
 	}
 	res.Host = st.Host
+	in.notes.log(in.logger, st.Services)
 	prev, err := in.states.States(ctx)
 	if err != nil {
 		return res, fmt.Errorf("load failure state: %w", err)

@@ -60,7 +60,8 @@ func fleet() *engine.Board {
 			Monitor: 1, CollectedAt: t0, Ports: []engine.PortCheck{{Hostname: "10.0.0.1", Port: 443, Protocol: "HTTP", ResponseSec: -1}}},
 			State: engine.FailureState{State: engine.StateOngoing, Since: t0.Add(-time.Hour), Failures: 1}},
 		{Snapshot: engine.Snapshot{Host: "pi", Name: "sshd", Type: engine.TypeProcess, Monitor: 1, CollectedAt: t0,
-			Process: &engine.ProcessFigures{PID: new(812)}}, State: engine.FailureState{State: engine.StateOK}},
+			Process:    &engine.ProcessFigures{PID: new(812)},
+			ParseNotes: []engine.ParseNote{{Field: "memory/kilobyte", Value: "1.2 parsecs", Problem: `unknown unit "parsecs"`}}}, State: engine.FailureState{State: engine.StateOK}},
 	}}, nil)
 	return b
 }

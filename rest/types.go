@@ -21,6 +21,7 @@ type Service struct {
 	FailingSince  *time.Time `json:"failing_since,omitempty"`
 	Failures      int        `json:"failures" doc:"how many times the service started failing"`
 	Figures       *Figures   `json:"figures,omitempty"`
+	ParseNotes    []string   `json:"parse_notes,omitempty" doc:"figures Monit printed that could not be read; each is left out of figures"`
 }
 
 // Figures are a snapshot's type-specific numbers; absent ones are omitted.
@@ -102,6 +103,9 @@ func toService(c engine.Classified) Service {
 		Status: uint32(s.Status), StatusText: s.Status.Text(), Monitor: uint8(s.Monitor),
 		MonitorText: s.Monitor.Text(), PendingAction: s.PendingAction.String(),
 		CollectedAt: s.CollectedAt.UTC(), Failures: c.State.Failures, Figures: toFigures(s),
+	}
+	for _, n := range s.ParseNotes {
+		out.ParseNotes = append(out.ParseNotes, n.String())
 	}
 	if out.State == "" {
 		out.State = string(engine.StateOK)

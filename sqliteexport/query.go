@@ -49,7 +49,10 @@ func scanSnapshot(rows *sql.Rows) (engine.Snapshot, error) {
 }
 
 func (r *snapshotRow) snapshot() engine.Snapshot {
-	t, _ := engine.ParseServiceType(r.typ)
+	t, ok := engine.ParseServiceType(r.typ)
+	if !ok {
+		t = engine.TypeUnknown
+	}
 	s := engine.Snapshot{
 		Host: r.host, Name: r.service, Type: t, CollectedAt: time.Unix(r.at, 0).UTC(),
 		Status: engine.StatusBits(r.status), Monitor: engine.MonitorState(r.monitor),

@@ -121,12 +121,8 @@ func convertService(host string, s *xmlService) (engine.Snapshot, error) {
 	return snap, nil
 }
 
-// unknownType is the type of a service whose type attribute is unreadable: its common
-// figures are kept, with a note, and it is filed under "unknown".
-const unknownType engine.ServiceType = -1
-
 // serviceType reads the type. A service without one cannot be filed and is an error; one
-// whose type is unreadable is unknownType, with a note.
+// whose type is unreadable is engine.TypeUnknown, with a note.
 func serviceType(r *figureReader, raw string) (engine.ServiceType, bool) {
 	if strings.TrimSpace(raw) == "" {
 		return 0, false
@@ -141,7 +137,7 @@ func serviceType(r *figureReader, raw string) (engine.ServiceType, bool) {
 		if len(r.notes) == n {
 			r.note("type", raw, "not a number")
 		}
-		return unknownType, true
+		return engine.TypeUnknown, true
 	}
 	return engine.ServiceType(*v), true
 }
