@@ -1,11 +1,15 @@
 package sqliteexport
 
 import (
+	"bytes"
+	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/monit"
+	"monit-intel/engine/monit/monittest"
 )
 
 // TestParseNotesRoundTrip: a snapshot with unreadable figures is stored with NULL figures and
@@ -61,5 +65,31 @@ func TestRecordCycleKeepsUnknownTypes(t *testing.T) {
 	i := slices.IndexFunc(latest, func(s engine.Snapshot) bool { return s.Name == "future" })
 	if i < 0 || latest[i].Status != engine.BitNonExist || latest[i].Type.String() != "unknown" {
 		t.Errorf("Latest() future = %+v, want it kept with its status", latest)
+	}
+}
+
+// TestRecordCycleStoresOddFigures: a document with every number replaced by the same odd
+// value (a unit, a fraction, a word, an overflow) is still parsed and stored, one cycle per
+// odd value, in one database.
+func TestRecordCycleStoresOddFigures(t *testing.T) {
+	doc, err := os.ReadFile("../testdata/monit/all-types.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	for i, odd := range monittest.OddNumbers() {
+		st, err := monit.ParseStatus(bytes.NewReader(monittest.ReplaceAllNumbers(doc, odd)))
+		if err != nil {
+			t.Fatalf("every number %q: ParseStatus() error = %v", odd, err)
+		}
+		for j := range st.Services { // distinct times, so no cycle is skipped as already stored
+			st.Services[j].CollectedAt = time.Unix(1795507134+int64(i), 0)
+		}
+		if _, err := db.RecordCycle(t.Context(), st, nil); err != nil {
+			t.Fatalf("every number %q: RecordCycle() error = %v", odd, err)
+		}
+	}
+	if _, err := db.Latest(t.Context()); err != nil {
+		t.Fatalf("Latest() error = %v", err)
 	}
 }

@@ -87,10 +87,7 @@ func convertService(host string, s *xmlService) (engine.Snapshot, error) {
 		return engine.Snapshot{}, errors.New("no name")
 	}
 	r := &figureReader{}
-	typ, ok := serviceType(r, firstNonEmpty(s.TypeAttr, s.TypeElem))
-	if !ok {
-		return engine.Snapshot{}, fmt.Errorf("%q has no type", name)
-	}
+	typ := serviceType(r, firstNonEmpty(s.TypeAttr, s.TypeElem))
 	snap := engine.Snapshot{
 		Host:          host,
 		Name:          name,
@@ -121,11 +118,12 @@ func convertService(host string, s *xmlService) (engine.Snapshot, error) {
 	return snap, nil
 }
 
-// serviceType reads the type. A service without one cannot be filed and is an error; one
-// whose type is unreadable is engine.TypeUnknown, with a note.
-func serviceType(r *figureReader, raw string) (engine.ServiceType, bool) {
+// serviceType reads the type; a missing or unreadable one is engine.TypeUnknown, with a
+// note: the service's common figures (status, monitor state) are still worth keeping.
+func serviceType(r *figureReader, raw string) engine.ServiceType {
 	if strings.TrimSpace(raw) == "" {
-		return 0, false
+		r.note("type", raw, "missing")
+		return engine.TypeUnknown
 	}
 	n := len(r.notes)
 	v := r.int("type", raw)
@@ -137,9 +135,9 @@ func serviceType(r *figureReader, raw string) (engine.ServiceType, bool) {
 		if len(r.notes) == n {
 			r.note("type", raw, "not a number")
 		}
-		return engine.TypeUnknown, true
+		return engine.TypeUnknown
 	}
-	return engine.ServiceType(*v), true
+	return engine.ServiceType(*v)
 }
 
 // collectedAt is when Monit last checked the service: zero, with a note, when unreadable.
