@@ -50,10 +50,14 @@ func (s *stores) Close() error {
 }
 
 func newIngester(cfg config.Config, s *stores, e *env) (*engine.Ingester, *monit.Client, error) {
-	src, err := monit.New(monit.Options{URL: cfg.Monit.URL, Username: cfg.Monit.Username,
-		Password: cfg.Monit.Password, Timeout: cfg.Monit.Timeout.D()})
+	src, err := monit.New(cfg.MonitOptions())
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.Monit.TLS.InsecureSkipVerify {
+		e.logger.Warn("monit.tls.insecure_skip_verify is on: Monit's certificate is not checked, so anyone "+
+			"between here and Monit can read its status and the credentials; set monit.tls.ca_file instead",
+			"component", "monit", "monit", src.Source())
 	}
 	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
 		Retention: cfg.Retention.D(), Logger: e.logger})

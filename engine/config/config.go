@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"monit-intel/engine/monit"
 	"monit-intel/logs"
 )
 
@@ -36,6 +37,22 @@ type Monit struct {
 	Password string   `yaml:"password"`
 	Interval Duration `yaml:"interval"`
 	Timeout  Duration `yaml:"timeout"`
+	TLS      MonitTLS `yaml:"tls"`
+}
+
+// MonitTLS trusts an https:// Monit whose certificate the system does not know.
+type MonitTLS struct {
+	CAFile             string `yaml:"ca_file"`
+	ServerName         string `yaml:"server_name"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+}
+
+// MonitOptions are the Monit client's options from the configuration.
+func (c Config) MonitOptions() monit.Options {
+	t := c.Monit.TLS
+	return monit.Options{URL: c.Monit.URL, Username: c.Monit.Username, Password: c.Monit.Password,
+		Timeout: c.Monit.Timeout.D(),
+		TLS:     monit.TLSOptions{CAFile: t.CAFile, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify}}
 }
 
 // Ollama is the model server used for analyses and Mother.
@@ -168,11 +185,6 @@ func friendlyYAMLError(err error) string {
 	return msg
 }
 
-// isPath reports whether monit.url names a saved status document rather than a server.
-func isPath(u string) bool {
-	return strings.HasPrefix(u, "file://") || !strings.Contains(u, "://")
-}
-
 func (c *Config) applyEnv(getenv func(string) string) {
 	set := func(dst *string, key string) {
 		if v := getenv(key); v != "" {
@@ -191,10 +203,11 @@ func (c Config) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if !isPath(c.Monit.URL) {
-		if u, err := url.Parse(c.Monit.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("monit.url", "want http(s)://host:port or a file path, got %q", redactURL(c.Monit.URL))
-		}
+	if err := monit.CheckURL(c.Monit.URL); err != nil {
+		bad("monit.url", "%v; want http(s)://host:port, unix:///path/monit.sock or a file path", err)
+	}
+	if t := c.Monit.TLS; (t != MonitTLS{}) && !strings.HasPrefix(c.Monit.URL, "https://") {
+		bad("monit.tls", "applies to an https:// monit.url only")
 	}
 	if c.Monit.Interval.D() < time.Second {
 		bad("monit.interval", "must be at least 1s, got %s", c.Monit.Interval.D())
