@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -126,6 +127,10 @@ func (c *Client) transportProblem(err error) (kind error, msg string, ok bool) {
 		return ErrTLS, fmt.Sprintf("monit at %s: its certificate is not trusted: %v", c.display, verifyError.Err), true
 	case errors.As(err, &notTLS) || strings.Contains(err.Error(), httpToHTTPS):
 		return ErrTLS, fmt.Sprintf("monit at %s answered without TLS: use http:// instead of https://", c.display), true
+	case c.socket == "" && c.base.Scheme == "http" && errors.Is(err, io.EOF):
+		// Monit's SSL listener drops a plain request without a word.
+		return ErrUnreachable, fmt.Sprintf("monit at %s closed the connection without answering: "+
+			"if its httpd uses SSL, use https://", c.display), true
 	}
 	return c.dialProblem(err)
 }
