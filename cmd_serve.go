@@ -126,7 +126,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.board, e)
+	d.flow = newFlow(cfg, s, d.board, d.monit, e)
 	return d, nil
 }
 

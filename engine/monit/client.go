@@ -105,8 +105,18 @@ func (c *Client) useHTTP(u *url.URL, display bool) {
 	}
 }
 
-// Source returns the URL or file the client reads, without credentials.
+// Source returns the URL or file the client reads, without credentials: unix://PATH for a
+// socket, even when it was given as a bare path.
 func (c *Client) Source() string { return c.display }
+
+// Transport returns what reaches Monit's httpd (the socket dialer, the TLS trust), for other
+// requests to the same Monit such as actions; nil when the client replays a file.
+func (c *Client) Transport() http.RoundTripper {
+	if c.http == nil {
+		return nil
+	}
+	return c.http.Transport
+}
 
 // Fetch reads and parses one status document (GET /_status?format=xml, or the file).
 func (c *Client) Fetch(ctx context.Context) (engine.Status, error) {

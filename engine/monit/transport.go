@@ -40,10 +40,11 @@ const maxRedirects = 3
 // only within the origin so that the credentials go nowhere else.
 func newHTTPClient(src source, tlsOpts TLSOptions) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Never send Monit's credentials through a proxy named by the environment.
+	tr.Proxy = nil
 	switch {
 	case src.kind == sourceUnix:
 		var d net.Dialer
-		tr.Proxy = nil
 		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, "unix", src.path)
 		}
