@@ -30,10 +30,7 @@ func (db *DB) attachParseNotes(ctx context.Context, snaps []engine.Snapshot) err
 		return fmt.Errorf("latest parse notes: %w", err)
 	}
 	defer rows.Close()
-	idx := make(map[engine.ServiceKey]int, len(snaps))
-	for i, s := range snaps {
-		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
-	}
+	idx := indexByService(snaps)
 	for rows.Next() {
 		var k engine.ServiceKey
 		var body string

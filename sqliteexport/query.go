@@ -175,6 +175,15 @@ func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
 	return snaps, nil
 }
 
+// indexByService maps each snapshot's service to its index in snaps.
+func indexByService(snaps []engine.Snapshot) map[engine.ServiceKey]int {
+	idx := make(map[engine.ServiceKey]int, len(snaps))
+	for i, s := range snaps {
+		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
+	}
+	return idx
+}
+
 func (db *DB) attachPorts(ctx context.Context, snaps []engine.Snapshot) error {
 	rows, err := db.r.QueryContext(ctx, `SELECT collected_at, host, service, hostname, port, protocol, response_time
 		FROM port_checks WHERE (host, service, collected_at) IN (`+latestAt+`)
@@ -183,10 +192,7 @@ func (db *DB) attachPorts(ctx context.Context, snaps []engine.Snapshot) error {
 		return fmt.Errorf("latest port checks: %w", err)
 	}
 	defer rows.Close()
-	idx := make(map[engine.ServiceKey]int, len(snaps))
-	for i, s := range snaps {
-		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
-	}
+	idx := indexByService(snaps)
 	for rows.Next() {
 		var at int64
 		var host, service string
