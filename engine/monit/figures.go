@@ -179,15 +179,15 @@ const maxUnixTime = 253402300799
 
 // unixTime reads a Unix time in seconds; zero when absent or unreadable.
 func (r *figureReader) unixTime(field, raw string) time.Time {
-	v := r.int64(field, raw, unitNone)
-	if v == nil {
+	v, ok := r.whole(field, raw, unitNone)
+	if !ok {
 		return time.Time{}
 	}
-	if *v < 0 || *v > maxUnixTime {
+	if v < 0 || v > maxUnixTime {
 		r.note(field, raw, "out of range")
 		return time.Time{}
 	}
-	return time.Unix(*v, 0).UTC()
+	return time.Unix(v, 0).UTC()
 }
 
 func deref[T any](p *T) T {

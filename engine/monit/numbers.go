@@ -51,10 +51,29 @@ func unitFactor(u unit) (kind unit, factor float64) {
 // maxNoteValue caps what a note keeps of the printed value.
 const maxNoteValue = 32
 
-// figureReader reads one service's figures and keeps a note for each it could not read.
-// Field names are the element's path inside <service>, e.g. "block/usage".
+// figureReader reads a document's figures and keeps a note for each it could not read (the
+// caller takes the notes after each service). Field names are the element's path inside
+// <service>, e.g. "block/usage".
 type figureReader struct {
-	notes []engine.ParseNote
+	notes  []engine.ParseNote
+	floats slab[float64]
+	int64s slab[int64]
+	ints   slab[int]
+}
+
+// slabChunk is how many figures of one kind share an allocation.
+const slabChunk = 64
+
+// slab hands out pointers to figures from shared chunks, so that a document's hundreds of
+// figures cost a few allocations. A chunk is never grown, so earlier pointers stay valid.
+type slab[T any] struct{ chunk []T }
+
+func (s *slab[T]) put(v T) *T {
+	if len(s.chunk) == cap(s.chunk) {
+		s.chunk = make([]T, 0, slabChunk)
+	}
+	s.chunk = append(s.chunk, v)
+	return &s.chunk[len(s.chunk)-1]
 }
 
 func (r *figureReader) note(field, raw, problem string) {
@@ -70,7 +89,7 @@ func (r *figureReader) float(field, raw string, u unit) *float64 {
 	if !ok {
 		return nil
 	}
-	return &v
+	return r.floats.put(v)
 }
 
 // number parses raw as a number in unit u, converting a known suffix ("2051.3 MB", "120ms").
@@ -120,23 +139,32 @@ func splitSuffix(s string) (num, suf string) {
 	return strings.TrimSpace(s[:i]), s[i:]
 }
 
-// int64 reads a whole-number figure. "0.0" is 0; a fraction ("86000.5") is cut to its whole
-// part with a note; a value outside int64 is unreadable.
+// int64 reads a whole-number figure (see whole).
 func (r *figureReader) int64(field, raw string, u unit) *int64 {
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		return nil
-	}
-	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return &v
-	}
-	f, ok := r.number(field, raw, u)
+	v, ok := r.whole(field, raw, u)
 	if !ok {
 		return nil
 	}
+	return r.int64s.put(v)
+}
+
+// whole parses a whole number. "0.0" is 0; a fraction ("86000.5") is cut to its whole part
+// with a note; a value outside int64 is unreadable.
+func (r *figureReader) whole(field, raw string, u unit) (int64, bool) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return 0, false
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return v, true
+	}
+	f, ok := r.number(field, raw, u)
+	if !ok {
+		return 0, false
+	}
 	if f >= math.MaxInt64 || f < math.MinInt64 {
 		r.note(field, raw, "out of range")
-		return nil
+		return 0, false
 	}
 	_, suf := splitSuffix(s)
 	w := math.Trunc(f)
@@ -145,38 +173,36 @@ func (r *figureReader) int64(field, raw string, u unit) *int64 {
 	} else if w != f {
 		r.note(field, raw, "not a whole number; read as "+strconv.FormatFloat(w, 'f', -1, 64))
 	}
-	v := int64(w)
-	return &v
+	return int64(w), true
 }
 
 // int reads a whole-number figure that fits in 32 bits (pids, ids, counts, states).
 func (r *figureReader) int(field, raw string) *int {
-	v := r.int64(field, raw, unitNone)
-	if v == nil {
+	v, ok := r.whole(field, raw, unitNone)
+	if !ok {
 		return nil
 	}
-	if *v > math.MaxInt32 || *v < math.MinInt32 {
+	if v > math.MaxInt32 || v < math.MinInt32 {
 		r.note(field, raw, "out of range")
 		return nil
 	}
-	i := int(*v)
-	return &i
+	return r.ints.put(int(v))
 }
 
 // bits reads a bitmap or enum (<status>, <monitor>) of at most max. Unreadable or out of
 // range, it is 0 with a note: the snapshot is kept and the note says the 0 is not Monit's.
 func (r *figureReader) bits(field, raw string, max uint64) uint64 {
 	n := len(r.notes)
-	v := r.int64(field, raw, unitNone)
-	if v != nil && (*v < 0 || uint64(*v) > max) {
+	v, ok := r.whole(field, raw, unitNone)
+	if ok && (v < 0 || uint64(v) > max) {
 		r.note(field, raw, "out of range")
-		v = nil
+		ok = false
 	}
-	if v == nil {
+	if !ok {
 		if len(r.notes) > n {
 			r.notes[len(r.notes)-1].Problem += "; read as 0"
 		}
 		return 0
 	}
-	return uint64(*v)
+	return uint64(v)
 }

@@ -71,8 +71,9 @@ func convert(m *xmlMonit) (engine.Status, error) {
 		services = append(services, m.Services2...)
 	}
 	st.Services = make([]engine.Snapshot, 0, len(services))
+	r := &figureReader{}
 	for i := range services {
-		snap, err := convertService(st.Host, &services[i])
+		snap, err := convertService(r, st.Host, &services[i])
 		if err != nil {
 			return engine.Status{}, fmt.Errorf("parse monit status: %w: service %d: %w", ErrMalformed, i+1, err)
 		}
@@ -81,12 +82,14 @@ func convert(m *xmlMonit) (engine.Status, error) {
 	return st, nil
 }
 
-func convertService(host string, s *xmlService) (engine.Snapshot, error) {
+// convertService maps one service; r is shared by the document's services and holds only
+// this service's notes while it runs.
+func convertService(r *figureReader, host string, s *xmlService) (engine.Snapshot, error) {
 	name := firstNonEmpty(s.NameAttr, s.NameElem)
 	if name == "" {
 		return engine.Snapshot{}, errors.New("no name")
 	}
-	r := &figureReader{}
+	r.notes = nil
 	typ := serviceType(r, firstNonEmpty(s.TypeAttr, s.TypeElem))
 	snap := engine.Snapshot{
 		Host:          host,
@@ -143,15 +146,15 @@ func serviceType(r *figureReader, raw string) engine.ServiceType {
 // collectedAt is when Monit last checked the service: zero, with a note, when unreadable.
 func collectedAt(r *figureReader, s *xmlService) time.Time {
 	t := r.unixTime("collected_sec", s.CollectedSec)
-	usec := r.int64("collected_usec", s.CollectedUsec, unitNone)
-	if t.IsZero() || usec == nil {
+	usec, ok := r.whole("collected_usec", s.CollectedUsec, unitNone)
+	if t.IsZero() || !ok {
 		return t
 	}
-	if *usec < 0 || *usec >= 1e6 {
+	if usec < 0 || usec >= 1e6 {
 		r.note("collected_usec", s.CollectedUsec, "out of range")
 		return t
 	}
-	return t.Add(time.Duration(*usec) * time.Microsecond)
+	return t.Add(time.Duration(usec) * time.Microsecond)
 }
 
 func firstNonEmpty(a, b string) string {
