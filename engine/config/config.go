@@ -204,7 +204,12 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
 	if err := monit.CheckURL(c.Monit.URL); err != nil {
-		bad("monit.url", "%v; want http(s)://host:port, unix:///path/monit.sock or a file path", err)
+		got := redactURL(c.Monit.URL)
+		if strings.Contains(err.Error(), got) { // the suggestion already shows it
+			bad("monit.url", "%v", err)
+		} else {
+			bad("monit.url", "%v; want http(s)://host:port, unix:///path/monit.sock or a file path, got %q", err, got)
+		}
 	}
 	if t := c.Monit.TLS; (t != MonitTLS{}) && !strings.HasPrefix(c.Monit.URL, "https://") {
 		bad("monit.tls", "applies to an https:// monit.url only")
