@@ -19,7 +19,7 @@ import (
 func TestParseStatusSurvivesAnyOneNumber(t *testing.T) {
 	inputs, _ := filepath.Glob(filepath.Join(fixtureDir, "*.xml"))
 	checked := 0
-	for _, in := range inputs {
+	for fi, in := range inputs {
 		if strings.HasPrefix(filepath.Base(in), "bad-") {
 			continue
 		}
@@ -33,9 +33,10 @@ func TestParseStatusSurvivesAnyOneNumber(t *testing.T) {
 		}
 		odds := monittest.OddNumbers()
 		for i, span := range monittest.NumberSpans(doc) {
-			// Two odd values a number, in turn: every number is mutated and every odd value
-			// lands in every part of the document, in a few seconds rather than a minute.
-			for _, odd := range []string{odds[(2*i)%len(odds)], odds[(2*i+1)%len(odds)]} {
+			// One odd value a number, in turn: every number is mutated and every odd value
+			// lands in every part of the document, in seconds rather than minutes (the fuzz
+			// target tries the rest).
+			for _, odd := range []string{odds[(i+fi)%len(odds)]} {
 				mutated := monittest.ReplaceSpan(doc, span, odd)
 				got, err := monit.ParseStatus(bytes.NewReader(mutated))
 				if err != nil {
