@@ -3,6 +3,7 @@ package monit_test
 import (
 	"bytes"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,35 @@ func TestFieldCaseOldFiguresWithUnits(t *testing.T) {
 	fs, _ := monittest.Find(st, "datafs")
 	if f := fs.Filesystem; f == nil || engine.ValueOr(f.BlockUsageMB, 0) != 2051.3 || engine.ValueOr(f.BlockTotalMB, 0) != 4134.5 {
 		t.Errorf("datafs Filesystem = %s, want 2051.3 of 4134.5 MB", marshal(t, fs.Filesystem))
+	}
+}
+
+// serviceHead is a format 1 service's opening: the type attribute, then the name element.
+var serviceHead = regexp.MustCompile(`<service type="(\d+)"><name>([^<]*)</name>`)
+
+// serverHead is format 1's root and the server's identity, which format 2 moves to the root's
+// attributes.
+var serverHead = regexp.MustCompile(`<monit><server><id>([^<]*)</id><incarnation>([^<]*)</incarnation><version>([^<]*)</version>`)
+
+// TestOlderLayoutsFormat2: every layout's format 2 (what /_status2 and the M/Monit collector
+// get, laid out by the same status_service() with V == 2) parses to the same status as its
+// format 1.
+func TestOlderLayoutsFormat2(t *testing.T) {
+	for _, l := range layouts {
+		t.Run(l.version, func(t *testing.T) {
+			doc := fixture(t, "layout-"+l.version+".xml")
+			v2 := serverHead.ReplaceAll(doc, []byte(`<monit id="$1" incarnation="$2" version="$3"><server>`))
+			v2 = serviceHead.ReplaceAll(v2, []byte(`<service name="$2"><type>$1</type>`))
+			v2 = bytes.Replace(v2, []byte(`</platform>`), []byte(`</platform><services>`), 1)
+			v2 = bytes.Replace(v2, []byte(`</monit>`), []byte(`</services><servicegroups></servicegroups></monit>`), 1)
+			if bytes.Equal(v2, doc) || bytes.Contains(v2, []byte(`<service type=`)) {
+				t.Fatal("the layout did not turn into format 2")
+			}
+			got, err := monit.ParseStatus(bytes.NewReader(v2))
+			if err != nil {
+				t.Fatalf("ParseStatus(format 2) error = %v", err)
+			}
+			compareStatus(t, got, parseLayout(t, l.version))
+		})
 	}
 }
