@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"monit-intel/engine"
 )
@@ -76,11 +77,20 @@ func (s *slab[T]) put(v T) *T {
 	return &s.chunk[len(s.chunk)-1]
 }
 
+// note keeps a note about raw: at most maxNoteValue bytes of it, control characters shown as
+// '?', since it is outside text that is logged, stored and served.
 func (r *figureReader) note(field, raw, problem string) {
-	if len(raw) > maxNoteValue {
-		raw = strings.ToValidUTF8(raw[:maxNoteValue], "") + "…"
+	value := raw
+	if len(value) > maxNoteValue {
+		value = strings.ToValidUTF8(value[:maxNoteValue], "") + "…"
 	}
-	r.notes = append(r.notes, engine.ParseNote{Field: field, Value: raw, Problem: problem})
+	value = strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return '?'
+		}
+		return c
+	}, value)
+	r.notes = append(r.notes, engine.ParseNote{Field: field, Value: value, Problem: problem})
 }
 
 // float reads a figure in unit u. An absent element is nil without a note.

@@ -128,6 +128,11 @@ func TestFigureReaderNoteCapsValue(t *testing.T) {
 	if len(r.notes) != 1 || len(r.notes[0].Value) > maxNoteValue+len("…") {
 		t.Fatalf("notes = %+v, want one with at most %d bytes of value", r.notes, maxNoteValue)
 	}
+	r = &figureReader{}
+	r.float("f", "1\x1b[31m2\t", unitNone)
+	if len(r.notes) != 1 || r.notes[0].Value != "1?[31m2?" {
+		t.Errorf("notes = %+v, want the control characters shown as ?", r.notes)
+	}
 }
 
 func checkNote(t *testing.T, r *figureReader, raw, want string) {
