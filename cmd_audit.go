@@ -31,8 +31,14 @@ func newFlow(cfg config.Config, s *stores, board *engine.Board, e *env) *approve
 		}
 		return t, nil
 	}
+	var simulate string
+	if cfg.Monit.FromFile() {
+		// The watched "server" is a saved document: the host's own Monit and systemd are not
+		// it, so no action may reach them.
+		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
+	}
 	return approve.New(s.state, s.history, targets, act.NewRunner(opts), approve.Options{
-		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Logger: e.logger})
+		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {

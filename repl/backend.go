@@ -54,13 +54,15 @@ type Proposal struct {
 	Command    string
 	ExpiresAt  time.Time
 	ProposedBy string
+	// Simulated: the daemon reads Monit from a file, so approving runs nothing.
+	Simulated bool
 }
 
 // ExecResult is what happened to a proposal after an approval or a rejection.
 type ExecResult struct {
 	ID       string
 	Command  string
-	Status   string // "executed", "rejected", "dry_run" or "refused"
+	Status   string // "executed", "failed", "rejected", "dry_run", "refused" or "simulated"
 	Output   string
 	Error    string
 	ExitCode int
@@ -77,6 +79,8 @@ type AuditEntry struct {
 	Error    string
 	Source   string
 	Approved bool
+	// Simulated: an approval that ran nothing, because the daemon reads Monit from a file.
+	Simulated bool
 }
 
 // ChatReply is Mother's finished answer. Text is the whole answer (also streamed through

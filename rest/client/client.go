@@ -187,7 +187,7 @@ func (c *Client) Analyze(ctx context.Context, service string) ([]repl.Analysis, 
 
 func toProposal(p rest.Proposal) repl.Proposal {
 	return repl.Proposal{ID: p.ID, Action: p.Action, Service: p.Service, Command: p.Command,
-		ExpiresAt: p.ExpiresAt, ProposedBy: p.Source}
+		ExpiresAt: p.ExpiresAt, ProposedBy: p.Source, Simulated: p.Simulated}
 }
 
 // Suggest proposes an action (POST /mother/actions/suggest).
@@ -238,7 +238,8 @@ func (c *Client) Audit(ctx context.Context, n int) ([]repl.AuditEntry, error) {
 	list := make([]repl.AuditEntry, 0, len(out.Entries))
 	for _, e := range out.Entries {
 		list = append(list, repl.AuditEntry{ID: e.ID, At: e.At, Action: e.Action, Service: e.Service,
-			Command: e.Command, Result: e.Result, Error: e.Error, Source: e.Source, Approved: e.UserApproved})
+			Command: e.Command, Result: e.Result, Error: e.Error, Source: e.Source, Approved: e.UserApproved,
+			Simulated: e.Simulated})
 	}
 	return list, nil
 }
