@@ -42,7 +42,7 @@ func newFlow(cfg config.Config, s *stores, board *engine.Board, e *env) *approve
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "audit", "verify [--config F]")
+	fs := newFlags(e, "audit", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

@@ -139,7 +139,7 @@ func actionsFor(cfg config.Config) func(service string) []string {
 }
 
 func cmdIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "ingest", "[--config F] [--no-analyze]")
+	fs := newFlags(e, "ingest", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	noAnalyze := fs.Bool("no-analyze", false, "store the cycle without analysing new failures")
 	if _, err := parseInterleaved(fs, args); err != nil {

@@ -26,7 +26,7 @@ var version = "dev"
 const shutdownGrace = 10 * time.Second
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "[--config F] [--listen ADDR]")
+	fs := newFlags(e, "serve", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	listen := fs.String("listen", "", "address of the REST API (default the config's listen)")
 	if _, err := parseInterleaved(fs, args); err != nil {
