@@ -41,9 +41,11 @@ type Logs struct {
 type Analysis struct {
 	Service string
 	Source  string // "llm" or "rules"
-	Model   string
+	Model   string // the model asked; it answered only when Source is "llm"
 	Text    string
 	At      time.Time
+	// Healthy: the service is not failing, so nothing was analysed (or stored).
+	Healthy bool
 }
 
 // Proposal is an action the daemon offers to run once someone approves it.

@@ -94,8 +94,13 @@ func (p *printer) analyses(service string, as []Analysis) {
 		if i > 0 {
 			p.line("")
 		}
+		if a.Healthy {
+			p.line(sanitizeLine(a.Service) + " is healthy: Monit reports no failure, so there is nothing to analyse.")
+			continue
+		}
 		source := sanitizeLine(a.Source)
-		if a.Model != "" {
+		if a.Source == "llm" && a.Model != "" {
+			// Only an answer names its model: a rules analysis was written without one.
 			source += " (" + sanitizeLine(a.Model) + ")"
 		}
 		p.line(p.paint(ansiBold, fmt.Sprintf("%s · %s · %s", sanitizeLine(a.Service), source, p.stamp(a.At))))

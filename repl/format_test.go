@@ -132,6 +132,12 @@ func TestPrinterItems(t *testing.T) {
 			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "llm", Model: "qwen3:4b", Text: "It lost the link.\n", At: at},
 				{Service: "vpn", Source: "rules", Text: "Connection failed.", At: at}})
 		}, want: "vpn · llm (qwen3:4b) · 2026-11-24 11:00:00\nIt lost the link.\n\nvpn · rules · 2026-11-24 11:00:00\nConnection failed.\n"},
+		{name: "analyses when the model did not answer", print: func(p *printer) {
+			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "rules", Model: "qwen3:4b", Text: "Connection failed.", At: at}})
+		}, want: "vpn · rules · 2026-11-24 11:00:00\nConnection failed.\n"},
+		{name: "analyse a healthy service", print: func(p *printer) {
+			p.analyses("sshd", []Analysis{{Service: "sshd", Healthy: true}})
+		}, want: "sshd is healthy: Monit reports no failure, so there is nothing to analyse.\n"},
 		{name: "proposals", print: func(p *printer) {
 			p.proposals([]Proposal{{ID: "p1", Action: "restart", Service: "vpn", Command: "systemctl restart vpn", ExpiresAt: testNow.Add(90 * time.Second), ProposedBy: "mother"},
 				{ID: "p2", Action: "stop", Service: "x", ExpiresAt: at}})

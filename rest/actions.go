@@ -133,7 +133,7 @@ func (s *Server) suggest(ctx context.Context, in *suggestInput) (*proposalOutput
 	}
 	p, err := s.deps.Actions.Propose(ctx, in.Body.Action, in.Body.Service, engine.SourceAPI, "")
 	if err != nil {
-		return nil, problem(err, "propose")
+		return nil, problem(err, "") // "propose: …"
 	}
 	return &proposalOutput{Body: toProposal(p)}, nil
 }
@@ -148,7 +148,7 @@ func (s *Server) execute(ctx context.Context, in *executeInput) (*executeOutput,
 	}
 	o, err := s.deps.Actions.Execute(ctx, in.Body.ID, in.Body.Approve, in.Body.DryRun)
 	if err != nil {
-		return nil, problem(err, "execute "+quote(in.Body.ID))
+		return nil, problem(err, "") // "execute ID: …", "dry run: …"
 	}
 	out := &executeOutput{}
 	b := &out.Body

@@ -155,7 +155,7 @@ func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID in
 	an.Duration = a.opts.Now().Sub(start)
 	id, err := a.store.SaveAnalysis(ctx, an)
 	if err != nil {
-		return engine.Analysis{}, err
+		return engine.Analysis{}, fmt.Errorf("analyse %s: %w", snap.Name, err)
 	}
 	an.ID = id
 	a.log.Info("analysed", "service", an.Service, "source", an.Source, "cached", an.Cached,
@@ -173,7 +173,12 @@ func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, 
 	}
 	in.Events = events
 	res, err := a.logs.Read(ctx, snap.Name, 0)
-	if err != nil {
+	switch {
+	case errors.Is(err, logs.ErrNoSource):
+		// Without the registry's list of other services: the model needs none of it.
+		in.LogError = "no log source configured for " + snap.Name
+		return in, nil
+	case err != nil:
 		in.LogError = err.Error()
 		return in, nil
 	}

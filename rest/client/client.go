@@ -174,11 +174,17 @@ func (c *Client) Logs(ctx context.Context, service string, n int) (repl.Logs, er
 
 // Analyze runs the analysis of a service now (POST /analyze).
 func (c *Client) Analyze(ctx context.Context, service string) ([]repl.Analysis, error) {
-	var out struct{ Analyses []rest.Analysis }
+	var out struct {
+		Analyses []rest.Analysis
+		Healthy  []string
+	}
 	if err := c.do(ctx, http.MethodPost, "/analyze", nil, map[string]any{"service": service}, &out); err != nil {
 		return nil, err
 	}
-	list := make([]repl.Analysis, 0, len(out.Analyses))
+	list := make([]repl.Analysis, 0, len(out.Analyses)+len(out.Healthy))
+	for _, h := range out.Healthy {
+		list = append(list, repl.Analysis{Service: h, Healthy: true})
+	}
 	for _, a := range out.Analyses {
 		list = append(list, repl.Analysis{Service: a.Service, Source: a.Source, Model: a.Model, Text: a.Text, At: a.At})
 	}
