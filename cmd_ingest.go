@@ -153,15 +153,11 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	res, err := firstCycle(ctx, cfg, s, e)
+	if err != nil {
+		return errors.Join(err, s.CloseFailed())
+	}
 	defer s.Close()
-	in, _, err := newIngester(cfg, s, e)
-	if err != nil {
-		return err
-	}
-	res, err := in.RunCycle(ctx)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.stdout, "ingested %d services from %s in %s: %s\n", len(res.Services), res.Host,
 		res.Duration.Round(time.Millisecond), summarize(res))
 	if *noAnalyze {
@@ -180,6 +176,15 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "\n== %s (%s)\n%s\n", an.Service, an.Source, an.Text)
 	}
 	return err
+}
+
+// firstCycle runs the cycle of `ingest`.
+func firstCycle(ctx context.Context, cfg config.Config, s *stores, e *env) (engine.CycleResult, error) {
+	in, _, err := newIngester(cfg, s, e)
+	if err != nil {
+		return engine.CycleResult{}, err
+	}
+	return in.RunCycle(ctx)
 }
 
 // summarize counts the cycle's states: "2 failing (1 NEW), 7 OK".
