@@ -62,7 +62,7 @@ func TestRepeatedStep(t *testing.T) {
 func TestErrorsNameEachStepOnce(t *testing.T) {
 	var msgs []string
 	for _, args := range cliErrorCases(t) {
-		code, out, errOut := runCmd(t, nil, args...)
+		code, out, errOut := runCmd(t, map[string]string{"MONIT_INTEL_TOKEN": restToken}, args...)
 		if code == 0 {
 			t.Errorf("monit-intel %v = 0 %q, want an error", args, out)
 		}
@@ -126,7 +126,7 @@ func restErrors(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.DataDir, cfg.Ollama.URL = t.TempDir(), fake.URL
+	cfg.DataDir, cfg.Ollama.URL, cfg.API.Token = t.TempDir(), fake.URL, restToken
 	ctx := t.Context()
 	s, err := openStores(ctx, cfg)
 	if err != nil {
@@ -169,13 +169,16 @@ func restErrors(t *testing.T) []string {
 	} {
 		body := restCall(t, base, c.method, c.path, c.body)
 		detail, _ := body["detail"].(string)
-		if detail == "" {
-			t.Errorf("%s %s %s = %v, want an error", c.method, c.path, c.body, body)
+		if status, _ := body["status"].(float64); detail == "" || status < 404 || status > 499 {
+			t.Errorf("%s %s %s = %v, want the handler's error", c.method, c.path, c.body, body)
 		}
 		msgs = append(msgs, detail)
 	}
 	return msgs
 }
+
+// restToken is the API token of restErrors' daemon.
+const restToken = "h5-errors-test-token"
 
 func restCall(t *testing.T, base, method, path, body string) map[string]any {
 	t.Helper()
@@ -184,6 +187,7 @@ func restCall(t *testing.T, base, method, path, body string) map[string]any {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+restToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
