@@ -116,7 +116,7 @@ func TestFetchHTTPErrors(t *testing.T) {
 			handler: fakeMonit(t, "", good).Config.Handler.ServeHTTP,
 			opts:    monit.Options{Username: testUser, Password: "wrong-" + testPassword},
 			is:      []error{monit.ErrUnauthorized},
-			want:    "rejected the credentials (401): check monit.username / monit.password",
+			want:    "rejected the credentials (401): check MONIT_USER / MONIT_PASSWORD (or monit.username / monit.password)",
 		},
 		{
 			name:    "server error",

@@ -26,7 +26,7 @@ type HTTPError struct {
 func (e *HTTPError) Error() string {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
-		return fmt.Sprintf("monit at %s rejected the credentials (401): check monit.username / monit.password", e.URL)
+		return fmt.Sprintf("monit at %s rejected the credentials (401): check MONIT_USER / MONIT_PASSWORD (or monit.username / monit.password)", e.URL)
 	case e.StatusCode == http.StatusNotFound:
 		return fmt.Sprintf("monit at %s answered %s: is this the address of Monit's httpd?", e.URL, e.Status)
 	default:
