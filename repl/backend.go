@@ -129,7 +129,7 @@ type Options struct {
 	HistoryMax  int       // lines kept in HistoryFile; 0 means 1000
 	In          io.Reader // a terminal starts the prompt; anything else is read line by line
 	Out, Err    io.Writer
-	Verbs       []string // action verbs offered by completion (/suggest VERB SERVICE)
+	Verbs       []string // action verbs offered by completion (/suggest VERB SERVICE, and free text)
 	// Now is the clock used for ages and expiry times; nil means time.Now.
 	Now func() time.Time
 }
