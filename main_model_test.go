@@ -117,3 +117,42 @@ func TestIngestDoesNotWaitForTheModel(t *testing.T) {
 		t.Errorf("queue Run() = %v, want context.Canceled", err)
 	}
 }
+
+// TestModelNoteOnlyAfterAModelCall: Mother's note about the model ("llm unavailable …", "the
+// model is busy …"), which the REPL prints in parentheses, comes only with answers that asked
+// the model; answers from the data alone (help, logs, actions, changes) carry none.
+func TestModelNoteOnlyAfterAModelCall(t *testing.T) {
+	messages := []string{"hello", "help", "status", "what is failing?", "why is failing failing?",
+		"show logs for failing", "show logs for watched", "history of failing", "restart sleeper",
+		"what changed since yesterday?", "blorp zzz", ""}
+	for _, mode := range []string{"down", "busy"} {
+		t.Run(mode, func(t *testing.T) {
+			fake := ollamafake.New(t, ollamafake.Reply{})
+			d, m := modelDaemon(t, fake.URL, func(c *config.Config) { c.Ollama.Concurrency, c.Ollama.Queue = 1, 0 })
+			fillBoard(t, d)
+			if mode == "down" {
+				fake.SetMode(ollamafake.Down)
+			} else {
+				fake.SetDelay(time.Hour)
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				go m.Chat(ctx, "holder", "why is failing failing?", func(string) error { return nil })
+				for fake.Calls() == 0 {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			for _, msg := range messages {
+				r, err := m.Chat(t.Context(), "s", msg, func(string) error { return nil })
+				if err != nil {
+					t.Fatalf("Chat(%q) error = %v", msg, err)
+				}
+				if r.ModelNote != "" && r.LLMCalls == 0 {
+					t.Errorf("Chat(%q) note %q without a model call", msg, r.ModelNote)
+				}
+				if r.LLMCalls > 0 && !strings.Contains(r.ModelNote, map[string]string{"down": "llm unavailable", "busy": "the model is busy"}[mode]) {
+					t.Errorf("Chat(%q) asked the model (%d calls) but notes %q", msg, r.LLMCalls, r.ModelNote)
+				}
+			}
+		})
+	}
+}
