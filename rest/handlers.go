@@ -230,7 +230,7 @@ func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analyzeOutput,
 	for _, c := range targets {
 		an, err := s.deps.Analyzer.Analyze(ctx, c.Snapshot, 0, in.Body.Force)
 		if err != nil {
-			return nil, problem(err, "") // "analyse NAME: …"
+			return nil, problem(err, "") // "analyze NAME: …"
 		}
 		v := toAnalysis(an)
 		v.Proposals, v.Refused = s.proposeSuggested(ctx, an)

@@ -155,7 +155,7 @@ func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID in
 	an.Duration = a.opts.Now().Sub(start)
 	id, err := a.store.SaveAnalysis(ctx, an)
 	if err != nil {
-		return engine.Analysis{}, fmt.Errorf("analyse %s: %w", snap.Name, err)
+		return engine.Analysis{}, fmt.Errorf("analyze %s: %w", snap.Name, err)
 	}
 	an.ID = id
 	a.log.Info("analysed", "service", an.Service, "source", an.Source, "cached", an.Cached,
@@ -169,7 +169,7 @@ func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, 
 	in := rca.Input{Snapshot: snap, Actions: a.opts.Actions(snap.Name)}
 	events, err := a.store.Events(ctx, snap.Name, recentEvents)
 	if err != nil {
-		return in, fmt.Errorf("analyse %s: %w", snap.Name, err)
+		return in, fmt.Errorf("analyze %s: %w", snap.Name, err)
 	}
 	in.Events = events
 	res, err := a.logs.Read(ctx, snap.Name, 0)
