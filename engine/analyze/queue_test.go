@@ -6,44 +6,15 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"monit-intel/engine"
 	"monit-intel/engine/llm/gate"
+	"monit-intel/engine/llm/slowfake"
 	"monit-intel/engine/schedule"
 )
-
-// slowModel answers goodAnswer after delay, or fails when ctx ends first. It runs in the
-// process so that testing/synctest can move its clock.
-type slowModel struct {
-	delay    time.Duration
-	calls    atomic.Int32
-	inFlight atomic.Int32
-	peak     atomic.Int32
-}
-
-func (m *slowModel) Model() string              { return "llama3.1:8b" }
-func (m *slowModel) Ping(context.Context) error { return nil }
-func (m *slowModel) ChatStream(ctx context.Context, req engine.LLMRequest, _ func(string) error) (engine.LLMReply, error) {
-	return m.Chat(ctx, req)
-}
-
-func (m *slowModel) Chat(ctx context.Context, _ engine.LLMRequest) (engine.LLMReply, error) {
-	m.calls.Add(1)
-	n := m.inFlight.Add(1)
-	defer m.inFlight.Add(-1)
-	for p := m.peak.Load(); n > p && !m.peak.CompareAndSwap(p, n); p = m.peak.Load() {
-	}
-	select {
-	case <-time.After(m.delay):
-		return engine.LLMReply{Content: goodAnswer, Model: m.Model()}, nil
-	case <-ctx.Done():
-		return engine.LLMReply{}, fmt.Errorf("%w: %w", engine.ErrLLMUnavailable, ctx.Err())
-	}
-}
 
 func queueAnalyzer(t *testing.T, store *memStore, model engine.LLM, timeout time.Duration) *Analyzer {
 	t.Helper()
@@ -85,7 +56,7 @@ func fleetStatus(cycle int, at time.Time) engine.Status {
 func TestQueueKeepsTheIngestInterval(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := &memStore{}
-		model := &slowModel{delay: 10 * time.Second}
+		model := &slowfake.LLM{Delay: 10 * time.Second, Content: goodAnswer}
 		a := queueAnalyzer(t, store, gate.New(1, 4).Wrap(model), 3*time.Second)
 		q := NewQueue(a, 64)
 		cycle := 0
@@ -132,7 +103,7 @@ func TestQueueKeepsTheIngestInterval(t *testing.T) {
 				t.Errorf("cycle %d started %s after the previous one, want 5s", i, gap)
 			}
 		}
-		if p := model.peak.Load(); p != 1 {
+		if p := model.Peak(); p != 1 {
 			t.Errorf("model calls at once = %d, want 1 (ollama.concurrency)", p)
 		}
 		analysed := map[string]bool{}
@@ -150,7 +121,7 @@ func TestQueueKeepsTheIngestInterval(t *testing.T) {
 
 func TestQueueOverflowGetsTheRulesAtOnce(t *testing.T) {
 	store := &memStore{}
-	a := queueAnalyzer(t, store, &slowModel{delay: time.Hour}, time.Second)
+	a := queueAnalyzer(t, store, &slowfake.LLM{Delay: time.Hour}, time.Second)
 	q := NewQueue(a, 2)
 	queued, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b", "c", "d"))
 	if err != nil {
@@ -194,7 +165,7 @@ func TestQueueKeepsOneAnalysisPerService(t *testing.T) {
 func TestQueueDrainsAtShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := &memStore{}
-		q := NewQueue(queueAnalyzer(t, store, &slowModel{delay: time.Hour}, time.Hour), 8)
+		q := NewQueue(queueAnalyzer(t, store, &slowfake.LLM{Delay: time.Hour}, time.Hour), 8)
 		if _, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b", "c")); err != nil {
 			t.Fatal(err)
 		}

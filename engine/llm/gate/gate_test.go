@@ -10,33 +10,8 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/llm/slowfake"
 )
-
-// slowLLM answers after delay, or fails when ctx ends first, and counts calls in flight.
-type slowLLM struct {
-	delay    time.Duration
-	inFlight atomic.Int32
-	peak     atomic.Int32
-}
-
-func (s *slowLLM) Model() string              { return "slow" }
-func (s *slowLLM) Ping(context.Context) error { return nil }
-func (s *slowLLM) ChatStream(ctx context.Context, req engine.LLMRequest, _ func(string) error) (engine.LLMReply, error) {
-	return s.Chat(ctx, req)
-}
-
-func (s *slowLLM) Chat(ctx context.Context, _ engine.LLMRequest) (engine.LLMReply, error) {
-	n := s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
-	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
-	}
-	select {
-	case <-time.After(s.delay):
-		return engine.LLMReply{Content: "ok"}, nil
-	case <-ctx.Done():
-		return engine.LLMReply{}, ctx.Err()
-	}
-}
 
 func TestGateBoundsCallsAndWaiters(t *testing.T) {
 	tests := []struct {
@@ -54,7 +29,7 @@ func TestGateBoundsCallsAndWaiters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				model := &slowLLM{delay: 10 * time.Second}
+				model := &slowfake.LLM{Delay: 10 * time.Second}
 				g := New(tt.concurrency, tt.queue)
 				llm := g.Wrap(model)
 				var ok, busy atomic.Int32
@@ -77,8 +52,8 @@ func TestGateBoundsCallsAndWaiters(t *testing.T) {
 				if int(ok.Load()) != tt.wantOK || int(busy.Load()) != tt.wantBusy {
 					t.Errorf("answered %d, busy %d; want %d and %d", ok.Load(), busy.Load(), tt.wantOK, tt.wantBusy)
 				}
-				if int(model.peak.Load()) != tt.wantP {
-					t.Errorf("peak calls in flight = %d, want %d", model.peak.Load(), tt.wantP)
+				if model.Peak() != tt.wantP {
+					t.Errorf("peak calls in flight = %d, want %d", model.Peak(), tt.wantP)
 				}
 				if g.Running() != 0 || g.Waiting() != 0 {
 					t.Errorf("after the calls: running %d, waiting %d; want 0 and 0", g.Running(), g.Waiting())
@@ -93,7 +68,7 @@ func TestGateBoundsCallsAndWaiters(t *testing.T) {
 func TestGateWaiterDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := New(1, 1)
-		llm := g.Wrap(&slowLLM{delay: 10 * time.Second})
+		llm := g.Wrap(&slowfake.LLM{Delay: 10 * time.Second})
 		go llm.Chat(t.Context(), engine.LLMRequest{})
 		synctest.Wait()
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
@@ -115,15 +90,15 @@ func TestGateWaiterDeadline(t *testing.T) {
 func TestGatePingPassesThrough(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := New(1, 0)
-		llm := g.Wrap(&slowLLM{delay: time.Hour})
+		llm := g.Wrap(&slowfake.LLM{Delay: time.Hour})
 		ctx, cancel := context.WithCancel(t.Context())
 		go llm.Chat(ctx, engine.LLMRequest{})
 		synctest.Wait()
 		if err := llm.Ping(t.Context()); err != nil {
 			t.Errorf("Ping() with the slot taken = %v, want nil", err)
 		}
-		if llm.Model() != "slow" {
-			t.Errorf("Model() = %q, want slow", llm.Model())
+		if llm.Model() != "slowfake" {
+			t.Errorf("Model() = %q, want slowfake", llm.Model())
 		}
 		cancel()
 	})
