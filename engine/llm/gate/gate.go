@@ -37,7 +37,7 @@ func (g *Gate) Acquire(ctx context.Context) (release func(), err error) {
 	g.mu.Lock()
 	if g.waiting >= g.maxWait {
 		g.mu.Unlock()
-		return nil, fmt.Errorf("%w (%d calls running, %d waiting)", engine.ErrLLMBusy, cap(g.slots), g.maxWait)
+		return nil, fmt.Errorf("%w (ollama.concurrency %d and ollama.queue %d are full)", engine.ErrLLMBusy, cap(g.slots), g.maxWait)
 	}
 	g.waiting++
 	g.mu.Unlock()
