@@ -40,12 +40,18 @@ func newFlow(cfg config.Config, s *stores, board *engine.Board, src *monit.Clien
 		}
 		return t, nil
 	}
+	var simulate string
+	if cfg.Monit.FromFile() {
+		// The watched "server" is a saved document: the host's own Monit and systemd are not
+		// it, so no action may reach them.
+		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
+	}
 	return approve.New(s.state, s.history, targets, act.NewRunner(opts), approve.Options{
-		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Logger: e.logger})
+		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "audit", "verify [--config F]")
+	fs := newFlags(e, "audit", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

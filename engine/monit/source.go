@@ -87,3 +87,10 @@ func resolveSource(raw string) (source, error) {
 	}
 	return src, nil
 }
+
+// IsFile reports whether raw names a saved status document (a file path or a file:// URL)
+// rather than a Monit httpd (http, https, a unix:// URL or a bare path to a socket).
+func IsFile(raw string) bool {
+	src, err := resolveSource(raw)
+	return err == nil && src.kind == sourceFile
+}
