@@ -4,26 +4,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"monit-intel/act"
 	"monit-intel/engine"
 	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
+	"monit-intel/engine/monit"
 	"monit-intel/sqliteexport"
 )
 
 // actOptions builds the one act.Options that both validation and the runner use (the runner
-// refuses any command its own options would not have built).
-func actOptions(cfg config.Config) act.Options {
-	return act.Options{Sudo: cfg.Actions.Sudo, Timeout: cfg.Actions.Timeout.D(), MonitControlFile: cfg.Actions.Monitrc,
-		MonitURL: cfg.Monit.URL, MonitUser: cfg.Monit.Username, MonitPassword: cfg.Monit.Password}
+// refuses any command its own options would not have built). Actions reach Monit the way
+// its status is read: src's transport (socket, TLS trust), and unix://PATH for a socket
+// given as a bare path.
+func actOptions(cfg config.Config, src *monit.Client) act.Options {
+	opts := act.Options{Sudo: cfg.Actions.Sudo, Timeout: cfg.Actions.Timeout.D(), MonitControlFile: cfg.Actions.Monitrc,
+		MonitURL: cfg.Monit.URL, MonitUser: cfg.Monit.Username, MonitPassword: cfg.Monit.Password,
+		MonitTransport: src.Transport()}
+	if strings.HasPrefix(src.Source(), "unix://") {
+		opts.MonitURL = src.Source()
+	}
+	return opts
 }
 
 // newFlow wires the approval flow: targets are the services of the latest status and the
 // units mapped to them in the configuration.
-func newFlow(cfg config.Config, s *stores, board *engine.Board, e *env) *approve.Flow {
-	opts := actOptions(cfg)
+func newFlow(cfg config.Config, s *stores, board *engine.Board, src *monit.Client, e *env) *approve.Flow {
+	opts := actOptions(cfg, src)
 	targets := func(context.Context) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
 		for _, n := range board.Names() {
@@ -31,12 +40,18 @@ func newFlow(cfg config.Config, s *stores, board *engine.Board, e *env) *approve
 		}
 		return t, nil
 	}
+	var simulate string
+	if cfg.Monit.FromFile() {
+		// The watched "server" is a saved document: the host's own Monit and systemd are not
+		// it, so no action may reach them.
+		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
+	}
 	return approve.New(s.state, s.history, targets, act.NewRunner(opts), approve.Options{
-		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Logger: e.logger})
+		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "audit", "verify [--config F]")
+	fs := newFlags(e, "audit", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"monit-intel/engine/analyze"
 	"monit-intel/engine/config"
 	"monit-intel/engine/llm"
+	"monit-intel/engine/llm/gate"
 	"monit-intel/engine/monit"
 	"monit-intel/logs"
 	"monit-intel/sqliteexport"
@@ -30,53 +33,98 @@ func loadConfig(e *env, path string) (config.Config, error) {
 type stores struct {
 	state   *bolt.Store
 	history *sqliteexport.DB
+	// created is the topmost directory this start created for DATA_DIR, "" when it existed.
+	created string
 }
 
+// openStores opens the two databases, creating DATA_DIR when needed. A failure leaves no
+// directory behind that this call created.
 func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
+	created := firstMissing(cfg.DataDir)
 	st, err := bolt.Open(cfg.DataDir, time.Second)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, removeCreated(created))
 	}
 	h, err := sqliteexport.Open(ctx, cfg.DataDir)
 	if err != nil {
-		st.Close()
-		return nil, err
+		return nil, errors.Join(err, st.Close(), removeCreated(created))
 	}
-	return &stores{state: st, history: h}, nil
+	return &stores{state: st, history: h, created: created}, nil
 }
 
 func (s *stores) Close() error {
 	return errors.Join(s.history.Close(), s.state.Close())
 }
 
+// CloseFailed closes the stores after a start that failed, and removes DATA_DIR when this
+// start created it: a failed first start leaves no ./data behind.
+func (s *stores) CloseFailed() error {
+	return errors.Join(s.Close(), removeCreated(s.created))
+}
+
+// firstMissing returns the topmost missing directory on the way to dir, "" when dir exists.
+func firstMissing(dir string) string {
+	missing := ""
+	for dir = filepath.Clean(dir); ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(dir); err == nil {
+			return missing
+		}
+		missing = dir
+		if filepath.Dir(dir) == dir {
+			return missing
+		}
+	}
+}
+
+func removeCreated(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove %s again: %w", dir, err)
+	}
+	return nil
+}
+
 func newIngester(cfg config.Config, s *stores, e *env) (*engine.Ingester, *monit.Client, error) {
-	src, err := monit.New(monit.Options{URL: cfg.Monit.URL, Username: cfg.Monit.Username,
-		Password: cfg.Monit.Password, Timeout: cfg.Monit.Timeout.D()})
+	src, err := monit.New(cfg.MonitOptions())
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.Monit.TLS.InsecureSkipVerify {
+		e.logger.Warn("monit.tls.insecure_skip_verify is on: Monit's certificate is not checked, so anyone "+
+			"between here and Monit can read its status and the credentials; set monit.tls.ca_file instead",
+			"component", "monit", "monit", src.Source())
 	}
 	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
 		Retention: cfg.Retention.D(), Logger: e.logger})
 	return in, src, nil
 }
 
-// newAnalyzer wires the analysis workflow: the log registry, the model (when configured) and
-// the actions that apply to each service.
-func newAnalyzer(cfg config.Config, s *stores, e *env) (*analyze.Analyzer, *logs.Registry, *llm.Client, error) {
-	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	model, err := llm.New(llm.Options{URL: cfg.Ollama.URL, Model: cfg.Ollama.Model,
+// newModel returns the Ollama client (for health checks) and the same client behind the
+// daemon's one gate: at most ollama.concurrency calls at once, ollama.queue more waiting,
+// shared by the analyses and Mother.
+func newModel(cfg config.Config) (*llm.Client, engine.LLM, error) {
+	client, err := llm.New(llm.Options{URL: cfg.Ollama.URL, Model: cfg.Ollama.Model,
 		Timeout: cfg.Ollama.Timeout.D(), NumCtx: cfg.Ollama.NumCtx})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
+	}
+	return client, gate.New(cfg.Ollama.Concurrency, cfg.Ollama.Queue).Wrap(client), nil
+}
+
+// newAnalyzer wires the analysis workflow: the log registry, the model and the actions that
+// apply to each service.
+func newAnalyzer(cfg config.Config, s *stores, model engine.LLM, e *env) (*analyze.Analyzer, *logs.Registry, error) {
+	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
+	if err != nil {
+		return nil, nil, err
 	}
 	a := analyze.New(s.history, reg, analyze.Options{
 		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
 		Actions: actionsFor(cfg), Logger: e.logger,
 	})
-	return a, reg, model, nil
+	return a, reg, nil
 }
 
 // actionsFor returns, per service, the whitelisted actions that could apply to it: Monit's
@@ -95,7 +143,7 @@ func actionsFor(cfg config.Config) func(service string) []string {
 }
 
 func cmdIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "ingest", "[--config F] [--no-analyze]")
+	fs := newFlags(e, "ingest", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	noAnalyze := fs.Bool("no-analyze", false, "store the cycle without analysing new failures")
 	if _, err := parseInterleaved(fs, args); err != nil {
@@ -109,21 +157,21 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	res, err := firstCycle(ctx, cfg, s, e)
+	if err != nil {
+		return errors.Join(err, s.CloseFailed())
+	}
 	defer s.Close()
-	in, _, err := newIngester(cfg, s, e)
-	if err != nil {
-		return err
-	}
-	res, err := in.RunCycle(ctx)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.stdout, "ingested %d services from %s in %s: %s\n", len(res.Services), res.Host,
 		res.Duration.Round(time.Millisecond), summarize(res))
 	if *noAnalyze {
 		return nil
 	}
-	a, _, _, err := newAnalyzer(cfg, s, e)
+	_, model, err := newModel(cfg)
+	if err != nil {
+		return err
+	}
+	a, _, err := newAnalyzer(cfg, s, model, e)
 	if err != nil {
 		return err
 	}
@@ -132,6 +180,15 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "\n== %s (%s)\n%s\n", an.Service, an.Source, an.Text)
 	}
 	return err
+}
+
+// firstCycle runs the cycle of `ingest`.
+func firstCycle(ctx context.Context, cfg config.Config, s *stores, e *env) (engine.CycleResult, error) {
+	in, _, err := newIngester(cfg, s, e)
+	if err != nil {
+		return engine.CycleResult{}, err
+	}
+	return in.RunCycle(ctx)
 }
 
 // summarize counts the cycle's states: "2 failing (1 NEW), 7 OK".

@@ -9,7 +9,7 @@ import (
 )
 
 func cmdLogs(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "logs", "SERVICE [-n N] [--config F]")
+	fs := newFlags(e, "logs", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	n := fs.Int("n", 0, "number of lines (default and maximum: the service's max_lines)")
 	pos, err := parseInterleaved(fs, args)

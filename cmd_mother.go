@@ -6,7 +6,6 @@ import (
 
 	"monit-intel/engine"
 	"monit-intel/engine/config"
-	"monit-intel/engine/llm"
 	"monit-intel/engine/mother"
 	"monit-intel/logs"
 )
@@ -41,7 +40,7 @@ func (d motherData) Logs(ctx context.Context, service string, n int) (logs.Resul
 
 // newMother wires Mother: turns live in bbolt and are exported to SQLite's conversations
 // table (mother.Tee); a failed export is logged by Mother and does not lose the answer.
-func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model *llm.Client, e *env) *mother.Mother {
+func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model engine.LLM, e *env) *mother.Mother {
 	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, mother.Options{
 		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(), Units: cfg.Actions.Units, Logger: e.logger})
 }

@@ -24,7 +24,7 @@ func replVerbs() []string {
 }
 
 func cmdRepl(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "repl", "[--url URL] [--session NAME] [--dry-run] [--config F]")
+	fs := newFlags(e, "repl", args)
 	url := fs.String("url", "", "the daemon's API (default http://LISTEN from the config, else http://127.0.0.1:8000)")
 	session := fs.String("session", "default", "conversation name; Mother remembers each session")
 	dryRun := fs.Bool("dry-run", false, "never execute: approvals become dry runs")

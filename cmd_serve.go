@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"path/filepath"
 	"sync"
@@ -27,7 +26,7 @@ var version = "dev"
 const shutdownGrace = 10 * time.Second
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "[--config F] [--listen ADDR]")
+	fs := newFlags(e, "serve", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
 	listen := fs.String("listen", "", "address of the REST API (default the config's listen)")
 	if _, err := parseInterleaved(fs, args); err != nil {
@@ -40,46 +39,67 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
+	// Everything that can fail without writing comes first: the whole configuration was
+	// checked, now the port; only then is DATA_DIR created.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err // net's error says "listen tcp ADDR: …"
+	}
+	defer ln.Close()
 	s, err := openStores(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	d, srv, err := wireServer(ctx, cfg, s, e)
+	if err != nil {
+		return errors.Join(err, s.CloseFailed())
+	}
 	defer s.Close()
-	d, err := wireDaemon(ctx, cfg, s, e)
+	sched, err := schedule.New(e.logger)
 	if err != nil {
 		return err
 	}
+	if err := d.schedule(sched); err != nil {
+		return errors.Join(err, sched.Shutdown())
+	}
+	qctx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
+	queueDone := make(chan struct{})
+	go func() {
+		defer close(queueDone)
+		_ = d.queue.Run(qctx) // it returns when stopped; it logs its own failures
+	}()
+	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
+		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
+		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
+	serveErr := srv.Run(ctx, ln, shutdownGrace)
+	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
+	// running cycle), then the analysis queue (the failures still waiting get the rules'
+	// analysis), then the stores close (deferred).
+	e.logger.Info("shutting down")
+	schedErr := sched.Shutdown()
+	stopQueue()
+	<-queueDone
+	return errors.Join(serveErr, schedErr)
+}
+
+// wireServer wires the daemon's parts and its REST API.
+func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, *rest.Server, error) {
+	d, err := wireDaemon(ctx, cfg, s, e)
+	if err != nil {
+		return nil, nil, err
+	}
 	token, err := apiToken(cfg, e)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
 		Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d.board, d.reg, d.model, e), Actions: d.flow, Audit: s.history})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	sched, err := schedule.New(e.logger)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	if err := d.schedule(sched); err != nil {
-		ln.Close()
-		return errors.Join(err, sched.Shutdown())
-	}
-	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
-		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir)
-	serveErr := srv.Run(ctx, ln, shutdownGrace)
-	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
-	// running cycle), then the stores close (deferred).
-	e.logger.Info("shutting down")
-	return errors.Join(serveErr, sched.Shutdown())
+	return d, srv, nil
 }
 
 // apiToken is api.token (or MONIT_INTEL_TOKEN) when set, else the token in
@@ -101,14 +121,25 @@ func apiToken(cfg config.Config, e *env) (string, error) {
 	return token, nil
 }
 
+// cycleRunner runs one ingest cycle (engine.Ingester).
+type cycleRunner interface {
+	RunCycle(ctx context.Context) (engine.CycleResult, error)
+}
+
+// analysisQueueSize bounds the failures waiting for the model; beyond it a failure gets the
+// rules' analysis at once. A cycle queues each failing service at most once.
+const analysisQueueSize = 256
+
 // daemonParts is what serve runs, wired to its stores.
 type daemonParts struct {
 	cfg    config.Config
-	in     *engine.Ingester
+	in     cycleRunner
 	monit  *monit.Client
 	an     *analyze.Analyzer
+	queue  *analyze.Queue
 	reg    *logs.Registry
-	model  *llm.Client
+	client *llm.Client // for health checks; every model call goes through model
+	model  engine.LLM
 	board  *engine.Board
 	health *healthChecks
 	flow   *approve.Flow
@@ -120,13 +151,17 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if d.in, d.monit, err = newIngester(cfg, s, e); err != nil {
 		return nil, err
 	}
-	if d.an, d.reg, d.model, err = newAnalyzer(cfg, s, e); err != nil {
+	if d.client, d.model, err = newModel(cfg); err != nil {
 		return nil, err
 	}
+	if d.an, d.reg, err = newAnalyzer(cfg, s, d.model, e); err != nil {
+		return nil, err
+	}
+	d.queue = analyze.NewQueue(d.an, analysisQueueSize)
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.board, e)
+	d.flow = newFlow(cfg, s, d.board, d.monit, e)
 	return d, nil
 }
 
@@ -134,18 +169,10 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 // dependency checks for /health, and pruning of decided proposals.
 func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 	return errors.Join(
-		sched.Every("ingest", d.cfg.Monit.Interval.D(), func(ctx context.Context) error {
-			res, err := d.in.RunCycle(ctx)
-			d.board.Record(res, err)
-			if err != nil {
-				return err
-			}
-			_, err = d.an.AfterCycle(ctx, res)
-			return err
-		}),
+		sched.Every("ingest", d.cfg.Monit.Interval.D(), d.ingest),
 		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
 			d.health.check(ctx, "monit", d.monit.Source(), true, d.monit.Ping)
-			d.health.check(ctx, "ollama", d.model.Source()+" ("+d.cfg.Ollama.Model+")", false, d.model.Ping)
+			d.health.check(ctx, "ollama", d.client.Source()+" ("+d.cfg.Ollama.Model+")", false, d.client.Ping)
 			return nil
 		}),
 		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {
@@ -153,6 +180,18 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 			return err
 		}),
 	)
+}
+
+// ingest is one scheduled cycle: store it, show it on the board and queue the analyses of its
+// new failures. It never waits for the model, so a slow one cannot stretch the interval.
+func (d *daemonParts) ingest(ctx context.Context) error {
+	res, err := d.in.RunCycle(ctx)
+	d.board.Record(res, err)
+	if err != nil {
+		return err
+	}
+	_, err = d.queue.AfterCycle(ctx, res)
+	return err
 }
 
 // seedBoard fills the board from the history so /status answers before the first cycle.

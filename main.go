@@ -50,20 +50,27 @@ func commands() []command {
 		{"serve", "[--config F] [--listen ADDR]", "run the daemon: scheduled ingest, analysis and the REST API", cmdServe},
 		{"ingest", "[--config F] [--no-analyze]", "run one ingest cycle and exit", cmdIngest},
 		{"logs", "SERVICE [-n N] [--config F]", "print a service's log lines from the registry", cmdLogs},
-		{"repl", "[--url URL] [--session NAME] [--dry-run]", "talk to Mother (needs a running daemon)", cmdRepl},
+		{"repl", "[--url URL] [--session NAME] [--dry-run] [--config F]", "talk to Mother (needs a running daemon)", cmdRepl},
 		{"audit", "verify [--config F]", "check the action audit log's hash chain", cmdAudit},
 		{"version", "", "print the version", cmdVersion},
-		{"install", "[--user U] [--config F] [--root DIR] [--dry-run]", "write the systemd unit, env file, sample config and polkit/sudoers rule", cmdInstall},
-		{"uninstall", "[--root DIR] [--dry-run]", "remove what install wrote, keeping edited files", cmdUninstall},
+		{"install", "[--user NAME] [--config FILE] [--binary PATH] [--root DIR] [--dry-run]", "write the systemd unit, env file, sample config and polkit/sudoers rule", cmdInstall},
+		{"uninstall", "[--user NAME] [--root DIR] [--dry-run]", "remove what install wrote, keeping edited files", cmdUninstall},
 	}
 }
 
 // errUsage marks an error the user fixes by reading the usage text.
 var errUsage = errors.New("usage")
 
+// errBadFlag marks a flag the flag package refused; it has printed the error and the usage.
+var errBadFlag = errors.New("bad flag")
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv,
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("MONIT_INTEL_LOG_LEVEL"))}))}
+	if len(args) > 1 && args[0] == "help" {
+		// `monit-intel help CMD` is `monit-intel CMD --help`.
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -81,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.Is(err, errBadFlag):
+			return 2
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(stderr, "monit-intel %s: %v\nusage: monit-intel %s %s\n", c.name, err, c.name, c.args)
 			return 2
@@ -95,8 +104,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func cmdVersion(_ context.Context, e *env, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("%w: version takes no arguments", errUsage)
+	if err := parseNoArgs(newFlags(e, "version", args), args); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.stdout, "monit-intel", version)
 	return nil
@@ -126,15 +135,44 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
 
-// newFlags returns a flag set for a command that prints its usage to stderr.
-func newFlags(e *env, name, args string) *flag.FlagSet {
+// newFlags returns the flag set of the command name, to parse args. Its usage (the command's
+// line in commands, its summary and its flags) goes to stdout when args ask for it with -h or
+// --help, and to stderr after a bad flag.
+func newFlags(e *env, name string, args []string) *flag.FlagSet {
+	var c command
+	for _, c = range commands() {
+		if c.name == name {
+			break
+		}
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	askedForHelp(e, fs, args)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: monit-intel %s %s\n", name, args)
-		fs.PrintDefaults()
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: monit-intel %s\n\n%s.\n", strings.TrimSpace(name+" "+c.args), c.summary)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(w, "\nFlags:")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
+}
+
+// askedForHelp points fs's output at stdout when args ask for the usage: it is then the
+// answer, not an error.
+func askedForHelp(e *env, fs *flag.FlagSet, args []string) {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return
+		case "-h", "-help", "--help":
+			fs.SetOutput(e.stdout)
+			return
+		}
+	}
 }
 
 // parseInterleaved parses flags that may come before or after positional arguments
@@ -142,8 +180,10 @@ func newFlags(e *env, name, args string) *flag.FlagSet {
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 			return nil, err
+		} else if err != nil {
+			return nil, fmt.Errorf("%w: %w", errBadFlag, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -20,7 +20,7 @@ func TestApproveMonitStartAgainstRealMonit(t *testing.T) {
 	m.Start(t, sleeper.Check())
 	running := func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
-		return ok && s.Process != nil && s.Process.PID > 0 && s.Monitor&engine.MonitorYes != 0
+		return ok && s.Process != nil && engine.ValueOr(s.Process.PID, 0) > 0 && s.Monitor&engine.MonitorYes != 0
 	}
 	st := m.WaitFor(t, 20*time.Second, running)
 	first, _ := monittest.Find(st, "sleeper")
@@ -29,7 +29,7 @@ func TestApproveMonitStartAgainstRealMonit(t *testing.T) {
 	}
 	m.WaitFor(t, 20*time.Second, func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
-		return ok && s.Monitor == 0 && !monittest.Alive(first.Process.PID)
+		return ok && s.Monitor == 0 && !monittest.Alive(*first.Process.PID)
 	})
 
 	dataDir := t.TempDir()
@@ -64,8 +64,8 @@ func TestApproveMonitStartAgainstRealMonit(t *testing.T) {
 		t.Fatalf("approve = %d %v, want executed over Monit's HTTP interface", code, out)
 	}
 	st = m.WaitFor(t, 20*time.Second, running)
-	if s, _ := monittest.Find(st, "sleeper"); s.Process.PID == first.Process.PID {
-		t.Errorf("pid %d unchanged, want a new process", s.Process.PID)
+	if s, _ := monittest.Find(st, "sleeper"); *s.Process.PID == *first.Process.PID {
+		t.Errorf("pid %d unchanged, want a new process", *s.Process.PID)
 	}
 	if code, _ := d.call(t, "POST", "/mother/actions/execute", fmt.Sprintf(`{"id":%q,"approve":true}`, id)); code != 409 {
 		t.Errorf("second approval = %d, want 409 (single use)", code)

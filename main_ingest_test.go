@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -246,5 +247,33 @@ func TestUsageAndVersion(t *testing.T) {
 		if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
 			t.Errorf("monit-intel %v = %d %q %q, want %d and %q", tt.args, code, out, errOut, tt.wantCode, tt.want)
 		}
+	}
+}
+
+// TestHelpForEveryCommand: `monit-intel help CMD` and `CMD --help` print the command's own
+// usage to stdout and exit 0, listing exactly the flags its usage line names.
+func TestHelpForEveryCommand(t *testing.T) {
+	flagRE := regexp.MustCompile(`-{1,2}([a-z][a-z-]*)`)
+	for _, c := range commands() {
+		want := flagRE.FindAllStringSubmatch(c.args, -1)
+		for _, args := range [][]string{{"help", c.name}, {c.name, "--help"}, {c.name, "-h"}} {
+			code, out, errOut := runCmd(t, nil, args...)
+			if code != 0 || errOut != "" || !strings.HasPrefix(out, "usage: monit-intel "+c.name) {
+				t.Errorf("monit-intel %v = %d %q %q, want 0 and the usage on stdout", args, code, out, errOut)
+				continue
+			}
+			for _, f := range want {
+				if !strings.Contains(out, "  -"+f[1]) {
+					t.Errorf("monit-intel %v does not describe -%s:\n%s", args, f[1], out)
+				}
+			}
+			if got := strings.Count(out, "\n  -"); got != len(want) {
+				t.Errorf("monit-intel %v describes %d flags, its usage line names %d:\n%s", args, got, len(want), out)
+			}
+		}
+	}
+	code, _, errOut := runCmd(t, nil, "serve", "--bogus")
+	if code != 2 || strings.Count(errOut, "flag provided but not defined") != 1 {
+		t.Errorf("serve --bogus = %d %q, want 2 and the error once", code, errOut)
 	}
 }

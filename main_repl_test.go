@@ -33,7 +33,7 @@ func TestReplEndToEnd(t *testing.T) {
 	st := m.WaitFor(t, screenWait, func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
 		b, _ := monittest.Find(st, "backup_job")
-		return ok && s.Process != nil && s.Process.PID > 0 && b.Status != 0
+		return ok && s.Process != nil && engine.ValueOr(s.Process.PID, 0) > 0 && b.Status != 0
 	})
 	first, _ := monittest.Find(st, "sleeper")
 
@@ -67,7 +67,7 @@ ollama: {url: %s, model: %s, num_ctx: 2048, timeout: 60s}
 	s.WaitFor(t, "executed", screenWait)
 	m.WaitFor(t, screenWait, func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
-		return ok && s.Process != nil && s.Process.PID > 0 && s.Process.PID != first.Process.PID
+		return ok && s.Process != nil && engine.ValueOr(s.Process.PID, 0) > 0 && *s.Process.PID != *first.Process.PID
 	})
 
 	s.TypeLine(t, "/quit", screenWait)

@@ -101,7 +101,7 @@ func TestServeNeverShowsURLCredentials(t *testing.T) {
 	m.Start(t, sleeper.Check())
 	m.WaitFor(t, 20*time.Second, func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
-		return ok && s.Process != nil && s.Process.PID > 0
+		return ok && s.Process != nil && engine.ValueOr(s.Process.PID, 0) > 0
 	})
 	const ollamaPW = "ollama-hunter2"
 	monitURL := strings.Replace(m.URL, "http://", "http://"+m.Username+":"+m.Password+"@", 1)

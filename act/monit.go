@@ -68,10 +68,14 @@ func (r *Runner) runMonit(ctx context.Context, verb string, c Command) (Result, 
 	return res, err
 }
 
-// monitBase parses Options.MonitURL; nil without error means "no HTTP interface".
+// monitBase parses Options.MonitURL; nil without error means "no HTTP interface". A unix
+// socket is addressed as http://localhost: Options.MonitTransport dials the socket.
 func monitBase(raw string) (*url.URL, error) {
 	if raw == "" || strings.HasPrefix(raw, "file://") || !strings.Contains(raw, "://") {
 		return nil, nil
+	}
+	if strings.HasPrefix(raw, "unix:///") {
+		return &url.URL{Scheme: "http", Host: "localhost"}, nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -21,7 +21,7 @@ func sleeperPID(st engine.Status) int {
 	if !ok || s.Monitor&engine.MonitorYes == 0 || s.Monitor&engine.MonitorInit != 0 || s.Status != 0 || s.Process == nil {
 		return 0
 	}
-	return s.Process.PID
+	return engine.ValueOr(s.Process.PID, 0)
 }
 
 func targetsOf(st engine.Status, extra ...string) Targets {

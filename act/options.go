@@ -1,6 +1,9 @@
 package act
 
-import "time"
+import (
+	"net/http"
+	"time"
+)
 
 // Defaults for Options.
 const (
@@ -21,9 +24,13 @@ type Options struct {
 	// Binaries; a bare name is looked up on PATH when the command runs.
 	SystemctlPath, JournalctlPath, MonitPath, SudoPath string
 
-	// Monit's HTTP interface, tried first for monit_* actions. Empty, or a file path (a saved
-	// status document), means the CLI only.
+	// Monit's HTTP interface, tried first for monit_* actions: http(s)://host:port, or
+	// unix:///path for Monit's httpd on a unix socket (MonitTransport then dials it). Empty, or
+	// a file path (a saved status document), means the CLI only.
 	MonitURL, MonitUser, MonitPassword string
+	// MonitTransport reaches Monit's HTTP interface (its socket, its TLS trust); nil means a
+	// plain transport of the Runner's own.
+	MonitTransport http.RoundTripper
 	// MonitControlFile is passed to the CLI fallback as `monit -c FILE`.
 	MonitControlFile string
 }

@@ -52,6 +52,9 @@ type Runner struct {
 
 // NewRunner returns a Runner. Zero fields of opts take their defaults.
 func NewRunner(opts Options) *Runner {
+	if opts.MonitTransport != nil {
+		return &Runner{opts: opts.withDefaults(), http: opts.MonitTransport}
+	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	// Monit is local; never send its credentials through a proxy from the environment.
 	tr.Proxy = nil

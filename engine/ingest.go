@@ -65,6 +65,7 @@ type Ingester struct {
 	logger    *slog.Logger
 	afterHist func(ctx context.Context) error
 	skewed    bool // the last cycle found Monit's clock off: logged once, not every cycle
+	notes     noteLog
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
@@ -106,6 +107,7 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 		return res, fmt.Errorf("fetch: %w", err)
 	}
 	res.Host = st.Host
+	in.notes.log(in.logger, st.Services)
 	prev, err := in.states.States(ctx)
 	if err != nil {
 		return res, fmt.Errorf("load failure state: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -11,6 +12,11 @@ import (
 // the model is not pulled, the call timed out, or the stream broke. Callers fall back to the
 // deterministic analysis and say why.
 var ErrLLMUnavailable = errors.New("llm unavailable")
+
+// ErrLLMBusy is a model call refused because the model is already answering as many calls as
+// it may (ollama.concurrency) and as many more are waiting (ollama.queue). It wraps
+// ErrLLMUnavailable: callers fall back to the data, and say the model is busy.
+var ErrLLMBusy = fmt.Errorf("%w: the model is busy", ErrLLMUnavailable)
 
 // LLMMessage is one chat message ("system", "user" or "assistant").
 type LLMMessage struct {

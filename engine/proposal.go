@@ -57,6 +57,9 @@ type Proposal struct {
 	ExpiresAt time.Time
 	State     ProposalState
 	DecidedAt time.Time // when it left ProposalPending; zero while pending
+	// Simulated is set when Monit is read from a file (a replay, as in the demo): approving
+	// it records what would have run and runs nothing on this host.
+	Simulated bool
 }
 
 // Expired reports whether the proposal can no longer be approved at now.
@@ -84,6 +87,11 @@ const (
 	AuditExecuted = "executed" // the command ran and succeeded
 	AuditFailed   = "failed"   // the command ran (or could not be started) and failed
 )
+
+// Simulated reports whether the row records an approval that was simulated (Monit read from a
+// file): it is written as a dry run the user approved, which only a simulation writes, so the
+// audit table keeps its set of results.
+func (e AuditEntry) Simulated() bool { return e.Result == AuditDryRun && e.UserApproved }
 
 // AuditEntry is one row of the append-only, hash-chained action audit log.
 type AuditEntry struct {

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Status is one Monit status document reduced to what monit-intel keeps. Monit's
 // <credentials> are never part of it.
@@ -34,6 +37,23 @@ type Snapshot struct {
 	Ports      []PortCheck
 	Sockets    []SocketCheck
 	Icmp       []IcmpCheck
+
+	// ParseNotes name the figures Monit printed but monit-intel could not read; each such
+	// figure is nil. Nil when every figure was read.
+	ParseNotes []ParseNote
+}
+
+// ParseNote is one figure of a snapshot that could not be read: which element, what Monit
+// printed (at most 32 bytes) and why it was not taken.
+type ParseNote struct {
+	Field   string `json:"field"`   // the element's path in the service, e.g. "block/usage"
+	Value   string `json:"value"`   // what Monit printed
+	Problem string `json:"problem"` // e.g. "not a number", "unit ms where MB is expected"
+}
+
+// String words the note for people: `block/usage "12 parsecs": unknown unit "parsecs"`.
+func (n ParseNote) String() string {
+	return fmt.Sprintf("%s %q: %s", n.Field, n.Value, n.Problem)
 }
 
 // FailingBits are the status bits Monit reports as failed tests: the bits also set in the
@@ -74,11 +94,11 @@ func (s Snapshot) StatusText() string {
 }
 
 // ProcessFigures are a process check's figures. Pointers are nil when Monit's process engine
-// did not report them; CPU is -1 until Monit has two samples.
+// did not report them or they could not be read; CPU is -1 until Monit has two samples.
 type ProcessFigures struct {
-	PID             int
-	PPID            int
-	UptimeSec       int64
+	PID             *int
+	PPID            *int
+	UptimeSec       *int64
 	Threads         *int
 	Children        *int
 	CPUPercent      *float64
@@ -93,8 +113,8 @@ type ProcessFigures struct {
 // ProgramFigures are the last run of a program check. Output is at most what Monit keeps
 // (512 bytes by default), with control characters removed.
 type ProgramFigures struct {
-	Started    time.Time
-	ExitStatus int
+	Started    time.Time // zero when unreadable
+	ExitStatus *int
 	Output     string
 }
 
@@ -102,31 +122,33 @@ type ProgramFigures struct {
 // reports them; inode figures are nil on filesystems without inodes.
 type FilesystemFigures struct {
 	FSType       string
-	BlockPercent float64
-	BlockUsageMB float64
-	BlockTotalMB float64
+	BlockPercent *float64
+	BlockUsageMB *float64
+	BlockTotalMB *float64
 	InodePercent *float64
 	InodeUsage   *int64
 	InodeTotal   *int64
 }
 
 // SystemFigures are the host's load, CPU, memory and swap. CPU fields are nil where the
-// platform does not report them.
+// platform does not report them; any figure is nil when it could not be read.
 type SystemFigures struct {
-	Load1, Load5, Load15 float64
+	Load1, Load5, Load15 *float64
 	CPUUser              *float64
 	CPUSystem            *float64
 	CPUWait              *float64
-	MemPercent           float64
-	MemKB                int64
-	SwapPercent          float64
-	SwapKB               int64
+	MemPercent           *float64
+	MemKB                *int64
+	SwapPercent          *float64
+	SwapKB               *int64
 }
 
-// FileFigures belong to file, directory and fifo checks.
+// FileFigures belong to file, directory and fifo checks. Times are zero when Monit did not
+// report them: Monit 5.21 and earlier print one <timestamp>, max(mtime, ctime), read as
+// Modified.
 type FileFigures struct {
 	Mode     string // octal text as Monit prints it
-	UID, GID int
+	UID, GID *int
 	Size     *int64 // files only
 	Modified time.Time
 	Checksum string
@@ -134,17 +156,18 @@ type FileFigures struct {
 	Changed  time.Time // ctime (inode change)
 }
 
-// NetFigures are a network interface check's link figures (per second where Monit says "now").
+// NetFigures are a network interface check's link figures (per second where Monit says
+// "now"); nil when unreadable.
 type NetFigures struct {
-	LinkState      int // 1 up, 0 down, -1 unknown
-	SpeedBits      int64
-	DownloadBytes  float64
-	UploadBytes    float64
-	DownloadErrors float64
-	UploadErrors   float64
+	LinkState      *int // 1 up, 0 down, -1 unknown
+	SpeedBits      *int64
+	DownloadBytes  *float64
+	UploadBytes    *float64
+	DownloadErrors *float64
+	UploadErrors   *float64
 	// Packets per second.
-	DownloadPackets float64
-	UploadPackets   float64
+	DownloadPackets *float64
+	UploadPackets   *float64
 }
 
 // PortCheck is one <port> connection test. ResponseSec is -1 when the test failed or has not
@@ -171,4 +194,12 @@ type SocketCheck struct {
 type IcmpCheck struct {
 	Type        string
 	ResponseSec float64
+}
+
+// ValueOr returns *p, or def when the figure is nil (not reported, or unreadable).
+func ValueOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
 }

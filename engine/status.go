@@ -19,6 +19,8 @@ const (
 	TypeFifo       ServiceType = 6
 	TypeProgram    ServiceType = 7
 	TypeNet        ServiceType = 8
+	// TypeUnknown is a type monit-intel does not know (a newer Monit's) or could not read.
+	TypeUnknown ServiceType = -1
 )
 
 var typeNames = [...]string{"filesystem", "directory", "file", "process", "host", "system", "fifo", "program", "net"}

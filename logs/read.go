@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -35,7 +36,7 @@ type Result struct {
 func (r *Registry) Read(ctx context.Context, service string, n int) (Result, error) {
 	src, ok := r.sources[service]
 	if !ok {
-		return Result{}, fmt.Errorf("%w for %q", ErrNoSource, service)
+		return Result{}, fmt.Errorf("%w for %q%s", ErrNoSource, service, r.withLogs())
 	}
 	if n <= 0 || n > src.MaxLines {
 		n = src.MaxLines
@@ -99,4 +100,19 @@ func newestMatch(pattern string) (string, error) {
 		return "", fmt.Errorf("no file matches %q", pattern)
 	}
 	return best, nil
+}
+
+// maxNamed bounds the services named by withLogs.
+const maxNamed = 20
+
+// withLogs names the services that have a log source, for an error about one that has none.
+func (r *Registry) withLogs() string {
+	names := r.Services()
+	switch {
+	case len(names) == 0:
+		return " (no service has one: add entries under logs in the configuration)"
+	case len(names) > maxNamed:
+		return fmt.Sprintf("; services with logs: %s and %d more", strings.Join(names[:maxNamed], ", "), len(names)-maxNamed)
+	}
+	return "; services with logs: " + strings.Join(names, ", ")
 }

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -183,8 +184,8 @@ func TestReadNoSource(t *testing.T) {
 			if !errors.Is(err, ErrNoSource) {
 				t.Fatalf("Read(%q) error = %v, want ErrNoSource", tt.service, err)
 			}
-			if !strings.Contains(err.Error(), "no log source configured for") {
-				t.Errorf("Read(%q) error = %q, want it to say no log source is configured", tt.service, err)
+			if !strings.Contains(err.Error(), "no log source configured for") || !strings.HasSuffix(err.Error(), "; services with logs: known") {
+				t.Errorf("Read(%q) error = %q, want it to say no log source is configured, and which services have one", tt.service, err)
 			}
 			if len(res.Lines) != 0 {
 				t.Errorf("Read(%q) lines = %q, want none", tt.service, res.Lines)
@@ -221,6 +222,32 @@ func TestReadLineCount(t *testing.T) {
 			}
 			if last := res.Lines[len(res.Lines)-1]; last != strings.Repeat("x", 29) {
 				t.Errorf("Read(n=%d) last line = %q, want the file's last line", tt.n, last)
+			}
+		})
+	}
+}
+
+func TestNoSourceNamesTheServicesWithLogs(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "a.log", "x\n")
+	many := map[string]Source{}
+	for i := range 25 {
+		many[fmt.Sprintf("svc%02d", i)] = Source{Strategy: StrategyTail, Path: path}
+	}
+	tests := []struct {
+		name    string
+		sources map[string]Source
+		want    string
+	}{
+		{name: "none", sources: nil, want: `no log source configured for "x" (no service has one: add entries under logs in the configuration)`},
+		{name: "two", sources: map[string]Source{"b": {Strategy: StrategyTail, Path: path}, "a": {Strategy: StrategyTail, Path: path}},
+			want: `no log source configured for "x"; services with logs: a, b`},
+		{name: "many", sources: many, want: "svc19 and 5 more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := newTestRegistry(t, tt.sources, Options{}).Read(t.Context(), "x", 0)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Read(x) error = %v, want it to contain %q", err, tt.want)
 			}
 		})
 	}

@@ -41,9 +41,11 @@ type Logs struct {
 type Analysis struct {
 	Service string
 	Source  string // "llm" or "rules"
-	Model   string
+	Model   string // the model asked; it answered only when Source is "llm"
 	Text    string
 	At      time.Time
+	// Healthy: the service is not failing, so nothing was analysed (or stored).
+	Healthy bool
 }
 
 // Proposal is an action the daemon offers to run once someone approves it.
@@ -54,13 +56,15 @@ type Proposal struct {
 	Command    string
 	ExpiresAt  time.Time
 	ProposedBy string
+	// Simulated: the daemon reads Monit from a file, so approving runs nothing.
+	Simulated bool
 }
 
 // ExecResult is what happened to a proposal after an approval or a rejection.
 type ExecResult struct {
 	ID       string
 	Command  string
-	Status   string // "executed", "rejected", "dry_run" or "refused"
+	Status   string // "executed", "failed", "rejected", "dry_run", "refused" or "simulated"
 	Output   string
 	Error    string
 	ExitCode int
@@ -77,6 +81,8 @@ type AuditEntry struct {
 	Error    string
 	Source   string
 	Approved bool
+	// Simulated: an approval that ran nothing, because the daemon reads Monit from a file.
+	Simulated bool
 }
 
 // ChatReply is Mother's finished answer. Text is the whole answer (also streamed through
@@ -123,7 +129,7 @@ type Options struct {
 	HistoryMax  int       // lines kept in HistoryFile; 0 means 1000
 	In          io.Reader // a terminal starts the prompt; anything else is read line by line
 	Out, Err    io.Writer
-	Verbs       []string // action verbs offered by completion (/suggest VERB SERVICE)
+	Verbs       []string // action verbs offered by completion (/suggest VERB SERVICE, and free text)
 	// Now is the clock used for ages and expiry times; nil means time.Now.
 	Now func() time.Time
 }

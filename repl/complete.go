@@ -19,8 +19,8 @@ type completionData struct {
 	ids      []suggestion // proposal IDs seen in this session
 }
 
-// minFreeTextWord is how much of a word free text needs before service names are offered, so
-// that ordinary chat does not pop up suggestions at every word.
+// minFreeTextWord is how much of a word free text needs before service names and action verbs
+// are offered, so that ordinary chat does not pop up suggestions at every word.
 const minFreeTextWord = 3
 
 // complete returns the suggestions for the text before the cursor. The suggestions replace
@@ -34,7 +34,8 @@ func complete(before string, d completionData) []suggestion {
 		if len([]rune(word)) < minFreeTextWord {
 			return nil
 		}
-		return matchWords(d.services, word)
+		// "restart nordvpn_status" in plain words proposes the action, as /suggest does.
+		return append(matchWords(d.services, word), matchWords(verbSuggestions(d.verbs), word)...)
 	}
 	fields := strings.Fields(before)
 	if !strings.Contains(before, " ") {
@@ -56,15 +57,19 @@ func complete(before string, d completionData) []suggestion {
 	case argService:
 		return matchWords(d.services, word)
 	case argVerb:
-		verbs := make([]suggestion, len(d.verbs))
-		for i, v := range d.verbs {
-			verbs[i] = suggestion{text: v, desc: "action"}
-		}
-		return matchWords(verbs, word)
+		return matchWords(verbSuggestions(d.verbs), word)
 	case argID:
 		return matchWords(d.ids, word)
 	}
 	return nil
+}
+
+func verbSuggestions(verbs []string) []suggestion {
+	out := make([]suggestion, len(verbs))
+	for i, v := range verbs {
+		out[i] = suggestion{text: v, desc: "action"}
+	}
+	return out
 }
 
 func matchCommands(word string) []suggestion {

@@ -38,6 +38,11 @@ func TestComplete(t *testing.T) {
 		{name: "free text service", before: "why is nord", want: []string{"nordvpn_status"}},
 		{name: "free text after space", before: "why is nordvpn_status ", want: nil},
 		{name: "free text no match", before: "hello", want: nil},
+		{name: "free text verb", before: "rest", want: []string{"restart"}},
+		{name: "free text verb after words", before: "please sto", want: []string{"stop"}},
+		{name: "free text verb short word", before: "st", want: nil},
+		{name: "free text services before verbs", before: "why does sta", want: []string{"nordvpn_status", "start"}},
+		{name: "free text service then verb", before: "nordvpn_status res", want: []string{"restart"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -94,8 +94,13 @@ func (p *printer) analyses(service string, as []Analysis) {
 		if i > 0 {
 			p.line("")
 		}
+		if a.Healthy {
+			p.line(sanitizeLine(a.Service) + " is healthy: Monit reports no failure, so there is nothing to analyse.")
+			continue
+		}
 		source := sanitizeLine(a.Source)
-		if a.Model != "" {
+		if a.Source == "llm" && a.Model != "" {
+			// Only an answer names its model: a rules analysis was written without one.
 			source += " (" + sanitizeLine(a.Model) + ")"
 		}
 		p.line(p.paint(ansiBold, fmt.Sprintf("%s · %s · %s", sanitizeLine(a.Service), source, p.stamp(a.At))))
@@ -110,7 +115,11 @@ func (p *printer) proposals(ps []Proposal) {
 	}
 	rows := make([][]cell, 0, len(ps))
 	for _, pr := range ps {
-		rows = append(rows, []cell{plain(pr.ID), plain(pr.Action), plain(pr.Service), plain(pr.Command),
+		command := pr.Command
+		if pr.Simulated {
+			command += " (simulated)"
+		}
+		rows = append(rows, []cell{plain(pr.ID), plain(pr.Action), plain(pr.Service), plain(command),
 			plain(p.expiry(pr)), plain(pr.ProposedBy)})
 	}
 	p.table([]string{"ID", "ACTION", "SERVICE", "COMMAND", "EXPIRES", "BY"}, rows)
@@ -134,6 +143,9 @@ func (p *printer) proposal(pr Proposal) {
 	p.line(p.paint(ansiYellow, head))
 	if pr.Command != "" {
 		p.line("  command: " + sanitizeLine(pr.Command))
+	}
+	if pr.Simulated {
+		p.line("  simulated: Monit is read from a file, so approving it runs nothing")
 	}
 	var tail []string
 	if e := p.expiry(pr); e != "" {
@@ -163,6 +175,8 @@ func (p *printer) execResult(r ExecResult) {
 		p.line("rejected: " + sanitizeLine(r.ID))
 	case "dry_run":
 		p.line("dry run, would run: " + cmd)
+	case "simulated":
+		p.line(p.paint(ansiYellow, "simulated, nothing ran: "+cmd))
 	case "refused":
 		p.line(p.paint(ansiRed, "refused: "+cmd))
 	default:
@@ -184,6 +198,9 @@ func (p *printer) audit(es []AuditEntry) {
 	rows := make([][]cell, 0, len(es))
 	for _, e := range es {
 		result := e.Result
+		if e.Simulated {
+			result = "simulated, nothing ran"
+		}
 		if e.Error != "" {
 			result += ": " + e.Error
 		}

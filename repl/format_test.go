@@ -132,6 +132,12 @@ func TestPrinterItems(t *testing.T) {
 			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "llm", Model: "qwen3:4b", Text: "It lost the link.\n", At: at},
 				{Service: "vpn", Source: "rules", Text: "Connection failed.", At: at}})
 		}, want: "vpn · llm (qwen3:4b) · 2026-11-24 11:00:00\nIt lost the link.\n\nvpn · rules · 2026-11-24 11:00:00\nConnection failed.\n"},
+		{name: "analyses when the model did not answer", print: func(p *printer) {
+			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "rules", Model: "qwen3:4b", Text: "Connection failed.", At: at}})
+		}, want: "vpn · rules · 2026-11-24 11:00:00\nConnection failed.\n"},
+		{name: "analyse a healthy service", print: func(p *printer) {
+			p.analyses("sshd", []Analysis{{Service: "sshd", Healthy: true}})
+		}, want: "sshd is healthy: Monit reports no failure, so there is nothing to analyse.\n"},
 		{name: "proposals", print: func(p *printer) {
 			p.proposals([]Proposal{{ID: "p1", Action: "restart", Service: "vpn", Command: "systemctl restart vpn", ExpiresAt: testNow.Add(90 * time.Second), ProposedBy: "mother"},
 				{ID: "p2", Action: "stop", Service: "x", ExpiresAt: at}})
@@ -142,6 +148,22 @@ func TestPrinterItems(t *testing.T) {
 		{name: "one proposal", print: func(p *printer) {
 			p.proposal(Proposal{ID: "p1", Action: "restart", Service: "vpn", Command: "systemctl restart vpn", ExpiresAt: testNow.Add(5 * time.Minute), ProposedBy: "mother"})
 		}, want: "Proposal p1: restart vpn\n  command: systemctl restart vpn\n  expires in 5m0s, proposed by mother\n"},
+		{name: "simulated proposal", print: func(p *printer) {
+			p.proposal(Proposal{ID: "p1", Action: "monit_restart", Service: "sleeper", Command: "monit restart sleeper", Simulated: true})
+			p.proposals([]Proposal{{ID: "p1", Action: "monit_restart", Service: "sleeper", Command: "monit restart sleeper", Simulated: true}})
+		}, want: "Proposal p1: monit_restart sleeper\n  command: monit restart sleeper\n" +
+			"  simulated: Monit is read from a file, so approving it runs nothing\n" +
+			"ID  ACTION         SERVICE  COMMAND                            EXPIRES  BY\n" +
+			"p1  monit_restart  sleeper  monit restart sleeper (simulated)\n"},
+		{name: "simulated approval", print: func(p *printer) {
+			p.execResult(ExecResult{ID: "p1", Command: "monit restart sleeper", Status: "simulated", ExitCode: -1,
+				Output: "simulated, nothing ran: monit restart sleeper (Monit is read from the file demo.xml)"})
+			p.audit([]AuditEntry{{At: at, Action: "monit_restart", Service: "sleeper", Command: "monit restart sleeper",
+				Result: "dry_run", Source: "user", Approved: true, Simulated: true}})
+		}, want: "simulated, nothing ran: monit restart sleeper\n" +
+			"simulated, nothing ran: monit restart sleeper (Monit is read from the file demo.xml)\n" +
+			"AT                   ACTION         SERVICE  RESULT                  APPROVED  BY    COMMAND\n" +
+			"2026-11-24 11:00:00  monit_restart  sleeper  simulated, nothing ran  yes       user  monit restart sleeper\n"},
 		{name: "executed", print: func(p *printer) {
 			p.execResult(ExecResult{ID: "p1", Command: "systemctl restart vpn", Status: "executed", Output: "done\n"})
 		}, want: "executed: systemctl restart vpn (exit 0)\ndone\n"},

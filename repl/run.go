@@ -131,7 +131,10 @@ func pipeResult(ctx context.Context, s *session, readErr error) error {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case s.failed > 0:
-		return fmt.Errorf("pipe mode: %d errors: %w", s.failed, ErrCommandFailed)
+		if s.failed == 1 {
+			return fmt.Errorf("pipe mode: %w", ErrCommandFailed)
+		}
+		return fmt.Errorf("pipe mode: %w (%d commands failed)", ErrCommandFailed, s.failed)
 	}
 	return nil
 }

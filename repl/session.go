@@ -89,7 +89,7 @@ func (s *session) run(ctx context.Context, cmd command) ([]Proposal, error) {
 		failingOnly := cmd.kind == cmdFailing
 		sts, err := s.b.Status(ctx, failingOnly)
 		if err != nil {
-			return nil, fmt.Errorf("status: %w", err)
+			return nil, wrapStep("status", err)
 		}
 		if !failingOnly {
 			s.known.setServices(sts)
@@ -98,19 +98,19 @@ func (s *session) run(ctx context.Context, cmd command) ([]Proposal, error) {
 	case cmdHistory:
 		evs, err := s.b.History(ctx, cmd.service, cmd.n)
 		if err != nil {
-			return nil, fmt.Errorf("history %s: %w", cmd.service, err)
+			return nil, wrapStep(fmt.Sprintf("history %s", cmd.service), err)
 		}
 		s.out.events(cmd.service, evs)
 	case cmdLogs:
 		l, err := s.b.Logs(ctx, cmd.service, cmd.n)
 		if err != nil {
-			return nil, fmt.Errorf("logs %s: %w", cmd.service, err)
+			return nil, wrapStep(fmt.Sprintf("logs %s", cmd.service), err)
 		}
 		s.out.logs(l)
 	case cmdAnalyze:
 		as, err := s.b.Analyze(ctx, cmd.service)
 		if err != nil {
-			return nil, fmt.Errorf("analyze %s: %w", cmd.service, err)
+			return nil, wrapStep(fmt.Sprintf("analyze %s", cmd.service), err)
 		}
 		s.out.analyses(cmd.service, as)
 	default:
@@ -124,13 +124,13 @@ func (s *session) runAction(ctx context.Context, cmd command) ([]Proposal, error
 	switch cmd.kind {
 	case cmdClear:
 		if err := s.b.ClearSession(ctx, s.name); err != nil {
-			return nil, fmt.Errorf("clear session %s: %w", s.name, err)
+			return nil, wrapStep(fmt.Sprintf("clear session %s", s.name), err)
 		}
 		s.out.note("Session %s forgotten.", sanitizeLine(s.name))
 	case cmdActions:
 		ps, err := s.b.Actions(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("actions: %w", err)
+			return nil, wrapStep("actions", err)
 		}
 		s.known.addIDs(ps...)
 		s.out.proposals(ps)
@@ -140,19 +140,19 @@ func (s *session) runAction(ctx context.Context, cmd command) ([]Proposal, error
 		}
 		res, err := s.b.Execute(ctx, cmd.id, cmd.kind == cmdApprove, s.dryRun)
 		if err != nil {
-			return nil, fmt.Errorf("execute %s: %w", cmd.id, err)
+			return nil, wrapStep(fmt.Sprintf("execute %s", cmd.id), err)
 		}
 		s.out.execResult(res)
 	case cmdAudit:
 		es, err := s.b.Audit(ctx, cmd.n)
 		if err != nil {
-			return nil, fmt.Errorf("audit: %w", err)
+			return nil, wrapStep("audit", err)
 		}
 		s.out.audit(es)
 	case cmdSuggest:
 		p, err := s.b.Suggest(ctx, cmd.action, cmd.service)
 		if err != nil {
-			return nil, fmt.Errorf("suggest %s %s: %w", cmd.action, cmd.service, err)
+			return nil, wrapStep(fmt.Sprintf("suggest %s %s", cmd.action, cmd.service), err)
 		}
 		return []Proposal{p}, nil
 	default:
@@ -167,7 +167,7 @@ func (s *session) chat(ctx context.Context, text string) ([]Proposal, error) {
 	reply, err := s.b.Chat(ctx, s.name, text, st.chunk)
 	st.finish()
 	if err != nil {
-		return nil, fmt.Errorf("chat: %w", err)
+		return nil, wrapStep("chat", err)
 	}
 	if !st.wrote && reply.Text != "" {
 		s.out.line(strings.TrimRight(sanitize(reply.Text), "\n"))
@@ -216,7 +216,7 @@ func (s *session) offer(ctx context.Context, p Proposal) {
 	yes, asked, err := s.con.confirm(ctx, confirmQuestion(p, s.dryRun))
 	switch {
 	case err != nil && !errors.Is(err, context.Canceled):
-		s.fail(fmt.Errorf("confirm: %w", err))
+		s.fail(wrapStep("confirm", err))
 		return
 	case ctx.Err() != nil:
 		return
@@ -228,7 +228,7 @@ func (s *session) offer(ctx context.Context, p Proposal) {
 	res, err := s.b.Execute(callCtx, p.ID, yes, s.dryRun)
 	stop()
 	if err != nil {
-		s.fail(fmt.Errorf("execute %s: %w", p.ID, err))
+		s.fail(wrapStep(fmt.Sprintf("execute %s", p.ID), err))
 		return
 	}
 	s.out.execResult(res)
@@ -250,4 +250,13 @@ func confirmQuestion(p Proposal, dryRun bool) string {
 func parseConfirm(answer string) bool {
 	a := strings.ToLower(strings.TrimSpace(answer))
 	return a == "y" || a == "yes"
+}
+
+// wrapStep names step before err, unless err already starts with it: the daemon's errors name
+// their own steps ("execute ID: …", "chat: …"), and each step is named once.
+func wrapStep(step string, err error) error {
+	if strings.HasPrefix(err.Error(), step+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", step, err)
 }

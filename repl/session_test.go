@@ -260,3 +260,19 @@ func TestSessionQuit(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapStepNamesEachStepOnce(t *testing.T) {
+	tests := []struct{ step, err, want string }{
+		{"execute p1", "execute p1: claim proposal: unknown proposal", "execute p1: claim proposal: unknown proposal"},
+		{"chat", "chat: context deadline exceeded", "chat: context deadline exceeded"},
+		{"logs x", "no log source configured for \"x\"", "logs x: no log source configured for \"x\""},
+		{"execute p1", "execute p10: unknown proposal", "execute p1: execute p10: unknown proposal"},
+	}
+	for _, tt := range tests {
+		base := errors.New(tt.err)
+		got := wrapStep(tt.step, base)
+		if got.Error() != tt.want || !errors.Is(got, base) {
+			t.Errorf("wrapStep(%q, %q) = %q, want %q wrapping the error", tt.step, tt.err, got, tt.want)
+		}
+	}
+}

@@ -39,12 +39,13 @@ type Proposal struct {
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
 	State     string    `json:"state"`
+	Simulated bool      `json:"simulated,omitempty" doc:"Monit is read from a file (a replay): approving it runs nothing"`
 }
 
 func toProposal(p engine.Proposal) Proposal {
 	return Proposal{ID: p.ID, Action: p.Action, Service: p.Service, Unit: p.Unit, Command: p.Command,
 		Source: p.Source, Proposer: p.Proposer, CreatedAt: p.CreatedAt.UTC(), ExpiresAt: p.ExpiresAt.UTC(),
-		State: string(p.State)}
+		State: string(p.State), Simulated: p.Simulated}
 }
 
 type suggestInput struct {
@@ -69,13 +70,13 @@ type executeInput struct {
 type executeOutput struct {
 	Body struct {
 		ID         string `json:"id"`
-		Status     string `json:"status" enum:"executed,failed,rejected,dry_run,refused"`
+		Status     string `json:"status" enum:"executed,failed,rejected,dry_run,refused,simulated" doc:"simulated: Monit is read from a file and nothing ran"`
 		Command    string `json:"command"`
 		ExitCode   int    `json:"exit_code"`
 		Output     string `json:"output,omitempty"`
 		Truncated  bool   `json:"truncated,omitempty"`
 		DurationMS int64  `json:"duration_ms"`
-		Via        string `json:"via,omitempty" doc:"exec, monit-http or monit-cli"`
+		Via        string `json:"via,omitempty" doc:"exec, monit-http, monit-cli or simulated"`
 		Error      string `json:"error,omitempty"`
 	}
 }
@@ -103,6 +104,7 @@ type AuditEntry struct {
 	Result       string    `json:"result"`
 	ExitCode     *int      `json:"exit_code,omitempty"`
 	Error        string    `json:"error,omitempty"`
+	Simulated    bool      `json:"simulated,omitempty" doc:"an approval that ran nothing: Monit is read from a file"`
 	Hash         string    `json:"hash"`
 }
 
@@ -131,7 +133,7 @@ func (s *Server) suggest(ctx context.Context, in *suggestInput) (*proposalOutput
 	}
 	p, err := s.deps.Actions.Propose(ctx, in.Body.Action, in.Body.Service, engine.SourceAPI, "")
 	if err != nil {
-		return nil, problem(err, "propose")
+		return nil, problem(err, "") // "propose: …"
 	}
 	return &proposalOutput{Body: toProposal(p)}, nil
 }
@@ -146,7 +148,7 @@ func (s *Server) execute(ctx context.Context, in *executeInput) (*executeOutput,
 	}
 	o, err := s.deps.Actions.Execute(ctx, in.Body.ID, in.Body.Approve, in.Body.DryRun)
 	if err != nil {
-		return nil, problem(err, "execute "+quote(in.Body.ID))
+		return nil, problem(err, "") // "execute ID: …", "dry run: …"
 	}
 	out := &executeOutput{}
 	b := &out.Body
@@ -185,7 +187,7 @@ func (s *Server) audit(ctx context.Context, in *auditInput) (*auditOutput, error
 	for _, e := range list {
 		out.Body.Entries = append(out.Body.Entries, AuditEntry{ID: e.ID, At: e.At.UTC(), ProposalID: e.ProposalID,
 			Source: e.Source, Action: e.Action, Service: e.Service, Command: e.Command, UserApproved: e.UserApproved,
-			Result: e.Result, ExitCode: e.ExitCode, Error: e.Error, Hash: e.Hash})
+			Result: e.Result, ExitCode: e.ExitCode, Error: e.Error, Simulated: e.Simulated(), Hash: e.Hash})
 	}
 	return out, nil
 }

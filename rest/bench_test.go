@@ -16,7 +16,7 @@ func boardOf(n int) *engine.Board {
 	var services []engine.Classified
 	for i := range n {
 		s := engine.Snapshot{Host: "nas", Name: fmt.Sprintf("svc%04d", i), Type: engine.TypeProcess, Monitor: 1,
-			CollectedAt: t0, Process: &engine.ProcessFigures{PID: 1000 + i, UptimeSec: 3600}}
+			CollectedAt: t0, Process: &engine.ProcessFigures{PID: new(1000 + i), UptimeSec: new(int64(3600))}}
 		st := engine.FailureState{State: engine.StateOK}
 		if i%10 == 0 {
 			s.Status, st = engine.BitNonExist, engine.FailureState{State: engine.StateOngoing, Since: t0.Add(-time.Hour), Failures: 2}

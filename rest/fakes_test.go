@@ -54,13 +54,14 @@ func fleet() *engine.Board {
 	b := engine.NewBoard()
 	b.Record(engine.CycleResult{Started: t0, Services: []engine.Classified{
 		{Snapshot: engine.Snapshot{Host: "nas", Name: "system_backup", Type: engine.TypeProgram, Status: engine.BitStatus,
-			Monitor: 1, CollectedAt: t0, Program: &engine.ProgramFigures{ExitStatus: 11, Output: "rsync failed"}},
+			Monitor: 1, CollectedAt: t0, Program: &engine.ProgramFigures{ExitStatus: new(11), Output: "rsync failed"}},
 			State: engine.FailureState{State: engine.StateNew, Since: t0, Failures: 3}},
 		{Snapshot: engine.Snapshot{Host: "nas", Name: "nordvpn_status", Type: engine.TypeHost, Status: engine.BitConnection,
 			Monitor: 1, CollectedAt: t0, Ports: []engine.PortCheck{{Hostname: "10.0.0.1", Port: 443, Protocol: "HTTP", ResponseSec: -1}}},
 			State: engine.FailureState{State: engine.StateOngoing, Since: t0.Add(-time.Hour), Failures: 1}},
 		{Snapshot: engine.Snapshot{Host: "pi", Name: "sshd", Type: engine.TypeProcess, Monitor: 1, CollectedAt: t0,
-			Process: &engine.ProcessFigures{PID: 812}}, State: engine.FailureState{State: engine.StateOK}},
+			Process:    &engine.ProcessFigures{PID: new(812)},
+			ParseNotes: []engine.ParseNote{{Field: "memory/kilobyte", Value: "1.2 parsecs", Problem: `unknown unit "parsecs"`}}}, State: engine.FailureState{State: engine.StateOK}},
 	}}, nil)
 	return b
 }

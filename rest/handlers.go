@@ -86,6 +86,13 @@ type analysesOutput struct {
 	}
 }
 
+type analyzeOutput struct {
+	Body struct {
+		Analyses []Analysis `json:"analyses"`
+		Healthy  []string   `json:"healthy,omitempty" doc:"the named service is not failing: nothing was analysed or stored"`
+	}
+}
+
 type analysesInput struct {
 	Service string `query:"service"`
 	Limit   int    `query:"limit" default:"10" minimum:"1" maximum:"200"`
@@ -186,7 +193,7 @@ func (s *Server) series(ctx context.Context, in *seriesInput) (*seriesOutput, er
 func (s *Server) logs(ctx context.Context, in *logsInput) (*logsOutput, error) {
 	res, err := s.deps.Logs.Read(ctx, in.Service, in.Lines)
 	if err != nil {
-		return nil, problem(err, "read logs of "+quote(in.Service))
+		return nil, problem(err, "") // the registry names the service and the source
 	}
 	out := &logsOutput{}
 	out.Body.Service, out.Body.Strategy, out.Body.Source = res.Service, string(res.Strategy), res.Source
@@ -197,12 +204,20 @@ func (s *Server) logs(ctx context.Context, in *logsInput) (*logsOutput, error) {
 	return out, nil
 }
 
-func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analysesOutput, error) {
+func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analyzeOutput, error) {
+	out := &analyzeOutput{}
+	out.Body.Analyses = []Analysis{}
 	var targets []engine.Classified
 	if in.Body.Service != "" {
 		c, err := s.deps.Board.Service(in.Body.Service)
 		if err != nil {
 			return nil, unknownService(in.Body.Service)
+		}
+		if !c.Snapshot.Failing() {
+			// Rules and model would only restate that it is fine; storing that would read as a
+			// failure explained.
+			out.Body.Healthy = []string{c.Snapshot.Name}
+			return out, nil
 		}
 		targets = append(targets, c)
 	} else {
@@ -212,12 +227,10 @@ func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analysesOutput
 			}
 		}
 	}
-	out := &analysesOutput{}
-	out.Body.Analyses = []Analysis{}
 	for _, c := range targets {
 		an, err := s.deps.Analyzer.Analyze(ctx, c.Snapshot, 0, in.Body.Force)
 		if err != nil {
-			return nil, problem(err, "analyse "+c.Snapshot.Name)
+			return nil, problem(err, "") // "analyze NAME: …"
 		}
 		v := toAnalysis(an)
 		v.Proposals, v.Refused = s.proposeSuggested(ctx, an)

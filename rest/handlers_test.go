@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"monit-intel/engine"
 )
 
 func decode[T any](t *testing.T, body []byte) T {
@@ -31,7 +33,8 @@ func TestEndpoints(t *testing.T) {
 		{name: "status", method: "GET", path: "/status", wantStatus: 200,
 			want: []string{`"count":3`, `"failing":2`, `"status_text":"Status failed"`, `"failures":3`, `"exit_status":11`}},
 		{name: "status failing", method: "GET", path: "/status?failing=true", wantStatus: 200, want: []string{`"count":2`}},
-		{name: "status host", method: "GET", path: "/status?host=pi", wantStatus: 200, want: []string{`"count":1`, `"sshd"`}},
+		{name: "status host", method: "GET", path: "/status?host=pi", wantStatus: 200, want: []string{`"count":1`, `"sshd"`,
+			`"parse_notes":["memory/kilobyte \"1.2 parsecs\": unknown unit \"parsecs\""]`}},
 		{name: "history last 5", method: "GET", path: "/history?service=nordvpn_status&limit=5", wantStatus: 200,
 			want: []string{`"id":5`, `"kind":"NEW"`}},
 		{name: "history unknown service", method: "GET", path: "/history?service=nope", wantStatus: 404,
@@ -56,6 +59,8 @@ func TestEndpoints(t *testing.T) {
 			want: []string{"system_backup", "nordvpn_status"}},
 		{name: "analyze unknown", method: "POST", path: "/analyze", body: map[string]any{"service": "nope"}, wantStatus: 404,
 			want: []string{`unknown service \"nope\"`}},
+		{name: "analyze a healthy service", method: "POST", path: "/analyze", body: map[string]any{"service": "sshd"},
+			wantStatus: 200, want: []string{`"analyses":[]`, `"healthy":["sshd"]`}},
 		{name: "analyze unknown field", method: "POST", path: "/analyze", body: map[string]any{"servic": "x"}, wantStatus: 422},
 		{name: "analyze body too large", method: "POST", path: "/analyze",
 			body: map[string]any{"service": strings.Repeat("x", 70000)}, wantStatus: 413},
@@ -101,5 +106,26 @@ func TestStatusOrderAndNoCORS(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "nas/nordvpn_status,nas/system_backup,pi/sshd" {
 		t.Errorf("order = %v, want by host then name", names)
+	}
+}
+
+// TestAnalyzeHealthyStoresNothing: asking to analyse a service that is not failing answers that
+// it is healthy and never reaches the analyzer, which would store an analysis.
+func TestAnalyzeHealthyStoresNothing(t *testing.T) {
+	deps := testDeps()
+	calls := 0
+	deps.Analyzer = fakeAnalyzer(func(snap engine.Snapshot, _ bool) (engine.Analysis, error) {
+		calls++
+		return engine.Analysis{Service: snap.Name}, nil
+	})
+	_, api := newTestServer(t, Options{}, deps)
+	for _, force := range []bool{false, true} {
+		resp := api.Do("POST", "/analyze", map[string]any{"service": "sshd", "force": force})
+		if resp.Code != 200 || !strings.Contains(resp.Body.String(), `"healthy":["sshd"]`) {
+			t.Errorf("POST /analyze sshd (force %v) = %d %s, want 200 saying it is healthy", force, resp.Code, resp.Body)
+		}
+	}
+	if calls != 0 {
+		t.Errorf("the analyzer ran %d times for a healthy service, want 0", calls)
 	}
 }

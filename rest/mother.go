@@ -127,7 +127,7 @@ func (s *Server) chat(ctx context.Context, in *chatInput) (*huma.StreamResponse,
 		}
 		reply, err := s.chatTurn(hctx.Context(), in.Body.Session, msg, func(string) error { return nil })
 		if err != nil {
-			writeHumaProblem(hctx, problem(err, "chat"))
+			writeHumaProblem(hctx, problem(err, "")) // "chat: …"
 			return
 		}
 		hctx.SetHeader("Content-Type", "application/json")

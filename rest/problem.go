@@ -12,9 +12,13 @@ import (
 )
 
 // problem maps an engine error to an RFC 9457 problem document: the one place where
-// errors become HTTP statuses.
+// errors become HTTP statuses. what names the handler's step; it is "" when the error already
+// names it (the approval flow, Mother, the log registry), so that each step is named once.
 func problem(err error, what string) error {
-	detail := fmt.Sprintf("%s: %v", what, err)
+	detail := err.Error()
+	if what != "" {
+		detail = fmt.Sprintf("%s: %v", what, err)
+	}
 	switch {
 	case errors.Is(err, engine.ErrUnknownService):
 		return huma.Error404NotFound(detail)

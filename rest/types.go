@@ -23,6 +23,7 @@ type Service struct {
 	FailingSince  *time.Time `json:"failing_since,omitempty"`
 	Failures      int        `json:"failures" doc:"how many times the service started failing"`
 	Figures       *Figures   `json:"figures,omitempty"`
+	ParseNotes    []string   `json:"parse_notes,omitempty" doc:"figures Monit printed that could not be read; each is left out of figures"`
 }
 
 // Figures are a snapshot's type-specific numbers; absent ones are omitted.
@@ -123,6 +124,9 @@ func toService(c engine.Classified) Service {
 	for _, t := range s.FailedTests() {
 		out.FailedTests = append(out.FailedTests, t.Result())
 	}
+	for _, n := range s.ParseNotes {
+		out.ParseNotes = append(out.ParseNotes, n.String())
+	}
 	if out.State == "" {
 		out.State = string(engine.StateOK)
 		if s.Failing() {
@@ -141,21 +145,21 @@ func toFigures(s engine.Snapshot) *Figures {
 	has := false
 	if p := s.Process; p != nil {
 		has = true
-		f.PID, f.UptimeSec, f.Children = &p.PID, &p.UptimeSec, p.Children
+		f.PID, f.UptimeSec, f.Children = p.PID, p.UptimeSec, p.Children
 		f.CPUPercent, f.MemPercent, f.MemKB = p.CPUPercent, p.MemPercent, p.MemKB
 	}
 	if g := s.Program; g != nil {
 		has = true
-		f.ExitStatus, f.Output = &g.ExitStatus, g.Output
+		f.ExitStatus, f.Output = g.ExitStatus, g.Output
 	}
 	if fs := s.Filesystem; fs != nil {
 		has = true
-		f.FSPercent, f.FSUsedMB, f.FSTotalMB = &fs.BlockPercent, &fs.BlockUsageMB, &fs.BlockTotalMB
+		f.FSPercent, f.FSUsedMB, f.FSTotalMB = fs.BlockPercent, fs.BlockUsageMB, fs.BlockTotalMB
 	}
 	if y := s.System; y != nil {
 		has = true
-		f.Load1, f.Load5, f.Load15 = &y.Load1, &y.Load5, &y.Load15
-		f.MemPercent, f.MemKB, f.SwapPercent = &y.MemPercent, &y.MemKB, &y.SwapPercent
+		f.Load1, f.Load5, f.Load15 = y.Load1, y.Load5, y.Load15
+		f.MemPercent, f.MemKB, f.SwapPercent = y.MemPercent, y.MemKB, y.SwapPercent
 	}
 	if fi := s.File; fi != nil && fi.Size != nil {
 		has = true
@@ -163,7 +167,7 @@ func toFigures(s engine.Snapshot) *Figures {
 	}
 	if n := s.Net; n != nil {
 		has = true
-		f.LinkState = &n.LinkState
+		f.LinkState = n.LinkState
 	}
 	for _, p := range s.Ports {
 		has = true

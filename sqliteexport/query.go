@@ -49,38 +49,42 @@ func scanSnapshot(rows *sql.Rows) (engine.Snapshot, error) {
 }
 
 func (r *snapshotRow) snapshot() engine.Snapshot {
-	t, _ := engine.ParseServiceType(r.typ)
+	t, ok := engine.ParseServiceType(r.typ)
+	if !ok {
+		t = engine.TypeUnknown
+	}
 	s := engine.Snapshot{
 		Host: r.host, Name: r.service, Type: t, CollectedAt: time.Unix(r.at, 0).UTC(),
 		Status: engine.StatusBits(r.status), StatusHint: engine.StatusBits(r.hint), Monitor: engine.MonitorState(r.monitor),
 		PendingAction: engine.PendingAction(r.pending),
 	}
-	if r.pid.Valid {
+	if anyValid(r.pid, r.ppid, r.uptime, r.threads, r.children, r.memKB, r.memKBTotal, r.fdOpen) && s.Type == engine.TypeProcess {
 		s.Process = &engine.ProcessFigures{
-			PID: int(r.pid.Int64), PPID: int(r.ppid.Int64), UptimeSec: r.uptime.Int64,
+			PID: intp(r.pid), PPID: intp(r.ppid), UptimeSec: int64p(r.uptime),
 			Threads: intp(r.threads), Children: intp(r.children),
 			CPUPercent: floatp(r.cpu), CPUPercentTotal: floatp(r.cpuTotal),
 			MemPercent: floatp(r.mem), MemPercentTotal: floatp(r.memTotal),
 			MemKB: int64p(r.memKB), MemKBTotal: int64p(r.memKBTotal), FDOpen: intp(r.fdOpen),
 		}
 	}
-	if r.exitStatus.Valid {
-		s.Program = &engine.ProgramFigures{ExitStatus: int(r.exitStatus.Int64), Output: r.output.String}
+	if r.exitStatus.Valid || r.started.Valid || r.output.Valid {
+		s.Program = &engine.ProgramFigures{ExitStatus: intp(r.exitStatus), Output: r.output.String}
 		if r.started.Valid {
 			s.Program.Started = time.Unix(r.started.Int64, 0).UTC()
 		}
 	}
-	if r.fsPct.Valid {
+	if anyValidFloat(r.fsPct, r.fsUsed, r.fsTotal, r.inodePct) || anyValid(r.inodeUsed, r.inodeTotal) {
 		s.Filesystem = &engine.FilesystemFigures{
-			BlockPercent: r.fsPct.Float64, BlockUsageMB: r.fsUsed.Float64, BlockTotalMB: r.fsTotal.Float64,
+			BlockPercent: floatp(r.fsPct), BlockUsageMB: floatp(r.fsUsed), BlockTotalMB: floatp(r.fsTotal),
 			InodePercent: floatp(r.inodePct), InodeUsage: int64p(r.inodeUsed), InodeTotal: int64p(r.inodeTotal),
 		}
 	}
-	if r.load1.Valid {
+	if s.Type == engine.TypeSystem && (anyValidFloat(r.load1, r.load5, r.load15, r.cpuUser, r.cpuSystem, r.cpuWait, r.mem, r.swapPct) ||
+		anyValid(r.memKB, r.swapKB)) {
 		s.System = &engine.SystemFigures{
-			Load1: r.load1.Float64, Load5: r.load5.Float64, Load15: r.load15.Float64,
+			Load1: floatp(r.load1), Load5: floatp(r.load5), Load15: floatp(r.load15),
 			CPUUser: floatp(r.cpuUser), CPUSystem: floatp(r.cpuSystem), CPUWait: floatp(r.cpuWait),
-			MemPercent: r.mem.Float64, MemKB: r.memKB.Int64, SwapPercent: r.swapPct.Float64, SwapKB: r.swapKB.Int64,
+			MemPercent: floatp(r.mem), MemKB: int64p(r.memKB), SwapPercent: floatp(r.swapPct), SwapKB: int64p(r.swapKB),
 		}
 	}
 	if r.size.Valid || r.modified.Valid {
@@ -89,9 +93,9 @@ func (r *snapshotRow) snapshot() engine.Snapshot {
 			s.File.Modified = time.Unix(r.modified.Int64, 0).UTC()
 		}
 	}
-	if r.link.Valid {
-		s.Net = &engine.NetFigures{LinkState: int(r.link.Int64), SpeedBits: r.speed.Int64,
-			DownloadBytes: float64(r.download.Int64), UploadBytes: float64(r.upload.Int64)}
+	if anyValid(r.link, r.speed, r.download, r.upload) {
+		s.Net = &engine.NetFigures{LinkState: intp(r.link), SpeedBits: int64p(r.speed),
+			DownloadBytes: int64Floatp(r.download), UploadBytes: int64Floatp(r.upload)}
 	}
 	return s
 }
@@ -109,6 +113,32 @@ func int64p(v sql.NullInt64) *int64 {
 		return nil
 	}
 	return &v.Int64
+}
+
+func int64Floatp(v sql.NullInt64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	f := float64(v.Int64)
+	return &f
+}
+
+func anyValid(vs ...sql.NullInt64) bool {
+	for _, v := range vs {
+		if v.Valid {
+			return true
+		}
+	}
+	return false
+}
+
+func anyValidFloat(vs ...sql.NullFloat64) bool {
+	for _, v := range vs {
+		if v.Valid {
+			return true
+		}
+	}
+	return false
 }
 
 func floatp(v sql.NullFloat64) *float64 {
@@ -139,7 +169,19 @@ func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
 	if err := db.attachTests(ctx, snaps); err != nil {
 		return nil, err
 	}
+	if err := db.attachParseNotes(ctx, snaps); err != nil {
+		return nil, err
+	}
 	return snaps, nil
+}
+
+// indexByService maps each snapshot's service to its index in snaps.
+func indexByService(snaps []engine.Snapshot) map[engine.ServiceKey]int {
+	idx := make(map[engine.ServiceKey]int, len(snaps))
+	for i, s := range snaps {
+		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
+	}
+	return idx
 }
 
 func (db *DB) attachTests(ctx context.Context, snaps []engine.Snapshot) error {
@@ -150,10 +192,7 @@ func (db *DB) attachTests(ctx context.Context, snaps []engine.Snapshot) error {
 		return fmt.Errorf("latest connection tests: %w", err)
 	}
 	defer rows.Close()
-	idx := make(map[engine.ServiceKey]int, len(snaps))
-	for i, s := range snaps {
-		idx[engine.ServiceKey{Host: s.Host, Service: s.Name}] = i
-	}
+	idx := indexByService(snaps)
 	for rows.Next() {
 		var k engine.ServiceKey
 		var t engine.ConnTest

@@ -131,11 +131,19 @@ func nulls(n int) []any { return make([]any, n) }
 
 func scale(v float64, by float64) int64 { return int64(math.Round(v * by)) }
 
-func x10(v *float64) any {
-	if v == nil {
+func x10(v *float64) any { return scaled(v, 10) }
+
+func x100(v *float64) any { return scaled(v, 100) }
+
+func x1(v *float64) any { return scaled(v, 1) }
+
+// scaled is v×by as a rounded integer, or NULL for a figure Monit did not report or that
+// could not be read.
+func scaled(v *float64, by float64) any {
+	if v == nil || math.Abs(*v*by) >= 1<<62 {
 		return nil
 	}
-	return scale(*v, 10)
+	return scale(*v, by)
 }
 
 func unixOrNil(t time.Time) any {
@@ -217,14 +225,14 @@ func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, err
 	}
 	var deleted int64
 	for _, r := range ranges {
-		for _, t := range append(sampleTables, "test_samples") {
+		for _, t := range append(sampleTables, "test_samples", "parse_notes") {
 			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at BETWEEN ? AND ? AND NOT EXISTS (
 				SELECT 1 FROM cycles c WHERE c.recorded_at >= ? AND s.at BETWEEN c.oldest_at AND c.newest_at)`,
 				r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("prune %s: %w", t, err)
 			}
-			if n, _ := res.RowsAffected(); t != "test_samples" {
+			if n, _ := res.RowsAffected(); t != "test_samples" && t != "parse_notes" {
 				deleted += n
 			}
 		}

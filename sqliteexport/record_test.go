@@ -27,15 +27,15 @@ func openTest(t testing.TB) *DB {
 func sampleStatus(at time.Time) engine.Status {
 	return engine.Status{Host: "vm", Services: []engine.Snapshot{
 		{Host: "vm", Name: "vm", Type: engine.TypeSystem, CollectedAt: at, Monitor: 1,
-			System: &engine.SystemFigures{Load1: 0.5, Load5: 0.23, Load15: 0.09, CPUUser: ptr(6.2),
-				CPUSystem: ptr(5.2), CPUWait: ptr(0.1), MemPercent: 1.5, MemKB: 382104}},
+			System: &engine.SystemFigures{Load1: new(0.5), Load5: new(0.23), Load15: new(0.09), CPUUser: ptr(6.2),
+				CPUSystem: ptr(5.2), CPUWait: ptr(0.1), MemPercent: new(1.5), MemKB: new(int64(382104))}},
 		{Host: "vm", Name: "sleeper", Type: engine.TypeProcess, CollectedAt: at, Monitor: 1,
-			Process: &engine.ProcessFigures{PID: 11473, PPID: 1, UptimeSec: 16, Threads: ptr(1),
+			Process: &engine.ProcessFigures{PID: new(11473), PPID: new(1), UptimeSec: new(int64(16)), Threads: ptr(1),
 				Children: ptr(0), CPUPercent: ptr(0.0), MemPercent: ptr(0.1), MemKB: ptr(int64(1652))}},
 		{Host: "vm", Name: "failing", Type: engine.TypeProgram, CollectedAt: at, Monitor: 1, Status: engine.BitStatus,
-			Program: &engine.ProgramFigures{Started: at, ExitStatus: 1, Output: "check failed: something is wrong"}},
+			Program: &engine.ProgramFigures{Started: at, ExitStatus: new(1), Output: "check failed: something is wrong"}},
 		{Host: "vm", Name: "rootfs", Type: engine.TypeFilesystem, CollectedAt: at, Monitor: 1,
-			Filesystem: &engine.FilesystemFigures{BlockPercent: 4.9, BlockUsageMB: 12688.6, BlockTotalMB: 258019.6,
+			Filesystem: &engine.FilesystemFigures{BlockPercent: new(4.9), BlockUsageMB: new(12688.6), BlockTotalMB: new(258019.6),
 				InodePercent: ptr(2.6), InodeUsage: ptr(int64(428344)), InodeTotal: ptr(int64(16777216))}},
 		{Host: "vm", Name: "localhost-closed", Type: engine.TypeHost, CollectedAt: at, Monitor: 1, Status: engine.BitConnection,
 			Ports: []engine.PortCheck{{Hostname: "127.0.0.1", Port: 65000, Protocol: "HTTP", Type: "TCP", ResponseSec: -1},
@@ -69,16 +69,16 @@ func TestRecordCycleRoundTrip(t *testing.T) {
 	for _, s := range latest {
 		byName[s.Name] = s
 	}
-	if p := byName["sleeper"].Process; p == nil || p.PID != 11473 || *p.MemKB != 1652 || *p.MemPercent != 0.1 {
+	if p := byName["sleeper"].Process; p == nil || engine.ValueOr(p.PID, 0) != 11473 || *p.MemKB != 1652 || *p.MemPercent != 0.1 {
 		t.Errorf("sleeper process = %+v, want pid 11473, 1652 kB, 0.1%%", p)
 	}
-	if g := byName["failing"].Program; g == nil || g.ExitStatus != 1 || g.Output != "check failed: something is wrong" {
+	if g := byName["failing"].Program; g == nil || engine.ValueOr(g.ExitStatus, 0) != 1 || g.Output != "check failed: something is wrong" {
 		t.Errorf("failing program = %+v", g)
 	}
-	if f := byName["rootfs"].Filesystem; f == nil || f.BlockPercent != 4.9 || f.BlockTotalMB != 258019.6 {
+	if f := byName["rootfs"].Filesystem; f == nil || *f.BlockPercent != 4.9 || *f.BlockTotalMB != 258019.6 {
 		t.Errorf("rootfs = %+v", f)
 	}
-	if y := byName["vm"].System; y == nil || y.Load1 != 0.5 || y.Load5 != 0.23 || *y.CPUUser != 6.2 || y.MemKB != 382104 {
+	if y := byName["vm"].System; y == nil || *y.Load1 != 0.5 || *y.Load5 != 0.23 || *y.CPUUser != 6.2 || *y.MemKB != 382104 {
 		t.Errorf("system = %+v", y)
 	}
 	if ports := byName["localhost-closed"].Ports; len(ports) != 2 || ports[1].ResponseSec != -1 || ports[0].ResponseSec != 0.000412 {

@@ -248,5 +248,15 @@ CREATE INDEX conversations_by_session ON conversations (session, timestamp);
 -- "what changed since …" reads events by time across services.
 CREATE INDEX failure_events_by_at ON failure_events (at);
 `,
+	`
+-- Figures Monit printed that could not be read (engine.ParseNote), as a JSON array, for the
+-- snapshots that have any: the figure itself is NULL in its sample table.
+CREATE TABLE parse_notes (
+	at         INTEGER NOT NULL,
+	service_id INTEGER NOT NULL,
+	notes      TEXT NOT NULL,
+	PRIMARY KEY (at, service_id)
+) WITHOUT ROWID;
+`,
 	migrationTests,
 }

@@ -18,12 +18,12 @@ func fleet(at time.Time, rng *rand.Rand) engine.Status {
 		st.Services = append(st.Services, s)
 	}
 	add(engine.Snapshot{Name: "nas", Type: engine.TypeSystem, System: &engine.SystemFigures{
-		Load1: rng.Float64() * 4, Load5: rng.Float64() * 3, Load15: rng.Float64() * 2,
+		Load1: new(rng.Float64() * 4), Load5: new(rng.Float64() * 3), Load15: new(rng.Float64() * 2),
 		CPUUser: ptr(rng.Float64() * 50), CPUSystem: ptr(rng.Float64() * 10), CPUWait: ptr(rng.Float64()),
-		MemPercent: 40 + rng.Float64()*10, MemKB: 8_000_000 + rng.Int64N(500_000), SwapPercent: 0.5, SwapKB: 20_000}})
+		MemPercent: new(40 + rng.Float64()*10), MemKB: new(8_000_000 + rng.Int64N(500_000)), SwapPercent: new(0.5), SwapKB: new(int64(20_000))}})
 	for i := range 12 {
 		add(engine.Snapshot{Name: fmt.Sprintf("proc%02d", i), Type: engine.TypeProcess, Process: &engine.ProcessFigures{
-			PID: 1000 + i*37, PPID: 1, UptimeSec: at.Unix() - 1_700_000_000, Threads: ptr(4), Children: ptr(0),
+			PID: new(1000 + i*37), PPID: new(1), UptimeSec: new(at.Unix() - 1_700_000_000), Threads: ptr(4), Children: ptr(0),
 			CPUPercent: ptr(rng.Float64() * 5), CPUPercentTotal: ptr(rng.Float64() * 5),
 			MemPercent: ptr(rng.Float64() * 3), MemPercentTotal: ptr(rng.Float64() * 3),
 			MemKB: ptr(100_000 + rng.Int64N(5000)), MemKBTotal: ptr(100_000 + rng.Int64N(5000)), FDOpen: ptr(40)}})
@@ -35,11 +35,11 @@ func fleet(at time.Time, rng *rand.Rand) engine.Status {
 			out, status = fmt.Sprintf("rsync error %d at %s", rng.IntN(30), at.Format(time.RFC3339)), engine.BitStatus
 		}
 		add(engine.Snapshot{Name: fmt.Sprintf("prog%d", i), Type: engine.TypeProgram, Status: status,
-			Program: &engine.ProgramFigures{Started: at.Add(-time.Minute), ExitStatus: int(status >> 21), Output: out}})
+			Program: &engine.ProgramFigures{Started: at.Add(-time.Minute), ExitStatus: new(int(status >> 21)), Output: out}})
 	}
 	for i := range 4 {
 		add(engine.Snapshot{Name: fmt.Sprintf("fs%d", i), Type: engine.TypeFilesystem, Filesystem: &engine.FilesystemFigures{
-			BlockPercent: 50 + rng.Float64(), BlockUsageMB: 500_000 + rng.Float64()*1000, BlockTotalMB: 1_000_000,
+			BlockPercent: new(50 + rng.Float64()), BlockUsageMB: new(500_000 + rng.Float64()*1000), BlockTotalMB: new(1_000_000.0),
 			InodePercent: ptr(2.5), InodeUsage: ptr(int64(400_000)), InodeTotal: ptr(int64(16_000_000))}})
 	}
 	for i := range 4 {

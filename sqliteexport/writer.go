@@ -13,8 +13,8 @@ import (
 // writerCache is the writer connection's state between cycles: statements prepared once and
 // the IDs of rows that every cycle refers to. Guarded by DB.wmu.
 type writerCache struct {
-	service, output, outputID, test, testSample, event, eventID, cycle *sql.Stmt
-	byType                                                             map[engine.ServiceType]*sql.Stmt
+	service, output, outputID, test, testSample, event, eventID, cycle, parseNotes *sql.Stmt
+	byType                                                                         map[engine.ServiceType]*sql.Stmt
 
 	services map[engine.ServiceKey]serviceRow
 	tests    map[testKey]int64
@@ -75,6 +75,7 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 		prepare(&c.eventID, `SELECT id, cycle FROM failure_events
 			WHERE service = ? AND at = ? AND kind = ? AND host = ? AND cycle IS NOT NULL`),
 		prepare(&c.cycle, `INSERT INTO cycles (recorded_at, oldest_at, newest_at) VALUES (?, ?, ?)`),
+		prepare(&c.parseNotes, `INSERT OR IGNORE INTO parse_notes VALUES (?, ?, ?)`),
 	)
 	for typ, q := range sampleUpserts() {
 		var st *sql.Stmt
@@ -127,7 +128,7 @@ func (c *writerCache) load(ctx context.Context, w *sql.DB) error {
 }
 
 func (c *writerCache) close() {
-	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.test, c.testSample, c.event, c.eventID, c.cycle} {
+	for _, s := range []*sql.Stmt{c.service, c.output, c.outputID, c.test, c.testSample, c.event, c.eventID, c.cycle, c.parseNotes} {
 		if s != nil {
 			s.Close()
 		}
@@ -213,7 +214,9 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 	}
 	ins, ok := w.c.byType[typ]
 	if !ok {
-		return fmt.Errorf("unknown service type %d", s.Type)
+		// A type this Monit knows and monit-intel does not: its common figures are kept
+		// with the remote hosts', which have no figures of their own either.
+		ins = w.c.byType[engine.TypeHost]
 	}
 	res, err := w.stmt(ins).ExecContext(ctx, append([]any{at, id, packState(s)}, args...)...)
 	if err != nil {
@@ -226,6 +229,9 @@ func (w *cycleTx) snapshot(ctx context.Context, s *engine.Snapshot) error {
 		w.oldest = at
 	}
 	w.newest = max(w.newest, at)
+	if err := w.storeParseNotes(ctx, at, id, s.ParseNotes); err != nil {
+		return err
+	}
 	for _, t := range s.Tests() {
 		tid, err := w.testID(id, t)
 		if err != nil {
@@ -309,16 +315,16 @@ func (w *cycleTx) figures(_ context.Context, service int64, s *engine.Snapshot) 
 		if f == nil {
 			return nulls(6), nil
 		}
-		return []any{scale(f.BlockPercent, 10), scale(f.BlockUsageMB, 10), scale(f.BlockTotalMB, 10),
+		return []any{x10(f.BlockPercent), x10(f.BlockUsageMB), x10(f.BlockTotalMB),
 			x10(f.InodePercent), f.InodeUsage, f.InodeTotal}, nil
 	case engine.TypeSystem:
 		y := s.System
 		if y == nil {
 			return nulls(10), nil
 		}
-		return []any{scale(y.Load1, 100), scale(y.Load5, 100), scale(y.Load15, 100),
-			x10(y.CPUUser), x10(y.CPUSystem), x10(y.CPUWait), scale(y.MemPercent, 10), y.MemKB,
-			scale(y.SwapPercent, 10), y.SwapKB}, nil
+		return []any{x100(y.Load1), x100(y.Load5), x100(y.Load15),
+			x10(y.CPUUser), x10(y.CPUSystem), x10(y.CPUWait), x10(y.MemPercent), y.MemKB,
+			x10(y.SwapPercent), y.SwapKB}, nil
 	case engine.TypeFile, engine.TypeDirectory, engine.TypeFifo:
 		f := s.File
 		if f == nil {
@@ -330,7 +336,7 @@ func (w *cycleTx) figures(_ context.Context, service int64, s *engine.Snapshot) 
 		if n == nil {
 			return nulls(4), nil
 		}
-		return []any{n.LinkState, n.SpeedBits, int64(math.Round(n.DownloadBytes)), int64(math.Round(n.UploadBytes))}, nil
+		return []any{n.LinkState, n.SpeedBits, x1(n.DownloadBytes), x1(n.UploadBytes)}, nil
 	}
 	return nil, nil
 }

@@ -90,14 +90,10 @@ func (a *Analyzer) AfterCycle(ctx context.Context, res engine.CycleResult) ([]en
 	var out []engine.Analysis
 	var errs []error
 	for _, c := range res.Services {
-		if !c.State.State.IsFailure() {
+		if !needsAnalysis(c) {
 			continue
 		}
-		var eventID int64
-		if c.Event != nil {
-			eventID = c.Event.ID
-		}
-		an, err := a.Analyze(ctx, c.Snapshot, eventID, false)
+		an, err := a.Analyze(ctx, c.Snapshot, eventID(c), false)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -107,11 +103,35 @@ func (a *Analyzer) AfterCycle(ctx context.Context, res engine.CycleResult) ([]en
 	return out, errors.Join(errs...)
 }
 
+// needsAnalysis reports whether the cycle classified c NEW or CHANGED.
+func needsAnalysis(c engine.Classified) bool {
+	return c.State.State.IsFailure()
+}
+
+// eventID is the ID of the failure event the cycle stored for c, 0 when none.
+func eventID(c engine.Classified) int64 {
+	if c.Event == nil {
+		return 0
+	}
+	return c.Event.ID
+}
+
 // Analyze analyses one snapshot and stores the result. The model is asked unless an analysis
 // of the same failure (service, fingerprint, model, prompt version) exists and force is false;
 // then that answer is reused. The error is about storage only: the model's failures are part
 // of the analysis.
 func (a *Analyzer) Analyze(ctx context.Context, snap engine.Snapshot, eventID int64, force bool) (engine.Analysis, error) {
+	return a.analyze(ctx, snap, eventID, force, "")
+}
+
+// AnalyzeRules stores the rules' analysis of one snapshot without asking the model; why says
+// what kept the model out, in the analysis's LLMError.
+func (a *Analyzer) AnalyzeRules(ctx context.Context, snap engine.Snapshot, eventID int64, why string) (engine.Analysis, error) {
+	return a.analyze(ctx, snap, eventID, false, why)
+}
+
+// analyze is Analyze, or AnalyzeRules when skipModel says why the model is not asked.
+func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID int64, force bool, skipModel string) (engine.Analysis, error) {
 	start := a.opts.Now()
 	in, err := a.input(ctx, snap)
 	if err != nil {
@@ -125,12 +145,17 @@ func (a *Analyzer) Analyze(ctx context.Context, snap engine.Snapshot, eventID in
 	for _, c := range f.Causes {
 		an.Causes = append(an.Causes, c.ID)
 	}
-	answer := a.modelPart(ctx, in, f, &an, force)
+	var answer *rca.Answer
+	if skipModel == "" {
+		answer = a.modelPart(ctx, in, f, &an, force)
+	} else {
+		an.LLMError = skipModel
+	}
 	an.Text = rca.Render(f, answer, an.LLMError)
 	an.Duration = a.opts.Now().Sub(start)
 	id, err := a.store.SaveAnalysis(ctx, an)
 	if err != nil {
-		return engine.Analysis{}, err
+		return engine.Analysis{}, fmt.Errorf("analyze %s: %w", snap.Name, err)
 	}
 	an.ID = id
 	a.log.Info("analysed", "service", an.Service, "source", an.Source, "cached", an.Cached,
@@ -144,11 +169,16 @@ func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, 
 	in := rca.Input{Snapshot: snap, Actions: a.opts.Actions(snap.Name)}
 	events, err := a.store.Events(ctx, snap.Name, recentEvents)
 	if err != nil {
-		return in, fmt.Errorf("analyse %s: %w", snap.Name, err)
+		return in, fmt.Errorf("analyze %s: %w", snap.Name, err)
 	}
 	in.Events = events
 	res, err := a.logs.Read(ctx, snap.Name, 0)
-	if err != nil {
+	switch {
+	case errors.Is(err, logs.ErrNoSource):
+		// Without the registry's list of other services: the model needs none of it.
+		in.LogError = "no log source configured for " + snap.Name
+		return in, nil
+	case err != nil:
 		in.LogError = err.Error()
 		return in, nil
 	}

@@ -80,7 +80,7 @@ func registry(t *testing.T) *logs.Registry {
 func backupSnapshot(at time.Time) engine.Snapshot {
 	return engine.Snapshot{Host: "nas", Name: "system_backup", Type: engine.TypeProgram, CollectedAt: at,
 		Status: engine.BitStatus, Monitor: engine.MonitorYes,
-		Program: &engine.ProgramFigures{Started: at, ExitStatus: 11, Output: "rsync failed: No space left on device"}}
+		Program: &engine.ProgramFigures{Started: at, ExitStatus: new(11), Output: "rsync failed: No space left on device"}}
 }
 
 const goodAnswer = `{"summary":"The nightly backup fails because the target is full.",

@@ -53,7 +53,7 @@ func dayOfCycles(i int, at time.Time) engine.Status {
 	backup.Program = &engine.ProgramFigures{Started: at, Output: "ok"}
 	if i >= 10 && i <= 40 {
 		backup.Status = engine.BitStatus
-		backup.Program.ExitStatus, backup.Program.Output = 11, "rsync: No space left on device"
+		backup.Program.ExitStatus, backup.Program.Output = new(11), "rsync: No space left on device"
 	}
 	web := snap("web", engine.TypeHost, 0)
 	switch {

@@ -72,6 +72,10 @@ type Options struct {
 	// KeepFor is how long Prune keeps decided and expired proposals, so that an old ID is
 	// refused as expired or used rather than unknown; DefaultKeepFor when zero.
 	KeepFor time.Duration
+	// Simulate, when set, says why actions are simulated (Monit is read from a file, so the
+	// host's own Monit and systemd are not the ones watched): proposals are marked simulated
+	// and an approval is validated and audited but never reaches the Runner.
+	Simulate string
 	// Now and NewID are injectable for tests; NewID must return unguessable, URL-safe IDs.
 	Now    func() time.Time
 	NewID  func() string
@@ -143,7 +147,8 @@ func (f *Flow) Propose(ctx context.Context, action, service, source, proposer st
 	}
 	p := engine.Proposal{ID: f.opts.NewID(), Action: string(cmd.Action), Service: cmd.Service, Unit: cmd.Unit,
 		Argv: cmd.Argv, Command: cmd.Display, Source: source, Proposer: proposer,
-		CreatedAt: now, ExpiresAt: now.Add(f.opts.ExpireIn), State: engine.ProposalPending}
+		CreatedAt: now, ExpiresAt: now.Add(f.opts.ExpireIn), State: engine.ProposalPending,
+		Simulated: f.opts.Simulate != ""}
 	// Audit first: a proposal that can be approved always has its proposed row.
 	if _, err := f.audit.AppendAudit(ctx, entry(p, now, engine.AuditProposed, false)); err != nil {
 		return engine.Proposal{}, fmt.Errorf("propose: %w", err)

@@ -14,7 +14,8 @@ import (
 type Outcome struct {
 	// Proposal as stored after the call; zero for an unknown ID.
 	Proposal engine.Proposal
-	// Status is engine.AuditExecuted, AuditFailed, AuditRejected, AuditDryRun or AuditRefused.
+	// Status is engine.AuditExecuted, AuditFailed, AuditRejected, AuditDryRun, AuditRefused or
+	// StatusSimulated.
 	Status string
 	// Command is the command that ran, or would run.
 	Command string
@@ -23,6 +24,10 @@ type Outcome struct {
 	// Error says why the command failed, or for a dry run why it would be refused.
 	Error string
 }
+
+// StatusSimulated is the Outcome of an approved simulated proposal: it passed the checks and
+// nothing ran. Its audit row is a dry_run approved by the user, with an output saying so.
+const StatusSimulated = "simulated"
 
 // Execute decides a proposal. It is the only way anything proposed ever runs, and only the
 // REST handler behind the API token calls it: the engine never calls Execute on its own, and
@@ -107,6 +112,9 @@ func (f *Flow) dryRun(ctx context.Context, id string) (Outcome, error) {
 	if _, err := f.revalidate(ctx, p); err != nil {
 		out.Error = err.Error()
 	}
+	if p.Simulated || f.opts.Simulate != "" {
+		out.Result.Output = "simulated: approving it runs nothing on this host"
+	}
 	e := entry(p, now, engine.AuditDryRun, false)
 	e.Error = out.Error
 	if _, err := f.audit.AppendAudit(ctx, e); err != nil {
@@ -138,6 +146,9 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 	p := out.Proposal
 	out.Result = act.Result{ExitCode: -1}
 	cmd, err := f.revalidate(ctx, p)
+	if err == nil && (p.Simulated || f.opts.Simulate != "") {
+		return f.simulate(ctx, out)
+	}
 	ran := false
 	if err == nil {
 		out.Result, err = f.runner.Run(ctx, cmd)
@@ -164,6 +175,26 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 	}
 	if err != nil && !ran {
 		return out, fmt.Errorf("execute %s: %w", p.ID, err)
+	}
+	return out, nil
+}
+
+// simulate records an approved proposal that passed the checks as simulated: nothing runs.
+func (f *Flow) simulate(ctx context.Context, out Outcome) (Outcome, error) {
+	p := out.Proposal
+	why := f.opts.Simulate
+	if why == "" {
+		why = "it was proposed while actions were simulated"
+	}
+	out.Status = StatusSimulated
+	out.Result = act.Result{ExitCode: -1, Via: StatusSimulated,
+		Output: fmt.Sprintf("simulated, nothing ran: %s (%s)", p.Command, why)}
+	e := entry(p, f.opts.Now(), engine.AuditDryRun, true)
+	e.Output = out.Result.Output
+	f.log.Info("approved action simulated", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
+		"source", p.Source, "why", why)
+	if _, err := f.audit.AppendAudit(ctx, e); err != nil {
+		return out, fmt.Errorf("execute %s: auditing the simulation failed: %w", p.ID, err)
 	}
 	return out, nil
 }

@@ -275,3 +275,48 @@ func TestExecuteConcurrent(t *testing.T) {
 		t.Errorf("audit results %v, want 1 approved, 1 executed, %d refused", counts, n-1)
 	}
 }
+
+// TestSimulatedRunsNothing: with Monit read from a file, a proposal says it is simulated, and
+// approving it passes the checks, audits the approval and a simulated dry run, and never
+// reaches the Runner; a refused action is still refused.
+func TestSimulatedRunsNothing(t *testing.T) {
+	e := newEnvWith(t, Options{Simulate: "Monit is read from the file demo.xml"})
+	p := e.propose(t)
+	if !p.Simulated {
+		t.Errorf("Propose() = %+v, want it marked simulated", p)
+	}
+	if stored, _, _ := e.props.Proposal(t.Context(), p.ID); !stored.Simulated {
+		t.Error("the stored proposal is not marked simulated")
+	}
+	if out := execute(t, e, p.ID, true, true, nil, dryRun); !strings.Contains(out.Result.Output, "simulated") {
+		t.Errorf("dry run output = %q, want it to say approving is simulated", out.Result.Output)
+	}
+	out, err := e.flow.Execute(t.Context(), p.ID, true, false)
+	if err != nil || out.Status != StatusSimulated {
+		t.Fatalf("Execute(approve) = %q, %v; want status simulated", out.Status, err)
+	}
+	if !strings.Contains(out.Result.Output, "nothing ran") || !strings.Contains(out.Result.Output, "demo.xml") ||
+		!strings.Contains(out.Result.Output, "systemctl restart nordvpnd.service") {
+		t.Errorf("Execute() output = %q, want the command, that nothing ran, and why", out.Result.Output)
+	}
+	row := e.audit.last()
+	if !row.Simulated() || row.Output != out.Result.Output || row.ExitCode != nil {
+		t.Errorf("audit row = %+v, want a simulated dry run approved by the user, with the output", row)
+	}
+	execute(t, e, p.ID, true, false, ErrAlreadyUsed, refused)
+	if _, err := e.flow.Propose(t.Context(), "rm_rf", "nordvpn_status", engine.SourceUser, ""); !errors.Is(err, act.ErrRefused) {
+		t.Errorf("Propose(rm_rf) error = %v, want act.ErrRefused", err)
+	}
+	if e.runner.count() != 0 {
+		t.Errorf("the Runner ran %d commands, want none", e.runner.count())
+	}
+	want := []string{proposed, dryRun, approved, dryRun, refused, refused}
+	if got := e.audit.results(); !slices.Equal(got, want) {
+		t.Errorf("audit = %v, want %v", got, want)
+	}
+	for _, r := range e.audit.rows[:2] {
+		if r.Simulated() {
+			t.Errorf("row %s is marked simulated; only the approval's dry run is", r.Result)
+		}
+	}
+}

@@ -185,6 +185,12 @@ func testTargets() act.Targets {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, Options{})
+}
+
+// newEnvWith is newEnv with opts; its Now and NewID are the env's.
+func newEnvWith(t *testing.T, opts Options) *env {
+	t.Helper()
 	e := &env{props: &memProposals{m: map[string]engine.Proposal{}}, audit: &memAudit{}, runner: &fakeRunner{},
 		clock: &clock{t: t0}, tg: testTargets()}
 	targets := func(ctx context.Context) (act.Targets, error) {
@@ -198,7 +204,8 @@ func newEnv(t *testing.T) *env {
 		e.nextID++
 		return fmt.Sprintf("id%d", e.nextID)
 	}
-	e.flow = New(e.props, e.audit, targets, e.runner, Options{Now: e.clock.now, NewID: newID})
+	opts.Now, opts.NewID = e.clock.now, newID
+	e.flow = New(e.props, e.audit, targets, e.runner, opts)
 	return e
 }
 

@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"monit-intel/act"
+	"monit-intel/engine/monit"
 	"monit-intel/logs"
 )
 
@@ -36,6 +40,22 @@ type Monit struct {
 	Password string   `yaml:"password"`
 	Interval Duration `yaml:"interval"`
 	Timeout  Duration `yaml:"timeout"`
+	TLS      MonitTLS `yaml:"tls"`
+}
+
+// MonitTLS trusts an https:// Monit whose certificate the system does not know.
+type MonitTLS struct {
+	CAFile             string `yaml:"ca_file"`
+	ServerName         string `yaml:"server_name"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+}
+
+// MonitOptions are the Monit client's options from the configuration.
+func (c Config) MonitOptions() monit.Options {
+	t := c.Monit.TLS
+	return monit.Options{URL: c.Monit.URL, Username: c.Monit.Username, Password: c.Monit.Password,
+		Timeout: c.Monit.Timeout.D(),
+		TLS:     monit.TLSOptions{CAFile: t.CAFile, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify}}
 }
 
 // Ollama is the model server used for analyses and Mother.
@@ -44,6 +64,11 @@ type Ollama struct {
 	Model   string   `yaml:"model"`
 	Timeout Duration `yaml:"timeout"`
 	NumCtx  int      `yaml:"num_ctx"`
+	// Concurrency is how many model calls run at once, analyses and Mother together.
+	Concurrency int `yaml:"concurrency"`
+	// Queue is how many more calls may wait for one of those; beyond it Mother answers from
+	// the data alone and says the model is busy.
+	Queue int `yaml:"queue"`
 }
 
 // Journal holds settings shared by every journalctl log source.
@@ -105,10 +130,12 @@ func Default() Config {
 		Retention: Duration(720 * time.Hour),
 		Listen:    "127.0.0.1:8000",
 		Ollama: Ollama{
-			URL:     "http://127.0.0.1:11434",
-			Model:   "llama3.1:8b",
-			Timeout: Duration(60 * time.Second),
-			NumCtx:  8192,
+			URL:         "http://127.0.0.1:11434",
+			Model:       "llama3.1:8b",
+			Timeout:     Duration(60 * time.Second),
+			NumCtx:      8192,
+			Concurrency: 1,
+			Queue:       4,
 		},
 		Actions: Actions{
 			ExpireIn: Duration(10 * time.Minute),
@@ -168,10 +195,16 @@ func friendlyYAMLError(err error) string {
 	return msg
 }
 
-// isPath reports whether monit.url names a saved status document rather than a server.
-func isPath(u string) bool {
-	return strings.HasPrefix(u, "file://") || !strings.Contains(u, "://")
-}
+// Bounds of the model's concurrency settings: a home server's model answers one or two calls
+// at a time; more waiting callers only hold memory for answers that come too late.
+const (
+	maxConcurrency = 64
+	maxQueue       = 1000
+)
+
+// FromFile reports whether monit.url names a saved status document (a replay, as in the demo)
+// rather than a Monit server: then no action reaches the host's Monit or systemd.
+func (m Monit) FromFile() bool { return monit.IsFile(m.URL) }
 
 func (c *Config) applyEnv(getenv func(string) string) {
 	set := func(dst *string, key string) {
@@ -191,10 +224,16 @@ func (c Config) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if !isPath(c.Monit.URL) {
-		if u, err := url.Parse(c.Monit.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("monit.url", "want http(s)://host:port or a file path, got %q", redactURL(c.Monit.URL))
+	if err := monit.CheckURL(c.Monit.URL); err != nil {
+		got := redactURL(c.Monit.URL)
+		if strings.Contains(err.Error(), got) { // the suggestion already shows it
+			bad("monit.url", "%v", err)
+		} else {
+			bad("monit.url", "%v; want http(s)://host:port, unix:///path/monit.sock or a file path, got %q", err, got)
 		}
+	}
+	if t := c.Monit.TLS; (t != MonitTLS{}) && !strings.HasPrefix(c.Monit.URL, "https://") {
+		bad("monit.tls", "applies to an https:// monit.url only")
 	}
 	if c.Monit.Interval.D() < time.Second {
 		bad("monit.interval", "must be at least 1s, got %s", c.Monit.Interval.D())
@@ -223,6 +262,20 @@ func (c Config) Validate() error {
 	if c.Ollama.NumCtx < 1536 {
 		// The analysis's system prompt alone takes about 480 tokens (engine/rca).
 		bad("ollama.num_ctx", "must be at least 1536 to fit the analysis prompt, got %d", c.Ollama.NumCtx)
+	}
+	if c.Ollama.Concurrency < 1 || c.Ollama.Concurrency > maxConcurrency {
+		bad("ollama.concurrency", "must be between 1 and %d, got %d", maxConcurrency, c.Ollama.Concurrency)
+	}
+	if c.Ollama.Queue < 0 || c.Ollama.Queue > maxQueue {
+		bad("ollama.queue", "must be between 0 and %d, got %d", maxQueue, c.Ollama.Queue)
+	}
+	if _, err := logs.NewRegistry(c.Logs, c.LogsOptions()); err != nil {
+		errs = append(errs, err) // each problem already names its logs.SERVICE.field
+	}
+	for _, service := range slices.Sorted(maps.Keys(c.Actions.Units)) {
+		if err := act.CheckUnit(c.Actions.Units[service]); err != nil {
+			bad("actions.units."+service, "%s", strings.TrimPrefix(err.Error(), act.ErrRefused.Error()+": "))
+		}
 	}
 	if c.Actions.ExpireIn.D() <= 0 {
 		bad("actions.expire_in", "must be positive")

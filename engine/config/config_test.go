@@ -21,7 +21,8 @@ func TestLoad(t *testing.T) {
 		{name: "defaults without a file", check: func(t *testing.T, c Config) {
 			if c.Monit.URL != "http://127.0.0.1:2812" || c.Monit.Interval.D() != 5*time.Minute ||
 				c.Monit.Timeout.D() != 10*time.Second || c.DataDir != "./data" ||
-				c.Retention.D() != 720*time.Hour || c.Listen != "127.0.0.1:8000" || c.Ollama.Model != "llama3.1:8b" {
+				c.Retention.D() != 720*time.Hour || c.Listen != "127.0.0.1:8000" || c.Ollama.Model != "llama3.1:8b" ||
+				c.Ollama.Concurrency != 1 || c.Ollama.Queue != 4 {
 				t.Errorf("Load(\"\") = %+v, want the documented defaults", c)
 			}
 		}},
@@ -53,6 +54,9 @@ func TestLoad(t *testing.T) {
 		{name: "every bad value is reported", file: "bad_values.yaml",
 			wantErr: []string{"monit.url", "monit.interval", "retention", "listen", `ftp://…@monit`, "ollama.url",
 				`"…@gpu.lan"`, "api.allowed_hosts[0]", "api.allowed_hosts[1]", "api.allowed_hosts[2]", "api.allowed_hosts[3]"}},
+		{name: "logs, units and model limits are checked with the rest", file: "bad_sections.yaml",
+			wantErr: []string{"ollama.concurrency", "ollama.queue", "logs.system_backup.path", "logs.nordvpn_status.unit",
+				"actions.units.nordvpn_status"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {

@@ -24,11 +24,14 @@ const (
 
 // Options configure a Client.
 type Options struct {
-	// URL is Monit's httpd base URL (http://127.0.0.1:2812), or a file path (absolute,
-	// relative, or file://…) of a saved status document to replay.
+	// URL is Monit's httpd base URL (http://127.0.0.1:2812, https://…), its unix socket
+	// (unix:///run/monit.sock, or the socket's path), or a file path (absolute, relative, or
+	// file://…) of a saved status document to replay.
 	URL      string
 	Username string
 	Password string
+	// TLS trusts an https:// Monit whose certificate the system does not know.
+	TLS TLSOptions
 	// Timeout bounds one request, body included. Zero means DefaultTimeout.
 	Timeout time.Duration
 	// MaxBytes caps the document size. Zero means DefaultMaxBytes.
@@ -38,6 +41,7 @@ type Options struct {
 // Client fetches and parses Monit's status. It is safe for concurrent use.
 type Client struct {
 	base     *url.URL // nil in file mode
+	socket   string   // Monit's unix socket, or ""
 	file     string
 	display  string // the URL or path for messages, never with a password
 	username string
@@ -47,7 +51,8 @@ type Client struct {
 	http     *http.Client
 }
 
-// New checks opts and returns a client. It does no I/O.
+// New checks opts and returns a client. Its only I/O is looking at a bare path (is it a
+// socket?) and reading TLS.CAFile.
 func New(opts Options) (*Client, error) {
 	if opts.Timeout < 0 || opts.MaxBytes < 0 {
 		return nil, errors.New("new monit client: timeout and max bytes must not be negative")
@@ -58,35 +63,33 @@ func New(opts Options) (*Client, error) {
 		timeout:  cmp.Or(opts.Timeout, DefaultTimeout),
 		maxBytes: cmp.Or(opts.MaxBytes, DefaultMaxBytes),
 	}
-	raw := strings.TrimSpace(opts.URL)
-	if raw == "" {
-		return nil, errors.New("new monit client: no URL or file")
+	src, err := resolveSource(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("new monit client: %w", err)
 	}
-	u, err := url.Parse(raw)
-	switch {
-	case err == nil && (u.Scheme == "http" || u.Scheme == "https"):
-		if u.Host == "" {
-			return nil, fmt.Errorf("new monit client: URL %s has no host", u.Redacted())
-		}
-		c.useHTTP(u)
-	case err == nil && u.Scheme == "file":
-		c.file = u.Path
-		c.display = u.Path
-	case err == nil && u.Scheme != "" && len(u.Scheme) > 1:
-		return nil, fmt.Errorf("new monit client: URL scheme %q: want http, https or file", u.Scheme)
-	default: // a plain path (Windows drive letters parse as one-letter schemes)
-		c.file = raw
-		c.display = raw
+	if opts.TLS.set() && (src.kind != sourceHTTP || src.base.Scheme != "https") {
+		return nil, errors.New("new monit client: TLS options apply to an https:// URL only")
 	}
-	if c.file == "" && c.base == nil {
-		return nil, errors.New("new monit client: file URL without a path")
+	switch src.kind {
+	case sourceFile:
+		c.file, c.display = src.path, src.path
+		return c, nil
+	case sourceUnix:
+		c.socket, c.display = src.path, "unix://"+src.path
+		// The host is only for the request line; the transport dials the socket.
+		src.base = &url.URL{Scheme: "http", Host: "localhost"}
 	}
+	c.http, err = newHTTPClient(src, opts.TLS)
+	if err != nil {
+		return nil, fmt.Errorf("new monit client: %w", err)
+	}
+	c.useHTTP(src.base, src.kind == sourceHTTP)
 	return c, nil
 }
 
 // useHTTP sets up HTTP mode. Credentials written into the URL are used when Options carry
 // none, and are removed from the URL so that no message can show them.
-func (c *Client) useHTTP(u *url.URL) {
+func (c *Client) useHTTP(u *url.URL, display bool) {
 	if u.User != nil {
 		if c.username == "" {
 			c.username = u.User.Username()
@@ -97,14 +100,23 @@ func (c *Client) useHTTP(u *url.URL) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	c.base = u
-	c.display = u.String()
-	// A transport of its own: Monit answers HTTP/1.0 with Connection: close, and sharing
-	// http.DefaultTransport would tie this client to global state.
-	c.http = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if display {
+		c.display = u.String()
+	}
 }
 
-// Source returns the URL or file the client reads, without credentials.
+// Source returns the URL or file the client reads, without credentials: unix://PATH for a
+// socket, even when it was given as a bare path.
 func (c *Client) Source() string { return c.display }
+
+// Transport returns what reaches Monit's httpd (the socket dialer, the TLS trust), for other
+// requests to the same Monit such as actions; nil when the client replays a file.
+func (c *Client) Transport() http.RoundTripper {
+	if c.http == nil {
+		return nil
+	}
+	return c.http.Transport
+}
 
 // Fetch reads and parses one status document (GET /_status?format=xml, or the file).
 func (c *Client) Fetch(ctx context.Context) (engine.Status, error) {
@@ -113,6 +125,10 @@ func (c *Client) Fetch(ctx context.Context) (engine.Status, error) {
 		return engine.Status{}, err
 	}
 	st, err := ParseStatus(bytes.NewReader(doc))
+	if err != nil && c.base != nil && !bytes.Contains(doc, []byte("<monit")) {
+		return engine.Status{}, &fetchError{kind: ErrNotMonit, cause: err, msg: fmt.Sprintf(
+			"%s answered, but not with Monit's status: is monit.url the address of Monit's httpd?", c.display)}
+	}
 	if err != nil {
 		return engine.Status{}, fmt.Errorf("monit status from %s: %w", c.display, err)
 	}

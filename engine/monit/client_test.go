@@ -116,7 +116,7 @@ func TestFetchHTTPErrors(t *testing.T) {
 			handler: fakeMonit(t, "", good).Config.Handler.ServeHTTP,
 			opts:    monit.Options{Username: testUser, Password: "wrong-" + testPassword},
 			is:      []error{monit.ErrUnauthorized},
-			want:    "rejected the credentials (401): check monit.username / monit.password",
+			want:    "rejected the credentials (401): check monit.username / monit.password (or MONIT_USER / MONIT_PASSWORD)",
 		},
 		{
 			name:    "server error",
@@ -202,7 +202,7 @@ func TestFetchUnreachable(t *testing.T) {
 	srv.Close() // the port is now closed
 	c := newClient(t, monit.Options{URL: srv.URL, Username: testUser, Password: testPassword})
 	_, err := c.Fetch(t.Context())
-	checkFetchError(t, err, srv.URL, "is unreachable: dial tcp", monit.ErrUnreachable, syscall.ECONNREFUSED)
+	checkFetchError(t, err, srv.URL, "is unreachable: connection refused: nothing listens there", monit.ErrUnreachable, syscall.ECONNREFUSED)
 	if err := c.Ping(t.Context()); !errors.Is(err, monit.ErrUnreachable) {
 		t.Errorf("Ping() error = %v, want ErrUnreachable", err)
 	}

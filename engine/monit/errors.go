@@ -14,6 +14,9 @@ var (
 	ErrUnauthorized = errors.New("monit rejected the credentials")
 	ErrTimeout      = errors.New("monit did not answer in time")
 	ErrTooLarge     = errors.New("status document over the size cap")
+	ErrTLS          = errors.New("monit's certificate was not accepted")
+	ErrRedirect     = errors.New("monit redirected to another origin")
+	ErrNotMonit     = errors.New("the answer is not Monit's")
 )
 
 // HTTPError is an answer other than 200 from Monit's httpd. A 401 matches ErrUnauthorized.
@@ -26,7 +29,8 @@ type HTTPError struct {
 func (e *HTTPError) Error() string {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
-		return fmt.Sprintf("monit at %s rejected the credentials (401): check monit.username / monit.password", e.URL)
+		return fmt.Sprintf("monit at %s rejected the credentials (401): check monit.username / monit.password "+
+			"(or MONIT_USER / MONIT_PASSWORD)", e.URL)
 	case e.StatusCode == http.StatusNotFound:
 		return fmt.Sprintf("monit at %s answered %s: is this the address of Monit's httpd?", e.URL, e.Status)
 	default:

@@ -2,6 +2,7 @@ package monit
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -54,6 +55,9 @@ func FuzzParseStatus(f *testing.F) {
 			if s.Name == "" || s.Host != st.Host {
 				t.Fatalf("ParseStatus() service %+v: want a name and host %q", s, st.Host)
 			}
+		}
+		if _, err := json.Marshal(st); err != nil { // the API and the database need that
+			t.Fatalf("json.Marshal(ParseStatus()) error = %v", err)
 		}
 	})
 }

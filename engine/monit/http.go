@@ -49,6 +49,9 @@ func (c *Client) requestError(ctx, reqCtx context.Context, err error) error {
 	if errors.As(err, &uerr) {
 		err = uerr.Err // its text repeats the URL
 	}
+	if kind, msg, ok := c.transportProblem(err); ok && ctx.Err() == nil {
+		return &fetchError{msg: msg, kind: kind, cause: err}
+	}
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("monit request %s: %w", c.display, context.Cause(ctx))

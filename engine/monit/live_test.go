@@ -52,7 +52,7 @@ check host closed with address 127.0.0.1
 		}
 	}
 	prog, _ := monittest.Find(st, "failing")
-	if prog.Program == nil || prog.Program.ExitStatus != 1 || prog.Program.Output != "check failed" {
+	if prog.Program == nil || engine.ValueOr(prog.Program.ExitStatus, -1) != 1 || prog.Program.Output != "check failed" {
 		t.Errorf("failing: Program = %+v, want exit status 1 and output %q", prog.Program, "check failed")
 	}
 	missing, _ := monittest.Find(st, "missing")
@@ -64,7 +64,7 @@ check host closed with address 127.0.0.1
 		t.Errorf("closed: Ports = %+v, want one port %d with response time -1", host.Ports, closed)
 	}
 	proc, _ := monittest.Find(st, "sleeper")
-	if proc.Process == nil || proc.Process.PID <= 0 {
+	if proc.Process == nil || engine.ValueOr(proc.Process.PID, 0) <= 0 {
 		t.Errorf("sleeper: Process = %+v, want a pid", proc.Process)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,7 +63,7 @@ func convert(m *xmlMonit) (engine.Status, error) {
 		Host:         m.Server.LocalHostname,
 		MonitID:      firstNonEmpty(m.ID, m.Server.ID),
 		MonitVersion: firstNonEmpty(m.Version, m.Server.Version),
-		PollSec:      m.Server.Poll,
+		PollSec:      pollSeconds(m.Server.Poll),
 	}
 	if st.Host == "" {
 		return engine.Status{}, fmt.Errorf("parse monit status: %w: no <localhostname>", ErrMalformed)
@@ -71,8 +73,9 @@ func convert(m *xmlMonit) (engine.Status, error) {
 		services = append(services, m.Services2...)
 	}
 	st.Services = make([]engine.Snapshot, 0, len(services))
+	r := &figureReader{}
 	for i := range services {
-		snap, err := convertService(st.Host, &services[i])
+		snap, err := convertService(r, st.Host, &services[i])
 		if err != nil {
 			return engine.Status{}, fmt.Errorf("parse monit status: %w: service %d: %w", ErrMalformed, i+1, err)
 		}
@@ -81,50 +84,91 @@ func convert(m *xmlMonit) (engine.Status, error) {
 	return st, nil
 }
 
-func convertService(host string, s *xmlService) (engine.Snapshot, error) {
+// pollSeconds reads <poll>, Monit's daemon interval. It only widens the clock check's
+// allowance (engine.CheckClock), so an unreadable value is read as absent (0), without a note:
+// notes belong to a service.
+func pollSeconds(raw string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// convertService maps one service; r is shared by the document's services and holds only
+// this service's notes while it runs.
+func convertService(r *figureReader, host string, s *xmlService) (engine.Snapshot, error) {
 	name := firstNonEmpty(s.NameAttr, s.NameElem)
 	if name == "" {
 		return engine.Snapshot{}, errors.New("no name")
 	}
-	typ := s.TypeAttr
-	if typ == nil {
-		typ = s.TypeElem
-	}
-	if typ == nil {
-		return engine.Snapshot{}, fmt.Errorf("%q has no type", name)
-	}
+	r.notes = nil
+	typ := serviceType(r, firstNonEmpty(s.TypeAttr, s.TypeElem))
 	snap := engine.Snapshot{
 		Host:          host,
 		Name:          name,
-		Type:          engine.ServiceType(*typ),
-		CollectedAt:   unixTime(s.CollectedSec, s.CollectedUsec),
-		Status:        engine.StatusBits(s.Status),
-		StatusHint:    engine.StatusBits(s.StatusHint),
-		Monitor:       engine.MonitorState(s.Monitor),
-		PendingAction: engine.PendingAction(s.PendingAction),
-		Ports:         ports(s.Ports),
-		Sockets:       sockets(s.Sockets),
-		Icmp:          icmps(s.Icmps),
+		Type:          typ,
+		CollectedAt:   collectedAt(r, s),
+		Status:        engine.StatusBits(r.bits("status", s.Status, math.MaxUint32)),
+		StatusHint:    engine.StatusBits(r.bits("status_hint", s.StatusHint, math.MaxUint32)),
+		Monitor:       engine.MonitorState(r.bits("monitor", s.Monitor, math.MaxUint8)),
+		PendingAction: engine.PendingAction(r.bits("pendingaction", s.PendingAction, math.MaxUint8)),
+		Ports:         ports(r, s.Ports),
+		Sockets:       sockets(r, s.Sockets),
+		Icmp:          icmps(r, s.Icmps),
 	}
 	switch snap.Type {
 	case engine.TypeProcess:
-		snap.Process = processFigures(s)
+		snap.Process = processFigures(r, s)
 	case engine.TypeProgram:
-		snap.Program = programFigures(s.Program)
+		snap.Program = programFigures(r, s.Program)
 	case engine.TypeFilesystem:
-		snap.Filesystem = filesystemFigures(s)
+		snap.Filesystem = filesystemFigures(r, s)
 	case engine.TypeSystem:
-		snap.System = systemFigures(s.System)
+		snap.System = systemFigures(r, s.System)
 	case engine.TypeFile, engine.TypeDirectory, engine.TypeFifo:
-		snap.File = fileFigures(s)
+		snap.File = fileFigures(r, s)
 	case engine.TypeNet:
-		snap.Net = netFigures(s.Link)
+		snap.Net = netFigures(r, s.Link)
 	}
+	snap.ParseNotes = r.notes
 	return snap, nil
 }
 
-func unixTime(sec, usec int64) time.Time {
-	return time.Unix(sec, usec*int64(time.Microsecond)).UTC()
+// serviceType reads the type; a missing or unreadable one is engine.TypeUnknown, with a
+// note: the service's common figures (status, monitor state) are still worth keeping.
+func serviceType(r *figureReader, raw string) engine.ServiceType {
+	if strings.TrimSpace(raw) == "" {
+		r.note("type", raw, "missing")
+		return engine.TypeUnknown
+	}
+	n := len(r.notes)
+	v := r.int("type", raw)
+	if v != nil && (*v < 0 || *v > math.MaxInt8) {
+		r.note("type", raw, "out of range")
+		v = nil
+	}
+	if v == nil {
+		if len(r.notes) == n {
+			r.note("type", raw, "not a number")
+		}
+		return engine.TypeUnknown
+	}
+	return engine.ServiceType(*v)
+}
+
+// collectedAt is when Monit last checked the service: zero, with a note, when unreadable.
+func collectedAt(r *figureReader, s *xmlService) time.Time {
+	t := r.unixTime("collected_sec", s.CollectedSec)
+	usec, ok := r.whole("collected_usec", s.CollectedUsec, unitNone)
+	if t.IsZero() || !ok {
+		return t
+	}
+	if usec < 0 || usec >= 1e6 {
+		r.note("collected_usec", s.CollectedUsec, "out of range")
+		return t
+	}
+	return t.Add(time.Duration(usec) * time.Microsecond)
 }
 
 func firstNonEmpty(a, b string) string {

@@ -114,11 +114,11 @@ func TestParseStatusFigures(t *testing.T) {
 			check func(engine.Snapshot) bool
 		}{
 			{"monittest", func(s engine.Snapshot) bool {
-				return s.Type == engine.TypeSystem && s.System != nil && s.System.CPUUser != nil && s.System.MemKB > 0
+				return s.Type == engine.TypeSystem && s.System != nil && s.System.CPUUser != nil && engine.ValueOr(s.System.MemKB, 0) > 0
 			}},
 			{"sleeper", func(s engine.Snapshot) bool {
 				p := s.Process
-				return p != nil && p.PID > 0 && p.Threads != nil && p.CPUPercent != nil && p.MemKB != nil && p.FDOpen != nil
+				return p != nil && engine.ValueOr(p.PID, 0) > 0 && p.Threads != nil && p.CPUPercent != nil && p.MemKB != nil && p.FDOpen != nil
 			}},
 			{"slowstop", func(s engine.Snapshot) bool { return s.PendingAction.String() == "stop" }},
 			{"watched", func(s engine.Snapshot) bool {
@@ -127,7 +127,7 @@ func TestParseStatusFigures(t *testing.T) {
 			}},
 			{"failing", func(s engine.Snapshot) bool {
 				p := s.Program
-				return s.Status == engine.BitStatus && p != nil && p.ExitStatus == 1 && p.Output == "check failed: disk almost full"
+				return s.Status == engine.BitStatus && p != nil && engine.ValueOr(p.ExitStatus, 0) == 1 && p.Output == "check failed: disk almost full"
 			}},
 			{"closed", func(s engine.Snapshot) bool {
 				return s.Status == engine.BitConnection && len(s.Ports) == 1 && s.Ports[0].ResponseSec == -1 &&
@@ -136,11 +136,11 @@ func TestParseStatusFigures(t *testing.T) {
 			{"web", func(s engine.Snapshot) bool { return s.Status == 0 && len(s.Ports) == 2 }},
 			{"rootfs", func(s engine.Snapshot) bool {
 				f := s.Filesystem
-				return f != nil && f.BlockTotalMB > 0 && f.InodeTotal != nil && f.FSType != ""
+				return f != nil && engine.ValueOr(f.BlockTotalMB, 0) > 0 && f.InodeTotal != nil && f.FSType != ""
 			}},
 			{"testdir", func(s engine.Snapshot) bool { return s.File != nil && s.File.Size == nil }},
 			{"testfifo", func(s engine.Snapshot) bool { return s.File != nil && s.File.Size == nil }},
-			{"loopback", func(s engine.Snapshot) bool { return s.Net != nil && s.Net.LinkState == 1 }},
+			{"loopback", func(s engine.Snapshot) bool { return s.Net != nil && engine.ValueOr(s.Net.LinkState, 0) == 1 }},
 			{"missing", func(s engine.Snapshot) bool { return s.Status == engine.BitNonExist && s.File == nil }},
 			{"idle", func(s engine.Snapshot) bool { return s.Monitor == 0 && s.File == nil }},
 			{"every3", func(s engine.Snapshot) bool { return s.Monitor == 5 && s.File != nil && s.Monitor.Text() == "Waiting" }},
@@ -182,7 +182,7 @@ func TestParseStatusQuirks(t *testing.T) {
 				t.Errorf("ParseStatus() host %q, names %q; want %q, %q", st.Host, names, wantNames[0], wantNames)
 			}
 			noisy, _ := monittest.Find(st, "noisy")
-			if noisy.Program == nil || noisy.Program.Output != noisyOutput || noisy.Program.ExitStatus != 3 {
+			if noisy.Program == nil || noisy.Program.Output != noisyOutput || engine.ValueOr(noisy.Program.ExitStatus, 0) != 3 {
 				t.Errorf("noisy: Program = %+v, want exit 3 and output %q", noisy.Program, noisyOutput)
 			}
 		})

@@ -265,6 +265,9 @@ func (tr *turnState) reply() Reply {
 
 // modelError words a failed model call for ModelNote.
 func modelError(err error) string {
+	if errors.Is(err, engine.ErrLLMBusy) {
+		return err.Error() + "; this answer comes from the data alone"
+	}
 	if errors.Is(err, engine.ErrLLMUnavailable) {
 		return err.Error() // the adapter says "llm unavailable: <why>"
 	}

@@ -32,7 +32,7 @@ func bigTurn(numCtx int) *turnState {
 	}
 	in := rca.Input{Snapshot: engine.Snapshot{Host: "vm", Name: "nordvpn_status", Type: engine.TypeProgram,
 		Status: engine.BitStatus, Monitor: engine.MonitorYes, CollectedAt: testNow,
-		Program: &engine.ProgramFigures{ExitStatus: 1, Output: "Status: Disconnected"}},
+		Program: &engine.ProgramFigures{ExitStatus: new(1), Output: "Status: Disconnected"}},
 		Logs: logLines, LogSource: "journalctl -u nordvpnd.service"}
 	return &turnState{m: m, now: testNow, past: past, message: "why is nordvpn_status failing again?",
 		ans: answer{facts: facts.String(), task: "Explain why nordvpn_status is failing.", sections: []section{

@@ -48,8 +48,7 @@ func Analyze(in Input) Findings {
 	s := in.Snapshot
 	f := Findings{Meaning: meaning(s)}
 	if p := s.Program; p != nil {
-		status := p.ExitStatus
-		f.ExitStatus = &status
+		f.ExitStatus = p.ExitStatus
 		f.Output = sanitize(p.Output, "", maxOutputRunes)
 	}
 	f.ErrorLines = errorLines(in.Logs)

@@ -106,15 +106,15 @@ func factsBlock(in Input, nonce string) *block {
 		bl.lines = append(bl.lines, "connection test: "+q(t.Result()))
 	}
 	if fi := s.File; fi != nil {
-		bl.lines = append(bl.lines, fmt.Sprintf("file: mode %s, uid %d, gid %d, modified %s",
-			q(fi.Mode), fi.UID, fi.GID, fi.Modified.UTC().Format(time.RFC3339)))
+		bl.lines = append(bl.lines, fmt.Sprintf("file: mode %s, uid %s, gid %s, modified %s",
+			q(fi.Mode), fig("%d", fi.UID), fig("%d", fi.GID), fi.Modified.UTC().Format(time.RFC3339)))
 	}
 	if n := s.Net; n != nil {
-		bl.lines = append(bl.lines, fmt.Sprintf("link: state %d (1 up, 0 down, -1 unknown)", n.LinkState))
+		bl.lines = append(bl.lines, fmt.Sprintf("link: state %s (1 up, 0 down, -1 unknown)", fig("%d", n.LinkState)))
 	}
 	if p := s.Program; p != nil {
-		bl.lines = append(bl.lines, fmt.Sprintf("program: started %s, exit status %d, output:",
-			p.Started.UTC().Format(time.RFC3339), p.ExitStatus))
+		bl.lines = append(bl.lines, fmt.Sprintf("program: started %s, exit status %s, output:",
+			p.Started.UTC().Format(time.RFC3339), fig("%d", p.ExitStatus)))
 		bl.label = "OUTPUT"
 		for l := range strings.SplitSeq(p.Output, "\n") {
 			if l = sanitize(l, nonce, maxLineRunes); strings.TrimSpace(l) != "" {

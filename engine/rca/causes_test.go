@@ -233,7 +233,7 @@ func TestAnalyzeCauses(t *testing.T) {
 		},
 		{
 			name: "link down",
-			in:   Input{Snapshot: engine.Snapshot{Name: "eth0", Type: engine.TypeNet, Status: engine.BitLink, Monitor: 1, Net: &engine.NetFigures{LinkState: 0}}},
+			in:   Input{Snapshot: engine.Snapshot{Name: "eth0", Type: engine.TypeNet, Status: engine.BitLink, Monitor: 1, Net: &engine.NetFigures{LinkState: new(0)}}},
 			want: "link_down",
 		},
 		{

@@ -26,9 +26,9 @@ func diskFigures(in Input) []string {
 		return nil
 	}
 	var ev []string
-	if fs.BlockPercent >= fullPercent {
-		ev = append(ev, fmt.Sprintf("space usage %.1f%% (%.1f MB of %.1f MB)",
-			fs.BlockPercent, fs.BlockUsageMB, fs.BlockTotalMB))
+	if fs.BlockPercent != nil && *fs.BlockPercent >= fullPercent {
+		ev = append(ev, fmt.Sprintf("space usage %.1f%% (%s MB of %s MB)",
+			*fs.BlockPercent, fig("%.1f", fs.BlockUsageMB), fig("%.1f", fs.BlockTotalMB)))
 	}
 	if fs.InodePercent != nil && *fs.InodePercent >= fullPercent {
 		ev = append(ev, fmt.Sprintf("inode usage %.1f%%", *fs.InodePercent))
@@ -65,7 +65,7 @@ func permissionFigures(in Input) []string {
 	}
 	ev := "Monit: " + bits.Text()
 	if s.File != nil {
-		ev += fmt.Sprintf(" (mode %s, uid %d, gid %d)", s.File.Mode, s.File.UID, s.File.GID)
+		ev += fmt.Sprintf(" (mode %s, uid %s, gid %s)", s.File.Mode, fig("%d", s.File.UID), fig("%d", s.File.GID))
 	}
 	return []string{ev}
 }
@@ -114,13 +114,13 @@ var backupName = regexp.MustCompile(`(?i)backup|borg|restic|rsync|duplicity|dupl
 // backupFigures: a program check that runs a backup exited non-zero.
 func backupFigures(in Input) []string {
 	p := in.Snapshot.Program
-	if p == nil || p.ExitStatus == 0 {
+	if p == nil || p.ExitStatus == nil || *p.ExitStatus == 0 {
 		return nil
 	}
 	if !backupName.MatchString(in.Snapshot.Name) && !backupName.MatchString(p.Output) {
 		return nil
 	}
-	return []string{fmt.Sprintf("backup program %s exited with status %d", in.Snapshot.Name, p.ExitStatus)}
+	return []string{fmt.Sprintf("backup program %s exited with status %d", in.Snapshot.Name, *p.ExitStatus)}
 }
 
 // resourceFigures: Monit's resource limit matched; the figures say which.
@@ -138,10 +138,10 @@ func resourceFigures(in Input) []string {
 // programFigures: a program check exited non-zero.
 func programFigures(in Input) []string {
 	p := in.Snapshot.Program
-	if p == nil || p.ExitStatus == 0 {
+	if p == nil || p.ExitStatus == nil || *p.ExitStatus == 0 {
 		return nil
 	}
-	ev := fmt.Sprintf("check program exited with status %d", p.ExitStatus)
+	ev := fmt.Sprintf("check program exited with status %d", *p.ExitStatus)
 	if out := sanitize(strings.TrimSpace(p.Output), "", maxEvidenceText); out != "" {
 		ev += ": " + out
 	}

@@ -58,8 +58,8 @@ func bitMeaning(bit engine.StatusBits, s engine.Snapshot) string {
 		return label + ": " + nonExistMeaning(s.Type)
 	case engine.BitStatus:
 		if p := s.Program; p != nil {
-			return fmt.Sprintf("%s: the check program exited with status %d (Monit's \"if status != 0\" "+
-				"test); its output says what it found.", label, p.ExitStatus)
+			return fmt.Sprintf("%s: the check program exited with status %s (Monit's \"if status != 0\" "+
+				"test); its output says what it found.", label, fig("%d", p.ExitStatus))
 		}
 		return label + ": the check program's exit status failed its test."
 	}
@@ -153,7 +153,7 @@ func nonExistMeaning(t engine.ServiceType) string {
 func figureLine(s engine.Snapshot) string {
 	var parts []string
 	if p := s.Process; p != nil {
-		parts = append(parts, fmt.Sprintf("pid %d, uptime %ds", p.PID, p.UptimeSec))
+		parts = append(parts, fmt.Sprintf("pid %s, uptime %ss", fig("%d", p.PID), fig("%d", p.UptimeSec)))
 		if p.CPUPercentTotal != nil && *p.CPUPercentTotal >= 0 {
 			parts = append(parts, fmt.Sprintf("cpu %.1f%%", *p.CPUPercentTotal))
 		}
@@ -165,14 +165,16 @@ func figureLine(s engine.Snapshot) string {
 		}
 	}
 	if fs := s.Filesystem; fs != nil {
-		parts = append(parts, fmt.Sprintf("space %.1f%% (%.1f of %.1f MB)", fs.BlockPercent, fs.BlockUsageMB, fs.BlockTotalMB))
+		parts = append(parts, fmt.Sprintf("space %s%% (%s of %s MB)",
+			fig("%.1f", fs.BlockPercent), fig("%.1f", fs.BlockUsageMB), fig("%.1f", fs.BlockTotalMB)))
 		if fs.InodePercent != nil {
 			parts = append(parts, fmt.Sprintf("inodes %.1f%%", *fs.InodePercent))
 		}
 	}
 	if sy := s.System; sy != nil {
-		parts = append(parts, fmt.Sprintf("load %.2f %.2f %.2f, memory %.1f%%, swap %.1f%%",
-			sy.Load1, sy.Load5, sy.Load15, sy.MemPercent, sy.SwapPercent))
+		parts = append(parts, fmt.Sprintf("load %s %s %s, memory %s%%, swap %s%%",
+			fig("%.2f", sy.Load1), fig("%.2f", sy.Load5), fig("%.2f", sy.Load15),
+			fig("%.1f", sy.MemPercent), fig("%.1f", sy.SwapPercent)))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -174,11 +174,17 @@ func (c *Client) Logs(ctx context.Context, service string, n int) (repl.Logs, er
 
 // Analyze runs the analysis of a service now (POST /analyze).
 func (c *Client) Analyze(ctx context.Context, service string) ([]repl.Analysis, error) {
-	var out struct{ Analyses []rest.Analysis }
+	var out struct {
+		Analyses []rest.Analysis
+		Healthy  []string
+	}
 	if err := c.do(ctx, http.MethodPost, "/analyze", nil, map[string]any{"service": service}, &out); err != nil {
 		return nil, err
 	}
-	list := make([]repl.Analysis, 0, len(out.Analyses))
+	list := make([]repl.Analysis, 0, len(out.Analyses)+len(out.Healthy))
+	for _, h := range out.Healthy {
+		list = append(list, repl.Analysis{Service: h, Healthy: true})
+	}
 	for _, a := range out.Analyses {
 		list = append(list, repl.Analysis{Service: a.Service, Source: a.Source, Model: a.Model, Text: a.Text, At: a.At})
 	}
@@ -187,7 +193,7 @@ func (c *Client) Analyze(ctx context.Context, service string) ([]repl.Analysis, 
 
 func toProposal(p rest.Proposal) repl.Proposal {
 	return repl.Proposal{ID: p.ID, Action: p.Action, Service: p.Service, Command: p.Command,
-		ExpiresAt: p.ExpiresAt, ProposedBy: p.Source}
+		ExpiresAt: p.ExpiresAt, ProposedBy: p.Source, Simulated: p.Simulated}
 }
 
 // Suggest proposes an action (POST /mother/actions/suggest).
@@ -238,7 +244,8 @@ func (c *Client) Audit(ctx context.Context, n int) ([]repl.AuditEntry, error) {
 	list := make([]repl.AuditEntry, 0, len(out.Entries))
 	for _, e := range out.Entries {
 		list = append(list, repl.AuditEntry{ID: e.ID, At: e.At, Action: e.Action, Service: e.Service,
-			Command: e.Command, Result: e.Result, Error: e.Error, Source: e.Source, Approved: e.UserApproved})
+			Command: e.Command, Result: e.Result, Error: e.Error, Source: e.Source, Approved: e.UserApproved,
+			Simulated: e.Simulated})
 	}
 	return list, nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ollama/ollama/api"
 )
@@ -85,6 +86,9 @@ type Server struct {
 	closeOnce sync.Once
 
 	mu       sync.Mutex
+	delay    time.Duration
+	inFlight int
+	peak     int
 	mode     Mode
 	reply    Reply
 	respond  func(api.ChatRequest) Reply
@@ -122,6 +126,23 @@ func (s *Server) SetMode(m Mode) {
 	if m == Down {
 		s.Close()
 	}
+}
+
+// SetDelay makes the following /api/chat requests wait d before they are answered (in any
+// mode but Down), as a model busy with a long prompt does. The wait ends early when the
+// client gives up or the fake is closed.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// MaxInFlight is the most /api/chat requests the fake was answering at the same time: the
+// model connections a client held open at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak
 }
 
 // SetReply changes the answer of the following requests.

@@ -51,7 +51,11 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error(), "")
 		return
 	}
-	mode, reply := s.take(req)
+	mode, reply, delay := s.take(req)
+	defer s.done()
+	if delay > 0 && !s.sleep(r, delay) {
+		return
+	}
 	switch mode {
 	case Slow:
 		s.wait(r)
@@ -83,16 +87,39 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// take records req and returns the mode and reply to answer it with.
-func (s *Server) take(req api.ChatRequest) (Mode, Reply) {
+// take records req, counts it in flight until done, and returns the mode, reply and delay
+// to answer it with.
+func (s *Server) take(req api.ChatRequest) (Mode, Reply, time.Duration) {
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
-	mode, reply, respond := s.mode, s.reply, s.respond
+	s.inFlight++
+	s.peak = max(s.peak, s.inFlight)
+	mode, reply, respond, delay := s.mode, s.reply, s.respond, s.delay
 	s.mu.Unlock()
 	if respond != nil {
 		reply = respond(req)
 	}
-	return mode, reply
+	return mode, reply, delay
+}
+
+// done ends a request that take counted.
+func (s *Server) done() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight--
+}
+
+// sleep waits d; it reports false when the client gave up or the fake closed first.
+func (s *Server) sleep(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+	case <-s.quit:
+	}
+	return false
 }
 
 func (s *Server) currentMode() Mode {

@@ -106,3 +106,35 @@ func TestShowAndVersion(t *testing.T) {
 		t.Errorf("Show() error = %v, want model 'qwen' not found", err)
 	}
 }
+
+// TestDelayAndInFlight: a delayed answer still arrives whole, a client that gives up during
+// the delay ends its request, and MaxInFlight counts requests answered at the same time.
+func TestDelayAndInFlight(t *testing.T) {
+	s := New(t, Reply{})
+	s.SetDelay(200 * time.Millisecond)
+	c := client(t, s)
+	done := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, final, err := chat(t.Context(), c, request(""))
+			if err == nil && final == nil {
+				err = errors.New("no final chunk")
+			}
+			done <- err
+		}()
+	}
+	for range 3 {
+		if err := <-done; err != nil {
+			t.Errorf("delayed chat: %v", err)
+		}
+	}
+	if got := s.MaxInFlight(); got != 3 {
+		t.Errorf("MaxInFlight() = %d, want 3", got)
+	}
+	s.SetDelay(time.Hour)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := chat(ctx, c, request("")); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("chat during an hour's delay with a 50ms deadline: error = %v, want the deadline", err)
+	}
+}

@@ -1,6 +1,7 @@
 // Package monittest runs a real Monit daemon for integration tests: a control file in a
-// temporary directory, httpd on a free loopback port with random credentials, `set daemon
-// 1`, and the caller's checks. Tests then read Monit through the engine/monit client, act on
+// temporary directory, httpd with random credentials on a free loopback port (plain, or TLS
+// with a self-signed certificate it makes) or on a unix socket, `set daemon 1`, and the
+// caller's checks. Tests then read Monit through the engine/monit client, act on
 // it through its HTTP interface or CLI, and change the world it watches with the script and
 // file helpers.
 //

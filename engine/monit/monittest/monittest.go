@@ -34,8 +34,14 @@ const DirPlaceholder = "{{DIR}}"
 // Monit is one Monit daemon run by a test. Fields are set by New; System and Settings may be
 // changed before Start.
 type Monit struct {
-	// URL is the httpd base URL, http://127.0.0.1:PORT.
+	// Listen is where Monit's httpd listens; ListenTCP unless changed before Start.
+	Listen Listen
+	// URL is the httpd base URL: http://127.0.0.1:PORT, https://127.0.0.1:PORT with
+	// ListenTLS, unix://DIR/monit.sock with ListenUnix.
 	URL string
+	// CAFile is the PEM certificate Monit serves with ListenTLS (self-signed, made by Start),
+	// to trust it with monit.TLSOptions.
+	CAFile string
 	// Username and Password are the admin credentials (allow user:"password").
 	Username, Password string
 	// ReadOnlyUsername and ReadOnlyPassword are a read-only user (403 on actions).
@@ -111,11 +117,14 @@ func (m *Monit) Start(t testing.TB, checks string) {
 	}
 	t.Cleanup(func() { m.cleanup(t) })
 	checks = strings.ReplaceAll(checks, DirPlaceholder, m.Dir)
+	if m.Listen == ListenTLS {
+		m.CAFile = m.writeCertificate(t)
+	}
 	var lastErr error
 	for range bindAttempts {
 		port := FreePort(t)
-		m.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
-		m.writeControlFile(t, port, checks)
+		m.URL = m.Listen.url(m.Dir, port)
+		m.writeControlFile(t, m.Listen.httpd(m.Dir, port, m.pemFile()), checks)
 		m.launch(t)
 		if lastErr = m.waitReady(t); lastErr == nil {
 			return
@@ -130,20 +139,20 @@ func (m *Monit) Start(t testing.TB, checks string) {
 
 var errPortTaken = errors.New("httpd port taken")
 
-func (m *Monit) writeControlFile(t testing.TB, port int, checks string) {
+func (m *Monit) writeControlFile(t testing.TB, httpd, checks string) {
 	t.Helper()
 	rc := fmt.Sprintf(`set daemon 1
 set logfile %[1]s/monit.log
 set pidfile %[1]s/monit.pid
 set idfile %[1]s/monit.id
 set statefile %[1]s/monit.state
-set httpd port %[2]d use address 127.0.0.1
+%[2]s
     allow %[3]s:"%[4]s"
     allow %[5]s:"%[6]s" read-only
 %[7]s
 check system %[8]s
 %[9]s
-`, m.Dir, port, m.Username, m.Password, m.ReadOnlyUsername, m.ReadOnlyPassword,
+`, m.Dir, httpd, m.Username, m.Password, m.ReadOnlyUsername, m.ReadOnlyPassword,
 		m.Settings, quoteName(m.System), checks)
 	if err := os.WriteFile(m.ControlFile, []byte(rc), 0o600); err != nil {
 		t.Fatalf("monittest: %v", err)
@@ -152,7 +161,8 @@ check system %[8]s
 	if err := os.Chmod(m.ControlFile, 0o600); err != nil {
 		t.Fatalf("monittest: %v", err)
 	}
-	client, err := monit.New(monit.Options{URL: m.URL, Username: m.Username, Password: m.Password, Timeout: 5 * time.Second})
+	client, err := monit.New(monit.Options{URL: m.URL, Username: m.Username, Password: m.Password, Timeout: 5 * time.Second,
+		TLS: monit.TLSOptions{CAFile: m.CAFile}})
 	if err != nil {
 		t.Fatalf("monittest: %v", err)
 	}

@@ -64,7 +64,7 @@ func TestHarness(t *testing.T) {
 
 	t.Run("stop kills what monit started", func(t *testing.T) {
 		proc, _ := monittest.Find(m.Fetch(t), "sleeper")
-		pid := proc.Process.PID
+		pid := *proc.Process.PID
 		m.Stop(t)
 		if monittest.Alive(pid) {
 			t.Errorf("Alive(%d) after Stop = true, want false (monit started it, Stop must kill it)", pid)

@@ -1,0 +1,197 @@
+package analyze
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"monit-intel/engine"
+	"monit-intel/engine/llm/gate"
+	"monit-intel/engine/llm/slowfake"
+	"monit-intel/engine/schedule"
+)
+
+func queueAnalyzer(t *testing.T, store *memStore, model engine.LLM, timeout time.Duration) *Analyzer {
+	t.Helper()
+	return New(store, registry(t), Options{LLM: model, NumCtx: 4096, Timeout: timeout,
+		Actions: func(string) []string { return []string{"monit_restart"} }})
+}
+
+// failingCycle is a cycle result with the named services NEW.
+func failingCycle(at time.Time, names ...string) engine.CycleResult {
+	var res engine.CycleResult
+	for i, n := range names {
+		snap := backupSnapshot(at)
+		snap.Name = n
+		res.Services = append(res.Services, engine.Classified{Snapshot: snap,
+			State: engine.FailureState{State: engine.StateNew}, Event: &engine.Event{ID: int64(i + 1)}})
+	}
+	return res
+}
+
+// fleetStatus is 18 program checks that all fail on even cycles and all pass on odd ones, so
+// every other cycle brings 18 NEW failures.
+func fleetStatus(cycle int, at time.Time) engine.Status {
+	st := engine.Status{Host: "nas"}
+	for i := range 18 {
+		s := backupSnapshot(at)
+		s.Name = fmt.Sprintf("job%02d", i)
+		if cycle%2 == 1 {
+			zero := 0
+			s.Status, s.Program.ExitStatus, s.Program.Output = 0, &zero, "ok"
+		}
+		st.Services = append(st.Services, s)
+	}
+	return st
+}
+
+// TestQueueKeepsTheIngestInterval reproduces issue 12's finding: 18 NEW failures, a model
+// that takes 10 s and a 3 s timeout stretched a 5 s interval to 55 s while analyses ran inside
+// the ingest job. Through the queue the cycles keep their interval, the model sees one call at
+// a time, and every failing service gets an analysis.
+func TestQueueKeepsTheIngestInterval(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := &memStore{}
+		model := &slowfake.LLM{Delay: 10 * time.Second, Content: goodAnswer}
+		a := queueAnalyzer(t, store, gate.New(1, 4).Wrap(model), 3*time.Second)
+		q := NewQueue(a, 64)
+		cycle := 0
+		src := sourceFunc(func(context.Context) (engine.Status, error) {
+			defer func() { cycle++ }()
+			return fleetStatus(cycle, time.Now()), nil
+		})
+		in := engine.NewIngester(src, dayStates{}, dayHistory{store}, engine.IngesterOptions{})
+		ctx, cancel := context.WithCancel(t.Context())
+		queueDone := make(chan error)
+		go func() { queueDone <- q.Run(ctx) }()
+		sched, err := schedule.New(slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var starts []time.Time
+		err = sched.Every("ingest", 5*time.Second, func(ctx context.Context) error {
+			mu.Lock()
+			starts = append(starts, time.Now())
+			mu.Unlock()
+			res, err := in.RunCycle(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = q.AfterCycle(ctx, res)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(59 * time.Second)
+		if err := sched.Shutdown(); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		<-queueDone
+
+		if len(starts) != 12 {
+			t.Errorf("ingest ran %d times in 59 s, want 12 (every 5 s)", len(starts))
+		}
+		for i := 1; i < len(starts); i++ {
+			if gap := starts[i].Sub(starts[i-1]); gap != 5*time.Second {
+				t.Errorf("cycle %d started %s after the previous one, want 5s", i, gap)
+			}
+		}
+		if p := model.Peak(); p != 1 {
+			t.Errorf("model calls at once = %d, want 1 (ollama.concurrency)", p)
+		}
+		analysed := map[string]bool{}
+		for _, an := range store.analyses {
+			analysed[an.Service] = true
+			if an.Source == engine.SourceRules && an.LLMError == "" {
+				t.Errorf("rules-only analysis of %s does not say why the model is missing", an.Service)
+			}
+		}
+		if len(analysed) != 18 {
+			t.Errorf("%d of 18 failing services got an analysis", len(analysed))
+		}
+	})
+}
+
+func TestQueueOverflowGetsTheRulesAtOnce(t *testing.T) {
+	store := &memStore{}
+	a := queueAnalyzer(t, store, &slowfake.LLM{Delay: time.Hour}, time.Second)
+	q := NewQueue(a, 2)
+	queued, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b", "c", "d"))
+	if err != nil {
+		t.Fatalf("AfterCycle() error = %v", err)
+	}
+	if queued != 2 || q.Len() != 2 {
+		t.Errorf("AfterCycle() queued %d, Len() %d; want 2 and 2", queued, q.Len())
+	}
+	if len(store.analyses) != 2 {
+		t.Fatalf("stored %d analyses at once, want 2 (c and d)", len(store.analyses))
+	}
+	for i, an := range store.analyses {
+		if an.Service != []string{"c", "d"}[i] || an.Source != engine.SourceRules ||
+			!strings.Contains(an.LLMError, "the model is busy") || !strings.Contains(an.Text, "busy") {
+			t.Errorf("analysis %d = %s %s %q, want the rules' analysis saying the model is busy", i, an.Service, an.Source, an.LLMError)
+		}
+	}
+}
+
+func TestQueueKeepsOneAnalysisPerService(t *testing.T) {
+	q := NewQueue(queueAnalyzer(t, &memStore{}, nil, time.Second), 4)
+	first, later := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 9, 5, 0, 0, time.UTC)
+	for _, at := range []time.Time{first, later} {
+		if _, err := q.AfterCycle(t.Context(), failingCycle(at, "a", "b")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q.Len() != 2 {
+		t.Fatalf("Len() = %d after two cycles of the same two failures, want 2", q.Len())
+	}
+	for i, j := range q.pending {
+		if want := []string{"a", "b"}[i]; j.snap.Name != want || !j.snap.CollectedAt.Equal(later) {
+			t.Errorf("pending[%d] = %s at %s, want %s at %s (the newer snapshot, in its first place)",
+				i, j.snap.Name, j.snap.CollectedAt, want, later)
+		}
+	}
+}
+
+// TestQueueDrainsAtShutdown: failures waiting (and the one the model was answering) when the
+// daemon stops get the rules' analysis, so none stays unexplained.
+func TestQueueDrainsAtShutdown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := &memStore{}
+		q := NewQueue(queueAnalyzer(t, store, &slowfake.LLM{Delay: time.Hour}, time.Hour), 8)
+		if _, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b", "c")); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- q.Run(ctx) }()
+		time.Sleep(time.Minute) // the model is still on "a"
+		cancel()
+		if err := <-done; err != context.Canceled {
+			t.Errorf("Run() = %v, want context.Canceled", err)
+		}
+		got := analyses(store)
+		if len(got) != 3 {
+			t.Fatalf("stored %d analyses at shutdown, want 3", len(got))
+		}
+		for _, an := range got {
+			if an.Source != engine.SourceRules || an.LLMError == "" {
+				t.Errorf("%s: source %s, llm error %q; want the rules' analysis with the reason", an.Service, an.Source, an.LLMError)
+			}
+		}
+	})
+}
+
+func analyses(m *memStore) []engine.Analysis {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]engine.Analysis(nil), m.analyses...)
+}
