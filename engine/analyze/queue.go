@@ -73,10 +73,11 @@ func (q *Queue) AfterCycle(ctx context.Context, res engine.CycleResult) (queued 
 	return queued, q.rulesFor(ctx, overflow, why)
 }
 
-// replace puts j in place of a waiting job of the same service; q.mu is held.
+// replace puts j in place of a waiting job of the same service (host and name); q.mu is
+// held. The newer failure is the one worth explaining.
 func (q *Queue) replace(j job) bool {
 	for i := range q.pending {
-		if q.pending[i].snap.Name == j.snap.Name {
+		if p := q.pending[i].snap; p.Host == j.snap.Host && p.Name == j.snap.Name {
 			q.pending[i] = j
 			return true
 		}

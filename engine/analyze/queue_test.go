@@ -159,6 +159,14 @@ func TestQueueKeepsOneAnalysisPerService(t *testing.T) {
 				i, j.snap.Name, j.snap.CollectedAt, want, later)
 		}
 	}
+	other := failingCycle(later, "a")
+	other.Services[0].Snapshot.Host = "pi"
+	if _, err := q.AfterCycle(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	if q.Len() != 3 {
+		t.Errorf("Len() = %d after a on another host, want 3 (a service is its host and name)", q.Len())
+	}
 }
 
 // TestQueueDrainsAtShutdown: failures waiting (and the one the model was answering) when the
