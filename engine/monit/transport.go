@@ -137,7 +137,8 @@ func (c *Client) transportProblem(err error) (kind error, msg string, ok bool) {
 }
 
 // dialProblem words why no connection was made: a missing socket, nothing listening, no
-// permission.
+// permission. The cause follows the message ("…: connect: connection refused"), so the words
+// say what it means rather than repeat it.
 func (c *Client) dialProblem(err error) (kind error, msg string, ok bool) {
 	var op *net.OpError
 	if !errors.As(err, &op) || op.Op != "dial" {
@@ -149,12 +150,12 @@ func (c *Client) dialProblem(err error) (kind error, msg string, ok bool) {
 		return ErrUnreachable, fmt.Sprintf("monit socket %s does not exist: is Monit running, with `set httpd unixsocket %s`?",
 			c.socket, c.socket), true
 	case unix && errors.Is(err, os.ErrPermission):
-		return ErrUnreachable, fmt.Sprintf("monit socket %s: permission denied: run monit-intel as a user allowed to open it",
+		return ErrUnreachable, fmt.Sprintf("monit socket %s: run monit-intel as a user allowed to open it",
 			c.socket), true
 	case unix && isConnRefused(err):
-		return ErrUnreachable, fmt.Sprintf("monit socket %s: connection refused: nothing listens on it (Monit stopped?)", c.socket), true
+		return ErrUnreachable, fmt.Sprintf("monit socket %s: nothing listens on it (Monit stopped?)", c.socket), true
 	case isConnRefused(err):
-		return ErrUnreachable, fmt.Sprintf("monit at %s is unreachable: connection refused: nothing listens there "+
+		return ErrUnreachable, fmt.Sprintf("monit at %s is unreachable: nothing listens there "+
 			"(is Monit running, with `set httpd port`?)", c.display), true
 	}
 	return nil, "", false
