@@ -124,13 +124,16 @@ func (a *Analyzer) Analyze(ctx context.Context, snap engine.Snapshot, eventID in
 	return a.analyze(ctx, snap, eventID, force, "")
 }
 
-// AnalyzeRules stores the rules' analysis of one snapshot without asking the model; why says
-// what kept the model out, in the analysis's LLMError.
-func (a *Analyzer) AnalyzeRules(ctx context.Context, snap engine.Snapshot, eventID int64, why string) (engine.Analysis, error) {
-	return a.analyze(ctx, snap, eventID, false, why)
+// AnalyzeNow stores at once the analysis that needs no new model call: the rules', with the
+// model's earlier answer to the same failure when there is one. It reports whether the model
+// still has to be asked (Analyze, later); then why is the analysis's LLMError, saying what
+// keeps the model's part out for now.
+func (a *Analyzer) AnalyzeNow(ctx context.Context, snap engine.Snapshot, eventID int64, why string) (engine.Analysis, bool, error) {
+	an, err := a.analyze(ctx, snap, eventID, false, why)
+	return an, err == nil && a.opts.LLM != nil && an.Source != engine.SourceLLM, err
 }
 
-// analyze is Analyze, or AnalyzeRules when skipModel says why the model is not asked.
+// analyze is Analyze; a non-empty skipModel stops it short of a model call (AnalyzeNow).
 func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID int64, force bool, skipModel string) (engine.Analysis, error) {
 	start := a.opts.Now()
 	in, err := a.input(ctx, snap)
@@ -145,12 +148,7 @@ func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID in
 	for _, c := range f.Causes {
 		an.Causes = append(an.Causes, c.ID)
 	}
-	var answer *rca.Answer
-	if skipModel == "" {
-		answer = a.modelPart(ctx, in, f, &an, force)
-	} else {
-		an.LLMError = skipModel
-	}
+	answer := a.modelPart(ctx, in, f, &an, force, skipModel)
 	an.Text = rca.Render(f, answer, an.LLMError)
 	an.Duration = a.opts.Now().Sub(start)
 	id, err := a.store.SaveAnalysis(ctx, an)
@@ -187,8 +185,9 @@ func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, 
 }
 
 // modelPart fills the model's fields of an and returns its answer, or nil with an.LLMError
-// saying why there is none.
-func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, an *engine.Analysis, force bool) *rca.Answer {
+// saying why there is none. A non-empty skipModel is that reason when no earlier answer to
+// the same failure can be reused: the model is not called.
+func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, an *engine.Analysis, force bool, skipModel string) *rca.Answer {
 	llm := a.opts.LLM
 	if llm == nil {
 		an.LLMError = "no model configured"
@@ -204,6 +203,10 @@ func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, 
 		if ok {
 			return a.reuse(cached, an)
 		}
+	}
+	if skipModel != "" {
+		an.LLMError = skipModel
+		return nil
 	}
 	budget := rca.Budget{NumCtx: a.opts.NumCtx}
 	temp := 0.0
