@@ -13,7 +13,7 @@ import (
 // Queue runs the model's part of a cycle's analyses off the ingest path, so that a slow or
 // busy model never delays the next cycle. The rules' analysis of each new failure is stored at
 // once (with the model's earlier answer to the same failure when there is one); the model's
-// analysis follows from the queue, as a newer analysis. The queue holds at most a fixed number
+// analysis follows from the queue, as a newer analysis, when the model answers. The queue holds at most a fixed number
 // of failures; beyond that the rules' analysis says the model was busy. It is safe for
 // concurrent use.
 type Queue struct {
@@ -33,7 +33,7 @@ type job struct {
 }
 
 // Why the model's part of an analysis stored by AfterCycle is missing.
-const whyQueued = "the model's analysis is queued and follows as a newer analysis"
+const whyQueued = "the model was not asked yet: its analysis is queued and, when it answers, follows as a newer analysis"
 
 // NewQueue returns a Queue for a, holding at most size failures (at least 1). Run works
 // through it.
@@ -114,10 +114,10 @@ func (q *Queue) Len() int {
 	return len(q.pending)
 }
 
-// Run asks the model about the waiting failures one after another, oldest first, storing each
-// whole analysis, until ctx ends; an analysis that fails is logged and the next one goes on.
-// Failures still waiting then keep the rules' analysis AfterCycle stored. It returns ctx's
-// error.
+// Run asks the model about the waiting failures one after another, oldest first, until ctx
+// ends. Each answer is stored as a newer, whole analysis; a failure the model did not answer
+// keeps the rules' analysis AfterCycle stored (the reason is logged), and so do the failures
+// still waiting at the end. It returns ctx's error.
 func (q *Queue) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		j, ok := q.pop()
@@ -128,7 +128,13 @@ func (q *Queue) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		if _, err := q.a.Analyze(ctx, j.snap, j.eventID, false); err != nil && ctx.Err() == nil {
+		_, err := q.a.AnalyzeModel(ctx, j.snap, j.eventID)
+		switch {
+		case err == nil || ctx.Err() != nil:
+		case errors.Is(err, errNoAnswer):
+			// The rules' analysis stands; /health says when the model is down.
+			q.log.Warn("the model did not answer; the rules' analysis stands", "service", j.snap.Name, "err", err)
+		default:
 			q.log.Error("analysis failed", "service", j.snap.Name, "err", err)
 		}
 	}

@@ -139,7 +139,7 @@ func TestQueueStoresTheRulesAtOnce(t *testing.T) {
 		t.Fatalf("stored %d analyses at once, want 4", len(got))
 	}
 	for i, an := range got {
-		want := map[bool]string{true: "queued and follows", false: "the model is busy"}[i < 2]
+		want := map[bool]string{true: "is queued", false: "the model is busy"}[i < 2]
 		if an.Service != []string{"a", "b", "c", "d"}[i] || an.Source != engine.SourceRules ||
 			!strings.Contains(an.LLMError, want) || !strings.Contains(an.Text, want) {
 			t.Errorf("analysis %d = %s %s %q, want the rules' analysis saying %q", i, an.Service, an.Source, an.LLMError, want)
@@ -201,6 +201,56 @@ func TestQueueWithoutAModel(t *testing.T) {
 	}
 }
 
+// TestQueueModelAnswerFollows: the model's answer follows the rules' analysis as a newer one;
+// a model that does not answer in time adds nothing (the rules' analysis stands).
+func TestQueueModelAnswerFollows(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		delay   time.Duration
+		sources string
+	}{
+		{name: "answers", delay: 2 * time.Second, sources: "rules llm rules llm"},
+		{name: "too slow", delay: time.Minute, sources: "rules rules"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				store := &memStore{}
+				q := NewQueue(queueAnalyzer(t, store, &slowfake.LLM{Delay: tt.delay, Content: goodAnswer}, 5*time.Second), 8)
+				if _, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b")); err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan error)
+				go func() { done <- q.Run(ctx) }()
+				time.Sleep(time.Minute)
+				cancel()
+				<-done
+				var got []string
+				for _, an := range analyses(store) {
+					got = append(got, an.Source)
+				}
+				// Sorted by service: each service's rules' analysis first.
+				if strings.Join(sortedByService(analyses(store)), " ") != tt.sources {
+					t.Errorf("analyses = %v (by service: %v), want %s", got, sortedByService(analyses(store)), tt.sources)
+				}
+			})
+		})
+	}
+}
+
+// sortedByService lists the analyses' sources grouped by service, each group in store order.
+func sortedByService(as []engine.Analysis) []string {
+	var out []string
+	for _, name := range []string{"a", "b"} {
+		for _, an := range as {
+			if an.Service == name {
+				out = append(out, an.Source)
+			}
+		}
+	}
+	return out
+}
+
 // TestQueueShutdown: when the daemon stops, the model's answer in progress and the failures
 // still waiting add nothing; each keeps the rules' analysis stored at once.
 func TestQueueShutdown(t *testing.T) {
@@ -222,7 +272,7 @@ func TestQueueShutdown(t *testing.T) {
 			t.Errorf("Len() = %d after the stop, want b and c still waiting", q.Len())
 		}
 		for _, an := range analyses(store)[:3] {
-			if an.Source != engine.SourceRules || !strings.Contains(an.LLMError, "queued") {
+			if an.Source != engine.SourceRules || !strings.Contains(an.LLMError, "is queued") {
 				t.Errorf("%s: source %s, llm error %q; want the rules' analysis saying the model's was queued", an.Service, an.Source, an.LLMError)
 			}
 		}
