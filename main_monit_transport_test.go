@@ -12,14 +12,21 @@ import (
 	"monit-intel/engine/monit/monittest"
 )
 
-// countSnapshots returns how many snapshots of service the history holds.
-func countSnapshots(t *testing.T, dataDir, service string) int {
+// openHistory opens the history database of dataDir read-only.
+func openHistory(t *testing.T, dataDir string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// countSnapshots returns how many snapshots of service the history holds.
+func countSnapshots(t *testing.T, dataDir, service string) int {
+	t.Helper()
+	db := openHistory(t, dataDir)
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM snapshots WHERE service = ?`, service).Scan(&n); err != nil {
 		t.Fatal(err)
@@ -121,11 +128,7 @@ func TestIngestOddFigures(t *testing.T) {
 	if !strings.Contains(out+errOut, "monit figure unreadable") || !strings.Contains(out+errOut, "block/usage") {
 		t.Errorf("ingest output lacks the parse note:\n%s%s", out, errOut)
 	}
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openHistory(t, dataDir)
 	var used sql.NullFloat64
 	var total float64
 	var notes string
