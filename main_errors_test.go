@@ -97,6 +97,8 @@ func cliErrorCases(t *testing.T) [][]string {
 	dir := t.TempDir()
 	unreachable := writeConfig(t, fmt.Sprintf("monit: {url: 'http://127.0.0.1:%d'}\ndata_dir: %s/a\n", monittest.FreePort(t), dir))
 	badLogs := writeConfig(t, fmt.Sprintf("monit: {url: testdata/demo/status.xml}\ndata_dir: %s/b\nlogs:\n  x: {strategy: tail}\n", dir))
+	noSocket := writeConfig(t, fmt.Sprintf("monit: {url: 'unix://%s/monit.sock'}\ndata_dir: %s/c\n", dir, dir))
+	tlsToPlain := writeConfig(t, fmt.Sprintf("monit: {url: 'https://127.0.0.1:%d'}\ndata_dir: %s/d\n", monittest.FreePort(t), dir))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +111,8 @@ func cliErrorCases(t *testing.T) [][]string {
 		{"logs", "failing", "--config", "does-not-exist.yaml"},
 		{"ingest", "--config", unreachable},
 		{"ingest", "--config", badLogs},
+		{"ingest", "--config", noSocket},
+		{"ingest", "--config", tlsToPlain},
 		{"serve", "--config", unreachable, "--listen", ln.Addr().String()},
 		{"serve", "--config", badLogs},
 		{"audit", "verify", "--config", badLogs},

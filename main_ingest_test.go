@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,12 +35,7 @@ func writeConfig(t *testing.T, body string) string {
 
 func queryEvents(t *testing.T, dataDir string) []string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT service, kind, status, detail FROM failure_events ORDER BY id`)
+	rows, err := openHistory(t, dataDir).Query(`SELECT service, kind, status, detail FROM failure_events ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,11 +157,7 @@ func assertState(t *testing.T, dataDir, service string, want engine.State, failu
 
 func assertPID(t *testing.T, dataDir, service string) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openHistory(t, dataDir)
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM snapshots WHERE service = ? AND pid > 0 AND type = 'process'`, service).Scan(&n); err != nil || n == 0 {
 		t.Errorf("%s: %d process rows with a pid (err %v), want some", service, n, err)

@@ -90,7 +90,8 @@ func TestConcurrentChatsShareOneModelSlot(t *testing.T) {
 }
 
 // TestIngestDoesNotWaitForTheModel: the scheduled ingest job returns while the model has not
-// answered (it never does here), with the new failures queued for analysis.
+// answered (it never does here), with the rules' analysis of each new failure stored and the
+// model's queued.
 func TestIngestDoesNotWaitForTheModel(t *testing.T) {
 	fake := ollamafake.New(t, ollamafake.Reply{})
 	fake.SetMode(ollamafake.Slow)
@@ -108,6 +109,15 @@ func TestIngestDoesNotWaitForTheModel(t *testing.T) {
 	}
 	if failing == 0 || d.queue.Len() != failing {
 		t.Errorf("queued %d analyses for %d failing services, want all of them", d.queue.Len(), failing)
+	}
+	for _, c := range d.board.Services() {
+		if c.Snapshot.Status == 0 {
+			continue
+		}
+		ans, err := d.health.s.history.Analyses(t.Context(), c.Snapshot.Name, 5)
+		if err != nil || len(ans) != 1 || ans[0].Source != "rules" || !strings.Contains(ans[0].LLMError, "queued") {
+			t.Errorf("analyses of %s after the cycle = %+v, %v; want the rules' one, the model's queued", c.Snapshot.Name, ans, err)
+		}
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)

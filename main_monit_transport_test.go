@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,14 +12,21 @@ import (
 	"monit-intel/engine/monit/monittest"
 )
 
-// countSnapshots returns how many snapshots of service the history holds.
-func countSnapshots(t *testing.T, dataDir, service string) int {
+// openHistory opens the history database of dataDir read-only.
+func openHistory(t *testing.T, dataDir string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// countSnapshots returns how many snapshots of service the history holds.
+func countSnapshots(t *testing.T, dataDir, service string) int {
+	t.Helper()
+	db := openHistory(t, dataDir)
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM snapshots WHERE service = ?`, service).Scan(&n); err != nil {
 		t.Fatal(err)
@@ -94,5 +103,43 @@ func TestIngestConfigMistakes(t *testing.T) {
 		if n := countSnapshots(t, dataDir, s); n != 1 {
 			t.Errorf("%s: %d snapshots stored, want 1", s, n)
 		}
+	}
+}
+
+// TestIngestOddFigures: a captured document with two odd figures is stored whole; the odd
+// figures are NULL, the notes are kept with the snapshot and logged.
+func TestIngestOddFigures(t *testing.T) {
+	doc, err := os.ReadFile("testdata/monit/all-types.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc = bytes.Replace(doc, []byte("<usage>13342.0</usage>"), []byte("<usage>13 parsecs</usage>"), 1)
+	doc = bytes.Replace(doc, []byte("<status>2097152</status>"), []byte("<status>2097152.0</status>"), 1)
+	path := filepath.Join(t.TempDir(), "odd.xml")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := t.TempDir()
+	cfg := writeConfig(t, fmt.Sprintf("monit:\n  url: %s\ndata_dir: %s\nretention: 876000h\n", path, dataDir))
+	code, out, errOut := runCmd(t, nil, "ingest", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("ingest exit %d: %s %s", code, out, errOut)
+	}
+	if !strings.Contains(out+errOut, "monit figure unreadable") || !strings.Contains(out+errOut, "block/usage") {
+		t.Errorf("ingest output lacks the parse note:\n%s%s", out, errOut)
+	}
+	db := openHistory(t, dataDir)
+	var used sql.NullFloat64
+	var total float64
+	var notes string
+	err = db.QueryRow(`SELECT s.fs_used_mb, s.fs_total_mb, n.notes FROM snapshots s
+		JOIN services sv ON sv.name = s.service JOIN parse_notes n ON n.service_id = sv.id AND n.at = s.collected_at
+		WHERE s.service = 'rootfs'`).Scan(&used, &total, &notes)
+	if err != nil || used.Valid || total != 258019.6 || !strings.Contains(notes, `"field":"block/usage"`) {
+		t.Errorf("rootfs = used %v, total %v, notes %s, %v; want NULL, 258019.6 and a note on block/usage", used, total, notes, err)
+	}
+	var status int64
+	if err := db.QueryRow(`SELECT status FROM snapshots WHERE service = 'failing'`).Scan(&status); err != nil || status != 2097152 {
+		t.Errorf("failing status = %d, %v; want 2097152 read from 2097152.0", status, err)
 	}
 }

@@ -45,6 +45,22 @@ func TestParseNotesRoundTrip(t *testing.T) {
 			t.Errorf("%s ParseNotes = %+v, want none", s.Name, s.ParseNotes)
 		}
 	}
+	st.Services = st.Services[:0:0]
+	for _, s := range sampleStatus(at.Add(time.Minute)).Services { // the next cycle reads fine
+		if s.Name == "rootfs" {
+			st.Services = append(st.Services, s)
+		}
+	}
+	if _, err := db.RecordCycle(t.Context(), st, nil); err != nil {
+		t.Fatalf("RecordCycle() error = %v", err)
+	}
+	series, err := db.Series(t.Context(), "rootfs", at, 10)
+	if err != nil || len(series) != 2 {
+		t.Fatalf("Series() = %d snapshots, %v; want 2", len(series), err)
+	}
+	if series[0].ParseNotes != nil || !slices.Equal(series[1].ParseNotes, notes) {
+		t.Errorf("Series() notes = %+v then %+v, want none then %+v", series[0].ParseNotes, series[1].ParseNotes, notes)
+	}
 }
 
 // TestRecordCycleKeepsUnknownTypes: a service type from a newer Monit is stored with its

@@ -232,6 +232,9 @@ func (db *DB) Series(ctx context.Context, service string, since time.Time, limit
 	if err != nil {
 		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
 	}
+	if err := db.attachSeriesNotes(ctx, service, since, snaps); err != nil {
+		return nil, err
+	}
 	return snaps, nil
 }
 

@@ -121,17 +121,46 @@ func eventID(c engine.Classified) int64 {
 // then that answer is reused. The error is about storage only: the model's failures are part
 // of the analysis.
 func (a *Analyzer) Analyze(ctx context.Context, snap engine.Snapshot, eventID int64, force bool) (engine.Analysis, error) {
-	return a.analyze(ctx, snap, eventID, force, "")
+	an, err := a.build(ctx, snap, eventID, force, "")
+	if err != nil {
+		return engine.Analysis{}, err
+	}
+	return a.save(ctx, an)
 }
 
-// AnalyzeRules stores the rules' analysis of one snapshot without asking the model; why says
-// what kept the model out, in the analysis's LLMError.
-func (a *Analyzer) AnalyzeRules(ctx context.Context, snap engine.Snapshot, eventID int64, why string) (engine.Analysis, error) {
-	return a.analyze(ctx, snap, eventID, false, why)
+// AnalyzeNow stores at once the analysis that needs no new model call: the rules', with the
+// model's earlier answer to the same failure when there is one. It reports whether the model
+// still has to be asked (AnalyzeModel, later); then why is the analysis's LLMError, saying
+// what keeps the model's part out for now.
+func (a *Analyzer) AnalyzeNow(ctx context.Context, snap engine.Snapshot, eventID int64, why string) (engine.Analysis, bool, error) {
+	an, err := a.build(ctx, snap, eventID, false, why)
+	if err != nil {
+		return engine.Analysis{}, false, err
+	}
+	an, err = a.save(ctx, an)
+	return an, err == nil && a.opts.LLM != nil && an.Source != engine.SourceLLM, err
 }
 
-// analyze is Analyze, or AnalyzeRules when skipModel says why the model is not asked.
-func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID int64, force bool, skipModel string) (engine.Analysis, error) {
+// AnalyzeModel asks the model about one snapshot (after AnalyzeNow) and stores the whole
+// analysis only when the model answered. When it did not, nothing is stored (the rules'
+// analysis stands) and the error wraps errNoAnswer, saying why.
+func (a *Analyzer) AnalyzeModel(ctx context.Context, snap engine.Snapshot, eventID int64) (engine.Analysis, error) {
+	an, err := a.build(ctx, snap, eventID, false, "")
+	if err != nil {
+		return engine.Analysis{}, err
+	}
+	if an.Source != engine.SourceLLM {
+		return an, fmt.Errorf("analyze %s: %w: %s", snap.Name, errNoAnswer, an.LLMError)
+	}
+	return a.save(ctx, an)
+}
+
+// errNoAnswer is AnalyzeModel's error when the model gave no usable answer.
+var errNoAnswer = errors.New("no answer from the model")
+
+// build analyses one snapshot without storing it; a non-empty skipModel stops it short of a
+// model call (AnalyzeNow).
+func (a *Analyzer) build(ctx context.Context, snap engine.Snapshot, eventID int64, force bool, skipModel string) (engine.Analysis, error) {
 	start := a.opts.Now()
 	in, err := a.input(ctx, snap)
 	if err != nil {
@@ -145,17 +174,17 @@ func (a *Analyzer) analyze(ctx context.Context, snap engine.Snapshot, eventID in
 	for _, c := range f.Causes {
 		an.Causes = append(an.Causes, c.ID)
 	}
-	var answer *rca.Answer
-	if skipModel == "" {
-		answer = a.modelPart(ctx, in, f, &an, force)
-	} else {
-		an.LLMError = skipModel
-	}
+	answer := a.modelPart(ctx, in, f, &an, force, skipModel)
 	an.Text = rca.Render(f, answer, an.LLMError)
 	an.Duration = a.opts.Now().Sub(start)
+	return an, nil
+}
+
+// save stores an and logs it.
+func (a *Analyzer) save(ctx context.Context, an engine.Analysis) (engine.Analysis, error) {
 	id, err := a.store.SaveAnalysis(ctx, an)
 	if err != nil {
-		return engine.Analysis{}, fmt.Errorf("analyze %s: %w", snap.Name, err)
+		return engine.Analysis{}, fmt.Errorf("analyze %s: %w", an.Service, err)
 	}
 	an.ID = id
 	a.log.Info("analysed", "service", an.Service, "source", an.Source, "cached", an.Cached,
@@ -187,8 +216,9 @@ func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, 
 }
 
 // modelPart fills the model's fields of an and returns its answer, or nil with an.LLMError
-// saying why there is none.
-func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, an *engine.Analysis, force bool) *rca.Answer {
+// saying why there is none. A non-empty skipModel is that reason when no earlier answer to
+// the same failure can be reused: the model is not called.
+func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, an *engine.Analysis, force bool, skipModel string) *rca.Answer {
 	llm := a.opts.LLM
 	if llm == nil {
 		an.LLMError = "no model configured"
@@ -204,6 +234,10 @@ func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, 
 		if ok {
 			return a.reuse(cached, an)
 		}
+	}
+	if skipModel != "" {
+		an.LLMError = skipModel
+		return nil
 	}
 	budget := rca.Budget{NumCtx: a.opts.NumCtx}
 	temp := 0.0

@@ -6,18 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"monit-intel/engine"
 )
 
-// drainTimeout bounds storing the rules' analyses of the failures still waiting at shutdown.
-const drainTimeout = 10 * time.Second
-
-// Queue runs the analyses of a cycle's new failures off the ingest path, so that a slow or
-// busy model never delays the next cycle. It holds at most a fixed number of waiting
-// analyses; beyond that a failure gets the rules' analysis at once. It is safe for concurrent
-// use.
+// Queue runs the model's part of a cycle's analyses off the ingest path, so that a slow or
+// busy model never delays the next cycle. The rules' analysis of each new failure is stored at
+// once (with the model's earlier answer to the same failure when there is one); the model's
+// analysis follows from the queue, as a newer analysis, when the model answers. The queue holds at most a fixed number
+// of failures; beyond that the rules' analysis says the model was busy. It is safe for
+// concurrent use.
 type Queue struct {
 	a    *Analyzer
 	size int
@@ -28,95 +26,122 @@ type Queue struct {
 	pending []job
 }
 
-// job is one failure waiting for its analysis.
+// job is one failure waiting for the model.
 type job struct {
 	snap    engine.Snapshot
 	eventID int64
 }
 
-// NewQueue returns a Queue for a, holding at most size waiting analyses (at least 1). Run
-// works through it.
+// Why the model's part of an analysis stored by AfterCycle is missing.
+const whyQueued = "the model was not asked yet: its analysis is queued and, when it answers, follows as a newer analysis"
+
+// NewQueue returns a Queue for a, holding at most size failures (at least 1). Run works
+// through it.
 func NewQueue(a *Analyzer, size int) *Queue {
 	return &Queue{a: a, size: max(size, 1), log: a.log.With("queue", "analysis"), wake: make(chan struct{}, 1)}
 }
 
-// AfterCycle queues the analyses of the services the cycle classified NEW or CHANGED and
-// returns without waiting for them. A service already waiting keeps its place with the newer
-// snapshot. When the queue is full, the rules' analysis is stored at once and says the model
-// was busy; the error is about storing those.
+// AfterCycle stores the rules' analysis of each service the cycle classified NEW or CHANGED
+// and queues those that need the model, without waiting for it. A service already waiting
+// keeps its place with the newer snapshot. It returns how many it queued; the error is about
+// storing. AfterCycle is meant for one caller at a time (the ingest job).
 func (q *Queue) AfterCycle(ctx context.Context, res engine.CycleResult) (queued int, err error) {
-	var overflow []job
-	q.mu.Lock()
+	var errs []error
 	for _, c := range res.Services {
 		if !needsAnalysis(c) {
 			continue
 		}
 		j := job{snap: c.Snapshot, eventID: eventID(c)}
-		switch {
-		case q.replace(j):
+		room := q.hasRoom(j)
+		why := whyQueued
+		if !room {
+			why = fmt.Sprintf("%v: %d analyses were already waiting for it", engine.ErrLLMBusy, q.size)
+		}
+		_, ask, err := q.a.AnalyzeNow(ctx, j.snap, j.eventID, why)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if ask && room && q.add(j) {
 			queued++
-		case len(q.pending) < q.size:
-			q.pending = append(q.pending, j)
-			queued++
-		default:
-			overflow = append(overflow, j)
 		}
 	}
-	q.mu.Unlock()
 	if queued > 0 {
 		select {
 		case q.wake <- struct{}{}:
 		default:
 		}
 	}
-	why := fmt.Sprintf("%v: %d analyses were already waiting", engine.ErrLLMBusy, q.size)
-	return queued, q.rulesFor(ctx, overflow, why)
+	return queued, errors.Join(errs...)
 }
 
-// replace puts j in place of a waiting job of the same service; q.mu is held.
-func (q *Queue) replace(j job) bool {
-	for i := range q.pending {
-		if q.pending[i].snap.Name == j.snap.Name {
-			q.pending[i] = j
-			return true
+// hasRoom reports whether j can be queued: its service is already waiting or there is space.
+func (q *Queue) hasRoom(j job) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.index(j) >= 0 || len(q.pending) < q.size
+}
+
+// add queues j in place of a waiting job of the same service, or at the end.
+func (q *Queue) add(j job) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if i := q.index(j); i >= 0 {
+		q.pending[i] = j // the newer failure is the one worth explaining
+		return true
+	}
+	if len(q.pending) >= q.size {
+		return false
+	}
+	q.pending = append(q.pending, j)
+	return true
+}
+
+// index is the place of j's service (host and name) in the queue, -1 when it is not waiting;
+// q.mu is held.
+func (q *Queue) index(j job) int {
+	for i, p := range q.pending {
+		if p.snap.Host == j.snap.Host && p.snap.Name == j.snap.Name {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
-// Len is the number of analyses waiting.
+// Len is the number of failures waiting for the model.
 func (q *Queue) Len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.pending)
 }
 
-// Run analyses the waiting failures one after another, oldest first, until ctx ends; an
-// analysis that fails is logged and the next one goes on. The failures still waiting then get
-// the rules' analysis, so none is left unexplained. It returns ctx's error.
+// Run asks the model about the waiting failures one after another, oldest first, until ctx
+// ends. Each answer is stored as a newer, whole analysis; a failure the model did not answer
+// keeps the rules' analysis AfterCycle stored (the reason is logged), and so do the failures
+// still waiting at the end. It returns ctx's error.
 func (q *Queue) Run(ctx context.Context) error {
-	for {
-		if ctx.Err() != nil {
-			return q.drain(ctx)
-		}
+	for ctx.Err() == nil {
 		j, ok := q.pop()
 		if !ok {
 			select {
 			case <-q.wake:
-				continue
 			case <-ctx.Done():
-				return q.drain(ctx)
 			}
+			continue
 		}
-		_, err := q.a.Analyze(ctx, j.snap, j.eventID, false)
+		_, err := q.a.AnalyzeModel(ctx, j.snap, j.eventID)
 		switch {
-		case err != nil && ctx.Err() != nil:
-			q.push(j) // cut short by shutdown: it gets the rules' analysis below
-			return q.drain(ctx)
-		case err != nil:
+		case err == nil || ctx.Err() != nil:
+		case errors.Is(err, errNoAnswer):
+			// The rules' analysis stands; /health says when the model is down.
+			q.log.Warn("the model did not answer; the rules' analysis stands", "service", j.snap.Name, "err", err)
+		default:
 			q.log.Error("analysis failed", "service", j.snap.Name, "err", err)
 		}
 	}
+	if n := q.Len(); n > 0 {
+		q.log.Info("stopped with failures waiting for the model; they keep the rules' analysis", "waiting", n)
+	}
+	return ctx.Err()
 }
 
 func (q *Queue) pop() (job, bool) {
@@ -128,35 +153,4 @@ func (q *Queue) pop() (job, bool) {
 	j := q.pending[0]
 	q.pending = q.pending[1:]
 	return j, true
-}
-
-func (q *Queue) push(j job) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.pending = append(q.pending, j)
-}
-
-// drain stores the rules' analysis of every waiting failure, within drainTimeout of shutdown.
-func (q *Queue) drain(ctx context.Context) error {
-	q.mu.Lock()
-	left := q.pending
-	q.pending = nil
-	q.mu.Unlock()
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
-	defer cancel()
-	if err := q.rulesFor(dctx, left, "the daemon stopped before the model was asked"); err != nil {
-		q.log.Error("analyses at shutdown", "err", err)
-	}
-	return ctx.Err()
-}
-
-// rulesFor stores the rules' analysis of each job, saying why the model was not asked.
-func (q *Queue) rulesFor(ctx context.Context, jobs []job, why string) error {
-	var errs []error
-	for _, j := range jobs {
-		if _, err := q.a.AnalyzeRules(ctx, j.snap, j.eventID, why); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
 }

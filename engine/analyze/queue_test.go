@@ -120,30 +120,49 @@ func TestQueueKeepsTheIngestInterval(t *testing.T) {
 	})
 }
 
-func TestQueueOverflowGetsTheRulesAtOnce(t *testing.T) {
+// TestQueueStoresTheRulesAtOnce: every new failure has its rules' analysis when AfterCycle
+// returns, saying the model's follows, or that the model was busy when the queue is full; a
+// failure the model already answered gets that answer at once and is not queued.
+func TestQueueStoresTheRulesAtOnce(t *testing.T) {
 	store := &memStore{}
-	a := queueAnalyzer(t, store, &slowfake.LLM{Delay: time.Hour}, time.Second)
-	q := NewQueue(a, 2)
+	model := &slowfake.LLM{Delay: time.Hour}
+	q := NewQueue(queueAnalyzer(t, store, model, time.Second), 2)
 	queued, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b", "c", "d"))
 	if err != nil {
 		t.Fatalf("AfterCycle() error = %v", err)
 	}
-	if queued != 2 || q.Len() != 2 {
-		t.Errorf("AfterCycle() queued %d, Len() %d; want 2 and 2", queued, q.Len())
+	if queued != 2 || q.Len() != 2 || model.Calls() != 0 {
+		t.Errorf("AfterCycle() queued %d, Len() %d, model calls %d; want 2, 2 and 0", queued, q.Len(), model.Calls())
 	}
-	if len(store.analyses) != 2 {
-		t.Fatalf("stored %d analyses at once, want 2 (c and d)", len(store.analyses))
+	got := analyses(store)
+	if len(got) != 4 {
+		t.Fatalf("stored %d analyses at once, want 4", len(got))
 	}
-	for i, an := range store.analyses {
-		if an.Service != []string{"c", "d"}[i] || an.Source != engine.SourceRules ||
-			!strings.Contains(an.LLMError, "the model is busy") || !strings.Contains(an.Text, "busy") {
-			t.Errorf("analysis %d = %s %s %q, want the rules' analysis saying the model is busy", i, an.Service, an.Source, an.LLMError)
+	for i, an := range got {
+		want := map[bool]string{true: "is queued", false: "the model is busy"}[i < 2]
+		if an.Service != []string{"a", "b", "c", "d"}[i] || an.Source != engine.SourceRules ||
+			!strings.Contains(an.LLMError, want) || !strings.Contains(an.Text, want) {
+			t.Errorf("analysis %d = %s %s %q, want the rules' analysis saying %q", i, an.Service, an.Source, an.LLMError, want)
 		}
+	}
+
+	// The model answered "e" before (the same model, at once): its answer is reused, nothing
+	// is queued.
+	cached := failingCycle(time.Now(), "e")
+	fast := queueAnalyzer(t, store, &slowfake.LLM{Content: goodAnswer}, time.Second)
+	if an, err := fast.Analyze(t.Context(), cached.Services[0].Snapshot, 0, false); err != nil || an.Source != engine.SourceLLM {
+		t.Fatalf("Analyze(e) = %s, %v; want the model's answer", an.Source, err)
+	}
+	if queued, err := q.AfterCycle(t.Context(), cached); err != nil || queued != 0 {
+		t.Errorf("AfterCycle(e answered before) queued %d, %v; want 0", queued, err)
+	}
+	if last := analyses(store)[len(analyses(store))-1]; last.Source != engine.SourceLLM || !last.Cached {
+		t.Errorf("e's analysis = %s cached %v, want the model's earlier answer reused", last.Source, last.Cached)
 	}
 }
 
 func TestQueueKeepsOneAnalysisPerService(t *testing.T) {
-	q := NewQueue(queueAnalyzer(t, &memStore{}, nil, time.Second), 4)
+	q := NewQueue(queueAnalyzer(t, &memStore{}, &slowfake.LLM{Delay: time.Hour}, time.Second), 4)
 	first, later := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 9, 5, 0, 0, time.UTC)
 	for _, at := range []time.Time{first, later} {
 		if _, err := q.AfterCycle(t.Context(), failingCycle(at, "a", "b")); err != nil {
@@ -159,11 +178,82 @@ func TestQueueKeepsOneAnalysisPerService(t *testing.T) {
 				i, j.snap.Name, j.snap.CollectedAt, want, later)
 		}
 	}
+	other := failingCycle(later, "a")
+	other.Services[0].Snapshot.Host = "pi"
+	if _, err := q.AfterCycle(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	if q.Len() != 3 {
+		t.Errorf("Len() = %d after a on another host, want 3 (a service is its host and name)", q.Len())
+	}
 }
 
-// TestQueueDrainsAtShutdown: failures waiting (and the one the model was answering) when the
-// daemon stops get the rules' analysis, so none stays unexplained.
-func TestQueueDrainsAtShutdown(t *testing.T) {
+// TestQueueWithoutAModel: with no model configured nothing is queued; the rules' analysis
+// is the whole analysis.
+func TestQueueWithoutAModel(t *testing.T) {
+	store := &memStore{}
+	q := NewQueue(queueAnalyzer(t, store, nil, time.Second), 4)
+	if queued, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a")); err != nil || queued != 0 || q.Len() != 0 {
+		t.Errorf("AfterCycle() = %d, %v, Len %d; want nothing queued", queued, err, q.Len())
+	}
+	if got := analyses(store); len(got) != 1 || got[0].LLMError != "no model configured" {
+		t.Errorf("analyses = %+v, want one saying no model is configured", got)
+	}
+}
+
+// TestQueueModelAnswerFollows: the model's answer follows the rules' analysis as a newer one;
+// a model that does not answer in time adds nothing (the rules' analysis stands).
+func TestQueueModelAnswerFollows(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		delay   time.Duration
+		sources string
+	}{
+		{name: "answers", delay: 2 * time.Second, sources: "rules llm rules llm"},
+		{name: "too slow", delay: time.Minute, sources: "rules rules"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				store := &memStore{}
+				q := NewQueue(queueAnalyzer(t, store, &slowfake.LLM{Delay: tt.delay, Content: goodAnswer}, 5*time.Second), 8)
+				if _, err := q.AfterCycle(t.Context(), failingCycle(time.Now(), "a", "b")); err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan error)
+				go func() { done <- q.Run(ctx) }()
+				time.Sleep(time.Minute)
+				cancel()
+				<-done
+				var got []string
+				for _, an := range analyses(store) {
+					got = append(got, an.Source)
+				}
+				// Sorted by service: each service's rules' analysis first.
+				if strings.Join(sortedByService(analyses(store)), " ") != tt.sources {
+					t.Errorf("analyses = %v (by service: %v), want %s", got, sortedByService(analyses(store)), tt.sources)
+				}
+			})
+		})
+	}
+}
+
+// sortedByService lists the analyses' sources grouped by service, each group in store order.
+func sortedByService(as []engine.Analysis) []string {
+	var out []string
+	for _, name := range []string{"a", "b"} {
+		for _, an := range as {
+			if an.Service == name {
+				out = append(out, an.Source)
+			}
+		}
+	}
+	return out
+}
+
+// TestQueueShutdown: when the daemon stops, the model's answer in progress and the failures
+// still waiting add nothing; each keeps the rules' analysis stored at once.
+func TestQueueShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := &memStore{}
 		q := NewQueue(queueAnalyzer(t, store, &slowfake.LLM{Delay: time.Hour}, time.Hour), 8)
@@ -178,13 +268,12 @@ func TestQueueDrainsAtShutdown(t *testing.T) {
 		if err := <-done; err != context.Canceled {
 			t.Errorf("Run() = %v, want context.Canceled", err)
 		}
-		got := analyses(store)
-		if len(got) != 3 {
-			t.Fatalf("stored %d analyses at shutdown, want 3", len(got))
+		if q.Len() != 2 {
+			t.Errorf("Len() = %d after the stop, want b and c still waiting", q.Len())
 		}
-		for _, an := range got {
-			if an.Source != engine.SourceRules || an.LLMError == "" {
-				t.Errorf("%s: source %s, llm error %q; want the rules' analysis with the reason", an.Service, an.Source, an.LLMError)
+		for _, an := range analyses(store)[:3] {
+			if an.Source != engine.SourceRules || !strings.Contains(an.LLMError, "is queued") {
+				t.Errorf("%s: source %s, llm error %q; want the rules' analysis saying the model's was queued", an.Service, an.Source, an.LLMError)
 			}
 		}
 	})

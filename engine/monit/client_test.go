@@ -202,7 +202,7 @@ func TestFetchUnreachable(t *testing.T) {
 	srv.Close() // the port is now closed
 	c := newClient(t, monit.Options{URL: srv.URL, Username: testUser, Password: testPassword})
 	_, err := c.Fetch(t.Context())
-	checkFetchError(t, err, srv.URL, "is unreachable: connection refused: nothing listens there", monit.ErrUnreachable, syscall.ECONNREFUSED)
+	checkFetchError(t, err, srv.URL, "is unreachable: nothing listens there (is Monit running, with `set httpd port`?): dial tcp ", monit.ErrUnreachable, syscall.ECONNREFUSED)
 	if err := c.Ping(t.Context()); !errors.Is(err, monit.ErrUnreachable) {
 		t.Errorf("Ping() error = %v, want ErrUnreachable", err)
 	}

@@ -3,8 +3,6 @@ package monit_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,23 +14,9 @@ import (
 // the markup intact: the document must still parse into the same services, serialisable for
 // the API and the database. This is "one odd value never rejects the host".
 func FuzzParseStatusOneNumber(f *testing.F) {
-	paths, err := filepath.Glob("../../testdata/monit/*.xml")
-	if err != nil {
-		f.Fatal(err)
-	}
 	var docs [][]byte
-	for _, path := range paths {
-		if strings.HasPrefix(filepath.Base(path), "bad-") {
-			continue
-		}
-		doc, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		docs = append(docs, doc)
-	}
-	if len(docs) == 0 {
-		f.Fatal("no good fixtures")
+	for _, f := range goodFixtures(f) {
+		docs = append(docs, f.doc)
 	}
 	for i, odd := range monittest.OddNumbers() {
 		f.Add(uint(i), uint(i*7), odd)

@@ -49,8 +49,8 @@ func (c *Client) requestError(ctx, reqCtx context.Context, err error) error {
 	if errors.As(err, &uerr) {
 		err = uerr.Err // its text repeats the URL
 	}
-	if kind, msg, ok := c.transportProblem(err); ok && ctx.Err() == nil {
-		return &fetchError{msg: msg, kind: kind, cause: err}
+	if fe := c.transportProblem(err); fe != nil && ctx.Err() == nil {
+		return fe
 	}
 	switch {
 	case ctx.Err() != nil:

@@ -207,3 +207,18 @@ func TestOlderLayoutsFormat2(t *testing.T) {
 		})
 	}
 }
+
+// TestOldRequestWithoutCDATA: Monit 5.3 to 5.9 printed a port test's request without CDATA,
+// so a query string's '&' arrives raw.
+func TestOldRequestWithoutCDATA(t *testing.T) {
+	doc := bytes.Replace(fixture(t, "layout-5.3.2.xml"), []byte("<request>/</request>"),
+		[]byte("<request>/status?format=xml&level=full</request>"), 1)
+	st, err := monit.ParseStatus(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatalf("ParseStatus() error = %v", err)
+	}
+	gw, _ := monittest.Find(st, "gateway")
+	if len(gw.Ports) != 1 || gw.Ports[0].Request != "/status?format=xml&level=full" {
+		t.Errorf("gateway Ports = %+v, want the request with its '&'", gw.Ports)
+	}
+}

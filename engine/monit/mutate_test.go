@@ -18,16 +18,9 @@ import (
 // with at most one parse note, about that value, and the result still serialises (the API
 // and the database need that).
 func TestParseStatusSurvivesAnyOneNumber(t *testing.T) {
-	inputs, _ := filepath.Glob(filepath.Join(fixtureDir, "*.xml"))
 	checked := 0
-	for fi, in := range inputs {
-		if strings.HasPrefix(filepath.Base(in), "bad-") {
-			continue
-		}
-		doc, err := os.ReadFile(in)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for fi, f := range goodFixtures(t) {
+		in, doc := f.name, f.doc
 		want, err := monit.ParseStatus(bytes.NewReader(doc))
 		if err != nil || len(allNotes(want)) != 0 {
 			t.Fatalf("%s: %v, notes %+v; want a clean parse", in, err, allNotes(want))
@@ -41,17 +34,17 @@ func TestParseStatusSurvivesAnyOneNumber(t *testing.T) {
 				mutated := monittest.ReplaceSpan(doc, span, odd)
 				got, err := monit.ParseStatus(bytes.NewReader(mutated))
 				if err != nil {
-					t.Fatalf("%s: %q at byte %d: ParseStatus() error = %v", filepath.Base(in), odd, span[0], err)
+					t.Fatalf("%s: %q at byte %d: ParseStatus() error = %v", in, odd, span[0], err)
 				}
 				if len(got.Services) != len(want.Services) || got.Host != want.Host {
-					t.Fatalf("%s: %q at byte %d: %d services of host %q, want %d of %q", filepath.Base(in), odd,
+					t.Fatalf("%s: %q at byte %d: %d services of host %q, want %d of %q", in, odd,
 						span[0], len(got.Services), got.Host, len(want.Services), want.Host)
 				}
 				if notes := allNotes(got); len(notes) > 1 || (len(notes) == 1 && notes[0].Value != odd) {
-					t.Fatalf("%s: %q at byte %d: notes %+v, want at most one, about %q", filepath.Base(in), odd, span[0], notes, odd)
+					t.Fatalf("%s: %q at byte %d: notes %+v, want at most one, about %q", in, odd, span[0], notes, odd)
 				}
 				if _, err := json.Marshal(got); err != nil {
-					t.Fatalf("%s: %q at byte %d: json.Marshal() error = %v", filepath.Base(in), odd, span[0], err)
+					t.Fatalf("%s: %q at byte %d: json.Marshal() error = %v", in, odd, span[0], err)
 				}
 				checked++
 			}
@@ -60,6 +53,35 @@ func TestParseStatusSurvivesAnyOneNumber(t *testing.T) {
 	if checked < 1000 {
 		t.Fatalf("checked %d mutations, want the fixtures to hold at least 1000", checked)
 	}
+}
+
+type namedDoc struct {
+	name string
+	doc  []byte
+}
+
+// goodFixtures returns every fixture but the bad-* ones, which must fail.
+func goodFixtures(t testing.TB) []namedDoc {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(fixtureDir, "*.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []namedDoc
+	for _, path := range paths {
+		if strings.HasPrefix(filepath.Base(path), "bad-") {
+			continue
+		}
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, namedDoc{filepath.Base(path), doc})
+	}
+	if len(out) == 0 {
+		t.Fatalf("no good fixtures in %s", fixtureDir)
+	}
+	return out
 }
 
 func allNotes(st engine.Status) []engine.ParseNote {

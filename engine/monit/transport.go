@@ -103,61 +103,68 @@ func origin(u *url.URL) string {
 const httpToHTTPS = "server gave HTTP response to HTTPS client"
 
 // transportProblem words a failed request's real cause for people, with the sentinel it
-// belongs to; ok is false when there is nothing better to say than the error itself.
-func (c *Client) transportProblem(err error) (kind error, msg string, ok bool) {
+// belongs to; nil when there is nothing better to say than the error itself.
+func (c *Client) transportProblem(err error) *fetchError {
 	var (
-		unknownCA   x509.UnknownAuthorityError
-		hostname    x509.HostnameError
-		invalid     x509.CertificateInvalidError
-		notTLS      tls.RecordHeaderError
-		redirect    *redirectError
-		verifyError *tls.CertificateVerificationError
+		unknownCA x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		notTLS    tls.RecordHeaderError
+		redirect  *redirectError
+		verify    *tls.CertificateVerificationError
 	)
 	switch {
 	case errors.As(err, &redirect):
-		return ErrRedirect, fmt.Sprintf("monit at %s %s", c.display, redirect), true
+		return problem(ErrRedirect, err, "monit at %s %s", c.display, redirect)
 	case errors.As(err, &unknownCA):
-		return ErrTLS, fmt.Sprintf("monit at %s: its certificate is not trusted (signed by an unknown authority): "+
-			"set monit.tls.ca_file to Monit's certificate or the CA that signed it", c.display), true
+		return problem(ErrTLS, err, "monit at %s: its certificate is not trusted (signed by an unknown authority): "+
+			"set monit.tls.ca_file to Monit's certificate or the CA that signed it", c.display)
 	case errors.As(err, &hostname):
-		return ErrTLS, fmt.Sprintf("monit at %s: its certificate is not valid for %s: "+
-			"set monit.tls.server_name to a name the certificate holds", c.display, hostname.Host), true
+		return problem(ErrTLS, err, "monit at %s: its certificate is not valid for %s: "+
+			"set monit.tls.server_name to a name the certificate holds", c.display, hostname.Host)
 	case errors.As(err, &invalid):
-		return ErrTLS, fmt.Sprintf("monit at %s: its certificate is not valid: %v", c.display, invalid), true
-	case errors.As(err, &verifyError):
-		return ErrTLS, fmt.Sprintf("monit at %s: its certificate is not trusted: %v", c.display, verifyError.Err), true
+		return problem(ErrTLS, err, "monit at %s: its certificate is not valid", c.display)
+	case errors.As(err, &verify):
+		return problem(ErrTLS, err, "monit at %s: its certificate is not trusted", c.display)
 	case errors.As(err, &notTLS) || strings.Contains(err.Error(), httpToHTTPS):
-		return ErrTLS, fmt.Sprintf("monit at %s answered without TLS: use http:// instead of https://", c.display), true
+		return problem(ErrTLS, err, "monit at %s answered without TLS: use http:// instead of https://", c.display)
 	case c.socket == "" && c.base.Scheme == "http" && errors.Is(err, io.EOF):
 		// Monit's SSL listener drops a plain request without a word.
-		return ErrUnreachable, fmt.Sprintf("monit at %s closed the connection without answering: "+
-			"if its httpd uses SSL, use https://", c.display), true
+		return problem(ErrUnreachable, err, "monit at %s closed the connection without answering: "+
+			"if its httpd uses SSL, use https://", c.display)
 	}
 	return c.dialProblem(err)
 }
 
 // dialProblem words why no connection was made: a missing socket, nothing listening, no
-// permission.
-func (c *Client) dialProblem(err error) (kind error, msg string, ok bool) {
+// permission; nil when it is none of these. The cause follows the message ("…: connect:
+// connection refused"), so the words say what it means rather than repeat it.
+func (c *Client) dialProblem(err error) *fetchError {
 	var op *net.OpError
 	if !errors.As(err, &op) || op.Op != "dial" {
-		return nil, "", false
+		return nil
 	}
 	unix := c.socket != ""
 	switch {
 	case unix && errors.Is(err, os.ErrNotExist):
-		return ErrUnreachable, fmt.Sprintf("monit socket %s does not exist: is Monit running, with `set httpd unixsocket %s`?",
-			c.socket, c.socket), true
+		return problem(ErrUnreachable, err, "monit socket %s does not exist: "+
+			"is Monit running, with `set httpd unixsocket %s`?", c.socket, c.socket)
 	case unix && errors.Is(err, os.ErrPermission):
-		return ErrUnreachable, fmt.Sprintf("monit socket %s: permission denied: run monit-intel as a user allowed to open it",
-			c.socket), true
+		return problem(ErrUnreachable, err, "monit socket %s: "+
+			"run monit-intel as a user allowed to open it", c.socket)
 	case unix && isConnRefused(err):
-		return ErrUnreachable, fmt.Sprintf("monit socket %s: connection refused: nothing listens on it (Monit stopped?)", c.socket), true
+		return problem(ErrUnreachable, err, "monit socket %s: "+
+			"nothing listens on it (Monit stopped?)", c.socket)
 	case isConnRefused(err):
-		return ErrUnreachable, fmt.Sprintf("monit at %s is unreachable: connection refused: nothing listens there "+
-			"(is Monit running, with `set httpd port`?)", c.display), true
+		return problem(ErrUnreachable, err, "monit at %s is unreachable: "+
+			"nothing listens there (is Monit running, with `set httpd port`?)", c.display)
 	}
-	return nil, "", false
+	return nil
+}
+
+// problem is a fetchError of kind caused by err, worded by format.
+func problem(kind, err error, format string, args ...any) *fetchError {
+	return &fetchError{kind: kind, cause: err, msg: fmt.Sprintf(format, args...)}
 }
 
 func isConnRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

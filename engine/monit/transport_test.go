@@ -130,7 +130,7 @@ func TestFetchUnixSocketErrors(t *testing.T) {
 		name, url, want string
 	}{
 		{"socket missing", "unix://" + missing, "monit socket " + missing + " does not exist: is Monit running, with `set httpd unixsocket"},
-		{"nothing listens", "unix://" + stale, "monit socket " + stale + ": connection refused: nothing listens on it"},
+		{"nothing listens", "unix://" + stale, "monit socket " + stale + ": nothing listens on it (Monit stopped?): dial unix " + stale + ": connect: connection refused"},
 	}
 	if os.Geteuid() != 0 { // root opens any socket
 		locked := filepath.Join(dir, "locked")
@@ -145,7 +145,7 @@ func TestFetchUnixSocketErrors(t *testing.T) {
 		if err := os.Chmod(locked, 0o000); err != nil {
 			t.Fatal(err)
 		}
-		tests = append(tests, struct{ name, url, want string }{"no permission", "unix://" + filepath.Join(locked, "m.sock"), "permission denied: run monit-intel as a user allowed to open it"})
+		tests = append(tests, struct{ name, url, want string }{"no permission", "unix://" + filepath.Join(locked, "m.sock"), "m.sock: run monit-intel as a user allowed to open it: dial unix"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
