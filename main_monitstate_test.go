@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net"
 	"net/http"
@@ -20,12 +19,7 @@ import (
 // with spaces.
 func queryRows(t *testing.T, dataDir, q string, args ...any) []string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(q, args...)
+	rows, err := openHistory(t, dataDir).Query(q, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}

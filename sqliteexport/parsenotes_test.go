@@ -51,7 +51,7 @@ func TestParseNotesRoundTrip(t *testing.T) {
 			st.Services = append(st.Services, s)
 		}
 	}
-	if _, err := db.RecordCycle(t.Context(), st, nil); err != nil {
+	if _, err := db.RecordCycle(t.Context(), at.Add(time.Minute), st, nil); err != nil {
 		t.Fatalf("RecordCycle() error = %v", err)
 	}
 	series, err := db.Series(t.Context(), "rootfs", at, 10)
