@@ -88,7 +88,10 @@ func testDeps() Deps {
 			series: func(string, time.Time, int) ([]engine.Snapshot, error) {
 				return []engine.Snapshot{{Host: "nas", Name: "sshd", Type: engine.TypeProcess, CollectedAt: t0}}, nil
 			},
-			analyses: func(string, int) ([]engine.Analysis, error) {
+			analyses: func(service string, _ int) ([]engine.Analysis, error) {
+				if service != "" && service != "system_backup" {
+					return nil, nil
+				}
 				return []engine.Analysis{{ID: 1, Service: "system_backup", Source: engine.SourceRules, Causes: []string{"disk_full"}}}, nil
 			},
 		},

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -83,5 +85,39 @@ func TestDocsAreOffline(t *testing.T) {
 	js := doRaw(t, s.Handler(), "GET", "/docs/redoc.standalone.js", "", nil)
 	if js.Code != 200 || js.Body.Len() < 100_000 {
 		t.Errorf("/docs/redoc.standalone.js = %d, %d bytes", js.Code, js.Body.Len())
+	}
+}
+
+// TestNoNullableArrays: every array the API sends is [] when empty, never null, and the
+// document says so (in both the 3.1 and the 3.0 form).
+func TestNoNullableArrays(t *testing.T) {
+	s, _ := newTestServer(t, Options{}, testDeps())
+	for _, path := range []string{"/openapi.json", "/openapi-3.0.json"} {
+		resp := doRaw(t, s.Handler(), "GET", path, "", nil)
+		var doc any
+		if err := json.Unmarshal(resp.Body.Bytes(), &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		walkSchemas(doc, "", func(where string, m map[string]any) {
+			types, _ := m["type"].([]any)
+			isArray := m["type"] == "array" || slices.Contains(types, "array")
+			if isArray && (slices.Contains(types, "null") || m["nullable"] == true) {
+				t.Errorf("%s: nullable array at %s", path, where)
+			}
+		})
+	}
+}
+
+func walkSchemas(v any, where string, f func(string, map[string]any)) {
+	switch v := v.(type) {
+	case map[string]any:
+		f(where, v)
+		for k, c := range v {
+			walkSchemas(c, where+"/"+k, f)
+		}
+	case []any:
+		for i, c := range v {
+			walkSchemas(c, fmt.Sprintf("%s/%d", where, i), f)
+		}
 	}
 }

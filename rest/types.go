@@ -43,7 +43,7 @@ type Figures struct {
 	SwapPercent *float64   `json:"swap_percent,omitempty"`
 	FileSize    *int64     `json:"file_size,omitempty"`
 	LinkState   *int       `json:"link_state,omitempty"`
-	Ports       []Port     `json:"ports,omitempty"`
+	Ports       []Port     `json:"ports,omitempty" nullable:"false"`
 	CollectedAt *time.Time `json:"collected_at,omitempty"`
 }
 
@@ -80,14 +80,14 @@ type Analysis struct {
 	ResponseTokens   int               `json:"response_tokens,omitempty"`
 	Truncated        bool              `json:"truncated,omitempty" doc:"the model server cut the prompt"`
 	Summary          string            `json:"summary"`
-	Causes           []string          `json:"causes" doc:"the rules' cause IDs, most specific first"`
+	Causes           []string          `json:"causes" nullable:"false" doc:"the rules' cause IDs, most specific first"`
 	ProbableCause    string            `json:"probable_cause,omitempty" doc:"the model's"`
-	SuggestedActions []SuggestedAction `json:"suggested_actions"`
+	SuggestedActions []SuggestedAction `json:"suggested_actions" nullable:"false"`
 	LLMError         string            `json:"llm_error,omitempty" doc:"why the model's part is missing"`
 	Cached           bool              `json:"cached,omitempty"`
 	Text             string            `json:"text"`
-	Proposals        []Proposal        `json:"proposals,omitempty" doc:"POST /analyze only: the suggested actions, pending approval"`
-	Refused          []string          `json:"refused,omitempty" doc:"POST /analyze only: suggested actions the whitelist refused"`
+	Proposals        []Proposal        `json:"proposals,omitempty" nullable:"false" doc:"POST /analyze only: the suggested actions, pending approval"`
+	Refused          []string          `json:"refused,omitempty" nullable:"false" doc:"POST /analyze only: suggested actions the whitelist refused"`
 }
 
 // SuggestedAction is an action the model proposed; nothing runs until approved.
