@@ -57,8 +57,8 @@ func TestLogsFollowTheSteps(t *testing.T) {
 	if !strings.Contains(string(b), failed+" [51377] rsync: [receiver] write failed") {
 		t.Errorf("%s =\n%s\nwant the rsync failure at %s", today, b, failed)
 	}
-	if n := strings.Count(string(b), "\n"); n != 8 {
-		t.Errorf("%s has %d lines, want each of the template's 8 once", today, n)
+	if n := strings.Count(string(b), "\n"); n != 10 {
+		t.Errorf("%s has %d lines, want each of the template's 10 once", today, n)
 	}
 	info, err := os.Stat(today)
 	if err != nil {

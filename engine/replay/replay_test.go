@@ -70,7 +70,8 @@ func TestDemoTimelineTellsTheStory(t *testing.T) {
 			}
 		}
 	}
-	has("system_backup", engine.StateNew, engine.StateOngoing, engine.StateChanged)
+	has("system_backup", engine.StateNew, engine.StateOngoing)
+	has("backup_archive", engine.StateNew, engine.StateChanged) // too small, then gone
 	has("nordvpn_reconnect", engine.StateNew, engine.StateRecovered)
 	has("gamma_conn", engine.StateNew, engine.StateOngoing)
 	has("network_resurrect", engine.StateNew, engine.StateRecovered)

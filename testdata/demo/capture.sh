@@ -73,6 +73,9 @@ write_monitrc() {
 			echo "    if status != 0 then alert"
 			echo "    if content = \"No space left\" then alert"
 		done
+		echo "check file backup_archive with path $work/sys_restore.tar"
+		echo "    if does not exist then alert"
+		echo "    if size < 1 MB then alert"
 		echo "check host alpha with address 127.0.0.1"
 		echo "    if failed ping then alert"
 	} >"$work/monitrc"
@@ -82,14 +85,23 @@ write_monitrc() {
 # story MINUTES: set the cues of the step MINUTES after END (negative: history).
 story() {
 	case $1 in
-	-1440) for p in "${programs[@]}"; do cue "$p" 0 "$(ok_output "$p")"; done ;;
+	-1440)
+		for p in "${programs[@]}"; do cue "$p" 0 "$(ok_output "$p")"; done
+		truncate -s 2G "$work/sys_restore.tar" # sparse: the size is all Monit reads
+		;;
 	-960) cue nordvpn_reconnect 1 "reconnect: nordvpn connect failed: Whoops! Cannot reach System Daemon." ;;
 	-900) cue nordvpn_reconnect 0 "$(ok_output nordvpn_reconnect)" ;;
 	-720) cue gamma_conn 2 "gamma: connect to 10.0.0.12:5432: Connection refused" ;;
-	-600) cue system_backup 23 "rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338)" ;;
+	-600)
+		cue system_backup 23 "rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338)"
+		truncate -s 300K "$work/sys_restore.tar" # the archive the failed run left behind
+		;;
 	-420 | -360 | -300) cue nordvpn_status 1 "Status: Disconnected" ;;
 	-390 | -330 | -270) cue nordvpn_status 0 "$(ok_output nordvpn_status)" ;;
-	-240) cue system_backup 1 "ERROR: backup of /data/tank/backups/sys_restore failed: No space left on device" ;;
+	-240)
+		cue system_backup 1 "ERROR: backup of /data/tank/backups/sys_restore failed: No space left on device"
+		rm -f "$work/sys_restore.tar" # the retry removed the partial archive, then failed
+		;;
 	-180) cue network_resurrect 1 "network_resurrect: enp3s0 down; restart networking.service: Job for networking.service failed" ;;
 	-120) cue network_resurrect 0 "$(ok_output network_resurrect)" ;;
 	live1) cue zfs_sanoid 1 "sanoid: cannot destroy snapshot tank/data@autosnap_2026-11-29_12:00:01_hourly: dataset is busy" ;;
