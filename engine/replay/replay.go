@@ -253,6 +253,7 @@ func shifted(st engine.Status, d time.Duration) engine.Status {
 			if !p.Started.IsZero() {
 				p.Started = p.Started.Add(d)
 			}
+			p.Output = shiftLine(p.Output, d) // a program may print times too
 			s.Program = &p
 		}
 		if s.File != nil {

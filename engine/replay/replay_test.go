@@ -226,3 +226,28 @@ func TestLogsOutMustBeTheReplays(t *testing.T) {
 		t.Error("Open() without LogsOut error = nil, want one")
 	}
 }
+
+func TestShiftedMovesEveryTime(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	d := 72 * time.Hour
+	st := engine.Status{Host: "h", Services: []engine.Snapshot{
+		{Name: "p", CollectedAt: t0, Program: &engine.ProgramFigures{Started: t0.Add(-time.Minute),
+			Output: "last good run 2026-11-30T11:00:00Z"}},
+		{Name: "f", CollectedAt: t0, File: &engine.FileFigures{Modified: t0.Add(-time.Hour)}},
+		{Name: "never", CollectedAt: t0, Program: &engine.ProgramFigures{}},
+	}}
+	got := shifted(st, d)
+	if p := got.Services[0]; !p.CollectedAt.Equal(t0.Add(d)) || !p.Program.Started.Equal(t0.Add(d-time.Minute)) ||
+		p.Program.Output != "last good run 2026-12-03T11:00:00Z" {
+		t.Errorf("program = %+v %+v, want every time moved by %s", p, p.Program, d)
+	}
+	if f := got.Services[1].File; !f.Modified.Equal(t0.Add(d-time.Hour)) || !f.Accessed.IsZero() {
+		t.Errorf("file = %+v, want modified moved and unknown times left zero", f)
+	}
+	if !got.Services[2].Program.Started.IsZero() {
+		t.Error("a program that never ran got a start time")
+	}
+	if st.Services[0].Program.Output != "last good run 2026-11-30T11:00:00Z" || !st.Services[0].CollectedAt.Equal(t0) {
+		t.Error("shifted changed the step it copies")
+	}
+}

@@ -104,7 +104,7 @@ story() {
 		;;
 	-180) cue network_resurrect 1 "network_resurrect: enp3s0 down; restart networking.service: Job for networking.service failed" ;;
 	-120) cue network_resurrect 0 "$(ok_output network_resurrect)" ;;
-	live1) cue zfs_sanoid 1 "sanoid: cannot destroy snapshot tank/data@autosnap_2026-11-29_12:00:01_hourly: dataset is busy" ;;
+	live1) cue zfs_sanoid 1 "sanoid: cannot destroy snapshot tank/data@autosnap_hourly: dataset is busy" ;;
 	live2) cue nordvpn_status 1 "Status: Disconnected" ;;
 	live3)
 		cue zfs_sanoid 0 "$(ok_output zfs_sanoid)"
