@@ -1,9 +1,11 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,7 +17,7 @@ import (
 // startDemo runs the built binary on the demo's own configuration, with its data and logs in
 // a temporary directory, cycles every interval instead of 30 s, and an Ollama address where
 // nothing listens (the demo must make sense without a model).
-func startDemo(t *testing.T, interval string) *daemon {
+func startDemo(t *testing.T, interval string) (*daemon, string) {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/demo/config.yaml")
 	if err != nil {
@@ -34,7 +36,7 @@ func startDemo(t *testing.T, interval string) *daemon {
 		}
 		cfg = strings.ReplaceAll(cfg, old, repl)
 	}
-	return startDaemon(t, writeConfig(t, cfg))
+	return startDaemon(t, writeConfig(t, cfg)), dir + "/data"
 }
 
 // TestDemoFirstMinute is what a newcomer sees in the first minute of the README's first
@@ -43,7 +45,7 @@ func startDemo(t *testing.T, interval string) *daemon {
 // asked about.
 func TestDemoFirstMinute(t *testing.T) {
 	start := time.Now()
-	d := startDemo(t, "2s")
+	d, _ := startDemo(t, "2s")
 
 	t.Run("24 hours of history", func(t *testing.T) {
 		since := start.Add(-25 * time.Hour).UTC().Format(time.RFC3339)
@@ -152,11 +154,11 @@ func TestREADMEExamples(t *testing.T) {
 		}
 		t.Skipf("curl is not installed: %v", err)
 	}
-	examples := readmeExamples(t)
-	if len(examples) < 10 {
-		t.Fatalf("found %d examples in README.md, want the demo's and the API's", len(examples))
+	examples, queries := readmeExamples(t)
+	if len(examples) < 10 || len(queries) == 0 {
+		t.Fatalf("found %d examples and %d SQL queries in README.md, want the demo's and the API's", len(examples), len(queries))
 	}
-	d := startDemo(t, "30s")
+	d, dataDir := startDemo(t, "30s")
 	bin := buildBinary(t)
 	for _, ex := range examples {
 		t.Run(ex, func(t *testing.T) {
@@ -178,33 +180,58 @@ func TestREADMEExamples(t *testing.T) {
 			}
 		})
 	}
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "monit_history.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range queries {
+		rows, err := db.QueryContext(t.Context(), q)
+		if err != nil {
+			t.Errorf("README query %s: %v", q, err)
+			continue
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("README query %s: no rows on the demo", q)
+		}
+	}
 }
 
-// readmeExamples returns the README's shell lines that talk to a running daemon: curl calls
-// to http://127.0.0.1:8000 and the REPL, in sh blocks outside Deploy (which is about a server).
-func readmeExamples(t *testing.T) []string {
+// readmeExamples returns the README's shell lines that talk to a running daemon (curl calls
+// to http://127.0.0.1:8000 and the REPL, in sh blocks outside Deploy, which is about a
+// server) and its SQL queries.
+func readmeExamples(t *testing.T) (shell, queries []string) {
 	t.Helper()
 	raw, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	section, inSh := "", false
+	section, block, query := "", "", ""
 	for _, l := range strings.Split(string(raw), "\n") {
 		switch {
 		case strings.HasPrefix(l, "## "):
 			section = l
-		case strings.HasPrefix(l, "```sh"):
-			inSh = true
+		case strings.HasPrefix(l, "```") && block == "":
+			block = strings.TrimPrefix(l, "```")
 		case strings.HasPrefix(l, "```"):
-			inSh = false
-		case inSh && section != "## Deploy on a server":
+			if block == "sql" {
+				queries = append(queries, query)
+			}
+			block, query = "", ""
+		case block == "sql":
+			query += l + "\n"
+		case block == "sh" && section != "## Deploy on a server":
 			cmd, _, _ := strings.Cut(l, "   #")
 			cmd = strings.TrimSpace(cmd)
 			if strings.Contains(cmd, "http://127.0.0.1:8000") || strings.Contains(cmd, " repl") {
-				out = append(out, cmd)
+				shell = append(shell, cmd)
 			}
 		}
 	}
-	return out
+	return shell, queries
 }
