@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"monit-intel/engine/llm/ollamatest"
 	"monit-intel/engine/monit/monittest"
 )
 
@@ -18,6 +19,12 @@ import (
 // a temporary directory, cycles every interval instead of 30 s, and an Ollama address where
 // nothing listens (the demo must make sense without a model).
 func startDemo(t *testing.T, interval string) (*daemon, string) {
+	t.Helper()
+	return startDemoWith(t, interval, fmt.Sprintf("{url: \"http://127.0.0.1:%d\", timeout: 2s}", monittest.FreePort(t)))
+}
+
+// startDemoWith is startDemo with the given ollama section (YAML flow style).
+func startDemoWith(t *testing.T, interval, ollama string) (*daemon, string) {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/demo/config.yaml")
 	if err != nil {
@@ -29,7 +36,7 @@ func startDemo(t *testing.T, interval string) (*daemon, string) {
 		"data_dir: ./data":       "data_dir: " + dir + "/data",
 		"data/demo-logs":         dir + "/demo-logs",
 		"interval: 30s":          "interval: " + interval,
-		"listen: 127.0.0.1:8000": fmt.Sprintf("listen: 127.0.0.1:8000\nollama: {url: \"http://127.0.0.1:%d\", timeout: 2s}", monittest.FreePort(t)),
+		"listen: 127.0.0.1:8000": "listen: 127.0.0.1:8000\nollama: " + ollama,
 	} {
 		if !strings.Contains(cfg, old) {
 			t.Fatalf("testdata/demo/config.yaml has no %q: keep this test in step with it", old)
@@ -130,6 +137,19 @@ func TestDemoFirstMinute(t *testing.T) {
 			t.Errorf("chat = %d services %s:\n%s\nwant an answer about system_backup's full disk", code, services, text)
 		}
 	})
+}
+
+// TestDemoMotherWithRealOllama asks the README's question with a real Ollama (the tiny
+// deterministic model): the facts about system_backup come first, then the model's prose.
+func TestDemoMotherWithRealOllama(t *testing.T) {
+	srv := ollamatest.Start(t)
+	d, _ := startDemoWith(t, "30s", fmt.Sprintf("{url: %q, model: %q, timeout: 60s, num_ctx: 2048}", srv.URL, srv.Model))
+	code, body := d.call(t, "POST", "/mother/chat", `{"message":"why is system_backup failing?"}`)
+	text, _ := body["text"].(string)
+	if code != 200 || fmt.Sprint(body["services"]) != "[system_backup]" || !strings.HasPrefix(text, "system_backup") ||
+		!strings.Contains(text, "Model (tiny): Hello from tiny model.") {
+		t.Errorf("chat = %d %v:\n%s\nwant system_backup's facts, then the model's prose", code, body["services"], text)
+	}
 }
 
 // demoStates is each service's state in /status.
