@@ -180,9 +180,13 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	d, dataDir := startDemo(t, "30s")
 	bin := buildBinary(t)
+	// Each line runs in a shell of its own: the token the README reads into $TOKEN comes
+	// with the environment, and the REPL's through MONIT_INTEL_TOKEN.
+	env := append(os.Environ(), "TOKEN="+d.token, "MONIT_INTEL_TOKEN="+d.token)
 	for _, ex := range examples {
 		t.Run(ex, func(t *testing.T) {
 			line := strings.ReplaceAll(ex, "http://127.0.0.1:8000", d.url)
+			line = strings.ReplaceAll(line, "data/api-token", filepath.Join(dataDir, "api-token"))
 			line = strings.Replace(line, "curl -s ", "curl -sS --fail-with-body ", 1)
 			for _, repl := range []string{"go run . repl", "monit-intel repl"} {
 				if strings.Contains(line, repl) {
@@ -191,12 +195,13 @@ func TestREADMEExamples(t *testing.T) {
 				}
 			}
 			cmd := exec.CommandContext(t.Context(), "sh", "-c", line) // a test runs the README's shell lines as a user would
+			cmd.Env = env
 			out, err := cmd.CombinedOutput()
 			if err != nil || len(out) == 0 && strings.Contains(line, "curl") {
 				t.Fatalf("%s: %v\n%s", line, err, out)
 			}
 			if strings.Contains(string(out), "no service called") || strings.Contains(string(out), "unknown service") {
-				t.Errorf("%s names a service the demo does not have:\n%s", ex, out)
+				t.Errorf("%s names a service the demo does not have: %q", ex, out)
 			}
 		})
 	}
@@ -231,8 +236,13 @@ func readmeExamples(t *testing.T) (shell, queries []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	section, block, query := "", "", ""
+	section, block, query, cont := "", "", "", ""
 	for _, l := range strings.Split(string(raw), "\n") {
+		if block == "sh" && strings.HasSuffix(l, "\\") { // a command continued on the next line
+			cont += strings.TrimSuffix(l, "\\")
+			continue
+		}
+		l, cont = cont+strings.TrimSpace(l), ""
 		switch {
 		case strings.HasPrefix(l, "## "):
 			section = l
@@ -248,7 +258,7 @@ func readmeExamples(t *testing.T) (shell, queries []string) {
 		case block == "sh" && section != "## Deploy on a server":
 			cmd, _, _ := strings.Cut(l, "   #")
 			cmd = strings.TrimSpace(cmd)
-			if strings.Contains(cmd, "http://127.0.0.1:8000") || strings.Contains(cmd, " repl") {
+			if strings.Contains(cmd, "http://127.0.0.1:8000") || strings.Contains(cmd, " repl") || strings.Contains(cmd, "api-token") {
 				shell = append(shell, cmd)
 			}
 		}

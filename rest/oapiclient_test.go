@@ -2,6 +2,8 @@ package rest
 
 import (
 	"bytes"
+	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -18,7 +20,11 @@ func TestGeneratedClient(t *testing.T) {
 	s, _ := newTestServer(t, Options{}, testDeps())
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	c, err := oapiclient.NewClientWithResponses(srv.URL)
+	bearer := oapiclient.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		return nil
+	})
+	c, err := oapiclient.NewClientWithResponses(srv.URL, bearer)
 	if err != nil {
 		t.Fatal(err)
 	}

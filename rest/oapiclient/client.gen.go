@@ -83,14 +83,14 @@ func (e ExecuteOutputBodyStatus) Valid() bool {
 	}
 }
 
-// Defines values for HealthOutputBodyStatus.
+// Defines values for HealthReportStatus.
 const (
-	Degraded HealthOutputBodyStatus = "degraded"
-	Ok       HealthOutputBodyStatus = "ok"
+	Degraded HealthReportStatus = "degraded"
+	Ok       HealthReportStatus = "ok"
 )
 
-// Valid indicates whether the value is a known member of the HealthOutputBodyStatus enum.
-func (e HealthOutputBodyStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the HealthReportStatus enum.
+func (e HealthReportStatus) Valid() bool {
 	switch e {
 	case Degraded:
 		return true
@@ -439,19 +439,24 @@ type Figures struct {
 	UptimeSec   *int64     `json:"uptime_sec,omitempty"`
 }
 
-// HealthOutputBody defines model for HealthOutputBody.
-type HealthOutputBody struct {
-	DatabaseBytes map[string]int64       `json:"database_bytes"`
-	Degraded      bool                   `json:"degraded"`
-	Dependencies  []Dependency           `json:"dependencies"`
-	LastIngest    *LastIngest            `json:"last_ingest,omitempty"`
-	Status        HealthOutputBodyStatus `json:"status"`
-	UptimeSec     int64                  `json:"uptime_sec"`
-	Version       string                 `json:"version"`
+// HealthReport defines model for HealthReport.
+type HealthReport struct {
+	// DatabaseBytes with the token
+	DatabaseBytes *map[string]int64 `json:"database_bytes,omitempty"`
+	Degraded      *bool             `json:"degraded,omitempty"`
+
+	// Dependencies with the token
+	Dependencies *[]Dependency `json:"dependencies,omitempty"`
+	LastIngest   *LastIngest   `json:"last_ingest,omitempty"`
+
+	// Status all an anonymous caller is told
+	Status    HealthReportStatus `json:"status"`
+	UptimeSec *int64             `json:"uptime_sec,omitempty"`
+	Version   *string            `json:"version,omitempty"`
 }
 
-// HealthOutputBodyStatus defines model for HealthOutputBody.Status.
-type HealthOutputBodyStatus string
+// HealthReportStatus all an anonymous caller is told
+type HealthReportStatus string
 
 // HistoryOutputBody defines model for HistoryOutputBody.
 type HistoryOutputBody struct {
@@ -2368,13 +2373,13 @@ type HealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *HealthOutputBody
+	JSON200 *HealthReport
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *ErrorModel
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r HealthResponse) GetJSON200() *HealthOutputBody {
+func (r HealthResponse) GetJSON200() *HealthReport {
 	return r.JSON200
 }
 
@@ -3339,7 +3344,7 @@ func ParseHealthResponse(rsp *http.Response) (*HealthResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest HealthOutputBody
+		var dest HealthReport
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
