@@ -114,6 +114,16 @@ func TestDemoFirstMinute(t *testing.T) {
 		t.Errorf("no analysis of system_backup quotes rsync's failure: %v", body)
 	})
 
+	t.Run("every service of the log registry has its log", func(t *testing.T) {
+		for _, name := range []string{"system_backup", "nordvpn_reconnect", "nordvpn_status", "gamma_conn", "network_resurrect", "zfs_sanoid"} {
+			code, body := d.call(t, "GET", "/logs/"+name, "")
+			lines, _ := body["lines"].([]any)
+			if code != 200 || len(lines) == 0 {
+				t.Errorf("GET /logs/%s = %d, %d lines; want the demo's log", name, code, len(lines))
+			}
+		}
+	})
+
 	t.Run("a state changes within 60 s", func(t *testing.T) {
 		before := demoStates(t, d)
 		waitFor(t, 60*time.Second-time.Since(start), func() bool {
