@@ -2,6 +2,7 @@ package replay
 
 import (
 	"os"
+	"slices"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,6 +79,18 @@ func TestDemoTimelineTellsTheStory(t *testing.T) {
 	has("zfs_sanoid", engine.StateNew, engine.StateRecovered)
 	if n := count(states["nordvpn_status"], engine.StateNew); n < 3 {
 		t.Errorf("nordvpn_status states = %v, want it flapping (3 or more NEW)", states["nordvpn_status"])
+	}
+	// smbd is unmonitored for maintenance (-3 h to -2 h), then watched again.
+	var monitored []engine.MonitorState
+	for _, st := range s.history {
+		for _, snap := range st.status.Services {
+			if snap.Name == "smbd" {
+				monitored = append(monitored, snap.Monitor)
+			}
+		}
+	}
+	if !slices.Contains(monitored, 0) || monitored[len(monitored)-1] != engine.MonitorYes {
+		t.Errorf("smbd monitor states = %v, want an unmonitored stretch, then monitored", monitored)
 	}
 	for _, name := range []string{"homelab", "rootfs", "tank", "nordvpnd", "sshd", "smbd", "alpha"} {
 		got := states[name]

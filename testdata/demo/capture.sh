@@ -102,8 +102,14 @@ story() {
 		cue system_backup 1 "ERROR: backup of /data/tank/backups/sys_restore failed: No space left on device"
 		rm -f "$work/sys_restore.tar" # the retry removed the partial archive, then failed
 		;;
-	-180) cue network_resurrect 1 "network_resurrect: enp3s0 down; restart networking.service: Job for networking.service failed" ;;
-	-120) cue network_resurrect 0 "$(ok_output network_resurrect)" ;;
+	-180)
+		cue network_resurrect 1 "network_resurrect: enp3s0 down; restart networking.service: Job for networking.service failed"
+		monit -c "$work/monitrc" unmonitor smbd # maintenance: Monit stops watching smbd
+		;;
+	-120)
+		cue network_resurrect 0 "$(ok_output network_resurrect)"
+		monit -c "$work/monitrc" monitor smbd
+		;;
 	live1) cue zfs_sanoid 1 "sanoid: cannot destroy snapshot tank/data@autosnap_hourly: dataset is busy" ;;
 	live2) cue nordvpn_status 1 "Status: Disconnected" ;;
 	live3)
