@@ -126,11 +126,15 @@ func TestHistoryEndsNowAndLiveStepsLandWhenFetched(t *testing.T) {
 	if got := s.Now(); !got.Equal(start.Add(-24 * time.Hour)) {
 		t.Errorf("Now() while catching up = %s, want the step's time %s", got, start.Add(-24*time.Hour))
 	}
-	var last engine.Status
 	for s.Behind() {
-		last, _ = s.Fetch(t.Context())
+		if _, err := s.Fetch(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	last, _ = s.Fetch(t.Context())
+	last, err := s.Fetch(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := newest(last); got.Sub(start).Abs() > time.Second {
 		t.Errorf("last history step collected at %s, want %s", got, start)
 	}
