@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -97,7 +98,7 @@ func testDeps() Deps {
 		},
 		Logs: fakeLogs(func(service string, n int) (logs.Result, error) {
 			if service != "system_backup" {
-				return logs.Result{}, logs.ErrNoSource
+				return logs.Result{}, fmt.Errorf("%w for %q", logs.ErrNoSource, service) // as the registry words it
 			}
 			return logs.Result{Service: service, Strategy: logs.StrategyTail, Source: "/var/log/backup.log",
 				MaxLines: 150, Lines: []string{"rsync: No space left on device"}}, nil

@@ -88,8 +88,8 @@ type analysesOutput struct {
 
 type analyzeOutput struct {
 	Body struct {
-		Analyses []Analysis `json:"analyses"`
-		Healthy  []string   `json:"healthy,omitempty" doc:"the named service is not failing: nothing was analysed or stored"`
+		Analyses []Analysis `json:"analyses" nullable:"false"`
+		Healthy  []string   `json:"healthy,omitempty" nullable:"false" doc:"the named service is not failing: nothing was analysed or stored"`
 	}
 }
 

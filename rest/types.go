@@ -21,7 +21,7 @@ type Service struct {
 	FailingSince  *time.Time `json:"failing_since,omitempty"`
 	Failures      int        `json:"failures" doc:"how many times the service started failing"`
 	Figures       *Figures   `json:"figures,omitempty"`
-	ParseNotes    []string   `json:"parse_notes,omitempty" doc:"figures Monit printed that could not be read; each is left out of figures"`
+	ParseNotes    []string   `json:"parse_notes,omitempty" nullable:"false" doc:"figures Monit printed that could not be read; each is left out of figures"`
 }
 
 // Figures are a snapshot's type-specific numbers; absent ones are omitted.

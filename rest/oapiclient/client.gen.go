@@ -58,11 +58,12 @@ func (e EventKind) Valid() bool {
 
 // Defines values for ExecuteOutputBodyStatus.
 const (
-	DryRun   ExecuteOutputBodyStatus = "dry_run"
-	Executed ExecuteOutputBodyStatus = "executed"
-	Failed   ExecuteOutputBodyStatus = "failed"
-	Refused  ExecuteOutputBodyStatus = "refused"
-	Rejected ExecuteOutputBodyStatus = "rejected"
+	DryRun    ExecuteOutputBodyStatus = "dry_run"
+	Executed  ExecuteOutputBodyStatus = "executed"
+	Failed    ExecuteOutputBodyStatus = "failed"
+	Refused   ExecuteOutputBodyStatus = "refused"
+	Rejected  ExecuteOutputBodyStatus = "rejected"
+	Simulated ExecuteOutputBodyStatus = "simulated"
 )
 
 // Valid indicates whether the value is a known member of the ExecuteOutputBodyStatus enum.
@@ -77,6 +78,8 @@ func (e ExecuteOutputBodyStatus) Valid() bool {
 	case Refused:
 		return true
 	case Rejected:
+		return true
+	case Simulated:
 		return true
 	default:
 		return false
@@ -249,20 +252,31 @@ type AnalyzeInputBody struct {
 	Service *string `json:"service,omitempty"`
 }
 
+// AnalyzeOutputBody defines model for AnalyzeOutputBody.
+type AnalyzeOutputBody struct {
+	Analyses []Analysis `json:"analyses"`
+
+	// Healthy the named service is not failing: nothing was analysed or stored
+	Healthy *[]string `json:"healthy,omitempty"`
+}
+
 // AuditEntry defines model for AuditEntry.
 type AuditEntry struct {
-	Action       string    `json:"action"`
-	At           time.Time `json:"at"`
-	Command      string    `json:"command"`
-	Error        *string   `json:"error,omitempty"`
-	ExitCode     *int64    `json:"exit_code,omitempty"`
-	Hash         string    `json:"hash"`
-	Id           int64     `json:"id"`
-	ProposalId   string    `json:"proposal_id"`
-	Result       string    `json:"result"`
-	Service      string    `json:"service"`
-	Source       string    `json:"source"`
-	UserApproved bool      `json:"user_approved"`
+	Action     string    `json:"action"`
+	At         time.Time `json:"at"`
+	Command    string    `json:"command"`
+	Error      *string   `json:"error,omitempty"`
+	ExitCode   *int64    `json:"exit_code,omitempty"`
+	Hash       string    `json:"hash"`
+	Id         int64     `json:"id"`
+	ProposalId string    `json:"proposal_id"`
+	Result     string    `json:"result"`
+	Service    string    `json:"service"`
+
+	// Simulated an approval that ran nothing: Monit is read from a file
+	Simulated    *bool  `json:"simulated,omitempty"`
+	Source       string `json:"source"`
+	UserApproved bool   `json:"user_approved"`
 }
 
 // AuditOutputBody defines model for AuditOutputBody.
@@ -400,20 +414,22 @@ type ExecuteInputBody struct {
 
 // ExecuteOutputBody defines model for ExecuteOutputBody.
 type ExecuteOutputBody struct {
-	Command    string                  `json:"command"`
-	DurationMs int64                   `json:"duration_ms"`
-	Error      *string                 `json:"error,omitempty"`
-	ExitCode   int64                   `json:"exit_code"`
-	Id         string                  `json:"id"`
-	Output     *string                 `json:"output,omitempty"`
-	Status     ExecuteOutputBodyStatus `json:"status"`
-	Truncated  *bool                   `json:"truncated,omitempty"`
+	Command    string  `json:"command"`
+	DurationMs int64   `json:"duration_ms"`
+	Error      *string `json:"error,omitempty"`
+	ExitCode   int64   `json:"exit_code"`
+	Id         string  `json:"id"`
+	Output     *string `json:"output,omitempty"`
 
-	// Via exec, monit-http or monit-cli
+	// Status simulated: Monit is read from a file and nothing ran
+	Status    ExecuteOutputBodyStatus `json:"status"`
+	Truncated *bool                   `json:"truncated,omitempty"`
+
+	// Via exec, monit-http, monit-cli or simulated
 	Via *string `json:"via,omitempty"`
 }
 
-// ExecuteOutputBodyStatus defines model for ExecuteOutputBody.Status.
+// ExecuteOutputBodyStatus simulated: Monit is read from a file and nothing ran
 type ExecuteOutputBodyStatus string
 
 // Figures defines model for Figures.
@@ -516,12 +532,15 @@ type Proposal struct {
 	ExpiresAt time.Time `json:"expires_at"`
 
 	// Id random, single use
-	Id       string         `json:"id"`
-	Proposer *string        `json:"proposer,omitempty"`
-	Service  string         `json:"service"`
-	Source   ProposalSource `json:"source"`
-	State    string         `json:"state"`
-	Unit     *string        `json:"unit,omitempty"`
+	Id       string  `json:"id"`
+	Proposer *string `json:"proposer,omitempty"`
+	Service  string  `json:"service"`
+
+	// Simulated Monit is read from a file (a replay): approving it runs nothing
+	Simulated *bool          `json:"simulated,omitempty"`
+	Source    ProposalSource `json:"source"`
+	State     string         `json:"state"`
+	Unit      *string        `json:"unit,omitempty"`
 }
 
 // ProposalSource defines model for Proposal.Source.
@@ -553,10 +572,13 @@ type Service struct {
 	Host     string   `json:"host"`
 
 	// Monitor Monit's monitor bitmask
-	Monitor       int32   `json:"monitor"`
-	MonitorText   string  `json:"monitor_text"`
-	PendingAction *string `json:"pending_action,omitempty"`
-	Service       string  `json:"service"`
+	Monitor     int32  `json:"monitor"`
+	MonitorText string `json:"monitor_text"`
+
+	// ParseNotes figures Monit printed that could not be read; each is left out of figures
+	ParseNotes    *[]string `json:"parse_notes,omitempty"`
+	PendingAction *string   `json:"pending_action,omitempty"`
+	Service       string    `json:"service"`
 
 	// State classification at the last cycle
 	State *ServiceState `json:"state,omitempty"`
@@ -2325,13 +2347,13 @@ type AnalyzeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AnalysesOutputBody
+	JSON200 *AnalyzeOutputBody
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *ErrorModel
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AnalyzeResponse) GetJSON200() *AnalysesOutputBody {
+func (r AnalyzeResponse) GetJSON200() *AnalyzeOutputBody {
 	return r.JSON200
 }
 
@@ -3311,7 +3333,7 @@ func ParseAnalyzeResponse(rsp *http.Response) (*AnalyzeResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AnalysesOutputBody
+		var dest AnalyzeOutputBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
