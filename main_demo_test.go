@@ -138,6 +138,17 @@ func TestDemoFirstMinute(t *testing.T) {
 		})
 	})
 
+	t.Run("an approved action is simulated", func(t *testing.T) {
+		code, prop := d.call(t, "POST", "/mother/actions/suggest", `{"action":"monit_restart","service":"smbd"}`)
+		if code != 200 || prop["simulated"] != true {
+			t.Fatalf("suggest = %d %v, want a simulated proposal", code, prop)
+		}
+		code, out := d.call(t, "POST", "/mother/actions/execute", fmt.Sprintf(`{"id":%q,"approve":true}`, prop["id"]))
+		if code != 200 || out["status"] != "simulated" {
+			t.Errorf("execute = %d %v, want it simulated: the demo's services are a recording", code, out)
+		}
+	})
+
 	t.Run("Mother answers about system_backup", func(t *testing.T) {
 		code, body := d.call(t, "POST", "/mother/chat", `{"message":"why is system_backup failing?"}`)
 		text, _ := body["text"].(string)
