@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -250,6 +251,16 @@ func (c Config) Validate() error {
 	}
 	if c.Monit.Replay.Timeline == "" && (c.Monit.Replay.Logs != "" || c.Monit.Replay.LogsOut != "") {
 		bad("monit.replay.timeline", "must be set with monit.replay.logs")
+	}
+	if t := c.Monit.Replay.Timeline; t != "" {
+		if _, err := os.Stat(filepath.Join(t, "timeline.yaml")); err != nil {
+			bad("monit.replay.timeline", "want a directory with timeline.yaml (testdata/demo/capture.sh writes one): %v", err)
+		}
+	}
+	if l := c.Monit.Replay.Logs; l != "" {
+		if info, err := os.Stat(l); err != nil || !info.IsDir() {
+			bad("monit.replay.logs", "want a directory of log templates, got %q", l)
+		}
 	}
 	if c.Monit.Interval.D() < time.Second {
 		bad("monit.interval", "must be at least 1s, got %s", c.Monit.Interval.D())
