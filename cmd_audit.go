@@ -41,9 +41,13 @@ func newFlow(cfg config.Config, s *stores, board *engine.Board, src *monit.Clien
 		return t, nil
 	}
 	var simulate string
-	if cfg.Monit.FromFile() {
-		// The watched "server" is a saved document: the host's own Monit and systemd are not
-		// it, so no action may reach them.
+	switch {
+	case cfg.Monit.Replay.Timeline != "":
+		// The watched "server" is a recording (the demo): the host's own Monit and systemd
+		// are not it, so no action may reach them.
+		simulate = fmt.Sprintf("Monit is a recording replayed from %s, not this host's", cfg.Monit.Replay.Timeline)
+	case cfg.Monit.FromFile():
+		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
 	return approve.New(s.state, s.history, targets, act.NewRunner(opts), approve.Options{

@@ -17,6 +17,7 @@ import (
 	"monit-intel/engine/llm"
 	"monit-intel/engine/llm/gate"
 	"monit-intel/engine/monit"
+	"monit-intel/engine/replay"
 	"monit-intel/logs"
 	"monit-intel/sqliteexport"
 )
@@ -86,19 +87,52 @@ func removeCreated(dir string) error {
 	return nil
 }
 
-func newIngester(cfg config.Config, s *stores, e *env) (*engine.Ingester, *monit.Client, error) {
-	src, err := monit.New(cfg.MonitOptions())
+// statusSource is where cycles read Monit's status: its httpd (or a saved document), or a
+// replayed timeline.
+type statusSource interface {
+	engine.StatusSource
+	Ping(ctx context.Context) error
+	Source() string
+}
+
+// newIngester returns the ingester, the source it reads (the Monit client, or with
+// monit.replay the timeline's replay) and the Monit client, which actions use.
+func newIngester(ctx context.Context, cfg config.Config, s *stores, e *env) (*engine.Ingester, statusSource, *monit.Client, error) {
+	client, err := monit.New(cfg.MonitOptions())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if cfg.Monit.TLS.InsecureSkipVerify {
 		e.logger.Warn("monit.tls.insecure_skip_verify is on: Monit's certificate is not checked, so anyone "+
 			"between here and Monit can read its status and the credentials; set monit.tls.ca_file instead",
-			"component", "monit", "monit", src.Source())
+			"component", "monit", "monit", client.Source())
+	}
+	var src statusSource = client
+	if cfg.Monit.Replay.Timeline != "" {
+		if src, err = openReplay(ctx, cfg, s); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
 		Retention: cfg.Retention.D(), Logger: e.logger})
-	return in, src, nil
+	return in, src, client, nil
+}
+
+// openReplay opens monit.replay's timeline, skipping the history steps that a previous run
+// stored already.
+func openReplay(ctx context.Context, cfg config.Config, s *stores) (*replay.Source, error) {
+	latest, err := s.history.Latest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var after time.Time
+	for _, snap := range latest {
+		if snap.CollectedAt.After(after) {
+			after = snap.CollectedAt
+		}
+	}
+	r := cfg.Monit.Replay
+	return replay.Open(replay.Options{Timeline: r.Timeline, Logs: r.Logs, LogsOut: r.LogsOut, After: after})
 }
 
 // newModel returns the Ollama client (for health checks) and the same client behind the
@@ -184,7 +218,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 
 // firstCycle runs the cycle of `ingest`.
 func firstCycle(ctx context.Context, cfg config.Config, s *stores, e *env) (engine.CycleResult, error) {
-	in, _, err := newIngester(cfg, s, e)
+	in, _, _, err := newIngester(ctx, cfg, s, e)
 	if err != nil {
 		return engine.CycleResult{}, err
 	}

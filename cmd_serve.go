@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"monit-intel/engine/config"
 	"monit-intel/engine/llm"
 	"monit-intel/engine/monit"
+	"monit-intel/engine/replay"
 	"monit-intel/engine/schedule"
 	"monit-intel/logs"
 	"monit-intel/rest"
@@ -134,7 +136,8 @@ const analysisQueueSize = 256
 type daemonParts struct {
 	cfg    config.Config
 	in     cycleRunner
-	monit  *monit.Client
+	monit  statusSource
+	mc     *monit.Client // actions reach Monit through it
 	an     *analyze.Analyzer
 	queue  *analyze.Queue
 	reg    *logs.Registry
@@ -148,7 +151,7 @@ type daemonParts struct {
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
 	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}}
 	var err error
-	if d.in, d.monit, err = newIngester(cfg, s, e); err != nil {
+	if d.in, d.monit, d.mc, err = newIngester(ctx, cfg, s, e); err != nil {
 		return nil, err
 	}
 	if d.client, d.model, err = newModel(cfg); err != nil {
@@ -158,10 +161,13 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	d.queue = analyze.NewQueue(d.an, analysisQueueSize)
+	if err := d.catchUp(ctx, s, e); err != nil {
+		return nil, err
+	}
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.board, d.monit, e)
+	d.flow = newFlow(cfg, s, d.board, d.mc, e)
 	return d, nil
 }
 
@@ -192,6 +198,29 @@ func (d *daemonParts) ingest(ctx context.Context) error {
 	}
 	_, err = d.queue.AfterCycle(ctx, res)
 	return err
+}
+
+// catchUp runs the cycles of a replayed history (monit.replay) before the API answers, so
+// that the last day is in the history at start-up; a real Monit has nothing to catch up on.
+// The recorded day is explained by the rules alone, at once: asking the model about each of
+// its failures would keep the demo busy for minutes. Live steps go through the queue.
+func (d *daemonParts) catchUp(ctx context.Context, s *stores, e *env) error {
+	r, ok := d.monit.(*replay.Source)
+	if !ok {
+		return nil
+	}
+	rules := analyze.New(s.history, d.reg, analyze.Options{Actions: actionsFor(d.cfg), Now: r.Now, Logger: e.logger})
+	for r.Behind() {
+		res, err := d.in.RunCycle(ctx)
+		d.board.Record(res, err)
+		if err != nil {
+			return fmt.Errorf("replay the history: %w", err)
+		}
+		if _, err := rules.AfterCycle(ctx, res); err != nil {
+			return fmt.Errorf("replay the history: %w", err)
+		}
+	}
+	return nil
 }
 
 // seedBoard fills the board from the history so /status answers before the first cycle.

@@ -41,10 +41,11 @@ func TestApproveMonitStartAgainstRealMonit(t *testing.T) {
 		return code == 200 && body["count"] == float64(2)
 	})
 
-	for _, bad := range []string{`{"action":"rm","service":"sleeper"}`, `{"action":"monit_start","service":"sleeper;reboot"}`,
-		`{"action":"monit_start","service":"../../etc/passwd"}`} {
-		if code, body := d.call(t, "POST", "/mother/actions/suggest", bad); code != 422 {
-			t.Errorf("suggest %s = %d %v, want 422", bad, code, body)
+	// A refused action is a 422; a name Monit did not report is an unknown service (404).
+	for bad, want := range map[string]int{`{"action":"rm","service":"sleeper"}`: 422,
+		`{"action":"monit_start","service":"sleeper;reboot"}`: 404, `{"action":"monit_start","service":"../../etc/passwd"}`: 404} {
+		if code, body := d.call(t, "POST", "/mother/actions/suggest", bad); code != want {
+			t.Errorf("suggest %s = %d %v, want %d", bad, code, body, want)
 		}
 	}
 	code, prop := d.call(t, "POST", "/mother/actions/suggest", `{"action":"monit_start","service":"sleeper"}`)

@@ -107,7 +107,7 @@ func cliErrorCases(t *testing.T) [][]string {
 	demo := "testdata/demo/config.yaml"
 	return [][]string{
 		{"logs", "nope", "--config", demo},
-		{"logs", "watched", "--config", demo},
+		{"logs", "alpha", "--config", demo},
 		{"logs", "failing", "--config", "does-not-exist.yaml"},
 		{"ingest", "--config", unreachable},
 		{"ingest", "--config", badLogs},
@@ -131,6 +131,7 @@ func restErrors(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	cfg.DataDir, cfg.Ollama.URL, cfg.API.Token = t.TempDir(), fake.URL, restToken
+	cfg.Monit.Replay.LogsOut = filepath.Join(cfg.DataDir, "demo-logs")
 	ctx := t.Context()
 	s, err := openStores(ctx, cfg)
 	if err != nil {
@@ -154,20 +155,20 @@ func restErrors(t *testing.T) []string {
 	go func() { done <- srv.Run(sctx, ln, time.Second) }()
 	defer func() { stop(); <-done }()
 	base := "http://" + ln.Addr().String()
-	used := restCall(t, base, "POST", "/mother/actions/suggest", `{"action":"monit_start","service":"sleeper"}`)["id"]
+	used := restCall(t, base, "POST", "/mother/actions/suggest", `{"action":"monit_start","service":"smbd"}`)["id"]
 	restCall(t, base, "POST", "/mother/actions/execute", fmt.Sprintf(`{"id":%q,"approve":false}`, used))
 	var msgs []string
 	for _, c := range []struct{ method, path, body string }{
-		{"POST", "/mother/actions/suggest", `{"action":"rm","service":"sleeper"}`},
+		{"POST", "/mother/actions/suggest", `{"action":"rm","service":"smbd"}`},
 		{"POST", "/mother/actions/suggest", `{"action":"restart","service":"nope"}`},
-		{"POST", "/mother/actions/suggest", `{"action":"systemctl_restart","service":"sleeper"}`},
+		{"POST", "/mother/actions/suggest", `{"action":"systemctl_restart","service":"smbd"}`},
 		{"POST", "/mother/actions/execute", `{"id":"nope","approve":true}`},
 		{"POST", "/mother/actions/execute", `{"id":"nope","approve":true,"dry_run":true}`},
 		{"POST", "/mother/actions/execute", fmt.Sprintf(`{"id":%q,"approve":true}`, used)},
 		{"POST", "/mother/actions/execute", fmt.Sprintf(`{"id":%q,"approve":true,"dry_run":true}`, used)},
 		{"POST", "/analyze", `{"service":"nope"}`},
 		{"GET", "/logs/nope", ""},
-		{"GET", "/logs/watched", ""},
+		{"GET", "/logs/alpha", ""},
 		{"GET", "/history?service=nope", ""},
 		{"GET", "/history/snapshots?service=nope", ""},
 	} {

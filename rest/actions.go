@@ -83,7 +83,7 @@ type executeOutput struct {
 
 type pendingOutput struct {
 	Body struct {
-		Proposals []Proposal `json:"proposals"`
+		Proposals []Proposal `json:"proposals" nullable:"false"`
 	}
 }
 
@@ -110,7 +110,7 @@ type AuditEntry struct {
 
 type auditOutput struct {
 	Body struct {
-		Entries []AuditEntry `json:"entries" doc:"newest first"`
+		Entries []AuditEntry `json:"entries" nullable:"false" doc:"newest first"`
 	}
 }
 
@@ -133,6 +133,10 @@ func (s *Server) suggest(ctx context.Context, in *suggestInput) (*proposalOutput
 	}
 	p, err := s.deps.Actions.Propose(ctx, in.Body.Action, in.Body.Service, engine.SourceAPI, "")
 	if err != nil {
+		// The flow has audited the refusal; an unknown service is a 404 here as everywhere.
+		if _, berr := s.deps.Board.Service(in.Body.Service); berr != nil {
+			return nil, unknownService(in.Body.Service)
+		}
 		return nil, problem(err, "") // "propose: …"
 	}
 	return &proposalOutput{Body: toProposal(p)}, nil

@@ -92,7 +92,9 @@ func TestDocsLoadNothingFromTheNetwork(t *testing.T) {
 	err = chromedp.Do(bctx,
 		chromedp.Navigate(origin+"/docs"),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="https://redocly.com/redoc/"]`)), // the menu's footer, with the logo
-		chromedp.WaitVisible(chromedp.Search(`//*[contains(text(), "Pending proposals")]`)),
+		// The operation's heading in the content: the side menu groups operations under their
+		// tags, collapsed.
+		chromedp.WaitVisible(chromedp.Search(`//h2[contains(text(), "Pending proposals")]`)),
 		chromedp.Sleep(500*time.Millisecond), // let late requests (images, workers) start
 	)
 	if err != nil {

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -88,13 +89,16 @@ func testDeps() Deps {
 			series: func(string, time.Time, int) ([]engine.Snapshot, error) {
 				return []engine.Snapshot{{Host: "nas", Name: "sshd", Type: engine.TypeProcess, CollectedAt: t0}}, nil
 			},
-			analyses: func(string, int) ([]engine.Analysis, error) {
+			analyses: func(service string, _ int) ([]engine.Analysis, error) {
+				if service != "" && service != "system_backup" {
+					return nil, nil
+				}
 				return []engine.Analysis{{ID: 1, Service: "system_backup", Source: engine.SourceRules, Causes: []string{"disk_full"}}}, nil
 			},
 		},
 		Logs: fakeLogs(func(service string, n int) (logs.Result, error) {
 			if service != "system_backup" {
-				return logs.Result{}, logs.ErrNoSource
+				return logs.Result{}, fmt.Errorf("%w for %q", logs.ErrNoSource, service) // as the registry words it
 			}
 			return logs.Result{Service: service, Strategy: logs.StrategyTail, Source: "/var/log/backup.log",
 				MaxLines: 150, Lines: []string{"rsync: No space left on device"}}, nil

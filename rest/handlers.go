@@ -28,7 +28,7 @@ type statusInput struct {
 
 type statusOutput struct {
 	Body struct {
-		Services []Service `json:"services"`
+		Services []Service `json:"services" nullable:"false"`
 		Count    int       `json:"count"`
 		Failing  int       `json:"failing"`
 	}
@@ -41,7 +41,7 @@ type historyInput struct {
 
 type historyOutput struct {
 	Body struct {
-		Events []Event `json:"events" doc:"newest first"`
+		Events []Event `json:"events" nullable:"false" doc:"newest first"`
 	}
 }
 
@@ -54,7 +54,7 @@ type seriesInput struct {
 type seriesOutput struct {
 	Body struct {
 		Service   string    `json:"service"`
-		Snapshots []Service `json:"snapshots" doc:"newest first; state is not kept per snapshot"`
+		Snapshots []Service `json:"snapshots" nullable:"false" doc:"newest first; state is not kept per snapshot"`
 	}
 }
 
@@ -69,7 +69,7 @@ type logsOutput struct {
 		Strategy string   `json:"strategy"`
 		Source   string   `json:"source" doc:"the file read, or the journalctl command"`
 		MaxLines int      `json:"max_lines"`
-		Lines    []string `json:"lines" doc:"oldest first, redacted"`
+		Lines    []string `json:"lines" nullable:"false" doc:"oldest first, redacted"`
 	}
 }
 
@@ -82,14 +82,14 @@ type analyzeInput struct {
 
 type analysesOutput struct {
 	Body struct {
-		Analyses []Analysis `json:"analyses"`
+		Analyses []Analysis `json:"analyses" nullable:"false"`
 	}
 }
 
 type analyzeOutput struct {
 	Body struct {
-		Analyses []Analysis `json:"analyses"`
-		Healthy  []string   `json:"healthy,omitempty" doc:"the named service is not failing: nothing was analysed or stored"`
+		Analyses []Analysis `json:"analyses" nullable:"false"`
+		Healthy  []string   `json:"healthy,omitempty" nullable:"false" doc:"the named service is not failing: nothing was analysed or stored"`
 	}
 }
 
@@ -261,6 +261,11 @@ func (s *Server) analyses(ctx context.Context, in *analysesInput) (*analysesOutp
 	list, err := s.deps.History.Analyses(ctx, in.Service, in.Limit)
 	if err != nil {
 		return nil, problem(err, "read analyses")
+	}
+	if len(list) == 0 && in.Service != "" {
+		if _, err := s.deps.Board.Service(in.Service); err != nil {
+			return nil, unknownService(in.Service)
+		}
 	}
 	out := &analysesOutput{}
 	out.Body.Analyses = make([]Analysis, 0, len(list))

@@ -22,7 +22,7 @@ type HealthReport struct {
 	Version    string           `json:"version,omitempty"`
 	UptimeSec  int64            `json:"uptime_sec,omitempty"`
 	LastIngest *LastIngest      `json:"last_ingest,omitempty"`
-	Deps       []Dependency     `json:"dependencies,omitempty" doc:"with the token"`
+	Deps       []Dependency     `json:"dependencies,omitempty" nullable:"false" doc:"with the token"`
 	Databases  map[string]int64 `json:"database_bytes,omitempty" doc:"with the token"`
 }
 

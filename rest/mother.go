@@ -34,9 +34,9 @@ type ChatRequest struct {
 type ChatReply struct {
 	Text      string     `json:"text"`
 	Intent    string     `json:"intent"`
-	Services  []string   `json:"services"`
-	Proposals []Proposal `json:"proposals" doc:"pending actions awaiting approval; nothing ran"`
-	Refused   []string   `json:"refused,omitempty" doc:"actions asked for that the whitelist refused, with the reason"`
+	Services  []string   `json:"services" nullable:"false"`
+	Proposals []Proposal `json:"proposals" nullable:"false" doc:"pending actions awaiting approval; nothing ran"`
+	Refused   []string   `json:"refused,omitempty" nullable:"false" doc:"actions asked for that the whitelist refused, with the reason"`
 	ModelNote string     `json:"model_note,omitempty" doc:"why the model's part is missing or short"`
 }
 
@@ -63,7 +63,7 @@ type Turn struct {
 	Query     string    `json:"user_query"`
 	Answer    string    `json:"agent_response"`
 	Intent    string    `json:"intent"`
-	Services  []string  `json:"service_context"`
+	Services  []string  `json:"service_context" nullable:"false"`
 	Logs      int       `json:"logs_provided" doc:"log lines given to the model"`
 	Model     string    `json:"model,omitempty"`
 	ModelNote string    `json:"model_note,omitempty"`
@@ -77,7 +77,7 @@ type sessionInput struct {
 type historyTurnsOutput struct {
 	Body struct {
 		Session string `json:"session"`
-		Turns   []Turn `json:"turns" doc:"oldest first"`
+		Turns   []Turn `json:"turns" nullable:"false" doc:"oldest first"`
 	}
 }
 
@@ -93,13 +93,17 @@ type clearOutput struct {
 }
 
 func (s *Server) motherRoutes() {
+	reg := s.api.OpenAPI().Components.Schemas
 	huma.Register(s.api, huma.Operation{OperationID: "mother-chat", Method: http.MethodPost, Path: "/mother/chat",
 		Summary:      "Ask Mother; with Accept: text/event-stream the answer streams as server-sent events",
-		Description:  "Events: `chunk` ({text}) as the answer is generated, then `done` (the whole reply) or `error` ({detail}).",
 		MaxBodyBytes: maxBody,
 		Responses: map[string]*huma.Response{"200": {Description: "The answer", Content: map[string]*huma.MediaType{
-			"application/json":  {Schema: s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[ChatReply](), true, "ChatReply")},
-			"text/event-stream": {Schema: &huma.Schema{Type: "string", Description: "chunk, done and error events"}},
+			"application/json": {Schema: reg.Schema(reflect.TypeFor[ChatReply](), true, "ChatReply")},
+			"text/event-stream": {Schema: sseSchema(reg, []sseEvent{
+				{"chunk", "a piece of the answer as the model generates it", reflect.TypeFor[ChatChunk]()},
+				{"done", "the whole reply, last event of a stream that worked", reflect.TypeFor[ChatReply]()},
+				{"error", "why the answer failed, last event of a stream that did not", reflect.TypeFor[ChatError]()},
+			})},
 		}}},
 	}, s.chat)
 	huma.Register(s.api, huma.Operation{OperationID: "mother-history", Method: http.MethodGet, Path: "/mother/history",

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/rest/openapi.golden.json")
+var update = flag.Bool("update", false, "rewrite the OpenAPI golden files in testdata/rest")
 
-const goldenOpenAPI = "../testdata/rest/openapi.golden.json"
+const (
+	goldenOpenAPI   = "../testdata/rest/openapi.golden.json"
+	goldenOpenAPI30 = "../testdata/rest/openapi-3.0.golden.json"
+)
 
 // TestOpenAPI checks that the generated document is a valid OpenAPI document, that it lists
 // every operation with a response schema, and that it only changes on purpose (golden file).
@@ -54,23 +59,30 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("%s has no 200 response schema", key)
 		}
 	}
+	checkGolden(t, resp.Body.Bytes(), goldenOpenAPI)
+	// The 3.0 form is what generators read (rest/oapiclient is generated from this file).
+	checkGolden(t, doRaw(t, s.Handler(), "GET", "/openapi-3.0.json", "", nil).Body.Bytes(), goldenOpenAPI30)
+}
+
+// checkGolden compares the indented JSON doc with the golden file, rewriting it with -update.
+func checkGolden(t *testing.T, doc []byte, golden string) {
+	t.Helper()
 	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, resp.Body.Bytes(), "", "  "); err != nil {
+	if err := json.Indent(&pretty, doc, "", "  "); err != nil {
 		t.Fatal(err)
 	}
 	if *update {
-		if err := os.WriteFile(goldenOpenAPI, pretty.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	golden, err := os.ReadFile(goldenOpenAPI)
+	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./rest -update)", err)
+		t.Fatalf("%v (run go test ./rest -run TestOpenAPI -update)", err)
 	}
-	if !bytes.Equal(golden, pretty.Bytes()) {
-		t.Errorf("the OpenAPI document changed; review and run go test ./rest -run TestOpenAPI -update")
+	if !bytes.Equal(want, pretty.Bytes()) {
+		t.Errorf("%s changed; review and run go test ./rest -run TestOpenAPI -update", golden)
 	}
-	_ = s
 }
 
 func TestDocsAreOffline(t *testing.T) {
@@ -83,5 +95,39 @@ func TestDocsAreOffline(t *testing.T) {
 	js := doRaw(t, s.Handler(), "GET", "/docs/redoc.standalone.js", "", nil)
 	if js.Code != 200 || js.Body.Len() < 100_000 {
 		t.Errorf("/docs/redoc.standalone.js = %d, %d bytes", js.Code, js.Body.Len())
+	}
+}
+
+// TestNoNullableArrays: every array the API sends is [] when empty, never null, and the
+// document says so (in both the 3.1 and the 3.0 form).
+func TestNoNullableArrays(t *testing.T) {
+	s, _ := newTestServer(t, Options{}, testDeps())
+	for _, path := range []string{"/openapi.json", "/openapi-3.0.json"} {
+		resp := doRaw(t, s.Handler(), "GET", path, "", nil)
+		var doc any
+		if err := json.Unmarshal(resp.Body.Bytes(), &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		walkSchemas(doc, "", func(where string, m map[string]any) {
+			types, _ := m["type"].([]any)
+			isArray := m["type"] == "array" || slices.Contains(types, "array")
+			if isArray && (slices.Contains(types, "null") || m["nullable"] == true) {
+				t.Errorf("%s: nullable array at %s", path, where)
+			}
+		})
+	}
+}
+
+func walkSchemas(v any, where string, f func(string, map[string]any)) {
+	switch v := v.(type) {
+	case map[string]any:
+		f(where, v)
+		for k, c := range v {
+			walkSchemas(c, where+"/"+k, f)
+		}
+	case []any:
+		for i, c := range v {
+			walkSchemas(c, fmt.Sprintf("%s/%d", where, i), f)
+		}
 	}
 }

@@ -134,7 +134,10 @@ func New(opts Options, deps Deps) (*Server, error) {
 	s.api.UseMiddleware(s.requireJSON, s.timeout)
 	registerDocs(mux)
 	s.routes()
-	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.authenticate(mux)))))
+	if err := describe(s.api, opts.Listen); err != nil {
+		return nil, err
+	}
+	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.authenticate(routesOnly(mux))))))
 	return s, nil
 }
 

@@ -15,7 +15,7 @@ type Service struct {
 	Status        uint32     `json:"status" doc:"Monit's status bitmap, 0 = OK"`
 	StatusHint    uint32     `json:"status_hint,omitempty" doc:"the status bits Monit reports as changes (\"if changed …\"), not failures"`
 	StatusText    string     `json:"status_text" doc:"the status as monit status words it"`
-	FailedTests   []string   `json:"failed_tests,omitempty" doc:"the connection tests Monit reports failed, by name"`
+	FailedTests   []string   `json:"failed_tests,omitempty" nullable:"false" doc:"the connection tests Monit reports failed, by name"`
 	Monitor       uint8      `json:"monitor" doc:"Monit's monitor bitmask"`
 	MonitorText   string     `json:"monitor_text"`
 	PendingAction string     `json:"pending_action,omitempty"`
@@ -23,7 +23,7 @@ type Service struct {
 	FailingSince  *time.Time `json:"failing_since,omitempty"`
 	Failures      int        `json:"failures" doc:"how many times the service started failing"`
 	Figures       *Figures   `json:"figures,omitempty"`
-	ParseNotes    []string   `json:"parse_notes,omitempty" doc:"figures Monit printed that could not be read; each is left out of figures"`
+	ParseNotes    []string   `json:"parse_notes,omitempty" nullable:"false" doc:"figures Monit printed that could not be read; each is left out of figures"`
 }
 
 // Figures are a snapshot's type-specific numbers; absent ones are omitted.
@@ -45,8 +45,8 @@ type Figures struct {
 	SwapPercent *float64   `json:"swap_percent,omitempty"`
 	FileSize    *int64     `json:"file_size,omitempty"`
 	LinkState   *int       `json:"link_state,omitempty"`
-	Ports       []Port     `json:"ports,omitempty"`
-	Tests       []Test     `json:"tests,omitempty" doc:"every connection test: ports, unix sockets, ping"`
+	Ports       []Port     `json:"ports,omitempty" nullable:"false"`
+	Tests       []Test     `json:"tests,omitempty" nullable:"false" doc:"every connection test: ports, unix sockets, ping"`
 	ResponseSec *float64   `json:"response_sec,omitempty" doc:"the slowest test's response time, -1 when any test failed"`
 	CollectedAt *time.Time `json:"collected_at,omitempty"`
 }
@@ -97,14 +97,14 @@ type Analysis struct {
 	ResponseTokens   int               `json:"response_tokens,omitempty"`
 	Truncated        bool              `json:"truncated,omitempty" doc:"the model server cut the prompt"`
 	Summary          string            `json:"summary"`
-	Causes           []string          `json:"causes" doc:"the rules' cause IDs, most specific first"`
+	Causes           []string          `json:"causes" nullable:"false" doc:"the rules' cause IDs, most specific first"`
 	ProbableCause    string            `json:"probable_cause,omitempty" doc:"the model's"`
-	SuggestedActions []SuggestedAction `json:"suggested_actions"`
+	SuggestedActions []SuggestedAction `json:"suggested_actions" nullable:"false"`
 	LLMError         string            `json:"llm_error,omitempty" doc:"why the model's part is missing"`
 	Cached           bool              `json:"cached,omitempty"`
 	Text             string            `json:"text"`
-	Proposals        []Proposal        `json:"proposals,omitempty" doc:"POST /analyze only: the suggested actions, pending approval"`
-	Refused          []string          `json:"refused,omitempty" doc:"POST /analyze only: suggested actions the whitelist refused"`
+	Proposals        []Proposal        `json:"proposals,omitempty" nullable:"false" doc:"POST /analyze only: the suggested actions, pending approval"`
+	Refused          []string          `json:"refused,omitempty" nullable:"false" doc:"POST /analyze only: suggested actions the whitelist refused"`
 }
 
 // SuggestedAction is an action the model proposed; nothing runs until approved.

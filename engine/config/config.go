@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -41,6 +42,16 @@ type Monit struct {
 	Interval Duration `yaml:"interval"`
 	Timeout  Duration `yaml:"timeout"`
 	TLS      MonitTLS `yaml:"tls"`
+	// Replay, when its timeline is set, replaces the server: each cycle fetches the next
+	// step of a recorded timeline (engine/replay) instead of calling url.
+	Replay Replay `yaml:"replay"`
+}
+
+// Replay plays a timeline captured from a real Monit (the demo) as if it were happening now.
+type Replay struct {
+	Timeline string `yaml:"timeline"` // directory with timeline.yaml
+	Logs     string `yaml:"logs"`     // log templates, shifted with the timeline
+	LogsOut  string `yaml:"logs_out"` // where the shifted logs are written (the registry reads them)
 }
 
 // MonitTLS trusts an https:// Monit whose certificate the system does not know.
@@ -234,6 +245,22 @@ func (c Config) Validate() error {
 	}
 	if t := c.Monit.TLS; (t != MonitTLS{}) && !strings.HasPrefix(c.Monit.URL, "https://") {
 		bad("monit.tls", "applies to an https:// monit.url only")
+	}
+	if c.Monit.Replay.Logs != "" && c.Monit.Replay.LogsOut == "" {
+		bad("monit.replay.logs_out", "must be set with monit.replay.logs: the shifted logs are written there")
+	}
+	if c.Monit.Replay.Timeline == "" && (c.Monit.Replay.Logs != "" || c.Monit.Replay.LogsOut != "") {
+		bad("monit.replay.timeline", "must be set with monit.replay.logs")
+	}
+	if t := c.Monit.Replay.Timeline; t != "" {
+		if _, err := os.Stat(filepath.Join(t, "timeline.yaml")); err != nil {
+			bad("monit.replay.timeline", "want a directory with timeline.yaml (testdata/demo/capture.sh writes one): %v", err)
+		}
+	}
+	if l := c.Monit.Replay.Logs; l != "" {
+		if info, err := os.Stat(l); err != nil || !info.IsDir() {
+			bad("monit.replay.logs", "want a directory of log templates, got %q", l)
+		}
 	}
 	if c.Monit.Interval.D() < time.Second {
 		bad("monit.interval", "must be at least 1s, got %s", c.Monit.Interval.D())

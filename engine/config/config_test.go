@@ -57,6 +57,16 @@ func TestLoad(t *testing.T) {
 		{name: "logs, units and model limits are checked with the rest", file: "bad_sections.yaml",
 			wantErr: []string{"ollama.concurrency", "ollama.queue", "logs.system_backup.path", "logs.nordvpn_status.unit",
 				"actions.units.nordvpn_status"}},
+		{name: "replay", file: "replay.yaml", check: func(t *testing.T, c Config) {
+			want := Replay{Timeline: "../../testdata/demo/timeline", Logs: "../../testdata/demo/logs", LogsOut: "data/demo-logs"}
+			if c.Monit.Replay != want || c.Monit.Interval.D() != 30*time.Second {
+				t.Errorf("monit = %+v, want replay %+v every 30s", c.Monit, want)
+			}
+		}},
+		{name: "replay of a timeline that is not there", file: "replay_missing.yaml",
+			wantErr: []string{"monit.replay.timeline", "no-such-timeline", "monit.replay.logs", "no-such-logs"}},
+		{name: "replay logs need a timeline and somewhere to go", file: "replay_no_out.yaml",
+			wantErr: []string{"monit.replay.logs_out", "monit.replay.timeline"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {
