@@ -11,23 +11,47 @@ type candidate struct {
 	low    string   // lower case
 	words  []string // its words, lower case
 	joined string   // its words without separators
-	units  []string // its unit, with and without ".service", lower case
+	// aliases are its other names (unit, log name, configured aliases), lower case, units
+	// with and without ".service".
+	aliases []string
+	// ordinary is set when the name is a word Mother reads as an intent ("failing", "status"):
+	// it names the service only where a name is expected (see ordinaryNamed).
+	ordinary bool
 }
 
-func candidates(known []string, units map[string]string) []candidate {
-	out := make([]candidate, 0, len(known))
-	for _, n := range known {
+func candidates(k Known) []candidate {
+	out := make([]candidate, 0, len(k.Names))
+	for _, n := range k.Names {
 		low := strings.ToLower(n)
-		c := candidate{name: n, low: low, words: parts(low), joined: joined(low)}
-		if u := strings.ToLower(units[n]); u != "" {
-			c.units = append(c.units, u)
-			if base := strings.TrimSuffix(u, ".service"); base != u && base != "" {
-				c.units = append(c.units, base)
+		c := candidate{name: n, low: low, words: parts(low), joined: joined(low), ordinary: vocabulary(low)}
+		for _, a := range k.Aliases[n] {
+			a = strings.ToLower(strings.TrimSpace(a))
+			if a == "" || a == low || vocabulary(a) {
+				continue
+			}
+			c.aliases = append(c.aliases, a)
+			if base := strings.TrimSuffix(a, ".service"); base != a && base != "" {
+				c.aliases = append(c.aliases, base)
 			}
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// ordinaryNamed reports whether the ordinary word at i stands where a service name would:
+// after "of", "for", "restart", "service", …, quoted, the only word, or said twice ("why is
+// failing failing?" names it first).
+func ordinaryNamed(ts []token, i int) bool {
+	if len(ts) == 1 || (i > 0 && nameSlots[ts[i-1].text]) || ts[i].raw != ts[i].text {
+		return true
+	}
+	for j := i + 1; j < len(ts); j++ {
+		if ts[j].text == ts[i].text {
+			return true
+		}
+	}
+	return false
 }
 
 // maxEdits is how many typos a word of n bytes may have and still name a service: none in
@@ -105,7 +129,7 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
 	w := ts[i].text
 	for _, c := range cs {
-		if w == c.low || slices.Contains(c.units, w) {
+		if (w == c.low && (!c.ordinary || ordinaryNamed(ts, i))) || slices.Contains(c.aliases, w) {
 			return c, 1, true
 		}
 	}
@@ -120,7 +144,7 @@ func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
 			continue
 		}
 		for _, c := range cs {
-			if run == c.joined && (span > 1 || len(c.words) > 1 || w == c.joined) {
+			if run == c.joined && (span > 1 || len(c.words) > 1 || w == c.joined) && (!c.ordinary || span > 1 || ordinaryNamed(ts, i)) {
 				return c, span, true
 			}
 			if !fuzzy || span > len(c.words) || len(c.joined) < 5 {
@@ -154,6 +178,10 @@ func weakMatch(w string, c candidate) bool {
 			continue
 		}
 		if w == p || (len(p) >= 6 && distance(w, p, 1) >= 0) {
+			return true
+		}
+		// "vpn" for nordvpn_status: a short word that ends or starts a longer part.
+		if len(w) == 3 && len(p) >= 5 && (strings.HasSuffix(p, w) || strings.HasPrefix(p, w)) {
 			return true
 		}
 	}

@@ -16,6 +16,7 @@ const maxTokens = 200
 // first word, or punctuation (, ; . ! ? :) or a newline came before it.
 type token struct {
 	text   string
+	raw    string // as written, lower case, with its punctuation
 	clause bool
 	used   bool // taken by a service name, so it is no intent word
 }
@@ -29,10 +30,11 @@ func tokenize(msg string) []token {
 	var cur strings.Builder
 	clause := true
 	flush := func() {
-		w := strings.Trim(cur.String(), ".-/")
+		raw := cur.String()
+		w := strings.Trim(raw, ".-/")
 		cur.Reset()
 		if w != "" && len(out) < maxTokens {
-			out = append(out, token{text: w, clause: clause})
+			out = append(out, token{text: w, raw: raw, clause: clause})
 			clause = false
 		}
 	}
