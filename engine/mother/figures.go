@@ -85,7 +85,7 @@ func (tr *turnState) figureServices(in Intent) []engine.Classified {
 		return out[:min(len(out), maxServicesShown)]
 	}
 	for _, c := range tr.services {
-		if len(applicable(in.Figures, c.Snapshot.Type)) > 0 {
+		if len(applicable(in.Figures, c.Snapshot.Type)) > 0 && (!in.Host || c.Snapshot.Type == engine.TypeSystem) {
 			out = append(out, c)
 		}
 	}

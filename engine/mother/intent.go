@@ -55,6 +55,9 @@ type Intent struct {
 	Refers bool
 	// FollowUp is set when the message reads as a continuation ("and why?", "what about x").
 	FollowUp bool
+	// Host is set when the message speaks of the machine itself ("the system", "the
+	// server"): its figures come from the system check.
+	Host bool
 }
 
 // Known is what a message's service names are matched against.
@@ -91,6 +94,7 @@ func Recognise(message string, now time.Time, k Known) Intent {
 		}
 	}
 	in.FollowUp = followUpShaped(ts)
+	in.Host = slices.ContainsFunc(ts, func(t token) bool { return !t.used && hostWords[t.text] })
 	if len(in.Services) == 0 && len(in.Ambiguous) == 0 {
 		in.Unknown = unknownNames(ts)
 		in.Refers = refers(ts)

@@ -53,6 +53,8 @@ var (
 	cannotWords = words(`kill reboot shutdown poweroff halt rm delete remove wipe format install
 		uninstall upgrade reinstall chmod chown sudo mkfs truncate exec execute shell bash drop
 		killall pkill`)
+	// hostWords name the machine itself, whose figures the system check has.
+	hostWords = words(`system server host machine box homelab nas vm rechner`)
 	// clauseWords start a clause, as punctuation does ("… and restart x").
 	clauseWords = words(`and then so but also`)
 	// fillers may stand before an action verb at the start of a request.
