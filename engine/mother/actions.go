@@ -85,13 +85,11 @@ func (tr *turnState) pending(ctx context.Context) answer {
 		return answer{facts: "Nothing is waiting for your approval.\n"}
 	}
 	var b strings.Builder
-	var svcs []string
 	fmt.Fprintf(&b, "%s waiting for your approval, oldest first:\n", plural(len(ps), "proposal"))
 	for _, p := range ps {
 		fmt.Fprintf(&b, "  %s  %s  (%s, expires %s)\n", show(p.ID), show(p.Command), show(p.Source), stamp(p.ExpiresAt, tr.now))
-		svcs = append(svcs, p.Service)
 	}
-	return answer{facts: b.String(), services: uniq(svcs)}
+	return answer{facts: b.String()}
 }
 
 // maxAuditRows bounds the audit rows read for one answer.

@@ -32,9 +32,11 @@ func readFigures(ts []token) []trend.Figure {
 		if t.used {
 			continue
 		}
-		for _, f := range figureWords[t.text] {
-			if !slices.Contains(out, f) {
-				out = append(out, f)
+		for _, p := range append(parts(t.text), t.text) { // "cpu-auslastung"
+			for _, f := range figureWords[p] {
+				if !slices.Contains(out, f) {
+					out = append(out, f)
+				}
 			}
 		}
 	}
@@ -84,12 +86,24 @@ func (tr *turnState) figureServices(in Intent) []engine.Classified {
 	if len(out) > 0 || len(named) > 0 {
 		return out[:min(len(out), maxServicesShown)]
 	}
+	host := in.Host || !slices.ContainsFunc(in.Figures, func(f trend.Figure) bool { return !hostFigure(f) })
 	for _, c := range tr.services {
-		if len(applicable(in.Figures, c.Snapshot.Type)) > 0 && (!in.Host || c.Snapshot.Type == engine.TypeSystem) {
+		if len(applicable(in.Figures, c.Snapshot.Type)) > 0 && (!host || c.Snapshot.Type == engine.TypeSystem) {
 			out = append(out, c)
 		}
 	}
 	return out[:min(len(out), maxServicesShown)]
+}
+
+// hostFigure reports whether a figure asked without a service means the host's: load, CPU,
+// memory and swap do ("ram usage"); disk, inodes, response time and exit status belong to
+// their own checks.
+func hostFigure(f trend.Figure) bool {
+	switch f {
+	case trend.Load1, trend.Load5, trend.Load15, trend.CPU, trend.Memory, trend.Swap:
+		return true
+	}
+	return false
 }
 
 // applicable keeps the figures a service type has.

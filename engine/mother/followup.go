@@ -27,12 +27,12 @@ func (tr *turnState) followUp() {
 	case in.Kind == KindChanges && !named && in.FollowUp && inherits(Kind(prev.Intent)):
 		in.Kind, carried = Kind(prev.Intent), true // "and yesterday?"
 	}
-	if !named && (needsService(in.Kind) || in.Refers || (in.FollowUp && carried)) {
+	if !named && (needsService(in.Kind) || in.Refers || in.FollowUp || carried) {
 		if still := tr.stillKnown(prev.Services); len(still) > 0 {
 			in.Services, in.Unknown, carried = still, nil, true
 		}
 	}
-	if carried && !in.Window.Said() && !prev.Since.IsZero() {
+	if (carried || in.FollowUp) && !in.Window.Said() && !prev.Since.IsZero() {
 		in.Window = Window{Since: prev.Since, Until: prev.Until}
 	}
 }

@@ -80,6 +80,7 @@ func Recognise(message string, now time.Time, k Known) Intent {
 	var in Intent
 	in.Window = readWindow(message, ts, now)
 	in.Services, in.Ambiguous = findServices(ts, candidates(k))
+	correctTypos(ts)
 	in.Count = readCount(ts)
 	in.Verb, in.Ignored = actionVerb(ts)
 	in.Figures = readFigures(ts)
@@ -128,7 +129,7 @@ func kindOf(ts []token, in Intent) Kind {
 		return KindUptime
 	case len(in.Figures) > 0:
 		return KindFigures
-	case has(whyWords) || (named && (has(troubleWords) || hasPhrase(ts, "what", "happened"))):
+	case has(whyWords) || (named && (has(troubleWords) || hasPhrase(ts, "what", "happened") || hasPhrase(ts, "up", "with"))):
 		return KindWhy
 	case has(logWords):
 		return KindLogs
@@ -146,6 +147,33 @@ func kindOf(ts []token, in Intent) Kind {
 		return KindHelp
 	}
 	return KindUnknown
+}
+
+// typoKeywords are the intent words a typo is corrected to ("histroy", "logz", "whyy").
+var typoKeywords = []string{"why", "explain", "history", "failures", "failed", "logs", "status", "running",
+	"uptime", "memory", "disk", "cpu", "load", "swap", "changes", "changed", "pending", "audit", "inodes",
+	"response", "latency", "journal", "broken", "wrong", "crashed"}
+
+// correctTypos rewrites the words that are no service and no word Mother knows, but a typo of
+// an intent word: one edit away (two for long words), same first letter, or the word with a
+// letter doubled at its end. Words shorter than four letters are left alone.
+func correctTypos(ts []token) {
+	for i, t := range ts {
+		if t.used || len(t.text) < 4 || vocabulary(t.text) || strings.ContainsAny(t.text, "_.-/0123456789") {
+			continue
+		}
+		w := t.text
+		if n := len(w); w[n-1] == w[n-2] && vocabulary(w[:n-1]) {
+			ts[i].text = w[:n-1]
+			continue
+		}
+		for _, k := range typoKeywords {
+			if len(k) >= 4 && k[0] == w[0] && distance(w, k, maxEdits(len(k)+1)) >= 0 {
+				ts[i].text = k
+				break
+			}
+		}
+	}
 }
 
 // statusCue reports whether the message asks for a status in so many words.
@@ -295,7 +323,7 @@ func unknownNames(ts []token) []string {
 		if t.used || vocabulary(t.text) || len(t.text) < 3 {
 			continue
 		}
-		if _, _, span := spanAt(ts, i); span {
+		if _, _, span := spanAt(ts, i); span || slices.ContainsFunc(parts(t.text), vocabulary) {
 			continue
 		}
 		shaped := strings.ContainsAny(t.text, "_.-/") || containsDigitAndLetter(t.text)

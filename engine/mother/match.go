@@ -36,6 +36,15 @@ func candidates(k Known) []candidate {
 		}
 		out = append(out, c)
 	}
+	// An alias that is a word of another service's name ("nordvpn" from nordvpn_status's log
+	// file, when there is also nordvpn_reconnect) would hide the ambiguity: it is dropped.
+	for i := range out {
+		out[i].aliases = slices.DeleteFunc(out[i].aliases, func(a string) bool {
+			return slices.ContainsFunc(out, func(d candidate) bool {
+				return d.name != out[i].name && (slices.Contains(d.words, a) || strings.HasPrefix(d.joined, a))
+			})
+		})
+	}
 	return out
 }
 
@@ -100,8 +109,15 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 		}
 		var match []string
 		for _, c := range cs {
-			if weakMatch(ts[i].text, c) {
+			if weakMatch(ts[i].text, c) && (!c.ordinary || ordinaryNamed(ts, i)) {
 				match = append(match, c.name)
+			}
+		}
+		if len(match) > 1 && i+1 < len(ts) && !ts[i+1].used {
+			// "vpn status": the next word is a word of only one of them.
+			if one := narrow(match, ts[i+1].text, cs); one != "" {
+				match = []string{one}
+				ts[i+1].used = true
 			}
 		}
 		switch len(match) {
@@ -122,6 +138,20 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 	}
 	ambiguous = slices.DeleteFunc(uniq(ambiguous), func(n string) bool { return slices.Contains(names, n) })
 	return names, ambiguous
+}
+
+// narrow returns the one service among names that has w as a word of its name, or "".
+func narrow(names []string, w string, cs []candidate) string {
+	one := ""
+	for _, c := range cs {
+		if slices.Contains(names, c.name) && slices.Contains(c.words, w) {
+			if one != "" {
+				return ""
+			}
+			one = c.name
+		}
+	}
+	return one
 }
 
 // strongAt reports the service named by the words starting at i, and how many words name it.
@@ -147,7 +177,7 @@ func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
 			if run == c.joined && (span > 1 || len(c.words) > 1 || w == c.joined) && (!c.ordinary || span > 1 || ordinaryNamed(ts, i)) {
 				return c, span, true
 			}
-			if !fuzzy || span > len(c.words) || len(c.joined) < 5 {
+			if !fuzzy || span > len(c.words) || len(c.joined) < 5 || (c.ordinary && !ordinaryNamed(ts, i)) {
 				continue
 			}
 			if d := distance(run, c.joined, maxEdits(len(c.joined))); d >= 0 && (bestD < 0 || d < bestD) {

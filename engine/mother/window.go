@@ -103,8 +103,11 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 	for i := range ts {
 		w := text(i)
 		switch {
-		case (w == "night" && (text(i-1) == "last" || text(i-1) == "tonight")) || w == "overnight" || w == "tonight" || w == "nachts":
-			mark(i-1, i+1)
+		case (w == "night" && (text(i-1) == "last" || text(i-1) == "lst")) || w == "overnight" || w == "tonight" || w == "nachts":
+			if w == "night" {
+				mark(i-1, i)
+			}
+			mark(i, i+1)
 			since := midnight(now, 1).Add(nightStart * time.Hour)
 			return Window{Since: since, Until: minTime(midnight(now, 0).Add(nightEnd*time.Hour), now)}, true
 		case w == "week" && (text(i-1) == "this" || text(i-1) == "diese"):
@@ -119,7 +122,10 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 			return dayWindow(ts, i, back, now, mark), true
 		}
 		if d, n, ok := spanAt(ts, i); ok {
-			mark(i-1, i+n)
+			if lead := text(i - 1); countLead[lead] || lead == "this" {
+				mark(i-1, i)
+			}
+			mark(i, i+n)
 			return Window{Since: now.Add(-d), Until: now}, true
 		}
 		if a, b, n, ok := hourRange(ts, i); ok {
@@ -144,7 +150,7 @@ func dayWindow(ts []token, i, back int, now time.Time, mark func(int, int)) Wind
 		mark(i-1, i)
 		return Window{Since: day, Until: now}
 	}
-	if i > 0 && (ts[i-1].text == "on" || ts[i-1].text == "last") {
+	if i > 0 && (ts[i-1].text == "on" || ts[i-1].text == "last" || ts[i-1].text == "lst") {
 		mark(i-1, i)
 	}
 	for j := i + 1; j < min(i+4, len(ts)); j++ {
@@ -161,7 +167,8 @@ func dayWindow(ts []token, i, back int, now time.Time, mark func(int, int)) Wind
 	return clampWindow(Window{Since: day, Until: day.Add(24 * time.Hour)}, now)
 }
 
-// partOfDay is the morning (00–12), afternoon (12–18), evening or night (18–24) of a day.
+// partOfDay is the morning (00–12), afternoon (12–18) or evening (18–24) of a day, or its
+// night (18:00 to 08:00 the next day).
 func partOfDay(w string, back int, now time.Time) Window {
 	day := midnight(now, back)
 	switch w {
@@ -169,6 +176,8 @@ func partOfDay(w string, back int, now time.Time) Window {
 		return clampWindow(Window{Since: day, Until: day.Add(morningEnd * time.Hour)}, now)
 	case "afternoon":
 		return clampWindow(Window{Since: day.Add(morningEnd * time.Hour), Until: day.Add(afternoonEnd * time.Hour)}, now)
+	case "night":
+		return clampWindow(Window{Since: day.Add(nightStart * time.Hour), Until: day.Add((24 + nightEnd) * time.Hour)}, now)
 	}
 	return clampWindow(Window{Since: day.Add(afternoonEnd * time.Hour), Until: day.Add(24 * time.Hour)}, now)
 }

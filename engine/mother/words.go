@@ -29,13 +29,13 @@ var (
 	troubleWords = words(`wrong broken kaputt`)
 	logWords     = words(`log logs logfile journal journalctl tail output lines line protokoll`)
 	historyWords = words(`history failures failure failed fails fail events event timeline incidents
-		incident outages outage flapping flaps often times crashed crash crashes died`)
+		incident outages outage flapping flaps often times crashed crash crashes died broke hist`)
 	changeWords = words(`changed changes change since recent recently new happened happening today
 		yesterday overnight tonight week hours hour days minutes`)
 	statusWords = words(`status state health healthy up down running ok okay alive failing overview
-		summary problems problem issues issue errors check doing dashboard going fine stati
+		summary problems problem issues issue errors check doing dashboard going fine stati stat sts
 		läuft laeuft marche funciona estado zustand`)
-	helpWords = words(`help commands usage manual hilfe aide ayuda`)
+	helpWords = words(`help commands manual hilfe aide ayuda`)
 	// greetings are smalltalk: answered with a short help text.
 	greetings = words(`hi hello hey hallo thanks thank thx cheers morning evening bye goodbye
 		danke merci gracias bonjour hola`)
@@ -54,7 +54,7 @@ var (
 		uninstall upgrade reinstall chmod chown sudo mkfs truncate exec execute shell bash drop
 		killall pkill`)
 	// hostWords name the machine itself, whose figures the system check has.
-	hostWords = words(`system server host machine box homelab nas vm rechner`)
+	hostWords = words(`system sys server servers host machine box homelab nas vm rechner`)
 	// clauseWords start a clause, as punctuation does ("… and restart x").
 	clauseWords = words(`and then so but also`)
 	// fillers may stand before an action verb at the start of a request.
