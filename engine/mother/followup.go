@@ -4,13 +4,15 @@ import (
 	"slices"
 
 	"monit-intel/engine"
+	"monit-intel/engine/trend"
 )
 
 // followUp carries the context of the previous turns into a message that leaves it out:
 // "and why?" asks why about the service just discussed, "show me the last 3" repeats the
 // last intent with a count, "ok restart that one" names the service of the previous turn,
-// "what about nginx?" asks the last question of another service. A carried intent or
-// service brings the previous window with it when the message sets none.
+// "what about nginx?" asks the last question of another service, "cpu?" asks for a figure of
+// the service just discussed when it has one. A carried intent, or a message that opens like
+// a follow-up, or a word or two, brings the previous window with it when it sets none.
 func (tr *turnState) followUp() {
 	prev, ok := tr.previous()
 	if !ok {
@@ -18,23 +20,48 @@ func (tr *turnState) followUp() {
 	}
 	in := &tr.in
 	named := len(in.Services) > 0 || len(in.Ambiguous) > 0 || len(in.Unknown) > 0
-	carried := false
+	kindCarried := false
 	switch {
 	case in.Kind == KindUnknown && (in.FollowUp || in.Count > 0 || in.Window.Said() || in.Refers || named):
-		in.Kind, carried = Kind(prev.Intent), true
+		in.Kind, kindCarried = Kind(prev.Intent), true
 	case in.Kind == KindStatus && named && in.FollowUp && !tr.statusAsked():
-		in.Kind, carried = Kind(prev.Intent), true
+		in.Kind, kindCarried = Kind(prev.Intent), true
 	case in.Kind == KindChanges && !named && in.FollowUp && inherits(Kind(prev.Intent)):
-		in.Kind, carried = Kind(prev.Intent), true // "and yesterday?"
+		in.Kind, kindCarried = Kind(prev.Intent), true // "and yesterday?"
 	}
-	if !named && (needsService(in.Kind) || in.Refers || in.FollowUp || carried) {
-		if still := tr.stillKnown(prev.Services); len(still) > 0 {
-			in.Services, in.Unknown, carried = still, nil, true
+	if !named && carries(in.Kind) && (needsService(in.Kind) || in.Refers || in.FollowUp || kindCarried || tr.short()) {
+		if still := tr.fitting(tr.stillKnown(prev.Services)); len(still) > 0 {
+			in.Services, in.Unknown = still, nil
 		}
 	}
-	if (carried || in.FollowUp) && !in.Window.Said() && !prev.Since.IsZero() {
+	if (kindCarried || in.FollowUp || tr.short()) && !in.Window.Said() && !prev.Since.IsZero() {
 		in.Window = Window{Since: prev.Since, Until: prev.Until}
 	}
+}
+
+// short reports whether the message is a word or two with no service, time or host in it
+// ("cpu?", "why", "logs"): in a conversation, such a message is about what was just discussed.
+func (tr *turnState) short() bool {
+	switch tr.in.Kind {
+	case KindFigures, KindWhy, KindLogs, KindUptime:
+		return len(tokenize(tr.message)) <= 2 && !tr.in.Host && !tr.in.Window.Said() &&
+			len(tr.in.Services) == 0 && len(tr.in.Ambiguous) == 0 && len(tr.in.Unknown) == 0
+	}
+	return false
+}
+
+// fitting keeps, for a figures question, the services that have one of the figures asked
+// ("load?" after a question about a process is about the host, not the process).
+func (tr *turnState) fitting(services []string) []string {
+	if tr.in.Kind != KindFigures || len(tr.in.Figures) == 0 {
+		return services
+	}
+	return slices.DeleteFunc(services, func(s string) bool {
+		c, ok := tr.service(s)
+		return !ok || !slices.ContainsFunc(tr.in.Figures, func(f trend.Figure) bool {
+			return slices.Contains(trend.For(c.Snapshot.Type), f)
+		})
+	})
 }
 
 // previous is the latest earlier turn with an intent worth carrying (not help, an action, a
@@ -57,6 +84,16 @@ func inherits(k Kind) bool {
 	return false
 }
 
+// carries reports whether an intent may take over the services of the previous turn: not
+// the overview of changes, the approvals, the audit, help or a refusal.
+func carries(k Kind) bool {
+	switch k {
+	case KindStatus, KindHistory, KindLogs, KindWhy, KindFigures, KindUptime, KindAction:
+		return true
+	}
+	return false
+}
+
 // needsService reports whether an intent is about one service, so a message without one
 // means the service discussed before.
 func needsService(k Kind) bool {
@@ -68,10 +105,7 @@ func needsService(k Kind) bool {
 }
 
 // statusAsked reports whether the message itself asks for a status ("and is nginx up?").
-func (tr *turnState) statusAsked() bool {
-	ts := tokenize(tr.message)
-	return slices.ContainsFunc(ts, func(t token) bool { return statusWords[t.text] || troubleWords[t.text] })
-}
+func (tr *turnState) statusAsked() bool { return statusCue(tokenize(tr.message)) }
 
 // stillKnown keeps the services that still exist.
 func (tr *turnState) stillKnown(services []string) []string {

@@ -83,12 +83,13 @@ func Recognise(message string, now time.Time, k Known) Intent {
 	correctTypos(ts)
 	in.Count = readCount(ts)
 	in.Verb, in.Ignored = actionVerb(ts)
+	in.Services = notIgnored(ts, in.Services)
 	in.Figures = readFigures(ts)
 	in.Kind = kindOf(ts, in)
-	if asked := cannotClauses(ts); len(asked) > 0 && in.Kind != KindAction {
-		// "reboot", "kill nginx": a plain answer of what Mother can do; "logs for nginx;
-		// reboot": the logs, and a word that the reboot was ignored.
-		if in.Kind == KindUnknown || in.Kind == KindHelp || (in.Kind == KindStatus && !statusCue(ts)) {
+	if asked, only := cannotClauses(ts); len(asked) > 0 && in.Kind != KindAction {
+		// "reboot", "kill nginx", "format the disk": a plain answer of what Mother can do;
+		// "logs for nginx; reboot": the logs, and a word that the reboot was ignored.
+		if only || in.Kind == KindUnknown || in.Kind == KindHelp || (in.Kind == KindStatus && !statusCue(ts)) {
 			in.Kind = KindCannot
 		} else {
 			in.Ignored = asked
@@ -135,6 +136,8 @@ func kindOf(ts []token, in Intent) Kind {
 		return KindLogs
 	case has(historyWords) || hasPhrase(ts, "how", "many") || hasPhrase(ts, "when", "did"):
 		return KindHistory
+	case !named && in.Window.Said() && has(troubleWords):
+		return KindHistory // "what went wrong overnight"
 	case has(changeWords) || in.Window.Said():
 		return KindChanges
 	case statusCue(ts):
@@ -177,19 +180,37 @@ func correctTypos(ts []token) {
 }
 
 // statusCue reports whether the message asks for a status in so many words.
+// "ok" opening a message is no status word ("ok thanks", "ok restart that one").
 func statusCue(ts []token) bool {
-	return slices.ContainsFunc(ts, func(t token) bool { return !t.used && (statusWords[t.text] || troubleWords[t.text]) }) ||
-		hasPhrase(ts, "how", "is") || hasPhrase(ts, "how", "are")
+	for i, t := range ts {
+		if i == 0 && (t.text == "ok" || t.text == "okay") {
+			continue
+		}
+		if !t.used && (statusWords[t.text] || troubleWords[t.text]) {
+			return true
+		}
+	}
+	return hasPhrase(ts, "how", "is") || hasPhrase(ts, "how", "are")
 }
 
-// cannotClauses returns, as written, the clauses that ask for something Mother never does.
-func cannotClauses(ts []token) []string {
-	var out []string
+// cannotClauses returns, as written, the clauses that ask for something Mother never does;
+// only is set when every clause is such a request opening with its verb ("format the disk",
+// "please reboot").
+func cannotClauses(ts []token) (asked []string, only bool) {
+	only = true
 	start := 0
 	flush := func(end int) {
-		if end > start && slices.ContainsFunc(ts[start:end], func(t token) bool { return cannotWords[t.text] }) {
-			out = append(out, rawText(ts[start:end]))
+		if end <= start {
+			return
 		}
+		c := ts[start:end]
+		if !slices.ContainsFunc(c, func(t token) bool { return cannotWords[t.text] }) {
+			only = false
+			return
+		}
+		asked = append(asked, rawText(c))
+		first := slices.IndexFunc(c, func(t token) bool { return !fillers[t.text] })
+		only = only && first >= 0 && cannotWords[c[first].text]
 	}
 	for i, t := range ts {
 		if i > 0 && t.clause {
@@ -198,7 +219,15 @@ func cannotClauses(ts []token) []string {
 		}
 	}
 	flush(len(ts))
-	return out
+	return asked, only && len(asked) > 0
+}
+
+// notIgnored keeps the services named outside the clauses an action request left unread:
+// "restart nginx and then kill jellyfin" is about nginx.
+func notIgnored(ts []token, services []string) []string {
+	return slices.DeleteFunc(services, func(s string) bool {
+		return !slices.ContainsFunc(ts, func(t token) bool { return t.svc == s && !t.ignored })
+	})
 }
 
 // hasPhrase reports whether the words appear in a row, none of them part of a service name.
@@ -261,6 +290,9 @@ func actionVerb(ts []token) (verb string, ignored []string) {
 	for _, c := range clauses {
 		if c[0] != verbClause && asksSomething(ts[c[0]:c[1]]) {
 			ignored = append(ignored, rawText(ts[c[0]:c[1]]))
+			for j := c[0]; j < c[1]; j++ {
+				ts[j].ignored = true
+			}
 		}
 	}
 	return verb, ignored
@@ -349,7 +381,7 @@ func containsDigitAndLetter(s string) bool {
 
 // refers reports whether the message points back at something said before ("restart it").
 func refers(ts []token) bool {
-	return slices.ContainsFunc(ts, func(t token) bool { return referWords[t.text] })
+	return slices.ContainsFunc(ts, func(t token) bool { return !t.used && referWords[t.text] })
 }
 
 // followUpShaped reports whether a short message opens like a continuation: "and why?",

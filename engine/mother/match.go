@@ -99,12 +99,12 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 		if c, n, ok := strongAt(ts, i, cs); ok {
 			hits = append(hits, found{name: c.name, pos: i})
 			for j := i; j < i+n; j++ {
-				ts[j].used = true
+				ts[j].used, ts[j].svc = true, c.name
 			}
 		}
 	}
 	for i := range ts {
-		if ts[i].used || vocabulary(ts[i].text) || len(ts[i].text) < 3 {
+		if ts[i].used || vocabulary(ts[i].text) || len(ts[i].text) < 2 {
 			continue
 		}
 		var match []string
@@ -125,6 +125,7 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 			continue
 		case 1:
 			hits = append(hits, found{name: match[0], pos: i})
+			ts[i].svc = match[0]
 		default:
 			ambiguous = append(ambiguous, match...)
 		}
@@ -204,6 +205,9 @@ func spanText(ts []token) string {
 // typo of a long one), or a long piece of c's joined name.
 func weakMatch(w string, c candidate) bool {
 	for _, p := range c.words {
+		if len(p) == 2 && w == p && !stopWords[p] { // "db" for db_host
+			return true
+		}
 		if len(p) < 3 || stopWords[p] {
 			continue
 		}

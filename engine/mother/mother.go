@@ -176,8 +176,12 @@ func (m *Mother) ChatWith(ctx context.Context, session, message string, understo
 		return Reply{}, err
 	}
 	reply := tr.reply()
+	var said Window // the window a later follow-up may take over: only one the message set
+	if windowed(tr.in.Kind) {
+		said = tr.in.Window
+	}
 	t := engine.Turn{At: at, Session: session, Query: message, Answer: reply.Text, Intent: reply.Intent,
-		Services: reply.Services, Since: tr.in.Window.Since, Until: tr.in.Window.Until, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
+		Services: reply.Services, Since: said.Since, Until: said.Until, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
 		Model: tr.model, ModelNote: reply.ModelNote}
 	if err := m.mem.AppendTurn(ctx, t); err != nil {
 		m.log.Warn("turn not remembered", "session", session, "err", err)

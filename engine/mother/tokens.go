@@ -18,7 +18,10 @@ type token struct {
 	text   string
 	raw    string // as written, lower case, with its punctuation
 	clause bool
-	used   bool // taken by a service name, so it is no intent word
+	used   bool   // taken by a service name or a time, so it is no intent word
+	svc    string // the service this word names, if any
+	// ignored is set on the words of a clause that an action request leaves unread.
+	ignored bool
 }
 
 // tokenize splits a message into lower-case words. A word is a run of letters, digits and the
@@ -30,7 +33,7 @@ func tokenize(msg string) []token {
 	var cur strings.Builder
 	clause := true
 	flush := func() {
-		raw := cur.String()
+		raw := strings.TrimSuffix(cur.String(), ":")
 		w := strings.Trim(raw, ".-/")
 		cur.Reset()
 		if w != "" && len(out) < maxTokens {
@@ -44,6 +47,8 @@ func tokenize(msg string) []token {
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '/':
 			cur.WriteRune(unicode.ToLower(r))
+		case r == ':' && cur.Len() > 0 && isDigit(cur.String()[cur.Len()-1]):
+			cur.WriteRune(r) // a time of day, "19:00"; a colon after a word ends a clause
 		case r == '.':
 			// A dot inside a word (nordvpnd.service) is part of it; one at its end ends a
 			// sentence.
@@ -53,7 +58,7 @@ func tokenize(msg string) []token {
 				clause = true
 			}
 		default:
-			endsWord := cur.Len() > 0 && strings.HasSuffix(cur.String(), ".")
+			endsWord := cur.Len() > 0 && (strings.HasSuffix(cur.String(), ".") || strings.HasSuffix(cur.String(), ":"))
 			flush()
 			if endsWord || strings.ContainsRune(",;!?:\n", r) {
 				clause = true
@@ -65,6 +70,8 @@ func tokenize(msg string) []token {
 	}
 	return out
 }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // parts splits a name into its words: "nordvpn_status" is [nordvpn status].
 func parts(name string) []string {

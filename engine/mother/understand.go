@@ -21,8 +21,19 @@ func (tr *turnState) understood() Understood {
 	if !w.Said() {
 		w = tr.in.Window
 	}
-	u.Since, u.Until = w.Since, w.Until
+	if windowed(tr.in.Kind) {
+		u.Since, u.Until = w.Since, w.Until
+	}
 	return u
+}
+
+// windowed reports whether an intent reads a window; the others answer about now.
+func windowed(k Kind) bool {
+	switch k {
+	case KindHistory, KindChanges, KindFigures, KindLogs, KindWhy, KindAudit:
+		return true
+	}
+	return false
 }
 
 // intentHints describe each intent for a person, in the order they are offered.

@@ -1,6 +1,7 @@
 package mother
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -114,9 +115,16 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 			mark(i-1, i+1)
 			back := (int(now.Weekday()) + 6) % 7 // days since Monday
 			return Window{Since: midnight(now, back), Until: now}, true
+		case (w == "morning" || w == "afternoon" || w == "evening" || w == "night") && text(i-1) == "good":
+			mark(i-1, i+1) // a greeting, no time
+			continue
 		case (w == "morning" || w == "afternoon" || w == "evening") && text(i-1) == "this":
 			mark(i-1, i+1)
 			return partOfDay(w, 0, now), true
+		case w == "weekend" || w == "wochenende":
+			mark(i, i+1)
+			sat := midnight(now, (int(now.Weekday())+1)%7) // the latest Saturday, today included
+			return clampWindow(Window{Since: sat, Until: sat.AddDate(0, 0, 2)}, now), true
 		}
 		if back, ok := dayWord(w, now); ok {
 			return dayWindow(ts, i, back, now, mark), true
@@ -133,6 +141,13 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 			day := midnight(now, 0)
 			if day.Add(a).After(now) {
 				day = midnight(now, 1) // "between 16 and 18" said at 14:30 is yesterday's
+			}
+			for j := i + n; j < min(i+n+2, len(ts)); j++ { // "between 19 and 20 on monday"
+				if back, ok := dayWord(ts[j].text, now); ok {
+					mark(j-1, j+1)
+					day = midnight(now, back)
+					break
+				}
 			}
 			return clampWindow(Window{Since: day.Add(a), Until: day.Add(b)}, now), true
 		}
@@ -269,13 +284,17 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// greeting is a time word that greets: "good morning" asks about no morning.
+var greeting = regexp.MustCompile(`\bgood\s+(morning|afternoon|evening|night)\b`)
+
 // whenWindow asks olebedev/when for a time in the message: the window runs from that time to
 // now. A time in the future is no window for questions about the past.
 func whenWindow(msg string, now time.Time) Window {
 	p := when.New(nil)
 	p.Add(en.All...)
 	p.Add(common.All...)
-	r, err := p.Parse(cutRunes(strings.ToLower(msg), maxMessageRunes), now)
+	msg = greeting.ReplaceAllString(cutRunes(strings.ToLower(msg), maxMessageRunes), "")
+	r, err := p.Parse(msg, now)
 	if err != nil || r == nil || !r.Time.Before(now) {
 		return Window{}
 	}
