@@ -20,6 +20,7 @@ func (tr *turnState) followUp() {
 	}
 	in := &tr.in
 	named := len(in.Services) > 0 || len(in.Ambiguous) > 0 || len(in.Unknown) > 0
+	short := tr.short()
 	kindCarried := false
 	switch {
 	case in.Kind == KindUnknown && (in.FollowUp || in.Count > 0 || in.Window.Said() || in.Refers || named):
@@ -29,12 +30,12 @@ func (tr *turnState) followUp() {
 	case in.Kind == KindChanges && !named && in.FollowUp && inherits(Kind(prev.Intent)):
 		in.Kind, kindCarried = Kind(prev.Intent), true // "and yesterday?"
 	}
-	if !named && carries(in.Kind) && (needsService(in.Kind) || in.Refers || in.FollowUp || kindCarried || tr.short()) {
-		if still := tr.fitting(tr.stillKnown(prev.Services)); len(still) > 0 {
+	if !named && carries(in.Kind) && (needsService(in.Kind) || in.Refers || in.FollowUp || kindCarried || short) {
+		if still := tr.fitting(tr.stillKnown(tr.lastServices())); len(still) > 0 {
 			in.Services, in.Unknown = still, nil
 		}
 	}
-	if (kindCarried || in.FollowUp || tr.short()) && !in.Window.Said() && !prev.Since.IsZero() {
+	if (kindCarried || in.FollowUp || short) && !in.Window.Said() && !prev.Since.IsZero() {
 		in.Window = Window{Since: prev.Since, Until: prev.Until}
 	}
 }
@@ -73,6 +74,16 @@ func (tr *turnState) previous() (engine.Turn, bool) {
 		}
 	}
 	return engine.Turn{}, false
+}
+
+// lastServices are the services of the latest earlier turn that had any.
+func (tr *turnState) lastServices() []string {
+	for i := len(tr.past) - 1; i >= 0; i-- {
+		if len(tr.past[i].Services) > 0 {
+			return tr.past[i].Services
+		}
+	}
+	return nil
 }
 
 // inherits reports whether a later message may take over this intent.

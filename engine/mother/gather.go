@@ -65,7 +65,7 @@ func (tr *turnState) gatherIntent(ctx context.Context) answer {
 	}
 	if len(in.Services) == 0 && len(in.Unknown) > 0 && in.Kind != KindHelp {
 		note := unknownNote(in.Unknown, names(tr.services))
-		if in.Kind != KindStatus && in.Kind != KindChanges {
+		if in.Kind != KindStatus && in.Kind != KindChanges && in.Kind != KindFigures {
 			return answer{facts: note}
 		}
 		a := tr.gatherKind(ctx, in)

@@ -132,9 +132,10 @@ func kindOf(ts []token, in Intent) Kind {
 		return KindFigures
 	case has(whyWords) || (named && (has(troubleWords) || hasPhrase(ts, "what", "happened") || hasPhrase(ts, "up", "with"))):
 		return KindWhy
-	case has(logWords):
+	case has(logWords) || (named && has(errorWords)):
 		return KindLogs
-	case has(historyWords) || hasPhrase(ts, "how", "many") || hasPhrase(ts, "when", "did"):
+	case has(historyWords) || hasPhrase(ts, "how", "many") || hasPhrase(ts, "when", "did") ||
+		hasPhrase(ts, "when", "was") || hasPhrase(ts, "last", "time") || hasPhrase(ts, "went", "down"):
 		return KindHistory
 	case !named && in.Window.Said() && has(troubleWords):
 		return KindHistory // "what went wrong overnight"
@@ -337,6 +338,9 @@ func rawText(ts []token) string {
 func isActionVerb(w string) string {
 	if actionVerbs[w] {
 		return w
+	}
+	if v, ok := foreignVerbs[w]; ok {
+		return v
 	}
 	for _, v := range []string{"restart", "monitor", "unmonitor"} {
 		if len(w) >= 6 && distance(w, v, 1) >= 0 {

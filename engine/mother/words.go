@@ -41,8 +41,15 @@ var (
 		danke merci gracias bonjour hola`)
 	// actionVerbs are the short verbs Mother proposes actions for (see act.Resolve).
 	actionVerbs = words(`restart start stop monitor unmonitor`)
+	// foreignVerbs are other languages' words for the action verbs: the operator's own words
+	// still, read by rules.
+	foreignVerbs = map[string]string{"redémarre": "restart", "redemarre": "restart", "redémarrer": "restart",
+		"neustarten": "restart", "neustart": "restart", "reinicia": "restart", "reiniciar": "restart",
+		"starte": "start", "arrête": "stop", "arrete": "stop", "stoppe": "stop"}
 	// monitoringWords after "stop"/"start" turn the verb into unmonitor/monitor.
 	monitoringWords = words(`monitoring watching checking`)
+	// errorWords with a service ask for its log lines ("web_proxy errors from saturday").
+	errorWords = words(`errors error warnings warning exceptions exception fehler erreurs`)
 	// pendingWords ask for the proposals waiting for approval.
 	pendingWords = words(`pending waiting awaiting approval approvals approve queued queue`)
 	// auditWords ask what Mother's actions did.
@@ -54,7 +61,7 @@ var (
 		uninstall upgrade reinstall chmod chown sudo mkfs truncate exec execute shell bash drop
 		killall pkill`)
 	// hostWords name the machine itself, whose figures the system check has.
-	hostWords = words(`system sys server servers host machine box homelab nas vm rechner`)
+	hostWords = words(`system sys server servers host machine box rechner`)
 	// clauseWords start a clause, as punctuation does ("… and restart x").
 	clauseWords = words(`and then so but also`)
 	// fillers may stand before an action verb at the start of a request.
@@ -68,8 +75,7 @@ var (
 	followWords = words(`and also what how ok okay so then now same but`)
 	// slotWords often stand right before a service name; an unknown word after one of them
 	// is reported as an unknown service.
-	slotWords = words(`for of about on is are the restart start stop monitor unmonitor logs log
-		status check with to`)
+	slotWords = words(`for of about is are restart start stop monitor unmonitor logs log status check`)
 	// nameSlots stand before a service whose name is an ordinary word ("status of failing",
 	// "logs for failing"): there the word is the name.
 	nameSlots = words(`for of about on restart start stop monitor unmonitor logs log service check
@@ -182,7 +188,7 @@ func readCount(ts []token) int {
 func vocabulary(w string) bool {
 	for _, s := range []set{stopWords, whyWords, troubleWords, logWords, historyWords, changeWords,
 		statusWords, helpWords, greetings, actionVerbs, fillers, negations, referWords, countUnits,
-		pendingWords, auditWords, uptimeWords, cannotWords, timeWords, monitoringWords} {
+		pendingWords, auditWords, uptimeWords, cannotWords, timeWords, monitoringWords, hostWords, errorWords} {
 		if s[w] {
 			return true
 		}
