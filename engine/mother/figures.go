@@ -41,7 +41,29 @@ func readFigures(ts []token) []trend.Figure {
 		}
 	}
 	slices.SortFunc(out, func(a, b trend.Figure) int { return slices.Index(trend.All, a) - slices.Index(trend.All, b) })
+	if one, ok := loadAverage(ts); ok && slices.Contains(out, trend.Load1) {
+		out = slices.DeleteFunc(out, func(f trend.Figure) bool {
+			return (f == trend.Load1 || f == trend.Load5 || f == trend.Load15) && f != one
+		})
+	}
 	return out
+}
+
+// loadAverage reads which load average a message names: "15 min load", "load 5".
+func loadAverage(ts []token) (trend.Figure, bool) {
+	for i := range ts {
+		if _, n, ok := spanAt(ts, i); ok && loadQualifier(ts, i, n) || (ts[i].text != "load" && i > 0 && ts[i-1].text == "load") {
+			switch strings.TrimRight(ts[i].text, "minh") {
+			case "1":
+				return trend.Load1, true
+			case "5":
+				return trend.Load5, true
+			case "15":
+				return trend.Load15, true
+			}
+		}
+	}
+	return "", false
 }
 
 // defaultFigureWindow is the trend's window when the message sets none.

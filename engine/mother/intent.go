@@ -276,6 +276,9 @@ func actionVerb(ts []token) (verb string, ignored []string) {
 			negated = true
 		case opening && !negated && isActionVerb(t.text) != "":
 			v = monitoringVerb(isActionVerb(t.text), ts, i)
+		case opening && !negated && pauseVerbs[t.text] != "" && i+1 < len(ts) && monitoringWords[ts[i+1].text]:
+			ts[i+1].used = true // "pause monitoring of x", "resume monitoring x"
+			v = pauseVerbs[t.text]
 		case fillers[t.text]:
 		default:
 			opening = false

@@ -141,6 +141,31 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 	return names, ambiguous
 }
 
+// abbreviates reports whether the words of a name-shaped word shorten a name's words, in
+// order: each is the name's word, or its letters in order with the same first letter
+// ("srv" for server, "med" for media).
+func abbreviates(ws, name []string) bool {
+	if len(ws) != len(name) {
+		return false
+	}
+	for i, w := range ws {
+		if w == "" || name[i] == "" || w[0] != name[i][0] || !subsequence(w, name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func subsequence(a, b string) bool {
+	j := 0
+	for i := 0; i < len(b) && j < len(a); i++ {
+		if a[j] == b[i] {
+			j++
+		}
+	}
+	return j == len(a)
+}
+
 // narrow returns the one service among names that has w as a word of its name, or "".
 func narrow(names []string, w string, cs []candidate) string {
 	one := ""
@@ -162,6 +187,13 @@ func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
 	for _, c := range cs {
 		if (w == c.low && (!c.ordinary || ordinaryNamed(ts, i))) || slices.Contains(c.aliases, w) {
 			return c, 1, true
+		}
+	}
+	if strings.ContainsAny(w, "_-") {
+		for _, c := range cs {
+			if abbreviates(parts(w), c.words) {
+				return c, 1, true // "media_srv" for media_server
+			}
 		}
 	}
 	best, bestN, bestD := candidate{}, 0, -1

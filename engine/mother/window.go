@@ -76,6 +76,26 @@ func dayWord(w string, now time.Time) (int, bool) {
 	return 0, false
 }
 
+// dateWord reads an ISO date ("2026-11-22") as days back from now's day.
+func dateWord(w string, now time.Time) (int, bool) {
+	d, err := time.ParseInLocation("2006-01-02", w, now.Location())
+	if err != nil || d.After(now) {
+		return 0, false
+	}
+	return int(midnight(now, 0).Sub(d).Hours()+12) / 24, true
+}
+
+// loadQualifier reports whether the span at i names a load average ("15 min load", "load
+// over 5 minutes"), not a window.
+func loadQualifier(ts []token, i, n int) bool {
+	near := func(j int) bool { return j >= 0 && j < len(ts) && (ts[j].text == "load" || ts[j].text == "loadavg") }
+	if !near(i-1) && !near(i+n) && !(i >= 2 && near(i-2)) {
+		return false
+	}
+	num, ok := number(strings.TrimRight(ts[i].text, "minh"))
+	return ok && (num == 1 || num == 5 || num == 15)
+}
+
 func weekdayWord(w string) (time.Weekday, bool) {
 	if wd, ok := weekdays[w]; ok {
 		return wd, true
@@ -129,7 +149,10 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 		if back, ok := dayWord(w, now); ok {
 			return dayWindow(ts, i, back, now, mark), true
 		}
-		if d, n, ok := spanAt(ts, i); ok {
+		if back, ok := dateWord(w, now); ok {
+			return dayWindow(ts, i, back, now, mark), true
+		}
+		if d, n, ok := spanAt(ts, i); ok && !loadQualifier(ts, i, n) {
 			if lead := text(i - 1); countLead[lead] || lead == "this" {
 				mark(i-1, i)
 			}

@@ -46,6 +46,9 @@ var (
 	foreignVerbs = map[string]string{"redémarre": "restart", "redemarre": "restart", "redémarrer": "restart",
 		"neustarten": "restart", "neustart": "restart", "reinicia": "restart", "reiniciar": "restart",
 		"starte": "start", "arrête": "stop", "arrete": "stop", "stoppe": "stop"}
+	// pauseVerbs before "monitoring" ask to unmonitor or monitor.
+	pauseVerbs = map[string]string{"pause": "unmonitor", "disable": "unmonitor", "suspend": "unmonitor",
+		"resume": "monitor", "enable": "monitor", "reenable": "monitor"}
 	// monitoringWords after "stop"/"start" turn the verb into unmonitor/monitor.
 	monitoringWords = words(`monitoring watching checking`)
 	// errorWords with a service ask for its log lines ("web_proxy errors from saturday").
