@@ -216,10 +216,10 @@ func (tr *turnState) uptime(in Intent) answer {
 			up := time.Duration(*p.UptimeSec) * time.Second
 			fmt.Fprintf(&b, "%s: running for %s (since %s)%s\n", show(n), span(up),
 				stamp(c.Snapshot.CollectedAt.Add(-up), tr.now), pid(p))
-		case named && c.Snapshot.Type == engine.TypeProcess:
-			fmt.Fprintf(&b, "%s: not running (%s)\n", show(n), strings.TrimPrefix(statusLine(c, tr.now), show(n)+" "))
+		case named && c.Snapshot.Type == engine.TypeProcess && c.Snapshot.Failing():
+			fmt.Fprintf(&b, "%s is not running: %s\n", show(n), statusLine(c, tr.now))
 		case named:
-			fmt.Fprintf(&b, "%s is a %s check: Monit reports no uptime for it. %s\n", show(n), c.Snapshot.Type, statusLine(c, tr.now))
+			fmt.Fprintf(&b, "Monit reports no uptime for %s: %s\n", show(n), statusLine(c, tr.now))
 		default:
 			continue
 		}

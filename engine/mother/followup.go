@@ -14,15 +14,13 @@ import (
 // the service just discussed when it has one. A carried intent, or a message that opens like
 // a follow-up, or a word or two, brings the previous window with it when it sets none.
 func (tr *turnState) followUp() {
-	prev, ok := tr.previous()
-	if !ok {
-		return
-	}
+	prev, _ := tr.previous() // the zero turn when none: its intent carries nothing
 	in := &tr.in
 	named := len(in.Services) > 0 || len(in.Ambiguous) > 0 || len(in.Unknown) > 0
 	short := tr.short()
 	kindCarried := false
 	switch {
+	case prev.Intent == "":
 	case in.Kind == KindUnknown && (in.FollowUp || in.Count > 0 || in.Window.Said() || in.Refers || named):
 		in.Kind, kindCarried = Kind(prev.Intent), true
 	case in.Kind == KindStatus && named && in.FollowUp && !tr.statusAsked():
