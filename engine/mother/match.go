@@ -38,11 +38,15 @@ func candidates(k Known) []candidate {
 	}
 	// An alias that is a word of another service's name ("nordvpn" from nordvpn_status's log
 	// file, when there is also nordvpn_reconnect) would hide the ambiguity: it is dropped.
+	owners := map[string][]string{} // a word of a name: the services whose name has it
+	for _, c := range out {
+		for _, w := range c.words {
+			owners[w] = append(owners[w], c.name)
+		}
+	}
 	for i := range out {
 		out[i].aliases = slices.DeleteFunc(out[i].aliases, func(a string) bool {
-			return slices.ContainsFunc(out, func(d candidate) bool {
-				return d.name != out[i].name && (slices.Contains(d.words, a) || strings.HasPrefix(d.joined, a))
-			})
+			return slices.ContainsFunc(owners[a], func(n string) bool { return n != out[i].name })
 		})
 	}
 	return out

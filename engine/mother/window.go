@@ -2,6 +2,7 @@ package mother
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,8 +53,16 @@ func readWindow(msg string, ts []token, now time.Time) Window {
 	if w, ok := ruleWindow(ts, now); ok {
 		return w
 	}
+	if !slices.ContainsFunc(ts, func(t token) bool { return whenHints[t.text] || strings.ContainsAny(t.text, "0123456789") }) {
+		return Window{} // nothing olebedev/when could read: its regular expressions cost most of a turn's reading
+	}
 	return whenWindow(msg, now)
 }
+
+// whenHints are the words without digits that olebedev/when reads as times.
+var whenHints = words(`ago noon midnight morning afternoon evening night tonight tomorrow next past
+	jan january feb february mar march apr april may jun june jul july aug august sep sept
+	september oct october nov november dec december mon tue wed thu thur fri sat sun`)
 
 // midnight is the start of the day daysBack days before now's day, in now's location.
 func midnight(now time.Time, daysBack int) time.Time {
