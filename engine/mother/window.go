@@ -53,14 +53,30 @@ func readWindow(msg string, ts []token, now time.Time) Window {
 	if w, ok := ruleWindow(ts, now); ok {
 		return w
 	}
-	if !slices.ContainsFunc(ts, func(t token) bool { return whenHints[t.text] || strings.ContainsAny(t.text, "0123456789") }) {
+	if !slices.ContainsFunc(ts, whenMayRead) {
 		return Window{} // nothing olebedev/when could read: its regular expressions cost most of a turn's reading
 	}
 	return whenWindow(msg, now)
 }
 
+// whenMayRead reports whether a word is one olebedev/when reads as (part of) a time the rules
+// left: a month or a word such as "ago", a clock time ("14:30", "3pm"), a day of the month
+// ("23rd").
+func whenMayRead(t token) bool {
+	w := t.text
+	if whenHints[w] || strings.Contains(w, ":") {
+		return true
+	}
+	for _, suffix := range []string{"am", "pm", "st", "nd", "rd", "th"} {
+		if n, ok := strings.CutSuffix(w, suffix); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // whenHints are the words without digits that olebedev/when reads as times.
-var whenHints = words(`ago noon midnight morning afternoon evening night tonight tomorrow next past
+var whenHints = words(`ago at noon midnight morning afternoon evening night tonight tomorrow next past
 	jan january feb february mar march apr april may jun june jul july aug august sep sept
 	september oct october nov november dec december mon tue wed thu thur fri sat sun`)
 
