@@ -28,7 +28,7 @@ func (tr *turnState) followUp() {
 	case in.Kind == KindChanges && !named && in.FollowUp && inherits(Kind(prev.Intent)):
 		in.Kind, kindCarried = Kind(prev.Intent), true // "and yesterday?"
 	}
-	if !named && carries(in.Kind) && (needsService(in.Kind) || in.Refers || in.FollowUp || kindCarried || short) {
+	if !named && !in.All && carries(in.Kind) && (needsService(in.Kind) || in.Refers || in.FollowUp || kindCarried || short) {
 		if still := tr.fitting(tr.stillKnown(tr.lastServices())); len(still) > 0 {
 			in.Services, in.Unknown = still, nil
 		}

@@ -55,6 +55,8 @@ type Intent struct {
 	Refers bool
 	// FollowUp is set when the message reads as a continuation ("and why?", "what about x").
 	FollowUp bool
+	// All is set when the message speaks of every service ("restart everything").
+	All bool
 	// Host is set when the message speaks of the machine itself ("the system", "the
 	// server"): its figures come from the system check.
 	Host bool
@@ -77,6 +79,7 @@ type Known struct {
 // also asks something Mother answers: then that part is listed in Ignored.
 func Recognise(message string, now time.Time, k Known) Intent {
 	ts := tokenize(message)
+	markPhrases(ts)
 	var in Intent
 	in.Window = readWindow(message, ts, now)
 	in.Services, in.Ambiguous = findServices(ts, candidates(k))
@@ -96,6 +99,7 @@ func Recognise(message string, now time.Time, k Known) Intent {
 		}
 	}
 	in.FollowUp = followUpShaped(ts)
+	in.All = everything(ts)
 	in.Host = slices.ContainsFunc(ts, func(t token) bool { return !t.used && hostWords[t.text] })
 	if len(in.Services) == 0 && len(in.Ambiguous) == 0 {
 		in.Unknown = unknownNames(ts)
@@ -178,6 +182,22 @@ func correctTypos(ts []token) {
 			}
 		}
 	}
+}
+
+// markPhrases sets aside the words of phrases that only look like names: the "root" of "root
+// cause" is no root filesystem.
+func markPhrases(ts []token) {
+	for i := 0; i+1 < len(ts); i++ {
+		if ts[i].text == "root" && (ts[i+1].text == "cause" || ts[i+1].text == "causes") {
+			ts[i].used = true
+		}
+	}
+}
+
+// everything reports whether the message speaks of every service ("restart everything"):
+// it then names none, and takes none over from the previous turns.
+func everything(ts []token) bool {
+	return slices.ContainsFunc(ts, func(t token) bool { return allWords[t.text] })
 }
 
 // statusCue reports whether the message asks for a status in so many words.

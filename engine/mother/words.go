@@ -34,6 +34,7 @@ var (
 		yesterday overnight tonight week hours hour days minutes`)
 	statusWords = words(`status state health healthy up down running ok okay alive failing overview
 		summary problems problem issues issue errors check doing dashboard going fine stati stat sts
+		fire red green alert alerts alarm alarms firing critical
 		läuft laeuft marche funciona estado zustand`)
 	helpWords = words(`help commands manual hilfe aide ayuda`)
 	// greetings are smalltalk: answered with a short help text.
@@ -96,7 +97,9 @@ var (
 		service services check checks server daemon process program system unit monit
 		status state log logs up down ok okay times time since ago go going let lets just
 		again same one now right new very much many more most simple terms words plain
-		long free full used usage left`)
+		long free full used usage left say says said tell mean means look looks like`)
+	// allWords speak of every service.
+	allWords = words(`all everything every everyone alle tout todo todos`)
 )
 
 // countUnits may follow a number that is a count ("5 failures", "20 lines").
