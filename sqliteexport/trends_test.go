@@ -66,3 +66,38 @@ func TestSamples(t *testing.T) {
 		t.Error("Samples(unknown figure) error = nil")
 	}
 }
+
+// BenchmarkSamples reads a day and a week of one figure out of a week of five-minute cycles
+// of six services (2,016 cycles), as Mother and GET /trends do.
+func BenchmarkSamples(b *testing.B) {
+	ctx := b.Context()
+	db := openTest(b)
+	t0 := time.Unix(1795507134, 0).UTC()
+	const cycles = 7 * 24 * 12
+	for i := range cycles {
+		st := sampleStatus(t0.Add(time.Duration(i) * 5 * time.Minute))
+		st.Services[4].Ports[0].ResponseSec = 0.002 // both port tests pass
+		if _, err := db.RecordCycle(ctx, st, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	end := t0.Add(cycles * 5 * time.Minute)
+	for _, bc := range []struct {
+		name, service string
+		fig           trend.Figure
+		span          time.Duration
+	}{
+		{"system_cpu_24h", "vm", trend.CPU, 24 * time.Hour},
+		{"system_cpu_7d", "vm", trend.CPU, 7 * 24 * time.Hour},
+		{"response_time_7d", "localhost-closed", trend.ResponseTime, 7 * 24 * time.Hour},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := db.Samples(ctx, bc.service, bc.fig, end.Add(-bc.span), end); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

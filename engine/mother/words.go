@@ -189,18 +189,32 @@ func readCount(ts []token) int {
 	return 0
 }
 
+// known is every word of the lists above: one lookup for vocabulary, which runs for every
+// word of a message and every known service name. Read-only.
+var known = union(stopWords, whyWords, troubleWords, logWords, historyWords, changeWords,
+	statusWords, helpWords, greetings, actionVerbs, fillers, negations, referWords, countUnits,
+	pendingWords, auditWords, uptimeWords, cannotWords, timeWords, monitoringWords, hostWords, errorWords)
+
+func union(sets ...set) set {
+	out := set{}
+	for _, s := range sets {
+		for w := range s {
+			out[w] = true
+		}
+	}
+	return out
+}
+
 // vocabulary reports whether w is a word Mother understands by itself: such a word is never
 // read as a typo or a piece of a service name.
 func vocabulary(w string) bool {
-	for _, s := range []set{stopWords, whyWords, troubleWords, logWords, historyWords, changeWords,
-		statusWords, helpWords, greetings, actionVerbs, fillers, negations, referWords, countUnits,
-		pendingWords, auditWords, uptimeWords, cannotWords, timeWords, monitoringWords, hostWords, errorWords} {
-		if s[w] {
-			return true
-		}
+	if known[w] {
+		return true
+	}
+	if _, fig := figureWords[w]; fig {
+		return true
 	}
 	_, num := number(w)
 	_, day := weekdayWord(w)
-	_, fig := figureWords[w]
-	return num || day || fig
+	return num || day
 }
