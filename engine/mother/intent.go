@@ -134,10 +134,12 @@ func kindOf(ts []token, in Intent) Kind {
 		return KindUptime
 	case len(in.Figures) > 0:
 		return KindFigures
-	case has(whyWords) || (named && (has(troubleWords) || hasPhrase(ts, "what", "happened") || hasPhrase(ts, "up", "with"))):
+	case has(whyWords) || (named && (has(troubleWords) || hasPhrase(ts, "up", "with"))):
 		return KindWhy
 	case has(logWords) || (named && has(errorWords)):
-		return KindLogs
+		return KindLogs // "check what happened and show me the logs" asks for the logs
+	case named && hasPhrase(ts, "what", "happened"):
+		return KindWhy
 	case has(historyWords) || hasPhrase(ts, "how", "many") || hasPhrase(ts, "when", "did") ||
 		hasPhrase(ts, "when", "was") || hasPhrase(ts, "last", "time") || hasPhrase(ts, "went", "down"):
 		return KindHistory

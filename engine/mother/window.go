@@ -94,6 +94,8 @@ func dayWord(w string, now time.Time) (int, bool) {
 		return 0, true
 	case "yesterday", "gestern", "hier", "ayer", "yday", "ystd", "yesterdy", "yesteday":
 		return 1, true
+	case "vorgestern", "anteayer":
+		return 2, true
 	}
 	if wd, ok := weekdayWord(w); ok {
 		return (int(now.Weekday()) - int(wd) + 7) % 7, true
@@ -208,13 +210,25 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 // hours; alone it is the whole day ("what failed yesterday"). Today always ends now.
 func dayWindow(ts []token, i, back int, now time.Time, mark func(int, int)) Window {
 	mark(i, i+1)
-	day := midnight(now, back)
-	if i > 0 && (ts[i-1].text == "since" || ts[i-1].text == "seit" || ts[i-1].text == "depuis") {
-		mark(i-1, i)
-		return Window{Since: day, Until: now}
+	prev := func(j int) string {
+		if j < 0 {
+			return ""
+		}
+		return ts[j].text
 	}
-	if i > 0 && (ts[i-1].text == "on" || ts[i-1].text == "last" || ts[i-1].text == "lst") {
-		mark(i-1, i)
+	if prev(i-1) == "before" && prev(i-2) == "day" { // "the day before yesterday"
+		mark(i-2, i)
+		back++
+	}
+	lead := i - 1
+	if w := prev(lead); w == "on" || w == "last" || w == "lst" {
+		mark(lead, lead+1)
+		lead--
+	}
+	day := midnight(now, back)
+	if w := prev(lead); w == "since" || w == "seit" || w == "depuis" {
+		mark(lead, lead+1)
+		return Window{Since: day, Until: now}
 	}
 	for j := i + 1; j < min(i+4, len(ts)); j++ {
 		if a, b, n, ok := hourRange(ts, j); ok {
