@@ -173,6 +173,18 @@ func (tr *turnState) figureLine(ctx context.Context, c engine.Classified, f tren
 	return b.String()
 }
 
+// figuresNow is a service's figures in its latest snapshot: "CPU usage 2.6%, memory usage
+// 6.9%", so a status answer (and the model) has the numbers, not only the state.
+func figuresNow(s engine.Snapshot) string {
+	var out []string
+	for _, f := range trend.For(s.Type) {
+		if v, ok := trend.Value(s, f); ok {
+			out = append(out, f.Label()+" "+number1(v, f))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 func number1(v float64, f trend.Figure) string {
 	switch f {
 	case trend.ResponseTime:

@@ -160,6 +160,9 @@ func (tr *turnState) status(in Intent) answer {
 	for _, n := range named[:min(len(named), maxServicesShown)] {
 		if c, ok := tr.service(n); ok {
 			b.WriteString(statusLine(c, tr.now) + "\n")
+			if now := figuresNow(c.Snapshot); now != "" {
+				b.WriteString("  now: " + now + "\n")
+			}
 			shown = append(shown, n)
 		}
 	}
