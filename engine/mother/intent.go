@@ -126,14 +126,15 @@ func kindOf(ts []token, in Intent) Kind {
 	}
 	named := len(in.Services) > 0 || len(in.Ambiguous) > 0
 	switch {
-	case has(auditWords) || hasPhrase(ts, "did", "you") || hasPhrase(ts, "have", "you", "done"):
+	case has(auditWords) || hasPhrase(ts, "did", "you") || hasPhrase(ts, "have", "you", "done") ||
+		hasPhrase(ts, "did", "mother") || hasPhrase(ts, "has", "mother"):
 		return KindAudit
 	case has(pendingWords) || hasPhrase(ts, "waiting", "for", "me"):
 		return KindPending
 	case has(uptimeWords) || hasPhrase(ts, "how", "long") || hasPhrase(ts, "since", "when"):
 		return KindUptime
-	case len(in.Figures) > 0:
-		return KindFigures
+	case len(in.Figures) > 0 || (named && has(trendWords)):
+		return KindFigures // "trend of rootfs": every figure it has
 	case has(whyWords) || (named && (has(troubleWords) || hasPhrase(ts, "up", "with"))):
 		return KindWhy
 	case has(logWords) || (named && has(errorWords)):

@@ -65,6 +65,7 @@ func TestRecognise(t *testing.T) {
 		{name: "service alone", msg: "nordvpn_status", want: Intent{Kind: KindStatus, Services: []string{"nordvpn_status"}}},
 		{name: "service words alone", msg: "nordvpn status?", want: Intent{Kind: KindStatus, Services: []string{"nordvpn_status"}}},
 		{name: "status of service", msg: "status of nordvpn_status", want: Intent{Kind: KindStatus, Services: []string{"nordvpn_status"}}},
+		{name: "unit spelled from the name", msg: "rootfs.service status", want: Intent{Kind: KindStatus, Services: []string{"rootfs"}}},
 		{name: "whats failing", msg: "what's failing?", want: Intent{Kind: KindStatus}},
 		{name: "is it up", msg: "is nginx up", want: Intent{Kind: KindStatus, Services: []string{"nginx"}}},
 		{name: "how is", msg: "how is sshd", want: Intent{Kind: KindStatus, Services: []string{"sshd"}}},
@@ -148,6 +149,7 @@ func TestTokenize(t *testing.T) {
 		{name: "sentence dots", msg: "a. b.. c", want: "|a |b |c"},
 		{name: "names", msg: "gamma-conn /var/log/x db_backup", want: "|gamma-conn var/log/x db_backup"},
 		{name: "unicode", msg: "Überwachung läuft", want: "|überwachung läuft"},
+		{name: "quotes", msg: `"failing" status, 'web_proxy' it’s`, want: "|failing status |web_proxy its"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -56,7 +56,7 @@ func candidates(k Known) []candidate {
 // after "of", "for", "restart", "service", …, quoted, the only word, or said twice ("why is
 // failing failing?" names it first).
 func ordinaryNamed(ts []token, i int) bool {
-	if len(ts) == 1 || (i > 0 && nameSlots[ts[i-1].text]) || ts[i].raw != ts[i].text {
+	if len(ts) == 1 || (i > 0 && nameSlots[ts[i-1].text]) || ts[i].quoted {
 		return true
 	}
 	for j := i + 1; j < len(ts); j++ {
@@ -187,9 +187,9 @@ func narrow(names []string, w string, cs []candidate) string {
 // strongAt reports the service named by the words starting at i, and how many words name it.
 // Exact forms win over typos; among typos the closest wins.
 func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
-	w := ts[i].text
+	w := strings.TrimSuffix(ts[i].text, ".service") // "nordvpn_reconnect.service"
 	for _, c := range cs {
-		if (w == c.low && (!c.ordinary || ordinaryNamed(ts, i))) || slices.Contains(c.aliases, w) {
+		if (w == c.low && (!c.ordinary || ordinaryNamed(ts, i))) || slices.Contains(c.aliases, ts[i].text) {
 			return c, 1, true
 		}
 	}

@@ -22,6 +22,8 @@ type token struct {
 	svc    string // the service this word names, if any
 	// ignored is set on the words of a clause that an action request leaves unread.
 	ignored bool
+	// quoted is set on a word that opens with a quote mark: "failing" is a name.
+	quoted bool
 }
 
 // tokenize splits a message into lower-case words. A word is a run of letters, digits and the
@@ -31,19 +33,27 @@ func tokenize(msg string) []token {
 	msg = cutRunes(msg, maxMessageRunes)
 	var out []token
 	var cur strings.Builder
-	clause := true
+	clause, quote := true, false
 	flush := func() {
 		raw := strings.TrimSuffix(cur.String(), ":")
 		w := strings.Trim(raw, ".-/")
 		cur.Reset()
 		if w != "" && len(out) < maxTokens {
-			out = append(out, token{text: w, raw: raw, clause: clause})
+			out = append(out, token{text: w, raw: raw, clause: clause, quoted: quote})
 			clause = false
 		}
+		quote = false
 	}
 	for _, r := range msg {
 		switch {
-		case r == '\'' || r == '’':
+		case isQuote(r):
+			opens := cur.Len() == 0 // after a space or at the start; else it closes or is an apostrophe
+			if r != '\'' && r != '’' {
+				flush() // a double quote or backtick ends a word
+			}
+			if opens {
+				quote = true
+			}
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '/':
 			cur.WriteRune(unicode.ToLower(r))
@@ -69,6 +79,15 @@ func tokenize(msg string) []token {
 		flush()
 	}
 	return out
+}
+
+// isQuote reports whether r is a quote mark or an apostrophe, which are never part of a word.
+func isQuote(r rune) bool {
+	switch r {
+	case '\'', '’', '‘', '"', '“', '”', '`':
+		return true
+	}
+	return false
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }

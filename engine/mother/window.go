@@ -228,6 +228,10 @@ func dayWindow(ts []token, i, back int, now time.Time, mark func(int, int)) Wind
 	day := midnight(now, back)
 	if w := prev(lead); w == "since" || w == "seit" || w == "depuis" {
 		mark(lead, lead+1)
+		if i+1 < len(ts) && isPartOfDay(ts[i+1].text) { // "since yesterday evening"
+			mark(i+1, i+2)
+			return Window{Since: partOfDay(ts[i+1].text, back, now).Since, Until: now}
+		}
 		return Window{Since: day, Until: now}
 	}
 	for j := i + 1; j < min(i+4, len(ts)); j++ {
@@ -235,13 +239,16 @@ func dayWindow(ts []token, i, back int, now time.Time, mark func(int, int)) Wind
 			mark(j, j+n)
 			return clampWindow(Window{Since: day.Add(a), Until: day.Add(b)}, now)
 		}
-		switch ts[j].text {
-		case "morning", "afternoon", "evening", "night":
+		if isPartOfDay(ts[j].text) {
 			mark(j, j+1)
 			return partOfDay(ts[j].text, back, now)
 		}
 	}
 	return clampWindow(Window{Since: day, Until: day.Add(24 * time.Hour)}, now)
+}
+
+func isPartOfDay(w string) bool {
+	return w == "morning" || w == "afternoon" || w == "evening" || w == "night"
 }
 
 // partOfDay is the morning (00–12), afternoon (12–18) or evening (18–24) of a day, or its

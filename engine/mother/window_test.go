@@ -25,6 +25,7 @@ func TestReadWindow(t *testing.T) {
 		{"this week", at(23, 0, 0), now},
 		{"since monday", at(23, 0, 0), now},
 		{"since last monday", at(23, 0, 0), now},
+		{"since yesterday evening", at(24, 18, 0), now},
 		{"the day before yesterday", at(23, 0, 0), at(24, 0, 0)},
 		{"changes since 8am", at(25, 8, 0), now},
 		{"last 90 minutes", at(25, 13, 0), now},
@@ -72,6 +73,7 @@ func TestWindowWordsNameNoService(t *testing.T) {
 		{"why is web_proxy failing?", KindWhy, []string{"web_proxy"}},
 		{"status of failing", KindStatus, []string{"failing"}},
 		{"why is failing failing", KindWhy, []string{"failing"}},
+		{`"failing" status`, KindStatus, []string{"failing"}},
 		{"mem jellyfin 24h", KindFigures, []string{"media_server"}},
 		{"did anything fail overnight", KindHistory, nil},
 	}

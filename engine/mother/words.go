@@ -97,7 +97,10 @@ var (
 		service services check checks server daemon process program system unit monit
 		status state log logs up down ok okay times time since ago go going let lets just
 		again same one now right new very much many more most simple terms words plain
-		long free full used usage left say says said tell mean means look looks like`)
+		long free full used usage left say says said tell mean means look looks like back away
+		miss missed while`)
+	// trendWords with a service ask for all of its figures ("trend of rootfs usage").
+	trendWords = words(`trend trends usage figures stats statistics metrics graph chart utilization utilisation numbers`)
 	// allWords speak of every service.
 	allWords = words(`all everything every everyone alle tout todo todos`)
 )
@@ -193,7 +196,8 @@ func readCount(ts []token) int {
 // word of a message and every known service name. Read-only.
 var known = union(stopWords, whyWords, troubleWords, logWords, historyWords, changeWords,
 	statusWords, helpWords, greetings, actionVerbs, fillers, negations, referWords, countUnits,
-	pendingWords, auditWords, uptimeWords, cannotWords, timeWords, monitoringWords, hostWords, errorWords)
+	pendingWords, auditWords, uptimeWords, cannotWords, timeWords, monitoringWords, hostWords, errorWords,
+	trendWords)
 
 func union(sets ...set) set {
 	out := set{}
