@@ -19,6 +19,7 @@ var figureWords = map[string][]trend.Figure{
 	"load": {trend.Load1, trend.Load5, trend.Load15}, "loadavg": {trend.Load1, trend.Load5, trend.Load15},
 	"disk": {trend.Disk}, "disks": {trend.Disk}, "space": {trend.Disk}, "storage": {trend.Disk},
 	"full": {trend.Disk}, "filesystem": {trend.Disk}, "partition": {trend.Disk}, "platz": {trend.Disk},
+	"big": {trend.Disk}, "size": {trend.Disk}, "capacity": {trend.Disk},
 	"inode": {trend.Inodes}, "inodes": {trend.Inodes},
 	"response": {trend.ResponseTime}, "latency": {trend.ResponseTime}, "ping": {trend.ResponseTime},
 	"slow": {trend.ResponseTime}, "fast": {trend.ResponseTime},

@@ -50,10 +50,13 @@ const (
 // Monday", "in the last 2 hours", "24h"); what they do not read is handed to olebedev/when,
 // a maintained natural-date parser ("2 hours ago", "on Nov 23", "friday 14:00").
 func readWindow(msg string, ts []token, now time.Time) Window {
+	if len(ts) > 0 && isPartOfDay(ts[0].text) && (len(ts) == 1 || ts[1].clause) {
+		ts[0].used = true // "morning. status?" greets
+	}
 	if w, ok := ruleWindow(ts, now); ok {
 		return w
 	}
-	if !slices.ContainsFunc(ts, whenMayRead) {
+	if !slices.ContainsFunc(ts, func(t token) bool { return !t.used && whenMayRead(t) }) {
 		return Window{} // nothing olebedev/when could read: its regular expressions cost most of a turn's reading
 	}
 	return whenWindow(msg, now)

@@ -23,7 +23,7 @@ func words(s string) set {
 var (
 	whyWords = words(`why explain explanation analyse analyze analysis diagnose diagnosis
 		cause causes caused causing reason reasons troubleshoot debug rca warum pourquoi porque
-		wieso weshalb explique erklär erklaer`)
+		wieso weshalb explique erklär erklaer details detail investigate`)
 	// trouble words ask why when a service is named ("what's wrong with x"), and for the
 	// overview when none is ("what's broken?").
 	troubleWords = words(`wrong broken kaputt`)
