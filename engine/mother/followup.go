@@ -39,10 +39,10 @@ func (tr *turnState) followUp() {
 }
 
 // short reports whether the message is a word or two with no service, time or host in it
-// ("cpu?", "why", "logs"): in a conversation, such a message is about what was just discussed.
+// ("cpu?", "why", "logs", "history"): in a conversation, such a message is about what was just discussed.
 func (tr *turnState) short() bool {
 	switch tr.in.Kind {
-	case KindFigures, KindWhy, KindLogs, KindUptime:
+	case KindFigures, KindWhy, KindLogs, KindUptime, KindHistory:
 		return len(tokenize(tr.message)) <= 2 && !tr.in.Host && !tr.in.Window.Said() &&
 			len(tr.in.Services) == 0 && len(tr.in.Ambiguous) == 0 && len(tr.in.Unknown) == 0
 	}

@@ -415,13 +415,14 @@ func refers(ts []token) bool {
 }
 
 // followUpShaped reports whether a short message opens like a continuation: "and why?",
-// "what about nginx?", "ok restart that one".
+// "what about nginx?", "ok restart that one", "only nordvpn_status".
 func followUpShaped(ts []token) bool {
 	if len(ts) == 0 || len(ts) > 8 {
 		return false
 	}
 	switch {
-	case ts[0].text == "and" || ts[0].text == "also" || ts[0].text == "ok" || ts[0].text == "okay":
+	case ts[0].text == "and" || ts[0].text == "also" || ts[0].text == "ok" || ts[0].text == "okay" ||
+		ts[0].text == "only" || ts[0].text == "just":
 		return true
 	case len(ts) > 1 && (ts[0].text == "what" || ts[0].text == "how") && ts[1].text == "about":
 		return true
