@@ -27,14 +27,17 @@ var (
 	// trouble words ask why when a service is named ("what's wrong with x"), and for the
 	// overview when none is ("what's broken?").
 	troubleWords = words(`wrong broken kaputt`)
-	logWords     = words(`log logs logfile journal journalctl tail output lines line protokoll`)
+	logWords     = words(`log logs logfile journal journalctl tail output lines line protokoll messages
+		stderr stdout syslog`)
 	historyWords = words(`history failures failure failed fails fail events event timeline incidents
-		incident outages outage flapping flaps often times crashed crash crashes died broke hist`)
+		incident outages outage flapping flaps often times crashed crash crashes died broke hist
+		downtime downtimes restarts restarted frequency`)
 	changeWords = words(`changed changes change since recent recently new happened happening today
 		yesterday overnight tonight week hours hour days minutes`)
 	statusWords = words(`status state health healthy up down running ok okay alive failing overview
 		summary problems problem issues issue errors check doing dashboard going fine stati stat sts
-		fire red green alert alerts alarm alarms firing critical
+		fire red green alert alerts alarm alarms firing critical working works functioning available
+		reachable online offline dead responding responsive operational unhealthy degraded stuck hung
 		läuft laeuft marche funciona estado zustand`)
 	helpWords = words(`help commands manual hilfe aide ayuda`)
 	// greetings are smalltalk: answered with a short help text.
@@ -57,13 +60,13 @@ var (
 	// pendingWords ask for the proposals waiting for approval.
 	pendingWords = words(`pending waiting awaiting approval approvals approve queued queue`)
 	// auditWords ask what Mother's actions did.
-	auditWords = words(`audit audited executed ran`)
+	auditWords = words(`audit audited executed ran approved rejected`)
 	// uptimeWords ask how long a service has been running.
-	uptimeWords = words(`uptime uptimes`)
+	uptimeWords = words(`uptime uptimes started`)
 	// cannotWords ask for something Mother never does: it answers what it can do instead.
 	cannotWords = words(`kill reboot shutdown poweroff halt rm delete remove wipe format install
 		uninstall upgrade reinstall chmod chown sudo mkfs truncate exec execute shell bash drop
-		killall pkill`)
+		killall pkill terminate nuke purge erase destroy edit modify`)
 	// hostWords name the machine itself, whose figures the system check has.
 	hostWords = words(`system sys server servers host machine box rechner`)
 	// clauseWords start a clause, as punctuation does ("… and restart x").
