@@ -131,7 +131,8 @@ func kindOf(ts []token, in Intent) Kind {
 		return KindAudit
 	case has(pendingWords) || hasPhrase(ts, "waiting", "for", "me"):
 		return KindPending
-	case has(uptimeWords) || hasPhrase(ts, "how", "long") || hasPhrase(ts, "since", "when"):
+	case has(uptimeWords) || hasPhrase(ts, "how", "long") || hasPhrase(ts, "since", "when") ||
+		(hasPhrase(ts, "when", "did") && has(startWords) && !has(historyWords) && !has(statusWords)): // "when did x start"
 		return KindUptime
 	case len(in.Figures) > 0 || (named && has(trendWords)):
 		return KindFigures // "trend of rootfs": every figure it has

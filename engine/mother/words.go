@@ -38,6 +38,7 @@ var (
 		summary problems problem issues issue errors check doing dashboard going fine stati stat sts
 		fire red green alert alerts alarm alarms firing critical working works functioning available
 		reachable online offline dead responding responsive operational unhealthy degraded stuck hung
+		unmonitored monitored watched
 		läuft laeuft marche funciona estado zustand`)
 	helpWords = words(`help commands manual hilfe aide ayuda`)
 	// greetings are smalltalk: answered with a short help text.
@@ -63,6 +64,8 @@ var (
 	auditWords = words(`audit audited executed ran approved rejected`)
 	// uptimeWords ask how long a service has been running.
 	uptimeWords = words(`uptime uptimes started`)
+	// startWords after "when did x" ask since when it runs, unless a failure is named.
+	startWords = words(`start boot booted launch launched begin`)
 	// cannotWords ask for something Mother never does: it answers what it can do instead.
 	cannotWords = words(`kill reboot shutdown poweroff halt rm delete remove wipe format install
 		uninstall upgrade reinstall chmod chown sudo mkfs truncate exec execute shell bash drop
