@@ -189,23 +189,33 @@ func ruleWindow(ts []token, now time.Time) (Window, bool) {
 			mark(i, i+n)
 			return Window{Since: now.Add(-d), Until: now}, true
 		}
-		if a, b, n, ok := hourRange(ts, i); ok {
-			mark(i, i+n)
-			day := midnight(now, 0)
-			if day.Add(a).After(now) {
-				day = midnight(now, 1) // "between 16 and 18" said at 14:30 is yesterday's
-			}
-			for j := i + n; j < min(i+n+2, len(ts)); j++ { // "between 19 and 20 on monday"
-				if back, ok := dayWord(ts[j].text, now); ok {
-					mark(j-1, j+1)
-					day = midnight(now, back)
-					break
-				}
-			}
-			return clampWindow(Window{Since: day.Add(a), Until: day.Add(b)}, now), true
+		if w, ok := hoursWindow(ts, i, now, mark); ok {
+			return w, true
 		}
 	}
 	return Window{}, false
+}
+
+// hoursWindow reads hours at i ("between 19 and 20") and the day that may follow them ("on
+// monday"); without a day they are today's, or yesterday's when they have not come yet.
+func hoursWindow(ts []token, i int, now time.Time, mark func(int, int)) (Window, bool) {
+	a, b, n, ok := hourRange(ts, i)
+	if !ok {
+		return Window{}, false
+	}
+	mark(i, i+n)
+	day := midnight(now, 0)
+	if day.Add(a).After(now) {
+		day = midnight(now, 1) // "between 16 and 18" said at 14:30 is yesterday's
+	}
+	for j := i + n; j < min(i+n+2, len(ts)); j++ {
+		if back, ok := dayWord(ts[j].text, now); ok {
+			mark(j-1, j+1)
+			day = midnight(now, back)
+			break
+		}
+	}
+	return clampWindow(Window{Since: day.Add(a), Until: day.Add(b)}, now), true
 }
 
 // dayWindow reads a day word at i and what goes with it: "since" before it makes the window
