@@ -127,7 +127,8 @@ func kindOf(ts []token, in Intent) Kind {
 	named := len(in.Services) > 0 || len(in.Ambiguous) > 0
 	switch {
 	case has(auditWords) || hasPhrase(ts, "did", "you") || hasPhrase(ts, "have", "you", "done") ||
-		hasPhrase(ts, "did", "mother") || hasPhrase(ts, "has", "mother"):
+		hasPhrase(ts, "did", "mother") || hasPhrase(ts, "has", "mother") ||
+		(hasPhrase(ts, "did", "i") && (has(pendingWords) || has(actionVerbs))): // "what did i approve"
 		return KindAudit
 	case has(pendingWords) || hasPhrase(ts, "waiting", "for", "me"):
 		return KindPending
