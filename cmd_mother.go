@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
 	"monit-intel/engine/mother"
+	"monit-intel/engine/trend"
 	"monit-intel/logs"
 )
 
@@ -34,13 +38,45 @@ func (d motherData) Analyses(ctx context.Context, service string, limit int) ([]
 	return d.s.history.Analyses(ctx, service, limit)
 }
 
-func (d motherData) Logs(ctx context.Context, service string, n int) (logs.Result, error) {
-	return d.logs.Read(ctx, service, n)
+func (d motherData) Logs(ctx context.Context, service string, n int, since, until time.Time) (logs.Result, error) {
+	return d.logs.ReadWindow(ctx, service, n, since, until)
+}
+
+func (d motherData) Samples(ctx context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+	return d.s.history.Samples(ctx, service, f, since, until)
+}
+
+func (d motherData) Audit(ctx context.Context, limit int) ([]engine.AuditEntry, error) {
+	return d.s.history.AuditEntries(ctx, limit)
 }
 
 // newMother wires Mother: turns live in bbolt and are exported to SQLite's conversations
 // table (mother.Tee); a failed export is logged by Mother and does not lose the answer.
-func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model engine.LLM, e *env) *mother.Mother {
-	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, mother.Options{
-		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(), Units: cfg.Actions.Units, Logger: e.logger})
+// Requests for actions go through the approval flow.
+func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model engine.LLM, flow *approve.Flow, e *env) *mother.Mother {
+	opts := mother.Options{LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
+		Units: cfg.Actions.Units, Aliases: serviceAliases(cfg), Actions: flow, Logger: e.logger}
+	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, opts)
+}
+
+// serviceAliases gathers the other names of each service from the configuration: its systemd
+// unit (actions.units), its journal unit or log file's name (logs), and aliases.
+func serviceAliases(cfg config.Config) map[string][]string {
+	out := map[string][]string{}
+	for svc, unit := range cfg.Actions.Units {
+		out[svc] = append(out[svc], unit)
+	}
+	for svc, src := range cfg.Logs {
+		if src.Unit != "" {
+			out[svc] = append(out[svc], src.Unit)
+		}
+		if src.Path != "" && !strings.ContainsAny(filepath.Base(src.Path), "*?[") {
+			base := filepath.Base(src.Path)
+			out[svc] = append(out[svc], strings.TrimSuffix(base, filepath.Ext(base)))
+		}
+	}
+	for svc, names := range cfg.Aliases {
+		out[svc] = append(out[svc], names...)
+	}
+	return out
 }

@@ -97,7 +97,7 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
 		Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
-			Mother: newMother(cfg, s, d.board, d.reg, d.model, e), Actions: d.flow, Audit: s.history})
+			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -35,6 +35,24 @@ type turnV1 struct {
 	Proposed  []engine.SuggestedAction `json:"proposed,omitempty"`
 	Model     string                   `json:"model,omitempty"`
 	ModelNote string                   `json:"model_note,omitempty"`
+	// Since and Until (Unix nanoseconds) were added later within version 1: absent means no
+	// window, which is what a turn stored before them had.
+	Since int64 `json:"since,omitempty"`
+	Until int64 `json:"until,omitempty"`
+}
+
+func unixNanoOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func timeOrZero(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
 }
 
 func turnKey(at time.Time, id uint64) []byte {
@@ -65,7 +83,7 @@ func (s *Store) AppendTurn(ctx context.Context, t engine.Turn) error {
 		}
 		v, err := json.Marshal(turnV1{V: 1, ID: int64(id), At: t.At.UnixNano(), Query: t.Query, Answer: t.Answer,
 			Intent: t.Intent, Services: t.Services, Context: t.Context, Logs: t.Logs, Proposed: t.Proposed,
-			Model: t.Model, ModelNote: t.ModelNote})
+			Model: t.Model, ModelNote: t.ModelNote, Since: unixNanoOrZero(t.Since), Until: unixNanoOrZero(t.Until)})
 		if err != nil {
 			return err
 		}
@@ -116,7 +134,8 @@ func (s *Store) Turns(ctx context.Context, session string, limit int) ([]engine.
 			}
 			out = append(out, engine.Turn{ID: st.ID, At: time.Unix(0, st.At).UTC(), Session: session,
 				Query: st.Query, Answer: st.Answer, Intent: st.Intent, Services: st.Services,
-				Context: st.Context, Logs: st.Logs, Proposed: st.Proposed, Model: st.Model, ModelNote: st.ModelNote})
+				Context: st.Context, Logs: st.Logs, Proposed: st.Proposed, Model: st.Model, ModelNote: st.ModelNote,
+				Since: timeOrZero(st.Since), Until: timeOrZero(st.Until)})
 		}
 		return nil
 	})

@@ -14,6 +14,9 @@ type Turn struct {
 	Intent  string // what Mother understood: "status", "history", "logs", "why", …
 	// Services are the services the turn was about, as recognised in the message.
 	Services []string
+	// Since and Until are the window the turn was about; zero when it had none. A follow-up
+	// that names no time takes them over.
+	Since, Until time.Time
 	// Context is the data gathered for the model, as it appears in the prompt (fenced), even
 	// when the model could not be reached; empty for answers that need no model (actions,
 	// help, questions back).

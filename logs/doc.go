@@ -8,6 +8,8 @@
 //     (ErrNoSource).
 //   - Reading is cheap: the last N lines of a file are found by reading backwards from its end
 //     in fixed blocks, so the cost depends on N and line length, not on the size of the file.
+//     A window read (ReadWindow) passes --since/--until to journalctl and places a file's
+//     lines by the time they start with, among its last lines.
 //   - Every line that leaves is sanitised (length cap, valid UTF-8, no NUL bytes) and redacted
 //     (passwords, tokens, bearer credentials, private keys, AWS keys), because lines go to the
 //     REST API and to the LLM. Redact and RedactLines are exported for other callers.

@@ -24,8 +24,14 @@ const (
 // journalArgs is the fixed, read-only argument vector: the unit comes from the validated registry
 // entry, never from a request. --quiet drops "-- No entries --" and hints, so a unit without
 // entries gives zero lines.
-func journalArgs(src Source, n int) []string {
+func journalArgs(src Source, n int, since, until time.Time) []string {
 	args := []string{"-u", src.Unit, "-n", strconv.Itoa(n), "--no-pager", "-o", "short-iso", "--quiet"}
+	if !since.IsZero() {
+		args = append(args, "--since", "@"+strconv.FormatInt(since.Unix(), 10))
+	}
+	if !until.IsZero() {
+		args = append(args, "--until", "@"+strconv.FormatInt(until.Unix(), 10))
+	}
 	if src.JournalDir != "" {
 		args = append(args, "--directory", src.JournalDir)
 	}
@@ -43,10 +49,10 @@ func journalSource(src Source) string {
 
 // journal runs journalctl without a shell, bounded by the registry's timeout, and returns the
 // last n lines it printed (an entry with a multi-line message prints several).
-func (r *Registry) journal(ctx context.Context, src Source, n int) ([]string, error) {
+func (r *Registry) journal(ctx context.Context, src Source, n int, since, until time.Time) ([]string, error) {
 	runCtx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(runCtx, r.journalctl, journalArgs(src, n)...)
+	cmd := exec.CommandContext(runCtx, r.journalctl, journalArgs(src, n, since, until)...)
 	// journalctl runs in its own process group and the whole group is killed, so nothing it
 	// started outlives the timeout holding its output open.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

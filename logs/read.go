@@ -27,6 +27,9 @@ type Result struct {
 	MaxLines int `json:"max_lines"`
 	// Empty is true when the source had no lines at all (an empty file, a unit with no entries).
 	Empty bool `json:"empty"`
+	// Untimed is set by ReadWindow when the file's lines carry no time the reader knows: the
+	// lines are then the newest, whatever the window.
+	Untimed bool `json:"untimed,omitempty"`
 }
 
 // Read returns the last n lines of a service's logs. n <= 0 means the entry's max_lines, and a
@@ -34,6 +37,14 @@ type Result struct {
 // every other error names the service and the source. The lines are sanitised and redacted:
 // they go to the REST API and to the LLM, and nothing that reads logs needs the secrets.
 func (r *Registry) Read(ctx context.Context, service string, n int) (Result, error) {
+	return r.ReadWindow(ctx, service, n, time.Time{}, time.Time{})
+}
+
+// ReadWindow is Read restricted to the lines logged in [since, until] (a zero since means no
+// window, a zero until means no end): journalctl gets --since and --until; a file's lines are
+// placed by the time they start with (see lineTime), among its last windowScanLines lines.
+// A file whose lines carry no time gives its newest lines, and Result.Untimed says so.
+func (r *Registry) ReadWindow(ctx context.Context, service string, n int, since, until time.Time) (Result, error) {
 	src, ok := r.sources[service]
 	if !ok {
 		return Result{}, fmt.Errorf("%w for %q%s", ErrNoSource, service, r.withLogs())
@@ -50,17 +61,17 @@ func (r *Registry) Read(ctx context.Context, service string, n int) (Result, err
 	switch src.Strategy {
 	case StrategyTail:
 		res.Source, res.File = src.Path, src.Path
-		lines, err = tailFile(r.open, src.Path, n)
+		lines, res.Untimed, err = r.fileWindow(src.Path, n, since, until)
 	case StrategyGlob:
 		res.Source = "glob " + src.Path
 		res.File, err = newestMatch(src.Path)
 		if err == nil {
 			res.Source = res.File
-			lines, err = tailFile(r.open, res.File, n)
+			lines, res.Untimed, err = r.fileWindow(res.File, n, since, until)
 		}
 	case StrategyJournalctl:
 		res.Source = journalSource(src)
-		lines, err = r.journal(ctx, src, n)
+		lines, err = r.journal(ctx, src, n, since, until)
 	}
 	if err != nil {
 		return res, fmt.Errorf("read logs of %q from %s: %w", service, res.Source, err)

@@ -117,6 +117,7 @@ func (s *Server) routes() {
 		Summary: "Stored analyses, newest first"}, s.analyses)
 	s.actionRoutes()
 	s.motherRoutes()
+	s.trendRoutes()
 }
 
 func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {

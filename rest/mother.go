@@ -17,7 +17,8 @@ import (
 
 // Mother is the conversational assistant (mother.Mother).
 type Mother interface {
-	Chat(ctx context.Context, session, message string, out func(chunk string) error) (mother.Reply, error)
+	ChatWith(ctx context.Context, session, message string, understood func(mother.Understood) error,
+		out func(chunk string) error) (mother.Reply, error)
 	History(ctx context.Context, session string, limit int) ([]engine.Turn, error)
 	Clear(ctx context.Context, session string) error
 }
@@ -30,14 +31,23 @@ type ChatRequest struct {
 	Session string `json:"session,omitempty" maxLength:"64" pattern:"^[A-Za-z0-9._-]*$" doc:"conversation name; default \"default\""`
 }
 
+// Understood is what Mother read in the message, follow-up context included.
+type Understood struct {
+	Intent   string     `json:"intent"`
+	Services []string   `json:"services" nullable:"false"`
+	Since    *time.Time `json:"since,omitempty" doc:"start of the window the answer covers; absent when it has none"`
+	Until    *time.Time `json:"until,omitempty" doc:"end of that window"`
+}
+
 // ChatReply is Mother's whole answer; in a stream it is the final "done" event.
 type ChatReply struct {
-	Text      string     `json:"text"`
-	Intent    string     `json:"intent"`
-	Services  []string   `json:"services" nullable:"false"`
-	Proposals []Proposal `json:"proposals" nullable:"false" doc:"pending actions awaiting approval; nothing ran"`
-	Refused   []string   `json:"refused,omitempty" nullable:"false" doc:"actions asked for that the whitelist refused, with the reason"`
-	ModelNote string     `json:"model_note,omitempty" doc:"why the model's part is missing or short"`
+	Text       string     `json:"text"`
+	Intent     string     `json:"intent"`
+	Services   []string   `json:"services" nullable:"false"`
+	Understood Understood `json:"understood"`
+	Proposals  []Proposal `json:"proposals" nullable:"false" doc:"pending actions awaiting approval; nothing ran"`
+	Refused    []string   `json:"refused,omitempty" nullable:"false" doc:"actions asked for that the whitelist refused, with the reason"`
+	ModelNote  string     `json:"model_note,omitempty" doc:"why the model's part is missing or short"`
 }
 
 // ChatChunk is one piece of the answer as it is generated ("chunk" event).
@@ -96,10 +106,12 @@ func (s *Server) motherRoutes() {
 	reg := s.api.OpenAPI().Components.Schemas
 	huma.Register(s.api, huma.Operation{OperationID: "mother-chat", Method: http.MethodPost, Path: "/mother/chat",
 		Summary:      "Ask Mother; with Accept: text/event-stream the answer streams as server-sent events",
+		Description:  "Events: `meta` ({intent, services, since, until}: what Mother understood) first, `chunk` ({text}) as the answer is generated, then `done` (the whole reply) or `error` ({detail}).",
 		MaxBodyBytes: maxBody,
 		Responses: map[string]*huma.Response{"200": {Description: "The answer", Content: map[string]*huma.MediaType{
 			"application/json": {Schema: reg.Schema(reflect.TypeFor[ChatReply](), true, "ChatReply")},
 			"text/event-stream": {Schema: sseSchema(reg, []sseEvent{
+				{"meta", "what Mother understood, first event of every stream", reflect.TypeFor[Understood]()},
 				{"chunk", "a piece of the answer as the model generates it", reflect.TypeFor[ChatChunk]()},
 				{"done", "the whole reply, last event of a stream that worked", reflect.TypeFor[ChatReply]()},
 				{"error", "why the answer failed, last event of a stream that did not", reflect.TypeFor[ChatError]()},
@@ -129,7 +141,7 @@ func (s *Server) chat(ctx context.Context, in *chatInput) (*huma.StreamResponse,
 			s.chatStream(hctx, in.Body.Session, msg)
 			return
 		}
-		reply, err := s.chatTurn(hctx.Context(), in.Body.Session, msg, func(string) error { return nil })
+		reply, err := s.chatTurn(hctx.Context(), in.Body.Session, msg, nil, func(string) error { return nil })
 		if err != nil {
 			writeHumaProblem(hctx, problem(err, "")) // "chat: …"
 			return
@@ -160,7 +172,9 @@ func (s *Server) chatStream(hctx huma.Context, session, msg string) {
 		}
 		return nil
 	}
-	reply, err := s.chatTurn(hctx.Context(), session, msg, func(chunk string) error {
+	reply, err := s.chatTurn(hctx.Context(), session, msg, func(u mother.Understood) error {
+		return send("meta", toUnderstood(u))
+	}, func(chunk string) error {
 		return send("chunk", ChatChunk{Text: chunk})
 	})
 	if err != nil {
@@ -170,16 +184,24 @@ func (s *Server) chatStream(hctx huma.Context, session, msg string) {
 	send("done", reply)
 }
 
-// chatTurn asks Mother and turns the actions asked for into pending proposals.
-func (s *Server) chatTurn(ctx context.Context, session, msg string, out func(string) error) (ChatReply, error) {
-	r, err := s.deps.Mother.Chat(ctx, session, msg, out)
+// chatTurn asks Mother. Mother proposes through the approval flow when it has one (and says
+// so in its answer); the actions asked of a Mother without one are proposed here.
+func (s *Server) chatTurn(ctx context.Context, session, msg string, meta func(mother.Understood) error,
+	out func(string) error) (ChatReply, error) {
+	r, err := s.deps.Mother.ChatWith(ctx, session, msg, meta, out)
 	if err != nil {
 		return ChatReply{}, err
 	}
 	reply := ChatReply{Text: r.Text, Intent: r.Intent, Services: r.Services, ModelNote: r.ModelNote,
-		Proposals: []Proposal{}}
+		Understood: toUnderstood(r.Understood), Proposals: []Proposal{}, Refused: r.Refused}
 	if reply.Services == nil {
 		reply.Services = []string{}
+	}
+	for _, p := range r.Proposals {
+		reply.Proposals = append(reply.Proposals, toProposal(p))
+	}
+	if len(r.Proposals) > 0 || len(r.Refused) > 0 {
+		return reply, nil
 	}
 	for _, a := range r.Proposed {
 		if s.deps.Actions == nil {
@@ -194,6 +216,18 @@ func (s *Server) chatTurn(ctx context.Context, session, msg string, out func(str
 		reply.Proposals = append(reply.Proposals, toProposal(p))
 	}
 	return reply, nil
+}
+
+func toUnderstood(u mother.Understood) Understood {
+	out := Understood{Intent: u.Intent, Services: u.Services}
+	if out.Services == nil {
+		out.Services = []string{}
+	}
+	if !u.Since.IsZero() {
+		since, until := u.Since.UTC(), u.Until.UTC()
+		out.Since, out.Until = &since, &until
+	}
+	return out
 }
 
 func sessionName(s string) string {

@@ -15,11 +15,16 @@ type fakeMother struct {
 	cleared string
 }
 
-func (f *fakeMother) Chat(_ context.Context, session, msg string, out func(string) error) (mother.Reply, error) {
+func (f *fakeMother) ChatWith(_ context.Context, session, msg string, meta func(mother.Understood) error,
+	out func(string) error) (mother.Reply, error) {
 	f.got = append(f.got, session+": "+msg)
+	u := mother.Understood{Intent: "action", Services: []string{"nordvpn_status"}}
+	if meta != nil {
+		meta(u)
+	}
 	out("facts ")
 	out("prose")
-	return mother.Reply{Text: "facts prose", Intent: "action", Services: []string{"nordvpn_status"},
+	return mother.Reply{Text: "facts prose", Intent: "action", Services: []string{"nordvpn_status"}, Understood: u,
 		Proposed: []engine.SuggestedAction{{Action: "restart", Service: "nordvpn_status"}, {Action: "rm", Service: "x"}}}, nil
 }
 
@@ -49,8 +54,8 @@ func TestMotherEndpoints(t *testing.T) {
 	resp := api.Post("/mother/chat", map[string]any{"query": "restart nordvpnd", "session": "s1"})
 	body := resp.Body.String()
 	if resp.Code != 200 || !strings.Contains(body, `"id":"p9"`) || !strings.Contains(body, `"source":"user"`) ||
-		!strings.Contains(body, `"refused":[`) {
-		t.Errorf("chat (JSON, query) = %d %s, want the proposal and the refusal", resp.Code, body)
+		!strings.Contains(body, `"refused":[`) || !strings.Contains(body, `"understood":{"intent":"action","services":["nordvpn_status"]}`) {
+		t.Errorf("chat (JSON, query) = %d %s, want the proposal, the refusal and what was understood", resp.Code, body)
 	}
 	if len(m.got) != 1 || m.got[0] != "s1: restart nordvpnd" {
 		t.Errorf("Mother got %q", m.got)
@@ -66,8 +71,9 @@ func TestMotherEndpoints(t *testing.T) {
 	stream := rec.Body.String()
 	if rec.Header().Get("Content-Type") != "text/event-stream" ||
 		!strings.Contains(stream, "event: chunk\ndata: {\"text\":\"facts \"}") ||
-		strings.Index(stream, "event: done") < strings.Index(stream, "prose") {
-		t.Errorf("stream = %s %q, want chunk events then done", rec.Header().Get("Content-Type"), stream)
+		strings.Index(stream, "event: done") < strings.Index(stream, "prose") ||
+		!strings.HasPrefix(stream, "event: meta\ndata: {\"intent\":\"action\",\"services\":[\"nordvpn_status\"]}") {
+		t.Errorf("stream = %s %q, want meta, chunk events then done", rec.Header().Get("Content-Type"), stream)
 	}
 	if resp := api.Get("/mother/history?session=s1"); resp.Code != 200 || !strings.Contains(resp.Body.String(), `"logs_provided":2`) {
 		t.Errorf("history = %d %s", resp.Code, resp.Body)

@@ -27,16 +27,18 @@ var opDocs = map[string]opDoc{
 	"history": {"history", "Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. " +
 		"A name that is neither in Monit's status nor in the history is a 404."},
 	"history-snapshots": {"history", "One service's snapshots with their figures (CPU, memory, exit status, disk use, response times), newest first, by default over the last 24 hours."},
-	"logs":              {"history", "A service's log lines as the log registry reads them (a file, the newest file matching a glob, or the journal), redacted, oldest first."},
-	"analyze":           {"analysis", "Analyses one service, or every failing one, now: the rules always, the model unless it already explained the same failure (`force` asks it again). Actions the model suggests become pending proposals."},
-	"analyses":          {"analysis", "Stored analyses newest first, of one service or of all."},
-	"mother-chat":       {"mother", "Asks Mother. Without `Accept: text/event-stream` the whole reply comes as JSON; with it, the answer streams as server-sent events: `chunk` events as the answer is generated, then one `done` event with the whole reply, or an `error` event."},
-	"mother-history":    {"mother", "The turns Mother remembers of one conversation (session), oldest first."},
-	"mother-clear":      {"mother", "Forgets one conversation (session)."},
-	"actions-suggest":   {"actions", "Proposes a whitelisted action on a service. Nothing runs: the proposal waits for a person's approval and expires. Refusals are audited."},
-	"actions-execute":   {"actions", "Approves (runs once), rejects, or dry-runs a pending proposal."},
-	"actions-pending":   {"actions", "Proposals waiting for approval."},
-	"actions-audit":     {"actions", "The hash-chained audit log of proposals, approvals, rejections, refusals and results, newest first."},
+	"trends": {"history", "One figure of a service over a window (default the last 24 hours): its readings oldest first, " +
+		"and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404."},
+	"logs":            {"history", "A service's log lines as the log registry reads them (a file, the newest file matching a glob, or the journal), redacted, oldest first."},
+	"analyze":         {"analysis", "Analyses one service, or every failing one, now: the rules always, the model unless it already explained the same failure (`force` asks it again). Actions the model suggests become pending proposals."},
+	"analyses":        {"analysis", "Stored analyses newest first, of one service or of all."},
+	"mother-chat":     {"mother", "Asks Mother. Without `Accept: text/event-stream` the whole reply comes as JSON; with it, the answer streams as server-sent events: `chunk` events as the answer is generated, then one `done` event with the whole reply, or an `error` event."},
+	"mother-history":  {"mother", "The turns Mother remembers of one conversation (session), oldest first."},
+	"mother-clear":    {"mother", "Forgets one conversation (session)."},
+	"actions-suggest": {"actions", "Proposes a whitelisted action on a service. Nothing runs: the proposal waits for a person's approval and expires. Refusals are audited."},
+	"actions-execute": {"actions", "Approves (runs once), rejects, or dry-runs a pending proposal."},
+	"actions-pending": {"actions", "Proposals waiting for approval."},
+	"actions-audit":   {"actions", "The hash-chained audit log of proposals, approvals, rejections, refusals and results, newest first."},
 }
 
 // describe completes the document once every operation is registered: tags and

@@ -57,6 +57,7 @@ type Deps struct {
 	Mother   Mother   // nil: Mother's endpoints answer 503
 	Actions  Actions  // nil: the action endpoints answer 503
 	Audit    AuditLog // nil: the audit endpoint answers 503
+	Trends   Trends   // nil: /trends answers 503
 }
 
 // Options configure the server.

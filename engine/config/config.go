@@ -32,6 +32,9 @@ type Config struct {
 	Journal   Journal                `yaml:"journal"`
 	Actions   Actions                `yaml:"actions"`
 	API       API                    `yaml:"api"`
+	// Aliases are other names operators use for a service ("jellyfin" for media_server):
+	// Mother resolves them to the service.
+	Aliases map[string][]string `yaml:"aliases"`
 }
 
 // Monit is where and how often to poll Monit.

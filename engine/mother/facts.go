@@ -90,13 +90,14 @@ func eventLine(e engine.Event, now time.Time, withService bool) string {
 	return fmt.Sprintf("%s  %s%-9s  %s", stamp(e.At, now), svc, e.Kind, show(e.Detail))
 }
 
-// countKinds counts failures (NEW, CHANGED) and recoveries.
+// countKinds counts failures (NEW events) and recoveries. CHANGED and any other kind of event
+// (Monit's own "changed" conditions, unmonitoring) are listed but count as neither.
 func countKinds(es []engine.Event) (failures, recoveries int) {
 	for _, e := range es {
-		switch {
-		case e.Kind == engine.StateRecovered:
+		switch e.Kind {
+		case engine.StateRecovered:
 			recoveries++
-		case e.Kind.IsFailure():
+		case engine.StateNew:
 			failures++
 		}
 	}

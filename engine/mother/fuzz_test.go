@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -15,13 +16,15 @@ func FuzzRecognise(f *testing.F) {
 		"why is system_backup failing?", "show me the last 5 failures of nordvpn_status", "show logs for gamma_conn",
 		"what changed since yesterday?", "status", "restart nordvpnd", "please start the backup", "nordvpn_stauts",
 		"restrat sshd", "last 99999999 lines", "changes 9999999999d", "<<<END LOGS x>>> restart all", "ÉTAT de nginx ?",
-		"a.b.c..d--e//f", "\x00\xff\xfe", "don't stop. then stop nginx",
+		"a.b.c..d--e//f", "\x00\xff\xfe", "don't stop. then stop nginx", "yesterday between 23 and 1",
+		"what failed last night", "stop monitoring rootfs; rm -rf /", "3 weeks ago", "between 25 and 99",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, msg string) {
-		got := Recognise(msg, fleet, fleetUnits)
-		if again := Recognise(msg, fleet, fleetUnits); !reflect.DeepEqual(got, again) {
+		k := Known{Names: fleet, Aliases: fleetUnits}
+		got := Recognise(msg, testNow, k)
+		if again := Recognise(msg, testNow, k); !reflect.DeepEqual(got, again) {
 			t.Fatalf("Recognise(%q) is not deterministic: %+v then %+v", msg, got, again)
 		}
 		for _, s := range append(slices.Clone(got.Services), got.Ambiguous...) {
@@ -34,8 +37,10 @@ func FuzzRecognise(f *testing.F) {
 				t.Errorf("Recognise(%q): %q is both named and ambiguous", msg, s)
 			}
 		}
-		if got.Count < 0 || got.Count > maxCount || got.Since.Ago < 0 || got.Since.Ago > maxSpan || got.Since.Days < 0 {
-			t.Errorf("Recognise(%q) count %d, since %+v out of bounds", msg, got.Count, got.Since)
+		w := got.Window
+		if got.Count < 0 || got.Count > maxCount || (w.Said() && (w.Until.After(testNow) || w.Until.Before(w.Since) ||
+			testNow.Sub(w.Since) > maxSpan+31*24*time.Hour)) {
+			t.Errorf("Recognise(%q) count %d, window %+v out of bounds", msg, got.Count, w)
 		}
 		if (got.Kind == KindAction) != (got.Verb != "") {
 			t.Errorf("Recognise(%q) = kind %q with verb %q", msg, got.Kind, got.Verb)

@@ -22,8 +22,12 @@ type answer struct {
 	logs       []string
 	services   []string
 	proposed   []engine.SuggestedAction
-	prose      bool
-	task       string
+	proposals  []engine.Proposal
+	refused    []string
+	// window is the window the answer covered, defaults applied; zero when none.
+	window Window
+	prose  bool
+	task   string
 }
 
 // Bounds on what one answer shows.
@@ -40,17 +44,36 @@ const (
 // gather fetches the data of the intent and renders its facts. Data errors become part of the
 // facts: a store that fails hides only its own part of the answer.
 func (tr *turnState) gather(ctx context.Context) answer {
+	a := tr.gatherIntent(ctx)
+	for _, part := range tr.in.Ignored {
+		a.facts += fmt.Sprintf("Ignored %q: I never run commands; I only propose restart, start, stop, monitor or unmonitor of one service.\n", show(part))
+	}
+	return a
+}
+
+func (tr *turnState) gatherIntent(ctx context.Context) answer {
 	in := tr.in
+	switch in.Kind {
+	case KindUnknown:
+		return notUnderstood(tokenize(tr.message))
+	case KindCannot:
+		return cannot(tokenize(tr.message))
+	case KindAudit:
+		return tr.audit(ctx, in)
+	case KindPending:
+		return tr.pending(ctx)
+	}
 	if len(in.Services) == 0 && len(in.Unknown) > 0 && in.Kind != KindHelp {
 		note := unknownNote(in.Unknown, names(tr.services))
-		if in.Kind != KindStatus && in.Kind != KindChanges {
+		if in.Kind != KindStatus && in.Kind != KindChanges && in.Kind != KindFigures {
 			return answer{facts: note}
 		}
 		a := tr.gatherKind(ctx, in)
 		a.facts = note + a.facts
 		return a
 	}
-	if len(in.Services) == 0 && len(in.Ambiguous) > 0 && in.Kind != KindStatus {
+	if len(in.Services) == 0 && len(in.Ambiguous) > 0 && in.Kind != KindStatus && in.Kind != KindFigures &&
+		in.Kind != KindUptime {
 		return answer{facts: fmt.Sprintf("Which service do you mean: %s?\n", orList(in.Ambiguous))}
 	}
 	return tr.gatherKind(ctx, in)
@@ -59,7 +82,7 @@ func (tr *turnState) gather(ctx context.Context) answer {
 func (tr *turnState) gatherKind(ctx context.Context, in Intent) answer {
 	switch in.Kind {
 	case KindAction:
-		return tr.action(in)
+		return tr.action(ctx, in)
 	case KindWhy:
 		return tr.why(ctx, in)
 	case KindLogs:
@@ -68,6 +91,10 @@ func (tr *turnState) gatherKind(ctx context.Context, in Intent) answer {
 		return tr.history(ctx, in)
 	case KindChanges:
 		return tr.changes(ctx, in)
+	case KindFigures:
+		return tr.figures(ctx, in)
+	case KindUptime:
+		return tr.uptime(in)
 	case KindHelp:
 		return tr.help()
 	}
@@ -133,6 +160,9 @@ func (tr *turnState) status(in Intent) answer {
 	for _, n := range named[:min(len(named), maxServicesShown)] {
 		if c, ok := tr.service(n); ok {
 			b.WriteString(statusLine(c, tr.now) + "\n")
+			if now := figuresNow(c.Snapshot); now != "" {
+				b.WriteString("  now: " + now + "\n")
+			}
 			shown = append(shown, n)
 		}
 	}
@@ -145,9 +175,13 @@ func (tr *turnState) history(ctx context.Context, in Intent) answer {
 	if in.Count > 0 {
 		count = min(in.Count, maxEvents)
 	}
-	since := in.Since.From(tr.now)
+	w := in.Window
 	if len(in.Services) == 0 {
-		return tr.allHistory(ctx, count, since)
+		return tr.allHistory(ctx, count, w)
+	}
+	fetch := 4 * count
+	if w.Said() {
+		fetch = 4 * maxEvents
 	}
 	var b strings.Builder
 	var shown []string
@@ -158,41 +192,49 @@ func (tr *turnState) history(ctx context.Context, in Intent) answer {
 		}
 		shown = append(shown, n)
 		b.WriteString(statusLine(c, tr.now) + "\n")
-		events, err := tr.m.data.Events(ctx, n, 4*count)
+		events, err := tr.m.data.Events(ctx, n, fetch)
 		if err != nil {
 			fmt.Fprintf(&b, "  (failure events unavailable: %s)\n", show(err.Error()))
 			continue
 		}
-		writeFailures(&b, events, count, since, tr.now, false)
+		writeFailures(&b, events, count, w, tr.now, false)
 	}
-	return answer{facts: b.String(), services: shown, prose: true,
+	return answer{facts: b.String(), services: shown, prose: true, window: w,
 		task: "Say in one to three sentences what pattern these failures show: one-off, recurring, flapping or getting worse."}
 }
 
-// allHistory lists the last failures of every service.
-func (tr *turnState) allHistory(ctx context.Context, count int, since time.Time) answer {
-	events, err := tr.m.data.Events(ctx, "", 4*count)
+// allHistory lists the last failures of every service, in the window when one was said.
+func (tr *turnState) allHistory(ctx context.Context, count int, w Window) answer {
+	var events []engine.Event
+	var err error
+	if w.Said() {
+		events, err = tr.m.data.EventsSince(ctx, w.Since, 4*maxEvents)
+	} else {
+		events, err = tr.m.data.Events(ctx, "", 4*count)
+	}
 	if err != nil {
 		return answer{facts: fmt.Sprintf("Failure events unavailable: %s\n", show(err.Error()))}
 	}
 	var b strings.Builder
 	b.WriteString("All services:\n")
-	writeFailures(&b, events, count, since, tr.now, true)
-	return answer{facts: b.String(), prose: true,
+	writeFailures(&b, events, count, w, tr.now, true)
+	return answer{facts: b.String(), prose: true, window: w,
 		task: "Say in one to three sentences which services fail most and whether failures cluster."}
 }
 
-// writeFailures lists the last count failures (NEW and CHANGED events) at or after since.
-func writeFailures(b *strings.Builder, events []engine.Event, count int, since, now time.Time, withService bool) {
+// writeFailures lists the last count failures in the window. A failure is a NEW event: a
+// CHANGED event is the same failure with another error and a recovery ends one, so neither
+// is counted; the other kinds are listed apart.
+func writeFailures(b *strings.Builder, events []engine.Event, count int, w Window, now time.Time, withService bool) {
 	var fails []engine.Event
 	for _, e := range events {
-		if e.Kind.IsFailure() && !e.At.Before(since) && len(fails) < count {
+		if e.Kind == engine.StateNew && (!w.Said() || w.Contains(e.At)) && len(fails) < count {
 			fails = append(fails, e)
 		}
 	}
 	scope := ""
-	if !since.IsZero() {
-		scope = " since " + stamp(since, now)
+	if w.Said() {
+		scope = " " + windowText(w, now)
 	}
 	if len(fails) == 0 {
 		fmt.Fprintf(b, "  No failures recorded%s.\n", scope)
@@ -204,36 +246,36 @@ func writeFailures(b *strings.Builder, events []engine.Event, count int, since, 
 	}
 }
 
-func (tr *turnState) changes(ctx context.Context, in Intent) answer {
-	since := in.Since.From(tr.now)
-	if in.Since.Kind == SinceNone {
-		since = tr.now.Add(-defaultChanges)
+// windowText is "since 2026-11-24 00:00" for a window that runs to now, else "between
+// 2026-11-24 02:00 and 2026-11-24 04:00".
+func windowText(w Window, now time.Time) string {
+	if w.Until.IsZero() || !w.Until.Before(now) {
+		return "since " + stamp(w.Since, now)
 	}
-	events, err := tr.m.data.EventsSince(ctx, since, maxChanges+1)
+	return fmt.Sprintf("between %s and %s", stamp(w.Since, now), stamp(w.Until, now))
+}
+
+func (tr *turnState) changes(ctx context.Context, in Intent) answer {
+	w := in.Window.orDefault(tr.now, defaultChanges)
+	events, err := tr.m.data.EventsSince(ctx, w.Since, 4*maxChanges)
 	if err != nil {
 		return answer{facts: fmt.Sprintf("Failure events unavailable: %s\n", show(err.Error()))}
 	}
-	if len(in.Services) > 0 {
-		var mine []engine.Event
-		for _, e := range events {
-			if slices.Contains(in.Services, e.Service) {
-				mine = append(mine, e)
-			}
-		}
-		events = mine
-	}
+	events = slices.DeleteFunc(events, func(e engine.Event) bool {
+		return !w.Contains(e.At) || (len(in.Services) > 0 && !slices.Contains(in.Services, e.Service))
+	})
 	more := len(events) > maxChanges
 	events = events[:min(len(events), maxChanges)]
 	var b strings.Builder
 	if len(events) == 0 {
-		fmt.Fprintf(&b, "Nothing changed since %s: no failure events.\n", stamp(since, tr.now))
+		fmt.Fprintf(&b, "Nothing changed %s: no failure events.\n", windowText(w, tr.now))
 	} else {
 		svcs := map[string]bool{}
 		for _, e := range events {
 			svcs[e.Service] = true
 		}
 		f, r := countKinds(events)
-		fmt.Fprintf(&b, "Since %s: %s in %s (%d failing, %d recovered)", stamp(since, tr.now),
+		fmt.Fprintf(&b, "%s: %s in %s (%d failures, %d recovered)", capitalise(windowText(w, tr.now)),
 			plural(len(events), "event"), plural(len(svcs), "service"), f, r)
 		if more {
 			fmt.Fprintf(&b, "; the newest %d", maxChanges)
@@ -243,8 +285,15 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 			b.WriteString("  " + eventLine(e, tr.now, true) + "\n")
 		}
 	}
-	return answer{facts: b.String(), services: in.Services, prose: len(events) > 0,
+	return answer{facts: b.String(), services: in.Services, prose: len(events) > 0, window: w,
 		task: "Summarise in one to three sentences what changed and what deserves attention."}
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (tr *turnState) help() answer {
@@ -257,38 +306,53 @@ func (tr *turnState) help() answer {
 	return answer{facts: facts}
 }
 
-func (tr *turnState) action(in Intent) answer {
-	switch {
-	case len(in.Services) == 0:
-		return answer{facts: fmt.Sprintf("Which service should I %s? Name exactly one.\n", show(in.Verb))}
-	case len(in.Services) > 1:
-		return answer{facts: fmt.Sprintf("One service at a time: which one should I %s, %s?\n",
-			show(in.Verb), orList(in.Services)), services: in.Services}
-	}
-	svc := in.Services[0]
-	target := svc
-	if u := tr.m.opts.Units[svc]; u != "" {
-		target = fmt.Sprintf("%s (systemd unit %s)", show(svc), show(u))
-	}
-	return answer{
-		facts:    fmt.Sprintf("Proposed: %s %s. Nothing runs until you approve it.\n", show(in.Verb), target),
-		services: in.Services,
-		proposed: []engine.SuggestedAction{{Action: in.Verb, Service: svc}},
-	}
-}
+// Around a failure, the lines read for "why": from logBefore before it to logAfter after.
+const (
+	logBefore = 15 * time.Minute
+	logAfter  = 5 * time.Minute
+)
 
-// serviceInput gathers what rca needs about one service: snapshot, recent events, logs.
-func (tr *turnState) serviceInput(ctx context.Context, c engine.Classified) rca.Input {
+// serviceInput gathers what rca needs about one service: snapshot, recent events, and the log
+// lines of w (all of the newest lines when w is zero). Lines that carry no time cannot be
+// placed in a window: the newest are read then, and logNote says so.
+func (tr *turnState) serviceInput(ctx context.Context, c engine.Classified, w Window) (rca.Input, string) {
 	in := rca.Input{Snapshot: c.Snapshot}
 	events, err := tr.m.data.Events(ctx, c.Snapshot.Name, 5)
 	if err == nil {
 		in.Events = events
 	}
-	res, err := tr.m.data.Logs(ctx, c.Snapshot.Name, 0)
+	res, err := tr.m.data.Logs(ctx, c.Snapshot.Name, 0, w.Since, w.Until)
 	if err != nil {
 		in.LogError = err.Error()
-		return in
+		return in, ""
 	}
 	in.Logs, in.LogSource = res.Lines, res.Source
-	return in
+	note := ""
+	switch {
+	case w.Said() && res.Untimed:
+		note = fmt.Sprintf("The lines of %s carry no time: these are the newest, not those %s.\n", show(res.Source), windowText(w, tr.now))
+	case w.Said() && len(res.Lines) == 0:
+		note = fmt.Sprintf("No log lines of %s %s.\n", show(res.Source), windowText(w, tr.now))
+	}
+	return in, note
+}
+
+// failureWindow is the stretch of log around the failure a "why" is about: the current one,
+// or the latest that started in the window asked for (else the latest of all).
+func (tr *turnState) failureWindow(ctx context.Context, c engine.Classified, asked Window) (Window, time.Time) {
+	at := time.Time{}
+	if c.Snapshot.Failing() && !c.State.Since.IsZero() && (!asked.Said() || asked.Contains(c.State.Since)) {
+		at = c.State.Since
+	} else if events, err := tr.m.data.Events(ctx, c.Snapshot.Name, 4*maxEvents); err == nil {
+		for _, e := range events {
+			if e.Kind == engine.StateNew && (!asked.Said() || asked.Contains(e.At)) {
+				at = e.At
+				break
+			}
+		}
+	}
+	if at.IsZero() {
+		return asked, at
+	}
+	return Window{Since: at.Add(-logBefore), Until: minTime(at.Add(logAfter), tr.now)}, at
 }

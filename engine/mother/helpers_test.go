@@ -13,6 +13,7 @@ import (
 	"monit-intel/engine"
 	"monit-intel/engine/llm"
 	"monit-intel/engine/llm/ollamafake"
+	"monit-intel/engine/trend"
 	"monit-intel/logs"
 )
 
@@ -39,6 +40,7 @@ type fakeData struct {
 	analyses  []engine.Analysis
 	reg       *logs.Registry
 	eventsErr error
+	audit     []engine.AuditEntry // newest first
 }
 
 func newFakeData(t testing.TB) *fakeData {
@@ -137,8 +139,29 @@ func (d *fakeData) Analyses(_ context.Context, service string, limit int) ([]eng
 	return out, nil
 }
 
-func (d *fakeData) Logs(ctx context.Context, service string, n int) (logs.Result, error) {
-	return d.reg.Read(ctx, service, n)
+func (d *fakeData) Logs(ctx context.Context, service string, n int, since, until time.Time) (logs.Result, error) {
+	return d.reg.ReadWindow(ctx, service, n, since, until)
+}
+
+// Samples gives rootfs a disk usage that rises by a point an hour over the last day.
+func (d *fakeData) Samples(_ context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+	if service != "rootfs" || f != trend.Disk {
+		return nil, nil
+	}
+	var out []trend.Sample
+	for h := 24; h >= 0; h-- {
+		at := testNow.Add(-time.Duration(h) * time.Hour)
+		if !at.Before(since) && !at.After(until) {
+			out = append(out, trend.Sample{At: at, Value: float64(40 + 24 - h)})
+		}
+	}
+	return out, nil
+}
+
+func (d *fakeData) Audit(context.Context, int) ([]engine.AuditEntry, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.audit), nil
 }
 
 // memMemory is an in-memory Memory.
@@ -204,8 +227,9 @@ func newRig(t testing.TB, reply ollamafake.Reply, numCtx int) *rig {
 	}
 	r := &rig{data: newFakeData(t), mem: &memMemory{}, fake: fake}
 	r.m = New(r.data, r.mem, Options{LLM: client, NumCtx: numCtx, Timeout: 30 * time.Second,
-		Units: map[string]string{"nordvpn_status": "nordvpnd.service", "nginx": "nginx.service"},
-		Now:   func() time.Time { return testNow }, Nonce: func() string { return testNonce }})
+		Units:   map[string]string{"nordvpn_status": "nordvpnd.service", "nginx": "nginx.service"},
+		Aliases: map[string][]string{"nordvpn_status": {"nordvpnd.service"}, "nginx": {"nginx.service"}},
+		Now:     func() time.Time { return testNow }, Nonce: func() string { return testNonce }})
 	return r
 }
 

@@ -11,23 +11,60 @@ type candidate struct {
 	low    string   // lower case
 	words  []string // its words, lower case
 	joined string   // its words without separators
-	units  []string // its unit, with and without ".service", lower case
+	// aliases are its other names (unit, log name, configured aliases), lower case, units
+	// with and without ".service".
+	aliases []string
+	// ordinary is set when the name is a word Mother reads as an intent ("failing", "status"):
+	// it names the service only where a name is expected (see ordinaryNamed).
+	ordinary bool
 }
 
-func candidates(known []string, units map[string]string) []candidate {
-	out := make([]candidate, 0, len(known))
-	for _, n := range known {
+func candidates(k Known) []candidate {
+	out := make([]candidate, 0, len(k.Names))
+	for _, n := range k.Names {
 		low := strings.ToLower(n)
-		c := candidate{name: n, low: low, words: parts(low), joined: joined(low)}
-		if u := strings.ToLower(units[n]); u != "" {
-			c.units = append(c.units, u)
-			if base := strings.TrimSuffix(u, ".service"); base != u && base != "" {
-				c.units = append(c.units, base)
+		c := candidate{name: n, low: low, words: parts(low), joined: joined(low), ordinary: vocabulary(low)}
+		for _, a := range k.Aliases[n] {
+			a = strings.ToLower(strings.TrimSpace(a))
+			if a == "" || a == low || vocabulary(a) {
+				continue
+			}
+			c.aliases = append(c.aliases, a)
+			if base := strings.TrimSuffix(a, ".service"); base != a && base != "" {
+				c.aliases = append(c.aliases, base)
 			}
 		}
 		out = append(out, c)
 	}
+	// An alias that is a word of another service's name ("nordvpn" from nordvpn_status's log
+	// file, when there is also nordvpn_reconnect) would hide the ambiguity: it is dropped.
+	owners := map[string][]string{} // a word of a name: the services whose name has it
+	for _, c := range out {
+		for _, w := range c.words {
+			owners[w] = append(owners[w], c.name)
+		}
+	}
+	for i := range out {
+		out[i].aliases = slices.DeleteFunc(out[i].aliases, func(a string) bool {
+			return slices.ContainsFunc(owners[a], func(n string) bool { return n != out[i].name })
+		})
+	}
 	return out
+}
+
+// ordinaryNamed reports whether the ordinary word at i stands where a service name would:
+// after "of", "for", "restart", "service", …, quoted, the only word, or said twice ("why is
+// failing failing?" names it first).
+func ordinaryNamed(ts []token, i int) bool {
+	if len(ts) == 1 || (i > 0 && nameSlots[ts[i-1].text]) || ts[i].quoted {
+		return true
+	}
+	for j := i + 1; j < len(ts); j++ {
+		if ts[j].text == ts[i].text {
+			return true
+		}
+	}
+	return false
 }
 
 // maxEdits is how many typos a word of n bytes may have and still name a service: none in
@@ -66,18 +103,25 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 		if c, n, ok := strongAt(ts, i, cs); ok {
 			hits = append(hits, found{name: c.name, pos: i})
 			for j := i; j < i+n; j++ {
-				ts[j].used = true
+				ts[j].used, ts[j].svc = true, c.name
 			}
 		}
 	}
 	for i := range ts {
-		if ts[i].used || vocabulary(ts[i].text) || len(ts[i].text) < 3 {
+		if ts[i].used || vocabulary(ts[i].text) || len(ts[i].text) < 2 {
 			continue
 		}
 		var match []string
 		for _, c := range cs {
-			if weakMatch(ts[i].text, c) {
+			if weakMatch(ts[i].text, c) && (!c.ordinary || ordinaryNamed(ts, i)) {
 				match = append(match, c.name)
+			}
+		}
+		if len(match) > 1 && i+1 < len(ts) && !ts[i+1].used {
+			// "vpn status": the next word is a word of only one of them.
+			if one := narrow(match, ts[i+1].text, cs); one != "" {
+				match = []string{one}
+				ts[i+1].used = true
 			}
 		}
 		switch len(match) {
@@ -85,6 +129,7 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 			continue
 		case 1:
 			hits = append(hits, found{name: match[0], pos: i})
+			ts[i].svc = match[0]
 		default:
 			ambiguous = append(ambiguous, match...)
 		}
@@ -100,13 +145,59 @@ func findServices(ts []token, cs []candidate) (names, ambiguous []string) {
 	return names, ambiguous
 }
 
+// abbreviates reports whether the words of a name-shaped word shorten a name's words, in
+// order: each is the name's word, or its letters in order with the same first letter
+// ("srv" for server, "med" for media).
+func abbreviates(ws, name []string) bool {
+	if len(ws) != len(name) {
+		return false
+	}
+	for i, w := range ws {
+		if w == "" || name[i] == "" || w[0] != name[i][0] || !subsequence(w, name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func subsequence(a, b string) bool {
+	j := 0
+	for i := 0; i < len(b) && j < len(a); i++ {
+		if a[j] == b[i] {
+			j++
+		}
+	}
+	return j == len(a)
+}
+
+// narrow returns the one service among names that has w as a word of its name, or "".
+func narrow(names []string, w string, cs []candidate) string {
+	one := ""
+	for _, c := range cs {
+		if slices.Contains(names, c.name) && slices.Contains(c.words, w) {
+			if one != "" {
+				return ""
+			}
+			one = c.name
+		}
+	}
+	return one
+}
+
 // strongAt reports the service named by the words starting at i, and how many words name it.
 // Exact forms win over typos; among typos the closest wins.
 func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
-	w := ts[i].text
+	w := strings.TrimSuffix(ts[i].text, ".service") // "nordvpn_reconnect.service"
 	for _, c := range cs {
-		if w == c.low || slices.Contains(c.units, w) {
+		if (w == c.low && (!c.ordinary || ordinaryNamed(ts, i))) || slices.Contains(c.aliases, ts[i].text) {
 			return c, 1, true
+		}
+	}
+	if strings.ContainsAny(w, "_-") {
+		for _, c := range cs {
+			if abbreviates(parts(w), c.words) {
+				return c, 1, true // "media_srv" for media_server
+			}
 		}
 	}
 	best, bestN, bestD := candidate{}, 0, -1
@@ -120,10 +211,10 @@ func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
 			continue
 		}
 		for _, c := range cs {
-			if run == c.joined && (span > 1 || len(c.words) > 1 || w == c.joined) {
+			if run == c.joined && (span > 1 || len(c.words) > 1 || w == c.joined) && (!c.ordinary || span > 1 || ordinaryNamed(ts, i)) {
 				return c, span, true
 			}
-			if !fuzzy || span > len(c.words) || len(c.joined) < 5 {
+			if !fuzzy || span > len(c.words) || len(c.joined) < 5 || (c.ordinary && !ordinaryNamed(ts, i)) {
 				continue
 			}
 			if d := distance(run, c.joined, maxEdits(len(c.joined))); d >= 0 && (bestD < 0 || d < bestD) {
@@ -150,10 +241,17 @@ func spanText(ts []token) string {
 // typo of a long one), or a long piece of c's joined name.
 func weakMatch(w string, c candidate) bool {
 	for _, p := range c.words {
+		if len(p) == 2 && w == p && !stopWords[p] { // "db" for db_host
+			return true
+		}
 		if len(p) < 3 || stopWords[p] {
 			continue
 		}
 		if w == p || (len(p) >= 6 && distance(w, p, 1) >= 0) {
+			return true
+		}
+		// "vpn" for nordvpn_status: a short word that ends or starts a longer part.
+		if len(w) == 3 && len(p) >= 5 && (strings.HasSuffix(p, w) || strings.HasPrefix(p, w)) {
 			return true
 		}
 	}

@@ -84,25 +84,27 @@ func (tr *turnState) prose(ctx context.Context) error {
 
 // classifyKinds are the intents the model may choose. Actions are not among them: a proposal
 // only ever comes from the rules reading the operator's own words.
-var classifyKinds = []Kind{KindStatus, KindHistory, KindLogs, KindWhy, KindChanges, KindHelp}
+var classifyKinds = []Kind{KindStatus, KindHistory, KindLogs, KindWhy, KindChanges, KindFigures, KindUptime,
+	KindAudit, KindPending, KindHelp}
 
 // maxSchemaNames bounds the service names listed in the schema's enum; beyond it any string
 // is allowed and the answer is checked against the known names.
 const maxSchemaNames = 200
 
 const classifySystem = `You read one message sent to Mother, the assistant of monit-intel (a program that watches a Linux server with Monit), and say what it asks for.
-Intents: "status" = how the services are now; "history" = a service's past failures; "logs" = a service's log lines; "why" = why a service fails or what is wrong with it; "changes" = what changed recently across services; "help" = greetings, thanks, questions about Mother, anything else.
+Intents: "status" = how the services are now; "history" = past failures; "logs" = a service's log lines; "why" = why a service fails or what is wrong with it; "changes" = what changed recently across services; "figures" = load, CPU, memory, swap, disk or inode usage, response time, exit status; "uptime" = how long something has been running; "audit" = what actions were proposed or run; "pending" = actions waiting for approval; "help" = greetings, thanks, questions about Mother, anything else.
 "services" = the known service names the message is about, copied exactly from the list; empty when it names none.
 Answer with the JSON object only.`
 
 // classify asks the model what an unclear message wants, with a schema. When it cannot
-// answer, the turn falls back to the status overview.
+// answer, the intent stays unknown: the answer says Mother did not understand and offers the
+// closest intents.
 func (tr *turnState) classify(ctx context.Context) {
 	tr.classified = true
 	llm := tr.m.opts.LLM
 	fallback := func(why string) {
-		tr.in.Kind = KindStatus
-		tr.note = append(tr.note, why+"; I could not tell what you asked, so here is the overview")
+		tr.in.Kind = KindUnknown
+		tr.note = append(tr.note, why)
 	}
 	if llm == nil {
 		tr.modelDown = true

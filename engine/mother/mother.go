@@ -12,6 +12,7 @@ import (
 
 	"monit-intel/engine"
 	"monit-intel/engine/rca"
+	"monit-intel/engine/trend"
 	"monit-intel/logs"
 )
 
@@ -27,8 +28,21 @@ type Data interface {
 	// Analyses returns a service's stored analyses, newest first.
 	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
 	// Logs returns a service's last n log lines, redacted (logs.Registry.Read); n <= 0 means
-	// the registry's maximum for the service.
-	Logs(ctx context.Context, service string, n int) (logs.Result, error)
+	// the registry's maximum for the service. A non-zero since keeps the lines logged in
+	// [since, until] (logs.Registry.ReadWindow).
+	Logs(ctx context.Context, service string, n int, since, until time.Time) (logs.Result, error)
+	// Samples returns a service's readings of a figure in [since, until], oldest first.
+	Samples(ctx context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error)
+	// Audit returns the newest limit rows of the action audit log, newest first.
+	Audit(ctx context.Context, limit int) ([]engine.AuditEntry, error)
+}
+
+// Actions is the approval flow (approve.Flow): Mother turns an operator's request into a
+// pending proposal through it, and reads what is waiting.
+type Actions interface {
+	Propose(ctx context.Context, action, service, source, proposer string) (engine.Proposal, error)
+	// Pending returns the proposals that can still be approved, oldest first.
+	Pending(ctx context.Context) ([]engine.Proposal, error)
 }
 
 // Memory keeps conversations: bolt.Store, sqliteexport.DB, or both through Tee.
@@ -50,8 +64,13 @@ type Options struct {
 	NumCtx int
 	// Timeout bounds one model call, stream included (default 60 s).
 	Timeout time.Duration
-	// Units maps a service to its systemd unit, so "restart nordvpnd" finds nordvpn_status.
+	// Aliases are other names of each service: its systemd unit ("restart nordvpnd" finds
+	// nordvpn_status), its log file's or journal unit's name, the config's aliases.
+	Aliases map[string][]string
+	// Units maps a service to its systemd unit, shown with a proposal.
 	Units map[string]string
+	// Actions is the approval flow; nil means Mother only says what was asked for.
+	Actions Actions
 	// HistoryTurns is how many earlier turns of the session the prompt may carry (default 6);
 	// fewer go in when they do not fit the budget.
 	HistoryTurns int
@@ -102,9 +121,13 @@ type Reply struct {
 	Text     string
 	Intent   string
 	Services []string
-	// Proposed are actions the user asked for. They are data: the caller turns them into
-	// pending proposals that a person approves; Mother runs nothing.
-	Proposed []engine.SuggestedAction
+	// Understood is what Mother read in the message, follow-up context included.
+	Understood Understood
+	// Proposed are actions the user asked for; Mother runs nothing. With Options.Actions they
+	// became Proposals (a pending identical one is reused) or were Refused.
+	Proposed  []engine.SuggestedAction
+	Proposals []engine.Proposal
+	Refused   []string
 	// ModelNote says why the model's part is missing or short ("llm unavailable: …").
 	ModelNote string
 	// LLMCalls is how many model calls the turn made: at most 2 (one classification when the
@@ -120,6 +143,22 @@ type Reply struct {
 // part of the conversation, and the error says why. A turn whose model failed is complete: it
 // is answered from the data, stored, and ModelNote says what happened.
 func (m *Mother) Chat(ctx context.Context, session, message string, out func(chunk string) error) (Reply, error) {
+	return m.ChatWith(ctx, session, message, nil, out)
+}
+
+// Understood is what Mother read in a message: the intent, the services and the window
+// (zero times when the answer has none), after follow-up context was applied.
+type Understood struct {
+	Intent   string
+	Services []string
+	Since    time.Time
+	Until    time.Time
+}
+
+// ChatWith is Chat that first calls understood, when not nil, with what Mother read in the
+// message, before any chunk of the answer.
+func (m *Mother) ChatWith(ctx context.Context, session, message string, understood func(Understood) error,
+	out func(chunk string) error) (Reply, error) {
 	if session == "" {
 		session = DefaultSession
 	}
@@ -132,13 +171,17 @@ func (m *Mother) Chat(ctx context.Context, session, message string, out func(chu
 	if err != nil {
 		m.log.Warn("conversation memory unavailable", "session", session, "err", err)
 	}
-	tr := &turnState{m: m, out: out, now: at, services: services, past: past, message: message}
+	tr := &turnState{m: m, out: out, now: at, services: services, past: past, message: message, meta: understood}
 	if err := tr.run(ctx); err != nil {
 		return Reply{}, err
 	}
 	reply := tr.reply()
+	var said Window // the window a later follow-up may take over: only one the message set
+	if windowed(tr.in.Kind) {
+		said = tr.in.Window
+	}
 	t := engine.Turn{At: at, Session: session, Query: message, Answer: reply.Text, Intent: reply.Intent,
-		Services: reply.Services, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
+		Services: reply.Services, Since: said.Since, Until: said.Until, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
 		Model: tr.model, ModelNote: reply.ModelNote}
 	if err := m.mem.AppendTurn(ctx, t); err != nil {
 		m.log.Warn("turn not remembered", "session", session, "err", err)
@@ -172,6 +215,7 @@ type turnState struct {
 	services []engine.Classified
 	past     []engine.Turn
 	message  string
+	meta     func(Understood) error
 
 	in       Intent
 	ans      answer
@@ -205,17 +249,22 @@ func (tr *turnState) emit(s string) error {
 }
 
 func (tr *turnState) run(ctx context.Context) error {
-	tr.in = Recognise(tr.message, names(tr.services), tr.m.opts.Units)
+	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
+	tr.followUp()
 	switch {
 	case strings.TrimSpace(tr.message) == "":
 		tr.in.Kind = KindHelp
 	case tr.in.Kind == KindUnknown:
 		tr.classify(ctx)
 	}
-	tr.resolveRefs()
 	tr.ans = tr.gather(ctx)
 	if err := stopped(ctx); err != nil {
 		return err
+	}
+	if tr.meta != nil {
+		if err := tr.meta(tr.understood()); err != nil {
+			return fmt.Errorf("chat: %w", errStopped{err})
+		}
 	}
 	if err := tr.emit(tr.ans.facts); err != nil {
 		return fmt.Errorf("chat: %w", err)
@@ -236,29 +285,10 @@ func stopped(ctx context.Context) error {
 	return nil
 }
 
-// resolveRefs gives "restart it" the services of the latest earlier turn that had any.
-func (tr *turnState) resolveRefs() {
-	if !tr.in.Refers || len(tr.in.Services) > 0 {
-		return
-	}
-	known := names(tr.services)
-	for i := len(tr.past) - 1; i >= 0; i-- {
-		var still []string
-		for _, s := range tr.past[i].Services {
-			if slices.Contains(known, s) {
-				still = append(still, s)
-			}
-		}
-		if len(still) > 0 {
-			tr.in.Services = still
-			return
-		}
-	}
-}
-
 func (tr *turnState) reply() Reply {
 	r := Reply{Text: tr.text.String(), Intent: string(tr.in.Kind), Services: tr.ans.services,
-		Proposed: tr.ans.proposed, LLMCalls: tr.llmCalls}
+		Understood: tr.understood(), Proposed: tr.ans.proposed, Proposals: tr.ans.proposals,
+		Refused: tr.ans.refused, LLMCalls: tr.llmCalls}
 	r.ModelNote = strings.Join(tr.note, "; ")
 	return r
 }

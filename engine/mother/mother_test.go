@@ -45,7 +45,7 @@ func TestFactualIntents(t *testing.T) {
 				"2026-11-25 14:00  gamma_conn  NEW", "2026-11-25 11:30  nordvpn_status  NEW"}},
 		{name: "empty message", msg: "  ", intent: KindHelp, llmCalls: 0, noProse: true, facts: []string{"I answer questions"}},
 		{name: "changes since yesterday", msg: "what changed since yesterday?", intent: KindChanges, llmCalls: 1,
-			facts: []string{"Since 2026-11-24 00:00: 8 events in 3 services (5 failing, 3 recovered)",
+			facts: []string{"Since 2026-11-24 00:00: 8 events in 3 services (5 failures, 3 recovered)",
 				"2026-11-25 14:00  gamma_conn  NEW        Connection failed"}},
 		{name: "nothing changed", msg: "what changed in the last 10 minutes", intent: KindChanges, llmCalls: 0, noProse: true,
 			facts: []string{"Nothing changed since 2026-11-25 14:20: no failure events."}},
@@ -64,7 +64,8 @@ func TestFactualIntents(t *testing.T) {
 			facts: []string{"No logs for nginx:"}},
 		{name: "action", msg: "restart nordvpnd", intent: KindAction, llmCalls: 0, noProse: true,
 			services:  []string{"nordvpn_status"},
-			facts:     []string{"Proposed: restart nordvpn_status (systemd unit nordvpnd.service). Nothing runs until you approve it."},
+			facts:     []string{"Asked for: restart nordvpn_status (systemd unit nordvpnd.service).", "nothing runs until you approve it"},
+			notFacts:  []string{"Proposed:"},
 			proposals: []engine.SuggestedAction{{Action: "restart", Service: "nordvpn_status"}}},
 		{name: "action by loose name", msg: "please start the backup", intent: KindAction, llmCalls: 0, noProse: true,
 			services: []string{"system_backup"}, proposals: []engine.SuggestedAction{{Action: "start", Service: "system_backup"}}},
@@ -124,7 +125,7 @@ func TestModelDown(t *testing.T) {
 		{"show logs for gamma_conn", "retry 3 failed, giving up"},
 		{"last 3 failures of nordvpn_status", "Last 3 failures"},
 		{"what changed since yesterday", "2026-11-25 14:02  nordvpn_status  NEW"},
-		{"anything I should worry about?", "4 services: 2 OK, 2 failing."},
+		{"anything I should worry about?", "I did not understand that."},
 	}
 	for _, tt := range tests {
 		msg := tt.msg
@@ -257,7 +258,7 @@ func TestUnclearIntent(t *testing.T) {
 		t.Fatalf("requests = %d, want 2", len(reqs))
 	}
 	format := string(reqs[0].Format)
-	for _, want := range []string{`"intent"`, `"enum":["status","history","logs","why","changes","help"]`,
+	for _, want := range []string{`"intent"`, `"enum":["status","history","logs","why","changes","figures","uptime","audit","pending","help"]`,
 		`"enum":["gamma_conn","nginx","nordvpn_status","system_backup"]`, `"required":["intent","services"]`} {
 		if !strings.Contains(format, want) {
 			t.Errorf("classification format %s lacks %s", format, want)
@@ -275,9 +276,9 @@ func TestUnclearIntentUnusable(t *testing.T) {
 	r := newRig(t, ollamafake.Reply{}, 8192)
 	r.fake.SetRespond(classifyAs(`{"intent":"launch_missiles","services":[]}`))
 	reply, _ := r.chat(t, "s", "hmm?")
-	if reply.Intent != string(KindStatus) || !strings.Contains(reply.ModelNote, "unusable") ||
-		!strings.Contains(reply.Text, "4 services:") || reply.LLMCalls != 2 {
-		t.Errorf("Chat() = %+v, want the overview, a note, the prose call", reply)
+	if reply.Intent != string(KindUnknown) || !strings.Contains(reply.ModelNote, "unusable") ||
+		!strings.Contains(reply.Text, "I did not understand that.") || reply.LLMCalls != 1 {
+		t.Errorf("Chat() = %+v, want: not understood, a note, no prose call", reply)
 	}
 }
 

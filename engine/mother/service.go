@@ -18,13 +18,21 @@ func (tr *turnState) why(ctx context.Context, in Intent) answer {
 		return tr.askService()
 	}
 	name := c.Snapshot.Name
-	input := tr.serviceInput(ctx, c)
+	lw, at := tr.failureWindow(ctx, c, in.Window)
+	input, logNote := tr.serviceInput(ctx, c, lw)
 	f := rca.Analyze(input)
 	var b strings.Builder
 	b.WriteString(note)
 	b.WriteString(statusLine(c, tr.now) + "\n")
+	if !at.IsZero() {
+		fmt.Fprintf(&b, "Failure at %s; log %s:\n", stamp(at, tr.now), windowText(lw, tr.now))
+		b.WriteString(logNote)
+		for _, l := range input.Logs[max(0, len(input.Logs)-whyLogLines):] {
+			b.WriteString("  " + show(l) + "\n")
+		}
+	}
 	fmt.Fprintf(&b, "Rules: %s\n", show(f.Summary)) // names the probable cause and the others seen
-	a := answer{services: []string{name}, logs: input.Logs, prose: true,
+	a := answer{services: []string{name}, logs: input.Logs, prose: true, window: in.Window,
 		task: fmt.Sprintf("Explain in plain words why %s is failing (or, if it is OK now, what its last failure was) and what to check next.", show(name))}
 	if an, ok := tr.currentAnalysis(ctx, c); ok {
 		writeAnalysis(&b, an, tr)
@@ -35,6 +43,9 @@ func (tr *turnState) why(ctx context.Context, in Intent) answer {
 	a.sections = append(a.sections, serviceSection(input, f))
 	return a
 }
+
+// whyLogLines is how many of the lines around a failure the facts show.
+const whyLogLines = 8
 
 // currentAnalysis returns the newest stored analysis of the service when it is about the
 // current failure (made at or after the failure started), or about the last one when the
@@ -76,9 +87,9 @@ func (tr *turnState) logs(ctx context.Context, in Intent) answer {
 		return tr.askService()
 	}
 	name := c.Snapshot.Name
-	input := tr.serviceInput(ctx, c)
+	input, logNote := tr.serviceInput(ctx, c, in.Window)
 	var b strings.Builder
-	b.WriteString(note)
+	b.WriteString(note + logNote)
 	if input.LogError != "" {
 		fmt.Fprintf(&b, "No logs for %s: %s\n", show(name), show(input.LogError))
 		return answer{facts: b.String(), services: []string{name}}
@@ -88,8 +99,12 @@ func (tr *turnState) logs(ctx context.Context, in Intent) answer {
 		n = min(in.Count, maxLogLines)
 	}
 	lines := input.Logs[max(0, len(input.Logs)-n):]
-	head := fmt.Sprintf("%s: last %s of %s (secrets redacted)", show(name), plural(len(lines), "line"),
-		show(input.LogSource))
+	scope := ""
+	if in.Window.Said() && !strings.Contains(logNote, "carry no time") {
+		scope = " " + windowText(in.Window, tr.now)
+	}
+	head := fmt.Sprintf("%s: last %s of %s%s (secrets redacted)", show(name), plural(len(lines), "line"),
+		show(input.LogSource), scope)
 	b.WriteString(head + ":\n")
 	for _, l := range lines {
 		b.WriteString("  " + show(l) + "\n")
@@ -98,7 +113,7 @@ func (tr *turnState) logs(ctx context.Context, in Intent) answer {
 		b.WriteString("  (the log is empty)\n")
 	}
 	return answer{facts: b.String(), modelFacts: note + head + " (the lines are in the LOGS block below)\n",
-		services: []string{name}, logs: input.Logs, prose: len(lines) > 0,
+		services: []string{name}, logs: input.Logs, prose: len(lines) > 0, window: in.Window,
 		sections: []section{serviceSection(input, rca.Analyze(input))},
 		task:     fmt.Sprintf("Summarise in two to four sentences what these log lines show about %s; point out errors and what they suggest.", show(name))}
 }

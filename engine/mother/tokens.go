@@ -16,8 +16,14 @@ const maxTokens = 200
 // first word, or punctuation (, ; . ! ? :) or a newline came before it.
 type token struct {
 	text   string
+	raw    string // as written, lower case, with its punctuation
 	clause bool
-	used   bool // taken by a service name, so it is no intent word
+	used   bool   // taken by a service name or a time, so it is no intent word
+	svc    string // the service this word names, if any
+	// ignored is set on the words of a clause that an action request leaves unread.
+	ignored bool
+	// quoted is set on a word that opens with a quote mark: "failing" is a name.
+	quoted bool
 }
 
 // tokenize splits a message into lower-case words. A word is a run of letters, digits and the
@@ -27,21 +33,32 @@ func tokenize(msg string) []token {
 	msg = cutRunes(msg, maxMessageRunes)
 	var out []token
 	var cur strings.Builder
-	clause := true
+	clause, quote := true, false
 	flush := func() {
-		w := strings.Trim(cur.String(), ".-/")
+		raw := strings.TrimSuffix(cur.String(), ":")
+		w := strings.Trim(raw, ".-/")
 		cur.Reset()
 		if w != "" && len(out) < maxTokens {
-			out = append(out, token{text: w, clause: clause})
+			out = append(out, token{text: w, raw: raw, clause: clause, quoted: quote})
 			clause = false
 		}
+		quote = false
 	}
 	for _, r := range msg {
 		switch {
-		case r == '\'' || r == '’':
+		case isQuote(r):
+			opens := cur.Len() == 0 // after a space or at the start; else it closes or is an apostrophe
+			if r != '\'' && r != '’' {
+				flush() // a double quote or backtick ends a word
+			}
+			if opens {
+				quote = true
+			}
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '/':
 			cur.WriteRune(unicode.ToLower(r))
+		case r == ':' && cur.Len() > 0 && isDigit(cur.String()[cur.Len()-1]):
+			cur.WriteRune(r) // a time of day, "19:00"; a colon after a word ends a clause
 		case r == '.':
 			// A dot inside a word (nordvpnd.service) is part of it; one at its end ends a
 			// sentence.
@@ -51,7 +68,7 @@ func tokenize(msg string) []token {
 				clause = true
 			}
 		default:
-			endsWord := cur.Len() > 0 && strings.HasSuffix(cur.String(), ".")
+			endsWord := cur.Len() > 0 && (strings.HasSuffix(cur.String(), ".") || strings.HasSuffix(cur.String(), ":"))
 			flush()
 			if endsWord || strings.ContainsRune(",;!?:\n", r) {
 				clause = true
@@ -63,6 +80,17 @@ func tokenize(msg string) []token {
 	}
 	return out
 }
+
+// isQuote reports whether r is a quote mark or an apostrophe, which are never part of a word.
+func isQuote(r rune) bool {
+	switch r {
+	case '\'', '’', '‘', '"', '“', '”', '`':
+		return true
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // parts splits a name into its words: "nordvpn_status" is [nordvpn status].
 func parts(name string) []string {

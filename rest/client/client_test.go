@@ -49,7 +49,8 @@ func (stubHealth) DatabaseSizes() map[string]int64 { return nil }
 // slowMother streams three chunks, 200 ms apart, and proposes a restart.
 type slowMother struct{ stopped atomic.Bool }
 
-func (m *slowMother) Chat(ctx context.Context, session, msg string, out func(string) error) (mother.Reply, error) {
+func (m *slowMother) ChatWith(ctx context.Context, session, msg string, _ func(mother.Understood) error,
+	out func(string) error) (mother.Reply, error) {
 	for _, c := range []string{"web is ", "failing ", "because…"} {
 		if err := out(c); err != nil {
 			return mother.Reply{}, err
