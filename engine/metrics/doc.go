@@ -1,0 +1,12 @@
+// Package metrics exposes monit-intel to Prometheus: the state, Monit status bits and figures
+// of every service on the board, read at scrape time by a custom Collector (a service that
+// leaves Monit's status leaves /metrics with it), and the daemon's own work: ingest cycles,
+// model calls, proposals and actions.
+//
+// Every metric lives in the Registry of one Metrics value: no globals, not Prometheus's
+// default registry. Names follow Prometheus conventions: the monit_intel_ prefix, base units
+// (seconds, bytes, ratios 0–1), _total on counters.
+//
+// It only observes: it must not change a call's outcome, retry, or log, and it never reads a
+// database at scrape time (the board is in memory).
+package metrics
