@@ -76,6 +76,10 @@ scrape_configs:
 	if got := promQuery(t, promURL, `monit_intel_service_status_event{event="Connection failed"} == 1`); !slices.Equal(got, []string{"api/closed", "exporter/closed"}) {
 		t.Errorf("PromQL connection failures = %v, want closed on both jobs", got)
 	}
+	// The daemon's own work is wired too: its ingest cycles are observed.
+	if got := promQuery(t, promURL, `count by (job) (monit_intel_ingest_cycle_duration_seconds_count > 0)`); !slices.Equal(got, []string{"api/", "exporter/"}) {
+		t.Errorf("PromQL jobs with ingest cycles = %v, want api and exporter", got)
+	}
 }
 
 func lookTool(t *testing.T, name string) string {

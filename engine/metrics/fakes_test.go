@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"os"
 	"sync"
 	"testing"
@@ -56,3 +57,26 @@ func boardFrom(t testing.TB, file string) *fakeBoard {
 	}
 	return b
 }
+
+// fakeLLM answers with reply and err.
+type fakeLLM struct {
+	reply engine.LLMReply
+	err   error
+}
+
+func (f fakeLLM) Model() string              { return "fake" }
+func (f fakeLLM) Ping(context.Context) error { return nil }
+func (f fakeLLM) Chat(context.Context, engine.LLMRequest) (engine.LLMReply, error) {
+	return f.reply, f.err
+}
+func (f fakeLLM) ChatStream(_ context.Context, _ engine.LLMRequest, fn func(string) error) (engine.LLMReply, error) {
+	if f.err == nil {
+		fn(f.reply.Content)
+	}
+	return f.reply, f.err
+}
+
+// fakeAudit stores nothing and fails with err.
+type fakeAudit struct{ err error }
+
+func (f fakeAudit) AppendAudit(context.Context, engine.AuditEntry) (int64, error) { return 1, f.err }
