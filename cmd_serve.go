@@ -177,18 +177,18 @@ const analysisQueueSize = 256
 
 // daemonParts is what serve runs, wired to its stores.
 type daemonParts struct {
-	cfg    config.Config
-	in     cycleRunner
-	monit  statusSource
-	mc     *monit.Client // actions reach Monit through it
-	an     *analyze.Analyzer
-	queue  *analyze.Queue
-	reg    *logs.Registry
-	client *llm.Client // for health checks; every model call goes through model
-	model  engine.LLM
-	board  *engine.Board
-	health *healthChecks
-	flow   *approve.Flow
+	cfg     config.Config
+	in      cycleRunner
+	monit   statusSource
+	mc      *monit.Client // actions reach Monit through it
+	an      *analyze.Analyzer
+	queue   *analyze.Queue
+	reg     *logs.Registry
+	client  *llm.Client // for health checks; every model call goes through model
+	model   engine.LLM
+	board   *engine.Board
+	health  *healthChecks
+	flow    *approve.Flow
 	metrics *metrics.Metrics
 }
 
