@@ -19,7 +19,7 @@ func (s *Server) registerMetrics(mux *http.ServeMux) {
 		return
 	}
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
-		writeProblem(w, http.StatusNotFound, "metrics are not served on the API listener: "+
+		writeProblem(w, http.StatusNotFound, "/metrics is not served on the API listener: "+
 			"they are on metrics.listen when it is set")
 	})
 }
