@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/metrics/promtest"
 	"monit-intel/engine/monit/monittest"
 )
 
@@ -22,7 +20,7 @@ import (
 // metrics.listen without it, and PromQL finds the services that fail, by either kind of
 // fault (a program's exit status, a refused connection), and not the one that passes.
 func TestPrometheusScrapesFailingServices(t *testing.T) {
-	prom := lookTool(t, "prometheus")
+	promtest.Tool(t, "prometheus")
 	m := monittest.New(t)
 	job, fine := m.Toggle(t, "job"), m.Toggle(t, "fine")
 	closed := monittest.FreePort(t)
@@ -51,7 +49,7 @@ func TestPrometheusScrapesFailingServices(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte(api.token), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	promURL := startPrometheus(t, prom, dir, fmt.Sprintf(`global: {scrape_interval: 1s, evaluation_interval: 1s}
+	prom := promtest.Start(t, dir, fmt.Sprintf(`global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
   - job_name: api
     authorization: {credentials_file: %s}
@@ -60,120 +58,40 @@ scrape_configs:
     static_configs: [{targets: [%q]}]
 `, tokenFile, strings.TrimPrefix(api.url, "http://"), exporterAddr))
 
-	want := []string{"api/closed", "api/job", "exporter/closed", "exporter/job"}
-	var got []string
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		got = promQuery(t, promURL, `monit_intel_service_failing == 1`)
-		if slices.Equal(got, want) {
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("PromQL failing services = %v, want %v\ntargets: %s", got, want, promTargets(t, promURL))
-	}
-	if got := promQuery(t, promURL, `monit_intel_service_status_event{event="Connection failed"} == 1`); !slices.Equal(got, []string{"api/closed", "exporter/closed"}) {
+	waitQuery(t, prom, `monit_intel_service_failing == 1`, "api/closed", "api/job", "exporter/closed", "exporter/job")
+	if got := jobServices(t, prom, `monit_intel_service_status_event{event="Connection failed"} == 1`); !slices.Equal(got, []string{"api/closed", "exporter/closed"}) {
 		t.Errorf("PromQL connection failures = %v, want closed on both jobs", got)
 	}
+	// A recovery shows at the next scrapes: job leaves the failing services.
+	job.Pass(t)
+	waitQuery(t, prom, `monit_intel_service_failing == 1`, "api/closed", "exporter/closed")
 	// The daemon's own work is wired too: its ingest cycles are observed.
-	if got := promQuery(t, promURL, `count by (job) (monit_intel_ingest_cycle_duration_seconds_count > 0)`); !slices.Equal(got, []string{"api/", "exporter/"}) {
+	if got := jobServices(t, prom, `count by (job) (monit_intel_ingest_cycle_duration_seconds_count > 0)`); !slices.Equal(got, []string{"api/", "exporter/"}) {
 		t.Errorf("PromQL jobs with ingest cycles = %v, want api and exporter", got)
 	}
 }
 
-func lookTool(t *testing.T, name string) string {
+// waitQuery waits up to 20 s for query to return exactly want (job/service, sorted).
+func waitQuery(t *testing.T, prom *promtest.Server, query string, want ...string) {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (CI=true): %v", name, err)
-		}
-		t.Skipf("%s is not installed: %v", name, err)
-	}
-	return p
-}
-
-// startPrometheus runs a real Prometheus on a free loopback port with config and returns its
-// URL once it is ready.
-func startPrometheus(t *testing.T, bin, dir, config string) string {
-	t.Helper()
-	cfgFile := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfgFile, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", monittest.FreePort(t))
-	logs := &lockedBuffer{}
-	cmd := exec.Command(bin, "--config.file="+cfgFile, "--storage.tsdb.path="+filepath.Join(dir, "tsdb"),
-		"--web.listen-address="+addr)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-	})
-	base := "http://" + addr
+	var got []string
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := http.Get(base + "/-/ready"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
+		if got = jobServices(t, prom, query); slices.Equal(got, want) {
+			return
 		}
-		select {
-		case <-done:
-			t.Fatalf("prometheus exited:\n%s", logs)
-		case <-time.After(100 * time.Millisecond):
-		}
+		time.Sleep(250 * time.Millisecond)
 	}
-	t.Fatalf("prometheus not ready within 20s:\n%s", logs)
-	return ""
+	t.Fatalf("PromQL %s = %v, want %v\ntargets: %s", query, got, want, prom.Targets())
 }
 
-// promQuery runs an instant query through Prometheus's HTTP API and returns job/service of
-// each series, sorted.
-func promQuery(t *testing.T, base, query string) []string {
+// jobServices returns job/service of each series a query returns, sorted.
+func jobServices(t *testing.T, prom *promtest.Server, query string) []string {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/query?query=" + url.QueryEscape(query))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Status string
-		Error  string
-		Data   struct {
-			Result []struct {
-				Metric map[string]string
-			}
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Status != "success" {
-		t.Fatalf("query %s: %v %s %s", query, err, body.Status, body.Error)
-	}
 	var out []string
-	for _, r := range body.Data.Result {
-		out = append(out, r.Metric["job"]+"/"+r.Metric["service"])
+	for _, m := range prom.Query(t, query) {
+		out = append(out, m["job"]+"/"+m["service"])
 	}
 	slices.Sort(out)
 	return out
-}
-
-// promTargets is Prometheus's view of its targets (health, last error), for a failure message.
-func promTargets(t *testing.T, base string) string {
-	resp, err := http.Get(base + "/api/v1/targets")
-	if err != nil {
-		return err.Error()
-	}
-	defer resp.Body.Close()
-	var b strings.Builder
-	buf := make([]byte, 4096)
-	n, _ := resp.Body.Read(buf)
-	b.Write(buf[:n])
-	return b.String()
 }

@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/metrics/promtest"
 )
 
 const dashboardFile = "../deploy/grafana/monit-intel.json"
@@ -132,7 +131,6 @@ func exposedNames(t *testing.T) map[string]bool {
 // checkPromQL runs the expressions through `promtool check rules`, with Grafana's variables
 // replaced by a regular expression.
 func checkPromQL(t *testing.T, exprs []string) {
-	promtool := needTool(t, "promtool")
 	var rules strings.Builder
 	rules.WriteString("groups:\n  - name: dashboard\n    rules:\n")
 	for i, e := range exprs {
@@ -140,12 +138,5 @@ func checkPromQL(t *testing.T, exprs []string) {
 		q, _ := json.Marshal(e)
 		fmt.Fprintf(&rules, "      - record: dashboard:query%d\n        expr: %s\n", i, q)
 	}
-	file := filepath.Join(t.TempDir(), "rules.yml")
-	if err := os.WriteFile(file, []byte(rules.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.CommandContext(t.Context(), promtool, "check", "rules", file).CombinedOutput()
-	if err != nil {
-		t.Errorf("promtool check rules over the dashboard's queries: %v\n%s", err, out)
-	}
+	promtest.CheckRules(t, rules.String())
 }

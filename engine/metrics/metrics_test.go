@@ -2,13 +2,11 @@ package metrics
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"monit-intel/engine"
+	"monit-intel/engine/metrics/promtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -70,29 +69,9 @@ func TestServiceMetricsGolden(t *testing.T) {
 
 // TestPromtoolCheckMetrics runs Prometheus's own linter over a full scrape.
 func TestPromtoolCheckMetrics(t *testing.T) {
-	promtool := needTool(t, "promtool")
 	m := New(boardFrom(t, "all-types.xml"), nil)
 	m.ObserveCycle(engine.CycleResult{Duration: 30 * time.Millisecond}, nil)
-	cmd := exec.CommandContext(t.Context(), promtool, "check", "metrics")
-	cmd.Stdin = strings.NewReader(scrape(t, m))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Errorf("promtool check metrics: %v\n%s", err, out.String())
-	}
-}
-
-// needTool returns the path of a tool; without it the test skips, or fails under CI=true.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (CI=true): %v", name, err)
-		}
-		t.Skipf("%s is not installed: %v", name, err)
-	}
-	return p
+	promtest.CheckMetrics(t, scrape(t, m))
 }
 
 // A service that leaves Monit's status leaves /metrics: nothing is kept between scrapes.
