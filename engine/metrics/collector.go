@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,7 +16,8 @@ type Board interface {
 }
 
 // States are the classifications exported by monit_intel_service_state, one series each per
-// service (a state set: the current one is 1, the others 0).
+// service (a state set: the current one is 1, the others 0). A current state missing from the
+// list (one a newer engine adds) is exported as 1 all the same.
 var States = []engine.State{engine.StateOK, engine.StateNew, engine.StateOngoing, engine.StateChanged,
 	engine.StateRecovered}
 
@@ -124,6 +126,9 @@ func (c *serviceCollector) collectState(e emitter, svc engine.Classified) {
 	e.gauge(c.info, 1, s.Type.String())
 	for _, state := range States {
 		e.gauge(c.state, boolValue(st.State == state), string(state))
+	}
+	if st.State != "" && !slices.Contains(States, st.State) { // a state newer than this list
+		e.gauge(c.state, 1, string(st.State))
 	}
 	e.gauge(c.failing, boolValue(s.Failing()))
 	e.gauge(c.status, float64(s.Status))

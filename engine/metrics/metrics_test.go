@@ -119,3 +119,16 @@ func TestCycleCounts(t *testing.T) {
 		t.Errorf("scrape lacks two observed cycles:\n%s", own(text))
 	}
 }
+
+// The current state is exported even when it is not one of States (a newer classification).
+func TestStateOutsideTheList(t *testing.T) {
+	b := boardFrom(t, "all-types.xml")
+	services := b.Services()
+	services[0].State.State = "UNMONITORED"
+	b.set(services)
+	text := scrape(t, New(b, nil))
+	want := `monit_intel_service_state{host="` + services[0].Snapshot.Host + `",service="` + services[0].Snapshot.Name + `",state="UNMONITORED"} 1`
+	if !strings.Contains(text, want) {
+		t.Errorf("scrape lacks %s", want)
+	}
+}
