@@ -19,7 +19,7 @@ type Board interface {
 // service (a state set: the current one is 1, the others 0). A current state missing from the
 // list (one a newer engine adds) is exported as 1 all the same.
 var States = []engine.State{engine.StateOK, engine.StateNew, engine.StateOngoing, engine.StateChanged,
-	engine.StateRecovered}
+	engine.StateRecovered, engine.StateUnmonitored, engine.StateInitializing}
 
 // serviceLabels name a service across hosts.
 var serviceLabels = []string{"host", "service"}
@@ -50,7 +50,7 @@ func newServiceCollector(b Board) *serviceCollector {
 		state:       desc("service_state", "monit-intel's classification of the service at the last cycle (1 for the current state, 0 for the others).", "state"),
 		failing:     desc("service_failing", "1 when Monit sets any error bit in the service's status, else 0."),
 		status:      desc("service_status", "Monit's status error bitmap of the service (Event_Type bits); 0 is OK."),
-		statusEvent: desc("service_status_event", "One series per error bit Monit sets, named by Monit's event label; present only while set.", "event"),
+		statusEvent: desc("service_status_event", "One series per failing bit Monit sets (changes it was told to watch excluded), named by Monit's event label; present only while set.", "event"),
 		since:       desc("service_failing_since_timestamp_seconds", "Start of the current failure (Unix time); present only while failing."),
 		failures:    desc("service_failures_total", "How many times the service started failing (NEW transitions) in monit-intel's memory."),
 		collected:   desc("service_collected_timestamp_seconds", "When Monit last collected the service's figures (Unix time)."),
@@ -132,7 +132,7 @@ func (c *serviceCollector) collectState(e emitter, svc engine.Classified) {
 	}
 	e.gauge(c.failing, boolValue(s.Failing()))
 	e.gauge(c.status, float64(s.Status))
-	for _, label := range s.Status.Labels() {
+	for _, label := range s.FailingBits().Labels() {
 		e.gauge(c.statusEvent, 1, label)
 	}
 	if s.Failing() && !st.Since.IsZero() {
