@@ -7,6 +7,8 @@
 // default registry. Names follow Prometheus conventions: the monit_intel_ prefix, base units
 // (seconds, bytes, ratios 0–1), _total on counters.
 //
-// It only observes: it must not change a call's outcome, retry, or log, and it never reads a
-// database at scrape time (the board is in memory).
+// Its wrappers (WrapLLM around the gated model, WrapAudit around the audit log) only observe:
+// they must not change a call's outcome, retry or log. A scrape never reads a database (the
+// board is in memory); its errors are logged once, in the handler. promtest, beside it, runs
+// promtool and a real Prometheus for tests.
 package metrics
