@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
 	"monit-intel/engine/llm"
+	"monit-intel/engine/metrics"
 	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/engine/schedule"
@@ -48,6 +50,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err // net's error says "listen tcp ADDR: …"
 	}
 	defer ln.Close()
+	mln, err := listenMetrics(cfg)
+	if err != nil {
+		return err
+	}
+	if mln != nil {
+		defer mln.Close()
+	}
 	s, err := openStores(ctx, cfg)
 	if err != nil {
 		return err
@@ -73,7 +82,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
 		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
 		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
-	serveErr := srv.Run(ctx, ln, shutdownGrace)
+	stopMetrics := serveMetrics(ctx, cfg, mln, d.metrics, e)
+	serveErr := errors.Join(srv.Run(ctx, ln, shutdownGrace), stopMetrics())
 	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
 	// running cycle), then the analysis queue (the failures still waiting get the rules'
 	// analysis), then the stores close (deferred).
@@ -82,6 +92,35 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	stopQueue()
 	<-queueDone
 	return errors.Join(serveErr, schedErr)
+}
+
+// listenMetrics opens metrics.listen; nil when it is not set (/metrics is on the API).
+func listenMetrics(cfg config.Config) (net.Listener, error) {
+	if cfg.Metrics.Listen == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.Metrics.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("metrics.listen: %w", err)
+	}
+	return ln, nil
+}
+
+// serveMetrics serves /metrics without a token on ln (metrics.listen), when there is one,
+// until the returned stop is called.
+func serveMetrics(ctx context.Context, cfg config.Config, ln net.Listener, m *metrics.Metrics, e *env) (stop func() error) {
+	if ln == nil {
+		return func() error { return nil }
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	ms := rest.NewMetricsServer(cfg.Metrics.Listen, cfg.API.AllowedHosts, m.Handler(), e.logger)
+	errc := make(chan error, 1)
+	go func() { errc <- ms.Run(ctx, ln, shutdownGrace) }()
+	e.logger.Info("metrics listener", "listen", ln.Addr().String())
+	return func() error {
+		cancel()
+		return <-errc
+	}
 }
 
 // wireServer wires the daemon's parts and its REST API.
@@ -94,8 +133,12 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err != nil {
 		return nil, nil, err
 	}
+	var onAPI http.Handler
+	if cfg.Metrics.Listen == "" {
+		onAPI = d.metrics.Handler()
+	}
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
-		Version: version, Logger: e.logger},
+		Metrics: onAPI, Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history})
 	if err != nil {
@@ -134,22 +177,24 @@ const analysisQueueSize = 256
 
 // daemonParts is what serve runs, wired to its stores.
 type daemonParts struct {
-	cfg    config.Config
-	in     cycleRunner
-	monit  statusSource
-	mc     *monit.Client // actions reach Monit through it
-	an     *analyze.Analyzer
-	queue  *analyze.Queue
-	reg    *logs.Registry
-	client *llm.Client // for health checks; every model call goes through model
-	model  engine.LLM
-	board  *engine.Board
-	health *healthChecks
-	flow   *approve.Flow
+	cfg     config.Config
+	in      cycleRunner
+	monit   statusSource
+	mc      *monit.Client // actions reach Monit through it
+	an      *analyze.Analyzer
+	queue   *analyze.Queue
+	reg     *logs.Registry
+	client  *llm.Client // for health checks; every model call goes through model
+	model   engine.LLM
+	board   *engine.Board
+	health  *healthChecks
+	flow    *approve.Flow
+	metrics *metrics.Metrics
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
 	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}}
+	d.metrics = metrics.New(d.board, e.logger)
 	var err error
 	if d.in, d.monit, d.mc, err = newIngester(ctx, cfg, s, e); err != nil {
 		return nil, err
@@ -157,6 +202,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if d.client, d.model, err = newModel(cfg); err != nil {
 		return nil, err
 	}
+	d.model = d.metrics.WrapLLM(d.model) // outside the gate: a call it refuses counts as busy
 	if d.an, d.reg, err = newAnalyzer(cfg, s, d.model, e); err != nil {
 		return nil, err
 	}
@@ -167,7 +213,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.board, d.mc, e)
+	d.flow = newFlow(cfg, s, d.metrics.WrapAudit(s.history), d.board, d.mc, e)
 	return d, nil
 }
 
@@ -193,6 +239,7 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 func (d *daemonParts) ingest(ctx context.Context) error {
 	res, err := d.in.RunCycle(ctx)
 	d.board.Record(res, err)
+	d.metrics.ObserveCycle(res, err)
 	if err != nil {
 		return err
 	}

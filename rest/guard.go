@@ -75,9 +75,11 @@ func (l hostAllowList) allows(hostport string) bool {
 
 // checkHost answers 421 to a request whose Host header names a host the daemon is not known
 // by.
-func (s *Server) checkHost(next http.Handler) http.Handler {
+func (s *Server) checkHost(next http.Handler) http.Handler { return s.hosts.guard(next) }
+
+func (l hostAllowList) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.hosts.allows(r.Host) {
+		if !l.allows(r.Host) {
 			host := r.Host
 			if len(host) > 100 {
 				host = host[:100] + "…"

@@ -70,7 +70,10 @@ type Options struct {
 	Authenticators []Authenticator
 	// AllowedHosts are the host names the Host header may carry besides loopback addresses,
 	// localhost and the listen address (api.allowed_hosts).
-	AllowedHosts   []string
+	AllowedHosts []string
+	// Metrics serves Prometheus's /metrics behind the token; nil: /metrics answers 404
+	// (metrics.listen serves them without a token instead).
+	Metrics        http.Handler
 	Version        string        // shown at / and in the OpenAPI document
 	HandlerTimeout time.Duration // every request but streams; default 60 s
 	Logger         *slog.Logger
@@ -134,6 +137,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	s.api = humago.New(mux, cfg)
 	s.api.UseMiddleware(s.requireJSON, s.timeout)
 	registerDocs(mux)
+	s.registerMetrics(mux)
 	s.routes()
 	if err := describe(s.api, opts.Listen); err != nil {
 		return nil, err
@@ -151,11 +155,16 @@ func (s *Server) API() huma.API { return s.api }
 // Run serves on ln until ctx is done, then shuts down gracefully: new connections are
 // refused and requests in flight get up to grace to finish.
 func (s *Server) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	return runHTTP(ctx, ln, s.handler, s.log, grace)
+}
+
+// runHTTP runs handler on ln until ctx is done, then shuts down within grace.
+func runHTTP(ctx context.Context, ln net.Listener, handler http.Handler, log *slog.Logger, grace time.Duration) error {
 	srv := &http.Server{
-		Handler:           s.handler,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
@@ -168,7 +177,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener, grace time.Duration) 
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down the API: %w", err)
+		return fmt.Errorf("shut down %s: %w", ln.Addr(), err)
 	}
 	return nil
 }

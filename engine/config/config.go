@@ -35,6 +35,7 @@ type Config struct {
 	// Aliases are other names operators use for a service ("jellyfin" for media_server):
 	// Mother resolves them to the service.
 	Aliases map[string][]string `yaml:"aliases"`
+	Metrics Metrics             `yaml:"metrics"`
 }
 
 // Monit is where and how often to poll Monit.
@@ -107,6 +108,13 @@ type API struct {
 	// AllowedHosts are host names (or addresses) the API may be called by besides
 	// loopback addresses, localhost and the listen address: the Host header must name one.
 	AllowedHosts []string `yaml:"allowed_hosts"`
+}
+
+// Metrics is where Prometheus scrapes /metrics.
+type Metrics struct {
+	// Listen, when set, serves /metrics there without a token (an exporter's port, e.g.
+	// 127.0.0.1:9813); empty: /metrics is on the API listener, behind the API token.
+	Listen string `yaml:"listen"`
 }
 
 // Duration is a time.Duration written in Go syntax ("5m", "720h") in YAML.
@@ -312,6 +320,13 @@ func (c Config) Validate() error {
 	}
 	if c.Actions.Timeout.D() <= 0 {
 		bad("actions.timeout", "must be positive")
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			bad("metrics.listen", "want host:port: %v", err)
+		} else if c.Metrics.Listen == c.Listen {
+			bad("metrics.listen", "must differ from listen (%s): leave it empty to serve /metrics on the API listener", c.Listen)
+		}
 	}
 	for i, h := range c.API.AllowedHosts {
 		if !validHost(h) {

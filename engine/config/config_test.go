@@ -67,6 +67,13 @@ func TestLoad(t *testing.T) {
 			wantErr: []string{"monit.replay.timeline", "no-such-timeline", "monit.replay.logs", "no-such-logs"}},
 		{name: "replay logs need a timeline and somewhere to go", file: "replay_no_out.yaml",
 			wantErr: []string{"monit.replay.logs_out", "monit.replay.timeline"}},
+		{name: "metrics on their own listener", file: "metrics_listen.yaml", check: func(t *testing.T, c Config) {
+			if c.Metrics.Listen != "127.0.0.1:9813" {
+				t.Errorf("metrics.listen = %q, want 127.0.0.1:9813", c.Metrics.Listen)
+			}
+		}},
+		{name: "metrics on the API's address", file: "bad_metrics_same.yaml", wantErr: []string{"metrics.listen", "must differ from listen"}},
+		{name: "metrics listen without host", file: "bad_metrics_port.yaml", wantErr: []string{"metrics.listen", "want host:port"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {
