@@ -10,6 +10,7 @@ require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-co-op/gocron/v2 v2.21.2
 	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/nicholas-fedor/shoutrrr v0.13.2
 	github.com/oapi-codegen/runtime v1.9.0
 	github.com/olebedev/when v1.1.0
 	github.com/ollama/ollama v0.17.4
