@@ -14,8 +14,8 @@ import (
 )
 
 // bucketOutbox holds the notifications not yet confirmed by their targets. Keys are
-// time-ordered: NextAt (big-endian Unix nanoseconds), the target's ID and the message ID, so
-// the due items are a prefix scan.
+// time-ordered: NextAt (big-endian Unix nanoseconds), the target's ID, CreatedAt and the
+// message ID, so the due items are a prefix scan in the order they are to go out.
 var bucketOutbox = []byte("notify_outbox")
 
 var _ notify.Outbox = (*Store)(nil)
@@ -35,7 +35,9 @@ type outboxV1 struct {
 
 func outboxKey(it notify.Item) []byte {
 	k := binary.BigEndian.AppendUint64(nil, uint64(it.NextAt.UnixNano()))
-	return append(k, []byte("\x00"+it.Target+"\x00"+it.ID)...)
+	k = append(k, []byte("\x00"+it.Target+"\x00")...)
+	k = binary.BigEndian.AppendUint64(k, uint64(it.CreatedAt.UnixNano()))
+	return append(k, []byte("\x00"+it.ID)...)
 }
 
 func putItem(b *bbolt.Bucket, it notify.Item) error {

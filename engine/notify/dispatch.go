@@ -129,7 +129,7 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failed := map[string]bool{}
+	retryAt := map[string]time.Time{} // targets that failed in this Flush, and when to retry
 	var errs []error
 	for _, it := range items {
 		if ctx.Err() != nil {
@@ -142,21 +142,27 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 			errs = append(errs, d.box.Delivered(ctx, it))
 			continue
 		}
-		if failed[it.Target] {
+		if at, failed := retryAt[it.Target]; failed {
+			// Wait with the failed one, so the target gets its messages in order.
+			next := it
+			next.NextAt, next.Held = at, false
+			errs = append(errs, d.box.Reschedule(ctx, it, next))
 			continue
 		}
-		if err := d.attempt(ctx, t, it); err != nil {
-			failed[it.Target] = true
-			errs = append(errs, err)
+		at, err := d.attempt(ctx, t, it)
+		if !at.IsZero() {
+			retryAt[it.Target] = at
 		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-// attempt sends one item; the returned error is about the outbox, a failed send is recorded.
-func (d *Dispatcher) attempt(ctx context.Context, t Target, it Item) error {
+// attempt sends one item. A failed send is recorded and rescheduled: retryAt is its new time
+// (zero after a delivery); the error is about the outbox.
+func (d *Dispatcher) attempt(ctx context.Context, t Target, it Item) (retryAt time.Time, err error) {
 	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
-	err := d.send.Send(sctx, t.URL, it.Message)
+	err = d.send.Send(sctx, t.URL, it.Message)
 	cancel()
 	now := d.now()
 	d.mu.Lock()
@@ -169,7 +175,7 @@ func (d *Dispatcher) attempt(ctx context.Context, t Target, it Item) error {
 	d.health[it.Target] = h
 	d.mu.Unlock()
 	if err == nil {
-		return d.box.Delivered(ctx, it)
+		return time.Time{}, d.box.Delivered(ctx, it)
 	}
 	next := it
 	next.Held = false
@@ -178,7 +184,7 @@ func (d *Dispatcher) attempt(ctx context.Context, t Target, it Item) error {
 	next.NextAt = now.Add(d.backoff.Delay(next.Attempts, d.rnd))
 	d.log.Warn("notification not delivered; will retry", "target", h.Target, "attempts", next.Attempts,
 		"retry_at", next.NextAt, "err", h.LastError)
-	return d.box.Reschedule(ctx, it, next)
+	return next.NextAt, d.box.Reschedule(ctx, it, next)
 }
 
 // Health returns each target's delivery state, in configuration order.

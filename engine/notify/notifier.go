@@ -48,12 +48,13 @@ type Notifier struct {
 	box     Outbox
 	o       Options
 
-	mu       sync.Mutex
-	flaps    map[engine.ServiceKey]*flap
-	last     map[string]sentKey
-	analyses map[int64]engine.Analysis // the rules' analyses of this cycle's events
-	notified map[int64]notifiedEvent   // events sent, for the model's follow-up
-	order    []int64                   // notified's keys, oldest first
+	mu          sync.Mutex
+	flaps       map[engine.ServiceKey]*flap
+	last        map[string]sentKey
+	analyses    map[int64]engine.Analysis // the rules' analyses of this cycle's events
+	notified    map[int64]notifiedEvent   // events sent, for the model's follow-up
+	order       []int64                   // notified's keys, oldest first
+	lastCreated time.Time
 }
 
 type sentKey struct {
@@ -123,12 +124,15 @@ func (n *Notifier) Analysis(ctx context.Context, an engine.Analysis) error {
 	var items []Item
 	for _, it := range ev.items {
 		f := it
-		f.ID, f.Message, f.CreatedAt = m.ID, m, n.o.Now()
+		f.ID, f.Message = m.ID, m
 		items = append(items, f)
 	}
 	ev.msg.AnalysisSource = engine.SourceLLM
 	n.notified[an.EventID] = ev
 	n.mu.Unlock()
+	for i := range items {
+		items[i].CreatedAt = n.created()
+	}
 	return n.enqueue(ctx, items)
 }
 
@@ -246,7 +250,20 @@ func (n *Notifier) forTargets(m Message, eventKind string, at time.Time) []Item 
 }
 
 func (n *Notifier) item(t Target, m Message, notBefore time.Time, held bool) Item {
-	return Item{ID: m.ID, Target: t.ID(), Message: m, NextAt: notBefore, Held: held, CreatedAt: n.o.Now()}
+	return Item{ID: m.ID, Target: t.ID(), Message: m, NextAt: notBefore, Held: held, CreatedAt: n.created()}
+}
+
+// created is the clock's time, made strictly increasing: items due at the same time go out in
+// the order they were made.
+func (n *Notifier) created() time.Time {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	t := n.o.Now()
+	if !t.After(n.lastCreated) {
+		t = n.lastCreated.Add(time.Nanosecond)
+	}
+	n.lastCreated = t
+	return t
 }
 
 // repeated reports whether the target got the same news about the service within the

@@ -7,14 +7,14 @@ import (
 
 // Item is one message waiting for one target in the outbox.
 type Item struct {
-	ID        string    // the message's id; with NextAt it makes the outbox key
+	ID        string    // the message's id; with NextAt, Target and CreatedAt it makes the outbox key
 	Target    string    // Target.ID(): the URL's hash, never the URL
 	Message   Message   //
 	NextAt    time.Time // not before: the next attempt, or the end of a min_duration hold
 	Held      bool      // NextAt is a min_duration hold a recovery cancels
 	Attempts  int
 	LastError string
-	CreatedAt time.Time
+	CreatedAt time.Time // unique and increasing per Notifier: the order among items due at once
 }
 
 // Outbox keeps the messages not yet confirmed by their targets (bolt.Store). A message leaves
