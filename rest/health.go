@@ -24,7 +24,7 @@ type HealthReport struct {
 	LastIngest *LastIngest      `json:"last_ingest,omitempty"`
 	Deps       []Dependency     `json:"dependencies,omitempty" nullable:"false" doc:"with the token"`
 	Databases  map[string]int64 `json:"database_bytes,omitempty" doc:"with the token"`
-	Notify     *NotifyHealth    `json:"notify,omitempty" doc:"with the token, when notify targets are configured"`
+	Notify     *NotifyHealth    `json:"notify,omitempty"`
 }
 
 type healthOutput struct {

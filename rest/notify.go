@@ -13,7 +13,9 @@ import (
 // the OpenAPI document's components so receivers can generate their types from it.
 type NotifyWebhook notify.Message
 
-// registerNotifySchema puts the webhook body into the OpenAPI components.
+// registerNotifySchema puts the webhook body into the OpenAPI components. (OpenAPI 3.1's
+// webhooks would describe the request too, but huma's 3.0 document would then carry a key
+// 3.0 does not have.)
 func (s *Server) registerNotifySchema() {
 	s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[NotifyWebhook](), true, "NotifyWebhook")
 }
@@ -23,10 +25,11 @@ type NotifyStatus interface {
 	NotifyHealth(ctx context.Context) (NotifyHealth, error)
 }
 
-// NotifyHealth is the notification outbox's state.
+// NotifyHealth is the notification outbox's state; /health shows it with the token, when notify
+// targets are configured.
 type NotifyHealth struct {
 	OutboxDepth int            `json:"outbox_depth" doc:"notifications waiting for their targets"`
-	Targets     []NotifyTarget `json:"targets"`
+	Targets     []NotifyTarget `json:"targets" nullable:"false"`
 	Error       string         `json:"error,omitempty" doc:"reading the outbox failed"`
 }
 
