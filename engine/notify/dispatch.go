@@ -47,6 +47,7 @@ type Dispatcher struct {
 	order   []string
 	send    Sender
 	backoff Backoff
+	timeout time.Duration
 	now     func() time.Time
 	rnd     func() float64
 	log     *slog.Logger
@@ -60,6 +61,7 @@ type Dispatcher struct {
 type DispatcherOptions struct {
 	Sender  Sender // default URLSender{}
 	Backoff Backoff
+	Timeout time.Duration // bounds one attempt; default 20s
 	Now     func() time.Time
 	Rand    func() float64
 	Logger  *slog.Logger
@@ -73,6 +75,9 @@ func NewDispatcher(box Outbox, targets []Target, o DispatcherOptions) *Dispatche
 	if o.Backoff == (Backoff{}) {
 		o.Backoff = DefaultBackoff
 	}
+	if o.Timeout <= 0 {
+		o.Timeout = sendTimeout
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -82,7 +87,7 @@ func NewDispatcher(box Outbox, targets []Target, o DispatcherOptions) *Dispatche
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Dispatcher{box: box, targets: map[string]Target{}, send: o.Sender, backoff: o.Backoff, now: o.Now,
+	d := &Dispatcher{box: box, targets: map[string]Target{}, send: o.Sender, backoff: o.Backoff, timeout: o.Timeout, now: o.Now,
 		rnd: o.Rand, log: o.Logger.With("component", "notify"), wake: make(chan struct{}, 1), health: map[string]TargetHealth{}}
 	for _, t := range targets {
 		if _, dup := d.targets[t.ID()]; !dup {
@@ -161,7 +166,7 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 // attempt sends one item. A failed send is recorded and rescheduled: retryAt is its new time
 // (zero after a delivery); the error is about the outbox.
 func (d *Dispatcher) attempt(ctx context.Context, t Target, it Item) (retryAt time.Time, err error) {
-	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	sctx, cancel := context.WithTimeout(ctx, d.timeout)
 	err = d.send.Send(sctx, t.URL, it.Message)
 	cancel()
 	now := d.now()
