@@ -90,11 +90,22 @@ func checkURL(raw string) error {
 		}
 		return nil
 	}
+	if connectsOnInit(strings.ToLower(u.Scheme)) {
+		if u.Host == "" || u.User == nil {
+			return fmt.Errorf("%s: want %s://user:password@host/?rooms=!room:host", Redact(raw), u.Scheme)
+		}
+		return nil
+	}
 	if _, err := newService(raw); err != nil {
 		return err
 	}
 	return nil
 }
+
+// connectsOnInit are the shoutrrr services whose initialisation talks to the server (Matrix
+// logs in): checking the configuration must not, so for them only the URL's shape is checked
+// and the server's answer waits for the first message.
+func connectsOnInit(scheme string) bool { return scheme == "matrix" }
 
 // matches reports whether the target wants a message of kind about host/service.
 func (t Target) matches(kind, host, service string) bool {
