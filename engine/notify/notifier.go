@@ -192,11 +192,14 @@ func (n *Notifier) AfterCycle(ctx context.Context, res engine.CycleResult) error
 func (n *Notifier) event(ctx context.Context, ev engine.Event, since time.Time) ([]Item, error) {
 	key := engine.ServiceKey{Host: ev.Host, Service: ev.Service}
 	kind := string(ev.Kind)
-	if m, suppressed := n.flapping(key, ev); suppressed {
-		if m == nil {
-			return nil, nil
+	// Monit's "changed" tests (checksum, PID) are news, not state changes: they never flap.
+	if ev.Kind != engine.StateChangeDetected {
+		if m, suppressed := n.flapping(key, ev); suppressed {
+			if m == nil {
+				return nil, nil
+			}
+			return n.forTargets(*m, kind, ev.At), nil
 		}
-		return n.forTargets(*m, kind, ev.At), nil
 	}
 	m := Message{Kind: kind, At: ev.At, Host: ev.Host, Service: ev.Service, Status: ev.Detail, EventID: ev.ID,
 		ID: messageID(kind, ev.Host, ev.Service, fmt.Sprint(ev.ID), ev.At.String())}

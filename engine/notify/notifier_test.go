@@ -2,6 +2,7 @@ package notify
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -309,5 +310,27 @@ func TestBackoffDelay(t *testing.T) {
 		if got := b.Delay(tc.n, func() float64 { return tc.rnd }); got < tc.min || got > tc.max {
 			t.Errorf("%s: Delay(%d) = %s, want in [%s, %s]", tc.name, tc.n, got, tc.min, tc.max)
 		}
+	}
+}
+
+// TestEveryEngineKindIsAFilter: kinds come from engine.EventKinds, so UNMONITORED and Monit's
+// "changed" tests work as filters; a run of checksum changes is news each time, not flapping.
+func TestEveryEngineKindIsAFilter(t *testing.T) {
+	tg := Target{URL: "http://127.0.0.1:1/x", Events: []string{"UNMONITORED", "CHANGE_DETECTED"}}
+	if err := tg.Validate("notify[0]"); err != nil {
+		t.Fatalf("Validate() = %v", err)
+	}
+	h := newHarness(t, []Target{tg}, Options{FlapChanges: 3})
+	var want []string
+	for i := range 5 {
+		h.event(engine.StateChangeDetected, "sshd_config", fmt.Sprintf("Checksum changed to %d", i))
+		want = append(want, "CHANGE_DETECTED sshd_config")
+		h.clk.Add(time.Minute)
+	}
+	h.event(engine.StateNew, "nginx", "Does not exist")
+	h.event(engine.StateUnmonitored, "nginx", "not monitored")
+	want = append(want, "UNMONITORED nginx")
+	if got := h.rec.delivered(tg.URL); !slices.Equal(got, want) {
+		t.Errorf("delivered %q, want %q", got, want)
 	}
 }
