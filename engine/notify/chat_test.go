@@ -107,3 +107,28 @@ func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestServiceErrorsHideTheToken: when Slack refuses, the error names the service but no part of
+// the token, though shoutrrr's request URL spells the token differently from the notify URL.
+func TestServiceErrorsHideTheToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "invalid_token "+r.URL.Path, http.StatusForbidden)
+	}))
+	defer srv.Close()
+	to, _ := url.Parse(srv.URL)
+	orig := http.DefaultTransport
+	http.DefaultTransport = redirectTransport{to: to, base: orig}
+	defer func() { http.DefaultTransport = orig }()
+	err := (URLSender{}).Send(t.Context(), "slack://hook:WNA3PBYV6-F20DUQND3RQ-Webc4MAvoacrpPakR8phF0zi@webhook", sample())
+	if err == nil {
+		t.Fatal("Send() = nil, want Slack's refusal")
+	}
+	for _, secret := range []string{"WNA3PBYV6", "F20DUQND3RQ", "Webc4MAvoacrpPakR8phF0zi"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("error %q shows %s", err, secret)
+		}
+	}
+	if !strings.Contains(err.Error(), "slack://") {
+		t.Errorf("error %q does not say which target", err)
+	}
+}

@@ -162,26 +162,34 @@ func scrub(text, raw string) string {
 	if err != nil {
 		return strings.ReplaceAll(text, raw, "(URL)")
 	}
-	secrets := []string{raw, u.String()}
+	var parts []string
 	if u.User != nil {
-		secrets = append(secrets, u.User.String(), u.User.Username())
+		parts = append(parts, u.User.String(), u.User.Username())
 		if p, ok := u.User.Password(); ok {
-			secrets = append(secrets, p)
+			parts = append(parts, p)
 		}
 	}
-	secrets = append(secrets, u.EscapedPath(), u.Path, u.RawQuery)
-	for _, seg := range strings.Split(u.Path, "/") {
-		secrets = append(secrets, seg)
-	}
+	parts = append(parts, u.EscapedPath(), u.Path, u.RawQuery)
 	for _, vs := range u.Query() {
-		secrets = append(secrets, vs...)
+		parts = append(parts, vs...)
+	}
+	secrets := []string{raw, u.String()}
+	for _, p := range parts {
+		if len(p) >= 3 {
+			secrets = append(secrets, p)
+		}
+		// Services rebuild their request URLs from the pieces (Slack's hook:A-B-C becomes
+		// /services/A/B/C): each long piece of a secret goes too.
+		for _, piece := range strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("-/:@.?&=", r) }) {
+			if len(piece) >= 6 {
+				secrets = append(secrets, piece)
+			}
+		}
 	}
 	// Longest first, so a part inside another is not left half-replaced.
 	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
 	for _, s := range secrets {
-		if len(s) >= 3 {
-			text = strings.ReplaceAll(text, s, "REDACTED")
-		}
+		text = strings.ReplaceAll(text, s, "REDACTED")
 	}
 	return text
 }
