@@ -128,6 +128,7 @@ func TestServiceErrorsHideTheToken(t *testing.T) {
 			t.Errorf("error %q shows %s", err, secret)
 		}
 	}
+	t.Logf("error: %v", err)
 	if !strings.Contains(err.Error(), "slack://") {
 		t.Errorf("error %q does not say which target", err)
 	}

@@ -164,9 +164,11 @@ func scrub(text, raw string) string {
 	}
 	var parts []string
 	if u.User != nil {
-		parts = append(parts, u.User.String(), u.User.Username())
+		parts = append(parts, u.User.String())
 		if p, ok := u.User.Password(); ok {
 			parts = append(parts, p)
+		} else {
+			parts = append(parts, u.User.Username()) // a token alone (discord://TOKEN@ID)
 		}
 	}
 	parts = append(parts, u.EscapedPath(), u.Path, u.RawQuery)
