@@ -34,22 +34,43 @@ func TestServeNotifiesAWebhook(t *testing.T) {
 	cfg := writeConfig(t, fmt.Sprintf(`monit: {url: testdata/demo/status.xml, interval: 1s}
 data_dir: %s
 ollama: {url: "http://127.0.0.1:%d", timeout: 1s}
+notify_base_url: https://intel.home.lan
 notify:
   - url: %s/hook?token=hunter2
-    events: [NEW]
+    events: [NEW, PROPOSAL]
 `, t.TempDir(), monittest.FreePort(t), srv.URL))
 	d := startDaemon(t, cfg)
 	var got map[string]any
 	waitFor(t, 20*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		if len(bodies) > 0 {
-			got = bodies[0]
+		for _, b := range bodies {
+			if b["kind"] == "NEW" {
+				got = b
+			}
 		}
 		return got != nil
 	})
 	if got["kind"] != "NEW" || got["service"] == "" || got["status"] == "" || got["analysis_source"] != "rules" || got["summary"] == "" {
 		t.Errorf("webhook body = %v, want a NEW with Monit's words and the rules' summary", got)
+	}
+	// A new pending proposal brings its approval link.
+	if code, _ := d.call(t, "POST", "/mother/actions/suggest", fmt.Sprintf(`{"action":"monit_start","service":%q}`, got["service"])); code != 200 {
+		t.Fatalf("suggest: %d", code)
+	}
+	var prop map[string]any
+	waitFor(t, 10*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, b := range bodies {
+			if b["kind"] == "PROPOSAL" {
+				prop, _ = b["proposal"].(map[string]any)
+			}
+		}
+		return prop != nil
+	})
+	if link := fmt.Sprint(prop["approve_url"]); !strings.HasPrefix(link, "https://intel.home.lan/ui/approvals?id=") || prop["action"] != "monit_start" {
+		t.Errorf("proposal notification = %v, want monit_start with a link under notify_base_url", prop)
 	}
 	var health map[string]any
 	waitFor(t, 10*time.Second, func() bool {
