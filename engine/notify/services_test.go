@@ -278,3 +278,59 @@ func TestTargetDownThenBackDeliversOnce(t *testing.T) {
 		t.Errorf("outbox depth %d, want 0", depth)
 	}
 }
+
+// TestMatrix runs a homeserver speaking the client-server API's calls shoutrrr makes
+// (spec.matrix.org/v1.x/client-server-api): the login flows, a password login, joining the
+// room, sending an m.text message with the access token.
+func TestMatrix(t *testing.T) {
+	var mu sync.Mutex
+	var steps []string
+	var text string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		defer mu.Unlock()
+		authed := r.URL.Query().Get("access_token") == "tok-1" || r.Header.Get("Authorization") == "Bearer tok-1"
+		path := r.URL.EscapedPath()
+		switch {
+		case r.Method == http.MethodGet && path == "/_matrix/client/r0/login":
+			steps = append(steps, "flows")
+			_, _ = w.Write([]byte(`{"flows":[{"type":"m.login.password"}]}`))
+		case r.Method == http.MethodPost && path == "/_matrix/client/r0/login":
+			id, _ := body["identifier"].(map[string]any)
+			if body["type"] != "m.login.password" || body["password"] != "hunter2" || id["type"] != "m.id.user" || id["user"] != "bot" {
+				http.Error(w, `{"errcode":"M_FORBIDDEN","error":"bad login"}`, http.StatusForbidden)
+				return
+			}
+			steps = append(steps, "login")
+			_, _ = w.Write([]byte(`{"access_token":"tok-1","user_id":"@bot:home.lan","home_server":"home.lan"}`))
+		case authed && r.Method == http.MethodPost && strings.HasPrefix(path, "/_matrix/client/r0/join/"):
+			steps = append(steps, "join")
+			_, _ = w.Write([]byte(`{"room_id":"!ops:home.lan"}`))
+		case authed && strings.HasSuffix(path, "/send/m.room.message") && strings.Contains(r.URL.Path, "/rooms/!ops:home.lan/"):
+			if body["msgtype"] != "m.text" {
+				http.Error(w, `{"errcode":"M_BAD_JSON","error":"msgtype"}`, http.StatusBadRequest)
+				return
+			}
+			steps = append(steps, "send")
+			text, _ = body["body"].(string)
+			_, _ = w.Write([]byte(`{"event_id":"$1"}`))
+		default:
+			http.Error(w, `{"errcode":"M_UNRECOGNIZED","error":"`+r.Method+" "+path+`"}`, http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	if err := (URLSender{}).Send(t.Context(), "matrix://bot:hunter2@"+host+"/?rooms=!ops:home.lan&disableTLS=yes", sample()); err != nil {
+		t.Fatalf("Send() = %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := strings.Join(steps, ","); got != "flows,login,join,send" {
+		t.Errorf("steps %s, want flows,login,join,send", got)
+	}
+	if !strings.Contains(text, "Does not exist") {
+		t.Errorf("message %q lacks Monit's words", text)
+	}
+}
