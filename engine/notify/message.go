@@ -60,10 +60,18 @@ type ProposalInfo struct {
 	ApproveURL string    `json:"approve_url,omitempty" doc:"the web UI page to approve it; empty when notify_base_url is not set"`
 }
 
-// contentKey identifies what a message says, without its time and id: two messages with the
-// same key are the same news.
+// contentKey identifies what a message says, without its times and id: two messages with the
+// same key are the same news (a failure classified again after a cycle could not save its
+// state has a new "since", and is still the same news).
 func (m Message) contentKey() string {
-	h := sha256.Sum256([]byte(strings.Join([]string{m.Kind, m.Host, m.Service, m.Status, m.Summary, m.Title, m.Text}, "\x00")))
+	parts := []string{m.Kind, m.Host, m.Service, m.Status, m.Summary, m.AnalysisSource}
+	if f := m.Flapping; f != nil {
+		parts = append(parts, f.Phase, f.First.String())
+	}
+	if p := m.Proposal; p != nil {
+		parts = append(parts, p.ID)
+	}
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(h[:16])
 }
 

@@ -224,7 +224,8 @@ func (n *Notifier) event(ctx context.Context, ev engine.Event, since time.Time) 
 				return items, fmt.Errorf("cancel held messages: %w", err)
 			}
 			if cancelled > 0 {
-				continue // a blip shorter than min_duration: nothing was said, nothing to take back
+				n.forget(t, m) // nothing was said, nothing to take back
+				continue
 			}
 		}
 		notBefore, held := ev.At, false
@@ -281,6 +282,14 @@ func (n *Notifier) repeated(t Target, m Message) bool {
 	}
 	n.last[k] = sentKey{key: ck, at: m.At}
 	return false
+}
+
+// forget drops what the target last got about the message's service: its held message was
+// cancelled, so the same news later is news again.
+func (n *Notifier) forget(t Target, m Message) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	delete(n.last, t.ID()+"\x00"+m.Host+"\x00"+m.Service)
 }
 
 func (n *Notifier) remember(id int64, m Message, items []Item) {

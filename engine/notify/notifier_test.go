@@ -120,6 +120,9 @@ func TestMinDurationHoldsABlip(t *testing.T) {
 	if got := h.rec.delivered(held.URL); len(got) != 0 {
 		t.Errorf("1m into a failure held 2m: delivered %q", got)
 	}
+	if got, want := h.rec.delivered(now.URL), []string{"NEW nginx", "RECOVERED nginx", "NEW nginx"}; !slices.Equal(got, want) {
+		t.Errorf("the same failure again after a recovery: %q, want %q", got, want)
+	}
 	h.clk.Add(time.Minute)
 	h.quiet()
 	if got, want := h.rec.delivered(held.URL), []string{"NEW nginx"}; !slices.Equal(got, want) {
@@ -172,7 +175,7 @@ func TestIdenticalMessagesAreNotRepeated(t *testing.T) {
 	h := newHarness(t, []Target{tg}, Options{})
 	// A cycle whose failure state could not be saved is classified again: the same news.
 	h.event(engine.StateNew, "cron", "Does not exist")
-	h.since = map[string]time.Time{}
+	h.clk.Add(time.Minute) // its "since" is the new snapshot's time
 	h.event(engine.StateNew, "cron", "Does not exist")
 	h.clk.Add(time.Minute)
 	h.event(engine.StateChanged, "cron", "Execution failed")
