@@ -31,7 +31,8 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 
 // newFlow wires the approval flow: targets are the services of the latest status and the
 // units mapped to them in the configuration.
-func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Board, src *monit.Client, e *env) *approve.Flow {
+func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, board *engine.Board, src *monit.Client,
+	e *env) *approve.Flow {
 	opts := actOptions(cfg, src)
 	targets := func(context.Context) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
@@ -50,7 +51,7 @@ func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Bo
 		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
-	return approve.New(s.state, audit, targets, act.NewRunner(opts), approve.Options{
+	return approve.New(props, audit, targets, act.NewRunner(opts), approve.Options{
 		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
 }
 

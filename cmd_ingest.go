@@ -149,12 +149,12 @@ func newModel(cfg config.Config) (*llm.Client, engine.LLM, error) {
 
 // newAnalyzer wires the analysis workflow: the log registry, the model and the actions that
 // apply to each service.
-func newAnalyzer(cfg config.Config, s *stores, model engine.LLM, e *env) (*analyze.Analyzer, *logs.Registry, error) {
+func newAnalyzer(cfg config.Config, store analyze.Store, model engine.LLM, e *env) (*analyze.Analyzer, *logs.Registry, error) {
 	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
 	if err != nil {
 		return nil, nil, err
 	}
-	a := analyze.New(s.history, reg, analyze.Options{
+	a := analyze.New(store, reg, analyze.Options{
 		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
 		Actions: actionsFor(cfg), Logger: e.logger,
 	})
@@ -205,7 +205,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := newAnalyzer(cfg, s, model, e)
+	a, _, err := newAnalyzer(cfg, s.history, model, e)
 	if err != nil {
 		return err
 	}

@@ -79,6 +79,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		defer close(queueDone)
 		_ = d.queue.Run(qctx) // it returns when stopped; it logs its own failures
 	}()
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		_ = d.notify.d.Run(qctx, notifyTick) // it returns when stopped; it logs its own failures
+	}()
 	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
 		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
 		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
@@ -86,11 +91,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	serveErr := errors.Join(srv.Run(ctx, ln, shutdownGrace), stopMetrics())
 	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
 	// running cycle), then the analysis queue (the failures still waiting get the rules'
-	// analysis), then the stores close (deferred).
+	// analysis) and the notification outbox (what is not delivered stays in it for the next
+	// start), then the stores close (deferred).
 	e.logger.Info("shutting down")
 	schedErr := sched.Shutdown()
 	stopQueue()
 	<-queueDone
+	<-notifyDone
 	return errors.Join(serveErr, schedErr)
 }
 
@@ -140,7 +147,8 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
 		Metrics: onAPI, Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
-			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history})
+			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
+			Notify: d.notify.status()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,6 +198,7 @@ type daemonParts struct {
 	health  *healthChecks
 	flow    *approve.Flow
 	metrics *metrics.Metrics
+	notify  *notifier
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
@@ -203,7 +212,8 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	d.model = d.metrics.WrapLLM(d.model) // outside the gate: a call it refuses counts as busy
-	if d.an, d.reg, err = newAnalyzer(cfg, s, d.model, e); err != nil {
+	d.notify = newNotifier(cfg, s.state, e.logger)
+	if d.an, d.reg, err = newAnalyzer(cfg, notifyingAnalyses{Store: s.history, nt: d.notify}, d.model, e); err != nil {
 		return nil, err
 	}
 	d.queue = analyze.NewQueue(d.an, analysisQueueSize)
@@ -213,7 +223,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.metrics.WrapAudit(s.history), d.board, d.mc, e)
+	d.flow = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), d.board, d.mc, e)
 	return d, nil
 }
 
@@ -243,7 +253,8 @@ func (d *daemonParts) ingest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.queue.AfterCycle(ctx, res)
+	_, err = d.queue.AfterCycle(ctx, res) // stores the rules' analyses the messages carry
+	d.notify.afterCycle(ctx, res)
 	return err
 }
 

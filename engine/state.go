@@ -26,11 +26,18 @@ const (
 	StateChangeDetected State = "CHANGE_DETECTED"
 )
 
+// EventKinds are the states that become events, in the order people read them. It is the one
+// list the rest of the program (notification filters, for one) reads the kinds from.
+func EventKinds() []State {
+	return []State{StateNew, StateChanged, StateRecovered, StateUnmonitored, StateMonitored, StateChangeDetected}
+}
+
 // IsEvent reports whether the state is a transition worth an event.
 func (s State) IsEvent() bool {
-	switch s {
-	case StateNew, StateChanged, StateRecovered, StateUnmonitored, StateMonitored, StateChangeDetected:
-		return true
+	for _, k := range EventKinds() {
+		if s == k {
+			return true
+		}
 	}
 	return false
 }

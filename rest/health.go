@@ -24,6 +24,7 @@ type HealthReport struct {
 	LastIngest *LastIngest      `json:"last_ingest,omitempty"`
 	Deps       []Dependency     `json:"dependencies,omitempty" nullable:"false" doc:"with the token"`
 	Databases  map[string]int64 `json:"database_bytes,omitempty" doc:"with the token"`
+	Notify     *NotifyHealth    `json:"notify,omitempty"`
 }
 
 type healthOutput struct {
@@ -64,6 +65,9 @@ func (s *Server) health(ctx context.Context, _ *struct{}) (*healthOutput, error)
 		}
 	}
 	b.Databases = s.deps.Health.DatabaseSizes()
+	if _, ok := PrincipalFrom(ctx); ok {
+		b.Notify = s.notifyHealth(ctx)
+	}
 	b.Status = "ok"
 	if b.Degraded {
 		b.Status = "degraded"

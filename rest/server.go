@@ -54,10 +54,11 @@ type Deps struct {
 	Logs     LogReader
 	Analyzer Analyzer
 	Health   Health
-	Mother   Mother   // nil: Mother's endpoints answer 503
-	Actions  Actions  // nil: the action endpoints answer 503
-	Audit    AuditLog // nil: the audit endpoint answers 503
-	Trends   Trends   // nil: /trends answers 503
+	Mother   Mother       // nil: Mother's endpoints answer 503
+	Actions  Actions      // nil: the action endpoints answer 503
+	Audit    AuditLog     // nil: the audit endpoint answers 503
+	Trends   Trends       // nil: /trends answers 503
+	Notify   NotifyStatus // nil: /health has no notify section
 }
 
 // Options configure the server.
@@ -138,6 +139,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	s.api.UseMiddleware(s.requireJSON, s.timeout)
 	registerDocs(mux)
 	s.registerMetrics(mux)
+	s.registerNotifySchema()
 	s.routes()
 	if err := describe(s.api, opts.Listen); err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 
 	"monit-intel/act"
 	"monit-intel/engine/monit"
+	"monit-intel/engine/notify"
 	"monit-intel/logs"
 )
 
@@ -36,6 +37,10 @@ type Config struct {
 	// Mother resolves them to the service.
 	Aliases map[string][]string `yaml:"aliases"`
 	Metrics Metrics             `yaml:"metrics"`
+	// Notify lists the notification targets; see notify.go.
+	Notify         []Notify       `yaml:"notify"`
+	NotifyBaseURL  string         `yaml:"notify_base_url"`
+	NotifyFlapping NotifyFlapping `yaml:"notify_flapping"`
 }
 
 // Monit is where and how often to poll Monit.
@@ -163,6 +168,7 @@ func Default() Config {
 			ExpireIn: Duration(10 * time.Minute),
 			Timeout:  Duration(30 * time.Second),
 		},
+		NotifyFlapping: NotifyFlapping{Changes: notify.DefaultFlapChanges, Window: Duration(notify.DefaultFlapWindow)},
 	}
 }
 
@@ -333,6 +339,7 @@ func (c Config) Validate() error {
 			bad(fmt.Sprintf("api.allowed_hosts[%d]", i), "want a host name or an IP address, without scheme, port or wildcard, got %q", h)
 		}
 	}
+	errs = append(errs, c.validateNotify()...)
 	return errors.Join(errs...)
 }
 

@@ -551,6 +551,7 @@ type HealthReport struct {
 	// Dependencies with the token
 	Dependencies *[]Dependency `json:"dependencies,omitempty"`
 	LastIngest   *LastIngest   `json:"last_ingest,omitempty"`
+	Notify       *NotifyHealth `json:"notify,omitempty"`
 
 	// Status all an anonymous caller is told
 	Status    HealthReportStatus `json:"status"`
@@ -600,6 +601,26 @@ type LogsOutputBody struct {
 	// Source the file read, or the journalctl command
 	Source   string `json:"source"`
 	Strategy string `json:"strategy"`
+}
+
+// NotifyHealth defines model for NotifyHealth.
+type NotifyHealth struct {
+	// Error reading the outbox failed
+	Error *string `json:"error,omitempty"`
+
+	// OutboxDepth notifications waiting for their targets
+	OutboxDepth int64          `json:"outbox_depth"`
+	Targets     []NotifyTarget `json:"targets"`
+}
+
+// NotifyTarget defines model for NotifyTarget.
+type NotifyTarget struct {
+	LastError   *string    `json:"last_error,omitempty"`
+	LastErrorAt *time.Time `json:"last_error_at,omitempty"`
+	LastSentAt  *time.Time `json:"last_sent_at,omitempty"`
+
+	// Target the notify URL, redacted
+	Target string `json:"target"`
 }
 
 // PendingOutputBody defines model for PendingOutputBody.
