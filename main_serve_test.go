@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,6 +50,24 @@ func (l *lockedBuffer) String() string {
 func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	t.Helper()
 	bin := buildBinary(t)
+	// A port FreePort found free can be taken by another test's server before the daemon
+	// binds it: then the daemon exits naming the port, and it is started again on another.
+	for attempt := 1; ; attempt++ {
+		d, err := tryStartDaemon(t, bin, config, env)
+		if err == nil {
+			return d
+		}
+		if attempt == 3 || !strings.Contains(d.logs.String(), "address already in use") {
+			t.Fatalf("%v:\n%s", err, d.logs)
+		}
+	}
+}
+
+// tryStartDaemon starts the daemon on a free port and waits until it is the one answering
+// there: its log names the API token's file (it does so after taking the port) and /health
+// answers.
+func tryStartDaemon(t *testing.T, bin, config string, env []string) (*daemon, error) {
+	t.Helper()
 	port := monittest.FreePort(t)
 	d := &daemon{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &lockedBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "serve", "--config", config, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
@@ -60,19 +79,26 @@ func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	go func() { d.done <- d.cmd.Wait() }()
 	t.Cleanup(func() {
 		d.cmd.Process.Kill()
-		<-d.done
+		d.done <- <-d.done
 	})
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := http.Get(d.url + "/health"); err == nil {
-			resp.Body.Close()
-			d.token = daemonToken(t, d.logs.String())
-			return d
+		select {
+		case err := <-d.done:
+			d.done <- err
+			return d, fmt.Errorf("daemon exited before answering: %v", err)
+		default:
+		}
+		if tokenLine.MatchString(d.logs.String()) {
+			if resp, err := http.Get(d.url + "/health"); err == nil {
+				resp.Body.Close()
+				d.token = daemonToken(t, d.logs.String())
+				return d, nil
+			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("daemon did not answer /health within 15s:\n%s", d.logs)
-	return nil
+	return d, errors.New("daemon did not answer /health within 15s")
 }
 
 // tokenLine is the start-up line naming the API token's file.
