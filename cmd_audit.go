@@ -51,7 +51,7 @@ func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Bo
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
 	return approve.New(s.state, audit, targets, act.NewRunner(opts), approve.Options{
-		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
+		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: s.red, Logger: e.logger})
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {

@@ -19,6 +19,7 @@ import (
 	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/logs"
+	"monit-intel/logs/redact"
 	"monit-intel/sqliteexport"
 )
 
@@ -30,18 +31,24 @@ func loadConfig(e *env, path string) (config.Config, error) {
 	return config.Load(path, e.getenv)
 }
 
-// stores are the two databases in DATA_DIR.
+// stores are the two databases in DATA_DIR, and red, the one redaction step that outside
+// text (Monit's, programs', commands', logs') passes before it is stored, served or prompted.
 type stores struct {
 	state   *bolt.Store
 	history *sqliteexport.DB
 	// created is the topmost directory this start created for DATA_DIR, "" when it existed.
 	created string
+	red     *redact.Redactor
 }
 
 // openStores opens the two databases, creating DATA_DIR when needed. A failure leaves no
 // directory behind that this call created.
 func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
 	created := firstMissing(cfg.DataDir)
+	red, err := redact.New()
+	if err != nil {
+		return nil, err
+	}
 	st, err := bolt.Open(cfg.DataDir, time.Second)
 	if err != nil {
 		return nil, errors.Join(err, removeCreated(created))
@@ -50,7 +57,7 @@ func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
 	if err != nil {
 		return nil, errors.Join(err, st.Close(), removeCreated(created))
 	}
-	return &stores{state: st, history: h, created: created}, nil
+	return &stores{state: st, history: h, created: created, red: red}, nil
 }
 
 func (s *stores) Close() error {
@@ -114,7 +121,7 @@ func newIngester(ctx context.Context, cfg config.Config, s *stores, e *env) (*en
 		}
 	}
 	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
-		Retention: cfg.Retention.D(), Logger: e.logger})
+		Retention: cfg.Retention.D(), Redactor: s.red, Logger: e.logger})
 	return in, src, client, nil
 }
 
@@ -150,15 +157,22 @@ func newModel(cfg config.Config) (*llm.Client, engine.LLM, error) {
 // newAnalyzer wires the analysis workflow: the log registry, the model and the actions that
 // apply to each service.
 func newAnalyzer(cfg config.Config, s *stores, model engine.LLM, e *env) (*analyze.Analyzer, *logs.Registry, error) {
-	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
+	reg, err := logs.NewRegistry(cfg.Logs, logsOptions(cfg, s.red))
 	if err != nil {
 		return nil, nil, err
 	}
 	a := analyze.New(s.history, reg, analyze.Options{
-		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
+		LLM: engine.RedactingLLM{LLM: model, Redactor: s.red}, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
 		Actions: actionsFor(cfg), Logger: e.logger,
 	})
 	return a, reg, nil
+}
+
+// logsOptions are the configuration's log options with the redactor every line passes.
+func logsOptions(cfg config.Config, red *redact.Redactor) logs.Options {
+	opts := cfg.LogsOptions()
+	opts.Redactor = red
+	return opts
 }
 
 // actionsFor returns, per service, the whitelisted actions that could apply to it: Monit's

@@ -11,8 +11,7 @@
 //     A window read (ReadWindow) passes --since/--until to journalctl and places a file's
 //     lines by the time they start with, among its last lines.
 //   - Every line that leaves is sanitised (length cap, valid UTF-8, no NUL bytes) and redacted
-//     (passwords, tokens, bearer credentials, private keys, AWS keys), because lines go to the
-//     REST API and to the LLM. Redact and RedactLines are exported for other callers.
+//     by the injected Redactor (logs/redact), because lines go to the REST API and to the LLM.
 //
 // It is Linux-only, as journalctl is: journalctl runs in its own process group, killed whole at
 // the timeout.

@@ -21,7 +21,7 @@ type Result struct {
 	// File is the file read by tail and glob (for glob, the newest match); empty for journalctl.
 	File string `json:"file,omitempty"`
 	// Lines are the last lines, oldest first: sanitised (MaxLineBytes, valid UTF-8, no NUL) and
-	// redacted with RedactLines.
+	// redacted by the registry's Redactor.
 	Lines []string `json:"lines"`
 	// MaxLines is the number of lines asked for after clamping to the entry's max_lines.
 	MaxLines int `json:"max_lines"`
@@ -76,7 +76,7 @@ func (r *Registry) ReadWindow(ctx context.Context, service string, n int, since,
 	if err != nil {
 		return res, fmt.Errorf("read logs of %q from %s: %w", service, res.Source, err)
 	}
-	res.Lines = RedactLines(lines)
+	res.Lines = r.redactor.Lines(lines)
 	res.Empty = len(res.Lines) == 0
 	return res, nil
 }

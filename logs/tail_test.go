@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"monit-intel/logs/redact"
+
 	"bytes"
 	"context"
 	"errors"
@@ -126,7 +128,7 @@ func TestReadFixtureRedacted(t *testing.T) {
 		"second line",
 		"2024-05-01 02:00:01 backup: connecting to sftp://backup:[REDACTED]@nas.local/tank",
 		"2024-05-01 02:00:02 backup: loaded key",
-		RedactedPrivateKey,
+		redact.RedactedPrivateKey,
 		"2024-05-01 02:00:03 backup: api_token=[REDACTED] accepted",
 		"2024-05-01 02:14:59 backup: done, 1234 files, exit 0",
 	}

@@ -14,6 +14,7 @@ import (
 	"monit-intel/engine/llm"
 	"monit-intel/engine/llm/ollamafake"
 	"monit-intel/logs"
+	"monit-intel/logs/redact"
 )
 
 // memStore is an in-memory Store.
@@ -70,7 +71,7 @@ func registry(t *testing.T) *logs.Registry {
 	}
 	reg, err := logs.NewRegistry(map[string]logs.Source{
 		"system_backup": {Strategy: logs.StrategyTail, Path: path, MaxLines: 50},
-	}, logs.Options{})
+	}, logs.Options{Redactor: testRedactor(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,4 +218,16 @@ func TestNoModelConfigured(t *testing.T) {
 	if err != nil || an.Source != engine.SourceRules || an.LLMError == "" {
 		t.Errorf("Analyze() = %+v, %v; want rules with a reason", an, err)
 	}
+}
+
+// sharedRedactor is the real redactor, built once for the package's tests.
+var sharedRedactor = sync.OnceValues(redact.New)
+
+func testRedactor(t testing.TB) *redact.Redactor {
+	t.Helper()
+	r, err := sharedRedactor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

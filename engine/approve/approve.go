@@ -80,6 +80,9 @@ type Options struct {
 	Now    func() time.Time
 	NewID  func() string
 	Logger *slog.Logger
+	// Redactor removes secrets from a command's output and error before they are audited or
+	// returned (journalctl_view prints log lines); main always sets it.
+	Redactor engine.Redactor
 }
 
 // Flow is the approval flow. It is safe for concurrent use.

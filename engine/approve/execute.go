@@ -154,6 +154,12 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 		out.Result, err = f.runner.Run(ctx, cmd)
 		ran = !errors.Is(err, act.ErrRefused)
 	}
+	if r := f.opts.Redactor; r != nil {
+		out.Result.Output = r.Text(out.Result.Output)
+		if err != nil {
+			err = redactedError{err: err, text: r.Text(err.Error())}
+		}
+	}
 	switch {
 	case err == nil:
 		out.Status = engine.AuditExecuted
@@ -198,3 +204,12 @@ func (f *Flow) simulate(ctx context.Context, out Outcome) (Outcome, error) {
 	}
 	return out, nil
 }
+
+// redactedError is an error whose message was redacted; errors.Is still sees the original.
+type redactedError struct {
+	err  error
+	text string
+}
+
+func (e redactedError) Error() string { return e.text }
+func (e redactedError) Unwrap() error { return e.err }

@@ -10,6 +10,7 @@ import (
 
 	"monit-intel/act"
 	"monit-intel/engine"
+	"monit-intel/logs/redact"
 )
 
 // memProposals is an in-memory Proposals with the same single-use semantics as bolt's.
@@ -143,6 +144,9 @@ func (r *fakeRunner) count() int {
 	return len(r.calls)
 }
 
+// sharedRedactor is the real redactor, built once for the package's tests.
+var sharedRedactor = sync.OnceValues(redact.New)
+
 // clock is an injectable time.
 type clock struct {
 	mu sync.Mutex
@@ -205,6 +209,13 @@ func newEnvWith(t *testing.T, opts Options) *env {
 		return fmt.Sprintf("id%d", e.nextID)
 	}
 	opts.Now, opts.NewID = e.clock.now, newID
+	if opts.Redactor == nil {
+		red, err := sharedRedactor()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Redactor = red
+	}
 	e.flow = New(e.props, e.audit, targets, e.runner, opts)
 	return e
 }

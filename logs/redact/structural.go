@@ -1,4 +1,4 @@
-package logs
+package redact
 
 import (
 	"bytes"
@@ -23,6 +23,9 @@ type redactRule struct {
 	// regexp has no fast path for a case-insensitive alternation and otherwise tries every
 	// position of the line.
 	start bool
+	// needs: the rule runs only when the line holds one of these after the trigger (the
+	// operator of a key=value pair); it spares the expression most lines that name a keyword.
+	needs []string
 	re    *regexp.Regexp
 	repl  func(re *regexp.Regexp, s string) string
 }
@@ -61,14 +64,68 @@ var redactRules = []redactRule{
 		fold:     true,
 		start:    true,
 		// "bearer bearer x" is one credential, and a second pass leaves [REDACTED] alone.
-		re:   regexp.MustCompile(`(?i)((?:bearer\s+)+)(?:\[REDACTED\]|[A-Za-z0-9\-._~+/]+=*)`),
+		re:   regexp.MustCompile(`(?i)((?:bearer\s+)+)(\[REDACTED\]|[A-Za-z0-9\-._~+/]+=*)`),
+		repl: replaceBearer,
+	},
+	{
+		// scheme://user:password@host. RFC 3986 allows no raw '@' in the password, yet people
+		// write one: the password runs to the last '@' before the path.
+		triggers: []string{"://"},
+		re:       regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:@/]*:)[^\s/]+@`),
+		repl:     replaceWith("${1}" + Redacted + "@"),
+	},
+	{
+		// Go's MySQL DSN: user:password@tcp(host:3306)/db, user:password@unix(/run/mysqld.sock)/db.
+		triggers: []string{"@tcp(", "@unix("},
+		re:       regexp.MustCompile(`([\w.-]*:)[^\s:]+@(tcp|unix)\(`),
+		repl:     replaceWith("${1}" + Redacted + "@${2}("),
+	},
+	{
+		// Cookie: a=b; c=d and Set-Cookie: session=…: every value is a credential.
+		triggers: []string{"cookie"},
+		fold:     true,
+		start:    true,
+		re:       regexp.MustCompile(`(?i)((?:set-)?cookie["']?\s*:\s*)\S.*`),
+		repl:     replaceWith("${1}" + Redacted),
+	},
+	{
+		// mysql -pSECRET (the password glued to -p), in any MySQL or MariaDB client.
+		triggers: []string{"mysql", "mariadb"},
+		fold:     true,
+		start:    true,
+		re:       regexp.MustCompile(`((?i:mysql|mariadb)[\w-]*\s(?:[^|;&]*?\s)?-p)[^\s'"]+`),
+		repl:     replaceWith("${1}" + Redacted),
+	},
+	{
+		// --password SECRET, --token SECRET: an option and its value as two arguments.
+		triggers: []string{"-pass", "-pwd", "-token", "-secret", "-api"},
+		fold:     true,
+		start:    true,
+		re: regexp.MustCompile(`(?i)(-(?:password|passwd|pass|pwd|token|secret|api-?key|api-?token)[ \t]+)` +
+			`(?:"[^"]*"?|'[^']*'?|[^\s"'-][^\s]*)`),
 		repl: replaceWith("${1}" + Redacted),
 	},
 	{
-		// scheme://user:password@host; RFC 3986 allows no raw '/' or '@' in the password.
-		triggers: []string{"://"},
-		re:       regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^\s:@/]*:)[^\s@/]+@`),
-		repl:     replaceWith("${1}" + Redacted + "@"),
+		// "the password is hunter2", "token was abc": prose, skipped when the next word says
+		// something about the password rather than being it (see notValue).
+		triggers: []string{"pass", "secret", "token", "pin "},
+		fold:     true,
+		start:    true,
+		needs:    []string{" is ", " was ", " to ", "\tis ", "\twas "},
+		re: regexp.MustCompile(`(?i)(\b(?:password|passwd|passphrase|pin|secret|token)` +
+			`\s+(?:(?:is|was|has been)\s+(?:set|reset|changed)\s+to|(?:set|reset|changed)\s+to|is|was)\s+)` +
+			`(["']?)([^\s"']+)`),
+		repl: replaceProse,
+	},
+	{
+		// pwd=, pass=, pw= as whole keys (Pwd=x; in connection strings, MYSQL_PWD=x). A value
+		// that is a path is a working directory (sudo's PWD=/home/bob) and stays.
+		triggers: []string{"pwd", "pass", "pw"},
+		fold:     true,
+		needs:    []string{"=", ":"},
+		re: regexp.MustCompile(`(?i)((?:^|[^a-z0-9])(?:pwd|pass|pw)["']?\s*[:=]\s*)` +
+			`("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s/~,;&"'}\[][^\s,;&"'}]*)`),
+		repl: replaceValue,
 	},
 	{
 		// password=x, db_password: x, "token": "x", 'secret'='x', aws_secret_access_key = x.
@@ -76,6 +133,7 @@ var redactRules = []redactRule{
 		triggers: []string{"pass", "token", "secret", "api", "access"},
 		fold:     true,
 		start:    true,
+		needs:    []string{"=", ":"},
 		// The match starts at the keyword, not at the start of the key (db_password): a leading
 		// [\w.-]* makes every position a candidate and the search several times slower.
 		re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key)` +
@@ -83,7 +141,8 @@ var redactRules = []redactRule{
 		repl: replaceValue,
 	},
 	{
-		// AWS access key ids (long-term AKIA…, temporary ASIA…).
+		// AWS access key ids (long-term AKIA…, temporary ASIA…): gitleaks' rule wants
+		// entropy, and a key id in a log is a credential whatever its letters.
 		triggers: []string{"AKIA", "ASIA"},
 		start:    true,
 		re:       regexp.MustCompile(`(?:AKIA|ASIA)[0-9A-Z]{16}`),
@@ -91,8 +150,61 @@ var redactRules = []redactRule{
 	},
 }
 
+// notValue are words that follow "password is" without being the password.
+var notValue = map[string]bool{
+	"incorrect": true, "invalid": true, "wrong": true, "expired": true, "too": true, "required": true,
+	"empty": true, "missing": true, "not": true, "correct": true, "valid": true, "weak": true,
+	"set": true, "unset": true, "changed": true, "about": true, "going": true, "being": true,
+	"already": true, "ok": true, "stored": true, "hashed": true, "encrypted": true, "the": true,
+	"a": true, "an": true, "now": true, "still": true, "due": true, "locked": true, "disabled": true,
+}
+
+// replaceProse replaces the word after "password is" unless it is one of notValue.
+func replaceProse(re *regexp.Regexp, s string) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
+		if notValue[strings.ToLower(strings.TrimRight(sub[3], ".,;:!?"))] || sub[3] == Redacted {
+			return m
+		}
+		return sub[1] + sub[2] + Redacted + sub[2]
+	})
+}
+
+// replaceBearer replaces what follows "bearer" unless it is a word ("no bearer header"):
+// lower-case letters only, fewer than 20 of them.
+func replaceBearer(re *regexp.Regexp, s string) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
+		if lowerWord(sub[2]) {
+			return m
+		}
+		return sub[1] + Redacted
+	})
+}
+
+// lowerWord reports whether s is a word rather than a credential: fewer than 20 characters,
+// all lower-case ASCII letters.
+func lowerWord(s string) bool {
+	if len(s) >= 20 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
 func replaceWith(template string) func(*regexp.Regexp, string) string {
 	return func(re *regexp.Regexp, s string) string { return re.ReplaceAllString(s, template) }
+}
+
+// countKey reports whether key (with its separator) names a count of tokens (tokens=640,
+// "eval_tokens": 12), which a model server logs and which is no secret.
+func countKey(key string) bool {
+	key = strings.ToLower(strings.TrimRight(key, "\"' \t:="))
+	return strings.HasSuffix(key, "tokens")
 }
 
 // replaceValue replaces each value and keeps its key and quotes. A value that holds the key of
@@ -107,6 +219,11 @@ func replaceValue(re *regexp.Regexp, s string) string {
 			break
 		}
 		start, end := pos+m[4], pos+m[5] // the value
+		if countKey(s[pos+m[2] : pos+m[3]]) {
+			b.WriteString(s[pos:end])
+			pos = end
+			continue
+		}
 		nested := false
 		for probe := start; ; {
 			n := re.FindStringSubmatchIndex(s[probe:])
@@ -131,11 +248,11 @@ func replaceValue(re *regexp.Regexp, s string) string {
 	return b.String()
 }
 
-// Redact removes secrets from one log line: passwords in URLs, password=/token=/secret= values
-// (also "key: value" and JSON forms, any case), bearer and Authorization credentials, private
-// keys that start on this line, and AWS access key ids. It errs on the side of hiding too much.
-// A private key spanning several lines needs RedactLines.
-func Redact(line string) string {
+// structural removes the secrets whose shape comes from where they stand rather than from a
+// provider's format: passwords in URLs, password=/token=/secret= values (also "key: value" and
+// JSON forms, any case), bearer and Authorization credentials, cookies, command-line passwords,
+// and private keys that start on this line. It errs on the side of hiding too much.
+func structural(line string) string {
 	var buf [512]byte // lines are short: lower-casing them here costs no allocation
 	var lower []byte
 	for _, rule := range redactRules {
@@ -148,7 +265,7 @@ func Redact(line string) string {
 		} else {
 			at = firstIndex(line, rule.triggers)
 		}
-		if at < 0 {
+		if at < 0 || (rule.needs != nil && firstIndex(line[at:], rule.needs) < 0) {
 			continue
 		}
 		if !rule.start {
@@ -193,40 +310,6 @@ func lowerASCII(dst []byte, s string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-// RedactLines redacts each line and turns a private key spread over several lines into one
-// RedactedPrivateKey marker: from a BEGIN line to its END line, or to the last line when the END
-// is missing. A window that starts inside a key (an END without its BEGIN) loses the key lines
-// above the END as well.
-func RedactLines(lines []string) []string {
-	out := make([]string, 0, len(lines))
-	inKey := false
-	for _, line := range lines {
-		if inKey {
-			loc := keyEnd.FindStringIndex(line)
-			if loc == nil {
-				continue
-			}
-			inKey = false
-			if rest := line[loc[1]:]; strings.TrimSpace(rest) != "" {
-				out = append(out, Redact(rest))
-			}
-			continue
-		}
-		if !strings.Contains(line, "PRIVATE KEY") {
-			out = append(out, Redact(line))
-			continue
-		}
-		if end := keyEnd.FindStringIndex(line); end != nil && !keyBegin.MatchString(line[:end[0]]) {
-			out = dropKeyBody(out)
-			out = append(out, RedactedPrivateKey+Redact(line[end[1]:]))
-			continue
-		}
-		inKey = opensKey(line)
-		out = append(out, Redact(line))
-	}
-	return out
 }
 
 // opensKey reports whether the last private key that begins on line does not end on it.
