@@ -58,6 +58,8 @@ type Deps struct {
 	Actions  Actions  // nil: the action endpoints answer 503
 	Audit    AuditLog // nil: the audit endpoint answers 503
 	Trends   Trends   // nil: /trends answers 503
+	// Redactor passes every string of every response body (logs/redact.Redactor).
+	Redactor engine.Redactor
 }
 
 // Options configure the server.
@@ -130,6 +132,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	cfg.DocsPath = "" // huma's page loads scripts from a CDN; ours is embedded (docs.go)
 	cfg.CreateHooks = nil
 	cfg.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
+	cfg.Transformers = append(cfg.Transformers, redactBodies(deps.Redactor))
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},
 	}
