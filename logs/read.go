@@ -83,7 +83,8 @@ func (r *Registry) ReadWindow(ctx context.Context, service string, n int, since,
 
 // newestMatch returns the regular file matching pattern with the latest modification time; a tie
 // goes to the greatest name, so backup_log_2024-05-02 beats backup_log_2024-05-01 written in the
-// same second.
+// same second. A match that is a symbolic link, a directory or any other non-regular file is
+// skipped (Lstat: a link is never followed, whatever it points at).
 func newestMatch(pattern string) (string, error) {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
@@ -91,8 +92,9 @@ func newestMatch(pattern string) (string, error) {
 	}
 	var best string
 	var bestTime time.Time
+	skipped := 0
 	for _, m := range matches {
-		info, err := os.Stat(m)
+		info, err := os.Lstat(m)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // removed since the glob ran (rotation)
 		}
@@ -100,6 +102,7 @@ func newestMatch(pattern string) (string, error) {
 			return "", err
 		}
 		if !info.Mode().IsRegular() {
+			skipped++
 			continue
 		}
 		t := info.ModTime()
@@ -107,7 +110,11 @@ func newestMatch(pattern string) (string, error) {
 			best, bestTime = m, t
 		}
 	}
-	if best == "" {
+	switch {
+	case best == "" && skipped > 0:
+		return "", fmt.Errorf("%w: no regular file matches %q (%d links, directories or special files skipped)",
+			ErrNotLogFile, pattern, skipped)
+	case best == "":
 		return "", fmt.Errorf("no file matches %q", pattern)
 	}
 	return best, nil

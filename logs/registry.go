@@ -41,6 +41,11 @@ const (
 // failure of the caller's analysis.
 var ErrNoSource = errors.New("no log source configured")
 
+// ErrNotLogFile reports a configured path (or a glob's only matches) that is not a regular
+// file: a symbolic link, which is never followed, a directory, a FIFO, a device or a socket.
+// Nothing is read from it.
+var ErrNotLogFile = errors.New("not a regular log file")
+
 // Source is one registry entry: where a service's logs live.
 type Source struct {
 	Strategy   Strategy `yaml:"strategy" json:"strategy"`

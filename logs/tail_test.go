@@ -160,7 +160,7 @@ func TestReadBadInput(t *testing.T) {
 		{name: "glob without a match", src: Source{Strategy: StrategyGlob, Path: filepath.Join(dir, "backup_log_*.log")},
 			wantErr: []string{`read logs of "svc" from glob `, "no file matches"}},
 		{name: "glob matching only a directory and a pipe", src: Source{Strategy: StrategyGlob, Path: filepath.Join(dir, "*.log")},
-			wantErr: []string{`read logs of "svc"`, "no file matches"}},
+			wantErr: []string{`read logs of "svc"`, "no regular file matches", "2 links, directories or special files skipped"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
