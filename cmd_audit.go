@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"monit-intel/act"
+	"monit-intel/bolt"
 	"monit-intel/engine"
 	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
@@ -68,21 +69,55 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Read-only and beside a running daemon: only SQLite, never the bbolt state file.
+	key, _, err := sqliteexport.LoadAuditKey(cfg.DataDir, false)
+	if err != nil {
+		return err
+	}
 	db, err := sqliteexport.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	db.UseAuditKey(key)
+	head, headNote, err := readAuditHead(cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	n, err := db.VerifyAudit(ctx)
+	rep, err := db.VerifyAudit(ctx, head)
 	var chain *sqliteexport.ChainError
 	if errors.As(err, &chain) {
-		return fmt.Errorf("%w (%d rows checked)", err, n)
+		return fmt.Errorf("%w (%d rows checked)", err, rep.Rows)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "action audit log intact: %d rows, hash chain verified in %s\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "action audit log intact: %d rows (%d keyed, HMAC-SHA256), chain verified in %s; %s\n",
+		rep.Rows, rep.KeyedRows, time.Since(start).Round(time.Millisecond), headNote(rep))
 	return nil
+}
+
+// readAuditHead reads the audit head from the state file. When the daemon holds the file the
+// head is not read (nil), and the note says the log's end was checked against SQLite only.
+func readAuditHead(dataDir string) (*engine.AuditHead, func(sqliteexport.AuditReport) string, error) {
+	st, err := bolt.Open(dataDir, 500*time.Millisecond)
+	if errors.Is(err, bolt.ErrLocked) {
+		return nil, func(sqliteexport.AuditReport) string {
+			return "end of the log not checked against the head (the daemon holds state.db; it checks it at start)"
+		}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	h, ok, err := st.AuditHead(context.Background())
+	if err != nil || !ok {
+		return nil, func(sqliteexport.AuditReport) string { return "no head stored yet (the daemon records it at start)" }, err
+	}
+	return &h, func(rep sqliteexport.AuditReport) string {
+		if rep.HeadBehind > 0 {
+			return fmt.Sprintf("the head is %d rows behind (rows past it carry valid MACs; the daemon updates it at start)", rep.HeadBehind)
+		}
+		return fmt.Sprintf("its end matches the head kept in state.db (row %d)", h.LastID)
+	}, nil
 }

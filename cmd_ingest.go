@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,9 +42,9 @@ type stores struct {
 	red     *redact.Redactor
 }
 
-// openStores opens the two databases, creating DATA_DIR when needed. A failure leaves no
-// directory behind that this call created.
-func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
+// openStores opens the two databases, creating DATA_DIR when needed, and keys the audit log. A
+// failure leaves no directory behind that this call created.
+func openStores(ctx context.Context, cfg config.Config, logger *slog.Logger) (*stores, error) {
 	created := firstMissing(cfg.DataDir)
 	red, err := redact.New()
 	if err != nil {
@@ -57,7 +58,11 @@ func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
 	if err != nil {
 		return nil, errors.Join(err, st.Close(), removeCreated(created))
 	}
-	return &stores{state: st, history: h, created: created, red: red}, nil
+	s := &stores{state: st, history: h, created: created, red: red}
+	if err := keyAudit(ctx, cfg.DataDir, s, logger); err != nil {
+		return nil, errors.Join(err, s.CloseFailed())
+	}
+	return s, nil
 }
 
 func (s *stores) Close() error {
@@ -201,7 +206,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, e.logger)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if mln != nil {
 		defer mln.Close()
 	}
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, e.logger)
 	if err != nil {
 		return err
 	}

@@ -348,3 +348,29 @@ func TestExecuteRedactsOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditActor: each row names who took the step: the proposer (the context's actor, else
+// the proposal's source), then the person who approved or rejected it.
+func TestAuditActor(t *testing.T) {
+	e := newEnv(t)
+	p := e.propose(t) // no actor in the context: the source
+	ctx := engine.WithActor(t.Context(), "api")
+	q, err := e.flow.Propose(ctx, "restart", "sshd", engine.SourceAPI, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Execute(engine.WithActor(t.Context(), "alice"), p.ID, true, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Execute(engine.WithActor(t.Context(), "bob"), q.ID, false, false); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range e.audit.rows {
+		got = append(got, r.Result+":"+r.Actor)
+	}
+	want := []string{"proposed:mother", "proposed:api", "approved:alice", "executed:alice", "rejected:bob"}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit rows = %q, want %q", got, want)
+	}
+}
