@@ -349,9 +349,9 @@ func TestExecuteRedactsOutput(t *testing.T) {
 	}
 }
 
-// TestAuditActor: each row names who took the step: the proposer (the context's actor, else
+// TestAuditRowsNameTheActor: each audit row names who took the step: the proposer (the context's actor, else
 // the proposal's source), then the person who approved or rejected it.
-func TestAuditActor(t *testing.T) {
+func TestAuditRowsNameTheActor(t *testing.T) {
 	e := newEnv(t)
 	p := e.propose(t) // no actor in the context: the source
 	ctx := engine.WithActor(t.Context(), "api")
