@@ -200,6 +200,25 @@ func replaceWith(template string) func(*regexp.Regexp, string) string {
 	return func(re *regexp.Regexp, s string) string { return re.ReplaceAllString(s, template) }
 }
 
+// pairKeys start every key the key=value rules match, lower case.
+var pairKeys = []string{"pass", "token", "secret", "api", "access", "pwd", "pw"}
+
+// containsFold reports whether s holds one of subs (lower case), ignoring ASCII case.
+func containsFold(s string, subs []string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, sub := range subs {
+			if c == sub[0] && len(s)-i >= len(sub) && strings.EqualFold(s[i:i+len(sub)], sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // countKey reports whether key (with its separator) names a count of tokens (tokens=640,
 // "eval_tokens": 12), which a model server logs and which is no secret.
 func countKey(key string) bool {
@@ -214,6 +233,9 @@ func replaceValue(re *regexp.Regexp, s string) string {
 	var b strings.Builder
 	pos := 0
 	for pos < len(s) {
+		if pos > 0 && !containsFold(s[pos:], pairKeys) {
+			break // the expression would try every position to find nothing
+		}
 		m := re.FindStringSubmatchIndex(s[pos:])
 		if m == nil {
 			break
@@ -225,7 +247,7 @@ func replaceValue(re *regexp.Regexp, s string) string {
 			continue
 		}
 		nested := false
-		for probe := start; ; {
+		for probe := start; containsFold(s[probe:min(len(s), end+len("passphrase"))], pairKeys); {
 			n := re.FindStringSubmatchIndex(s[probe:])
 			if n == nil || probe+n[0] >= end {
 				break
