@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // statusHistory keeps the last status it was asked to store.
@@ -24,10 +24,7 @@ func (h *statusHistory) RecordCycle(ctx context.Context, at time.Time, st Status
 // the history and the cycle's result (and so /status and the model) without their secrets, and
 // the status the source returned is left as it was.
 func TestIngesterRedactsProgramOutput(t *testing.T) {
-	r, err := redact.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := redacttest.New(t)
 	at := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	output := "check_db: password=hunter2 url=postgres://app:pw@db/app\naws AKIAZ3MSJV4WWNKWW5FG done"
 	fetched := Status{Host: "vm", Services: []Snapshot{
@@ -76,10 +73,7 @@ func (m *recordingLLM) ChatStream(_ context.Context, req LLMRequest, fn func(str
 // TestRedactingLLM: every message of a prompt is redacted before the model gets it, in both
 // calls, and the caller's request is left as it was.
 func TestRedactingLLM(t *testing.T) {
-	r, err := redact.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := redacttest.New(t)
 	inner := &recordingLLM{}
 	m := RedactingLLM{LLM: inner, Redactor: r}
 	req := LLMRequest{Messages: []LLMMessage{

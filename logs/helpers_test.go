@@ -5,24 +5,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
-
-// sharedRedactor is one redactor for the package's tests: building one compiles gitleaks' rules.
-var sharedRedactor = sync.OnceValues(redact.New)
 
 // withRedactor returns opts with the shared redactor when it has none.
 func withRedactor(t testing.TB, opts Options) Options {
 	t.Helper()
 	if opts.Redactor == nil {
-		r, err := sharedRedactor()
-		if err != nil {
-			t.Fatalf("redact.New() = %v", err)
-		}
-		opts.Redactor = r
+		opts.Redactor = redacttest.New(t)
 	}
 	return opts
 }

@@ -9,17 +9,14 @@ import (
 	"testing"
 
 	"monit-intel/logs"
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // TestLogsRefusedFiles: GET /logs of an entry that is a link to a file outside the registry,
 // a FIFO or a directory answers 409 with a problem saying why, never 500 and never the
 // file's content.
 func TestLogsRefusedFiles(t *testing.T) {
-	red, err := redact.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	red := redacttest.New(t)
 	dir := t.TempDir()
 	shadow := filepath.Join(dir, "shadow")
 	if err := os.WriteFile(shadow, []byte("root:$6$saltsalt$hash:19000::::::\n"), 0o600); err != nil {

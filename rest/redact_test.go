@@ -8,7 +8,7 @@ import (
 
 	"monit-intel/engine"
 	"monit-intel/logs"
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // leakyAudit serves rows stored before redaction existed.
@@ -24,10 +24,7 @@ func (leakyAudit) AuditEntries(context.Context, int) ([]engine.AuditEntry, error
 // audit rows, events, logs), every response body leaves redacted, and the board's own data is
 // left as it was.
 func TestResponsesRedacted(t *testing.T) {
-	red, err := redact.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	red := redacttest.New(t)
 	deps := testDeps()
 	board := engine.NewBoard()
 	board.Record(engine.CycleResult{Started: t0, Services: []engine.Classified{{Snapshot: engine.Snapshot{

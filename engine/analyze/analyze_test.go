@@ -14,7 +14,7 @@ import (
 	"monit-intel/engine/llm"
 	"monit-intel/engine/llm/ollamafake"
 	"monit-intel/logs"
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // memStore is an in-memory Store.
@@ -71,7 +71,7 @@ func registry(t *testing.T) *logs.Registry {
 	}
 	reg, err := logs.NewRegistry(map[string]logs.Source{
 		"system_backup": {Strategy: logs.StrategyTail, Path: path, MaxLines: 50},
-	}, logs.Options{Redactor: testRedactor(t)})
+	}, logs.Options{Redactor: redacttest.New(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,16 +218,4 @@ func TestNoModelConfigured(t *testing.T) {
 	if err != nil || an.Source != engine.SourceRules || an.LLMError == "" {
 		t.Errorf("Analyze() = %+v, %v; want rules with a reason", an, err)
 	}
-}
-
-// sharedRedactor is the real redactor, built once for the package's tests.
-var sharedRedactor = sync.OnceValues(redact.New)
-
-func testRedactor(t testing.TB) *redact.Redactor {
-	t.Helper()
-	r, err := sharedRedactor()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
 }

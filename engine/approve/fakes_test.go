@@ -10,7 +10,7 @@ import (
 
 	"monit-intel/act"
 	"monit-intel/engine"
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // memProposals is an in-memory Proposals with the same single-use semantics as bolt's.
@@ -144,9 +144,6 @@ func (r *fakeRunner) count() int {
 	return len(r.calls)
 }
 
-// sharedRedactor is the real redactor, built once for the package's tests.
-var sharedRedactor = sync.OnceValues(redact.New)
-
 // clock is an injectable time.
 type clock struct {
 	mu sync.Mutex
@@ -210,11 +207,7 @@ func newEnvWith(t *testing.T, opts Options) *env {
 	}
 	opts.Now, opts.NewID = e.clock.now, newID
 	if opts.Redactor == nil {
-		red, err := sharedRedactor()
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.Redactor = red
+		opts.Redactor = redacttest.New(t)
 	}
 	e.flow = New(e.props, e.audit, targets, e.runner, opts)
 	return e

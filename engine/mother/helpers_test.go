@@ -15,7 +15,7 @@ import (
 	"monit-intel/engine/llm/ollamafake"
 	"monit-intel/engine/trend"
 	"monit-intel/logs"
-	"monit-intel/logs/redact"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // testNow is the clock of the chat tests: Wednesday 2026-11-25 14:30 UTC.
@@ -53,7 +53,7 @@ func newFakeData(t testing.TB) *fakeData {
 	}
 	reg, err := logs.NewRegistry(map[string]logs.Source{
 		"gamma_conn": {Strategy: logs.StrategyTail, Path: path, MaxLines: 100},
-	}, logs.Options{Redactor: testRedactor(t)})
+	}, logs.Options{Redactor: redacttest.New(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,16 +267,4 @@ func (r *rig) userMessage(t *testing.T, i int) string {
 	}
 	msgs := reqs[i].Messages
 	return msgs[len(msgs)-1].Content
-}
-
-// sharedRedactor is the real redactor, built once for the package's tests.
-var sharedRedactor = sync.OnceValues(redact.New)
-
-func testRedactor(t testing.TB) *redact.Redactor {
-	t.Helper()
-	r, err := sharedRedactor()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
