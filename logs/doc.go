@@ -18,5 +18,7 @@
 //
 // It must not: import anything outside the standard library, run any command other than the
 // fixed, read-only journalctl argument vector (never through a shell), follow a path that came
-// from a request, or panic on a missing, unreadable, rotating or hostile log.
+// from a request, follow a symbolic link where a log file should be (a glob match that is a
+// link is skipped), read a FIFO, device or directory (ErrNotLogFile), or panic on a missing,
+// unreadable, rotating or hostile log.
 package logs

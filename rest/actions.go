@@ -91,7 +91,7 @@ type auditInput struct {
 	Limit int `query:"limit" default:"20" minimum:"1" maximum:"1000"`
 }
 
-// AuditEntry is one row of the hash-chained action audit log.
+// AuditEntry is one row of the MAC-chained action audit log.
 type AuditEntry struct {
 	ID           int64     `json:"id"`
 	At           time.Time `json:"at"`
