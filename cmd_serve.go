@@ -281,7 +281,8 @@ func seedBoard(ctx context.Context, b *engine.Board, s *stores) error {
 	if err != nil {
 		return err
 	}
-	b.Seed(snaps, states)
+	// Snapshots stored before redaction existed are redacted like a fresh cycle's.
+	b.Seed(engine.RedactStatus(s.red, engine.Status{Services: snaps}).Services, states)
 	return nil
 }
 
