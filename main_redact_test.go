@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,5 +53,35 @@ func TestProgramOutputRedactedAgainstRealMonit(t *testing.T) {
 	}
 	if !strings.Contains(stored, "password=[REDACTED] url=postgres://app:[REDACTED]@db/app") {
 		t.Errorf("SQLite outputs = %q, want the output kept around the secrets", stored)
+	}
+}
+
+// TestSeedBoardRedactsOlderRows: program output stored before redaction existed does not reach
+// the board (/status, Mother's facts) when serve starts on that database.
+func TestSeedBoardRedactsOlderRows(t *testing.T) {
+	dataDir := t.TempDir()
+	cfg, err := loadConfig(&env{getenv: func(string) string { return "" }},
+		writeConfig(t, fmt.Sprintf("monit:\n  url: http://127.0.0.1:1\ndata_dir: %s\n", dataDir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := openStores(t.Context(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	old := engine.Status{Host: "nas", Services: []engine.Snapshot{{Host: "nas", Name: "db_check", Type: engine.TypeProgram,
+		CollectedAt: time.Now().Truncate(time.Second), Status: engine.BitStatus,
+		Program: &engine.ProgramFigures{Output: "FATAL password=hunter2 for postgres://app:Pa55w0rd@db/app"}}}}
+	if _, err := s.history.RecordCycle(t.Context(), time.Now(), old, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := engine.NewBoard()
+	if err := seedBoard(t.Context(), b, s); err != nil {
+		t.Fatal(err)
+	}
+	got := b.Services()[0].Snapshot.Program.Output
+	if got != "FATAL password=[REDACTED] for postgres://app:[REDACTED]@db/app" {
+		t.Errorf("seeded output = %q, want it redacted", got)
 	}
 }
