@@ -108,12 +108,13 @@ func (db *DB) KeyAudit(ctx context.Context, key []byte, heads AuditHeadStore, lo
 	return rep, verr
 }
 
-// putHead stores h and logs it: a third copy of the head, in the journal.
+// putHead keeps h as the head the log must end at, stores it and logs it: a third copy of
+// the head, in the journal. A head that could not be stored is still the log's end in memory.
 func (c *auditChain) putHead(ctx context.Context, h engine.AuditHead) error {
+	c.head = h
 	if err := c.heads.PutAuditHead(ctx, h); err != nil {
 		return fmt.Errorf("store audit head: %w", err)
 	}
-	c.head = h
 	c.log.Info("audit head", "rows", h.Rows, "last_row", h.LastID, "mac", h.LastMAC)
 	return nil
 }
