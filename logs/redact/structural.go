@@ -97,6 +97,16 @@ var redactRules = []redactRule{
 		repl:     replaceWith("${1}" + Redacted),
 	},
 	{
+		// Clients whose password option has a short name of its own: redis-cli -a SECRET,
+		// sshpass -p SECRET, smbclient/rpcclient -U user%SECRET.
+		triggers: []string{"redis-cli", "sshpass", "smbclient", "rpcclient"},
+		fold:     true,
+		start:    true,
+		re: regexp.MustCompile(`(?i)((?:redis-cli\b[^|;&]*?\s-a[ \t]+|sshpass\b[^|;&]*?\s-p[ \t]*|` +
+			`(?:smb|rpc)client\b[^|;&]*?\s-U[ \t]*["']?[^\s%"']+%)["']?)(?:[^\s"']+)`),
+		repl: replaceWith("${1}" + Redacted),
+	},
+	{
 		// --password SECRET, --token SECRET: an option and its value as two arguments.
 		triggers: []string{"-pass", "-pwd", "-token", "-secret", "-api"},
 		fold:     true,
@@ -113,7 +123,8 @@ var redactRules = []redactRule{
 		start:    true,
 		needs:    []string{" is ", " was ", " to ", "\tis ", "\twas "},
 		re: regexp.MustCompile(`(?i)(\b(?:password|passwd|passphrase|pin|secret|token)` +
-			`\s+(?:(?:is|was|has been)\s+(?:set|reset|changed)\s+to|(?:set|reset|changed)\s+to|is|was)\s+)` +
+			`(?:\s+(?:(?:is|was|has been)\s+(?:set|reset|changed)\s+to|(?:set|reset|changed)\s+to|is|was)|` +
+			`\s+for\s+\S+\s+(?:(?:is|was|has been)\s+)?(?:(?:set|reset|changed)\s+)?to)\s+)` +
 			`(["']?)([^\s"']+)`),
 		repl: replaceProse,
 	},
@@ -130,13 +141,13 @@ var redactRules = []redactRule{
 	{
 		// password=x, db_password: x, "token": "x", 'secret'='x', aws_secret_access_key = x.
 		// An opening quote without its closing quote hides the rest of the line.
-		triggers: []string{"pass", "token", "secret", "api", "access"},
+		triggers: []string{"pass", "token", "secret", "credential", "auth", "api", "access"},
 		fold:     true,
 		start:    true,
 		needs:    []string{"=", ":"},
 		// The match starts at the keyword, not at the start of the key (db_password): a leading
 		// [\w.-]* makes every position a candidate and the search several times slower.
-		re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key)` +
+		re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|token|secret|credentials?|auth[_-]?key|api[_-]?key|access[_-]?key)` +
 			`[\w.-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,;&"'}]+)`),
 		repl: replaceValue,
 	},
@@ -201,7 +212,7 @@ func replaceWith(template string) func(*regexp.Regexp, string) string {
 }
 
 // pairKeys start every key the key=value rules match, lower case.
-var pairKeys = []string{"pass", "token", "secret", "api", "access", "pwd", "pw"}
+var pairKeys = []string{"pass", "token", "secret", "credential", "auth", "api", "access", "pwd", "pw"}
 
 // containsFold reports whether s holds one of subs (lower case), ignoring ASCII case.
 func containsFold(s string, subs []string) bool {
