@@ -10,9 +10,9 @@ type Redactor interface {
 	Text(text string) string
 }
 
-// RedactStatus returns st with the free text Monit reported redacted: a program check's output
-// and a port check's request (a URL, which may carry user:password). st's figures are shared
-// with the result, never changed.
+// RedactStatus returns st with the free text Monit reported redacted: a program check's output,
+// a port check's request (a URL, which may carry user:password) and what Monit printed where a
+// figure was expected (ParseNotes). st's figures are shared with the result, never changed.
 func RedactStatus(r Redactor, st Status) Status {
 	if r == nil {
 		return st
@@ -23,6 +23,14 @@ func RedactStatus(r Redactor, st Status) Status {
 			p := *s.Program
 			p.Output = r.Text(p.Output)
 			s.Program = &p
+		}
+		if len(s.ParseNotes) > 0 {
+			notes := make([]ParseNote, len(s.ParseNotes))
+			for j, n := range s.ParseNotes {
+				n.Value, n.Problem = r.Text(n.Value), r.Text(n.Problem)
+				notes[j] = n
+			}
+			s.ParseNotes = notes
 		}
 		if len(s.Ports) > 0 {
 			ports := make([]PortCheck, len(s.Ports))

@@ -31,7 +31,8 @@ func TestIngesterRedactsProgramOutput(t *testing.T) {
 		{Host: "vm", Name: "job", Type: TypeProgram, CollectedAt: at, Status: 1,
 			Program: &ProgramFigures{Output: output}},
 		{Host: "vm", Name: "web", Type: TypeHost, CollectedAt: at,
-			Ports: []PortCheck{{Hostname: "web", Port: 443, Request: "https://admin:s3cret@web/health"}}},
+			Ports:      []PortCheck{{Hostname: "web", Port: 443, Request: "https://admin:s3cret@web/health"}},
+			ParseNotes: []ParseNote{{Field: "port/request", Value: "token=Zx81kQp0vT5mN3bR", Problem: `not a URL: "token=Zx81kQp0vT5mN3bR"`}}},
 	}}
 	hist := &statusHistory{}
 	in := NewIngester(fakeSource{fetch: func(context.Context) (Status, error) { return fetched, nil }},
@@ -47,6 +48,9 @@ func TestIngesterRedactsProgramOutput(t *testing.T) {
 		}
 		if got := st.Services[1].Ports[0].Request; got != "https://admin:[REDACTED]@web/health" {
 			t.Errorf("%s port request = %q, want the password redacted", name, got)
+		}
+		if n := st.Services[1].ParseNotes[0]; strings.Contains(n.Value+n.Problem, "Zx81kQp0vT5mN3bR") {
+			t.Errorf("%s parse note = %+v, want the token redacted", name, n)
 		}
 	}
 	if fetched.Services[0].Program.Output != output || !strings.Contains(fetched.Services[1].Ports[0].Request, "s3cret") {
