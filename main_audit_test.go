@@ -86,3 +86,22 @@ func TestAuditTruncationEndToEnd(t *testing.T) {
 		t.Errorf("openStores() without the key = %v, want a refusal to make a new one", err)
 	}
 }
+
+// TestAuditVerifyBeforeTheKey: on a data directory the daemon has not started on since the
+// keyed chain, verify checks the old chain and says that no key exists yet.
+func TestAuditVerifyBeforeTheKey(t *testing.T) {
+	dataDir := t.TempDir()
+	db, err := sqliteexport.Open(t.Context(), dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfgPath := writeConfig(t, fmt.Sprintf("monit:\n  url: http://127.0.0.1:1\ndata_dir: %s\n", dataDir))
+	code, out, errOut := runCmd(t, nil, "audit", "verify", "--config", cfgPath)
+	if code != 0 || !strings.Contains(out, "intact: 0 rows") || !strings.Contains(out, "no audit.key yet") {
+		t.Errorf("audit verify = %d %q %q, want intact and a note that no key exists yet", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, sqliteexport.AuditKeyFile)); err == nil {
+		t.Error("audit verify made a key; only the daemon does")
+	}
+}
