@@ -9,7 +9,8 @@ import (
 // gitleaks' provider rules (tokens.go). Build one with New at start-up and share it: it holds
 // only compiled, read-only rules and is safe for concurrent use.
 type Redactor struct {
-	tokens *tokenRules
+	triggers *triggerIndex
+	tokens   *tokenRules
 }
 
 // New compiles the rules (~0.1 s: gitleaks' configuration is parsed and its regular
@@ -19,12 +20,12 @@ func New() (*Redactor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redactor: %w", err)
 	}
-	return &Redactor{tokens: t}, nil
+	return &Redactor{triggers: newTriggerIndex(), tokens: t}, nil
 }
 
 // Line removes the secrets of one line. A private key spanning several lines needs Lines.
 func (r *Redactor) Line(line string) string {
-	line = structural(line)
+	line = r.triggers.structural(line)
 	var buf [512]byte // lines are short: lower-casing them here costs no allocation
 	spans := r.tokens.find(line, lowerASCII(buf[:0], line))
 	if len(spans) == 0 {

@@ -1,9 +1,10 @@
 package redact
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // Markers that replace what Redact removes.
@@ -14,11 +15,10 @@ const (
 	RedactedPrivateKey = "[REDACTED PRIVATE KEY]"
 )
 
-// A redaction rule: where it applies (a cheap substring check that saves running the expression
-// on the many lines that cannot match) and what it replaces.
+// A redaction rule: where it applies (a cheap substring check, triggerIndex, that saves running
+// the expression on the many lines that cannot match) and what it replaces.
 type redactRule struct {
-	triggers []string // the rule runs when the line holds any of them
-	fold     bool     // triggers are lower case and matched ignoring ASCII case
+	triggers []string // the rule runs when the line holds any of them (ignoring ASCII case)
 	// start: every match begins with a trigger, so the search starts at the first one. Go's
 	// regexp has no fast path for a case-insensitive alternation and otherwise tries every
 	// position of the line.
@@ -53,7 +53,6 @@ var redactRules = []redactRule{
 	{
 		// Authorization: Bearer abc / Basic abc / abc
 		triggers: []string{"authorization"},
-		fold:     true,
 		start:    true,
 		re: regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?` +
 			`(?:(?:bearer|basic|digest|token|negotiate|ntlm|aws4-hmac-sha256)\s+)*)[^\s"',;]+`),
@@ -61,7 +60,6 @@ var redactRules = []redactRule{
 	},
 	{
 		triggers: []string{"bearer"},
-		fold:     true,
 		start:    true,
 		// "bearer bearer x" is one credential, and a second pass leaves [REDACTED] alone.
 		re:   regexp.MustCompile(`(?i)((?:bearer\s+)+)(\[REDACTED\]|[A-Za-z0-9\-._~+/]+=*)`),
@@ -83,7 +81,6 @@ var redactRules = []redactRule{
 	{
 		// Cookie: a=b; c=d and Set-Cookie: session=…: every value is a credential.
 		triggers: []string{"cookie"},
-		fold:     true,
 		start:    true,
 		re:       regexp.MustCompile(`(?i)((?:set-)?cookie["']?\s*:\s*)\S.*`),
 		repl:     replaceWith("${1}" + Redacted),
@@ -91,7 +88,6 @@ var redactRules = []redactRule{
 	{
 		// mysql -pSECRET (the password glued to -p), in any MySQL or MariaDB client.
 		triggers: []string{"mysql", "mariadb"},
-		fold:     true,
 		start:    true,
 		re:       regexp.MustCompile(`((?i:mysql|mariadb)[\w-]*\s(?:[^|;&]*?\s)?-p)[^\s'"]+`),
 		repl:     replaceWith("${1}" + Redacted),
@@ -100,7 +96,6 @@ var redactRules = []redactRule{
 		// Clients whose password option has a short name of its own: redis-cli -a SECRET,
 		// sshpass -p SECRET, smbclient/rpcclient -U user%SECRET.
 		triggers: []string{"redis-cli", "sshpass", "smbclient", "rpcclient"},
-		fold:     true,
 		start:    true,
 		re: regexp.MustCompile(`(?i)((?:redis-cli\b[^|;&]*?\s-a[ \t]+|sshpass\b[^|;&]*?\s-p[ \t]*|` +
 			`(?:smb|rpc)client\b[^|;&]*?\s-U[ \t]*["']?[^\s%"']+%)["']?)(?:[^\s"']+)`),
@@ -109,7 +104,6 @@ var redactRules = []redactRule{
 	{
 		// --password SECRET, --token SECRET: an option and its value as two arguments.
 		triggers: []string{"-pass", "-pwd", "-token", "-secret", "-api"},
-		fold:     true,
 		start:    true,
 		re: regexp.MustCompile(`(?i)(-(?:password|passwd|pass|pwd|token|secret|api-?key|api-?token)[ \t]+)` +
 			`(?:"[^"]*"?|'[^']*'?|[^\s"'-][^\s]*)`),
@@ -119,7 +113,6 @@ var redactRules = []redactRule{
 		// "the password is hunter2", "token was abc": prose, skipped when the next word says
 		// something about the password rather than being it (see notValue).
 		triggers: []string{"pass", "secret", "token", "pin "},
-		fold:     true,
 		start:    true,
 		needs:    []string{" is ", " was ", " to ", "\tis ", "\twas "},
 		re: regexp.MustCompile(`(?i)(\b(?:password|passwd|passphrase|pin|secret|token)` +
@@ -132,7 +125,6 @@ var redactRules = []redactRule{
 		// pwd=, pass=, pw= as whole keys (Pwd=x; in connection strings, MYSQL_PWD=x). A value
 		// that is a path is a working directory (sudo's PWD=/home/bob) and stays.
 		triggers: []string{"pwd", "pass", "pw"},
-		fold:     true,
 		needs:    []string{"=", ":"},
 		re: regexp.MustCompile(`(?i)((?:^|[^a-z0-9])(?:pwd|pass|pw)["']?\s*[:=]\s*)` +
 			`("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s/~,;&"'}\[][^\s,;&"'}]*)`),
@@ -142,7 +134,6 @@ var redactRules = []redactRule{
 		// password=x, db_password: x, "token": "x", 'secret'='x', aws_secret_access_key = x.
 		// An opening quote without its closing quote hides the rest of the line.
 		triggers: []string{"pass", "token", "secret", "credential", "auth", "api", "access"},
-		fold:     true,
 		start:    true,
 		needs:    []string{"=", ":"},
 		// The match starts at the keyword, not at the start of the key (db_password): a leading
@@ -285,19 +276,13 @@ func replaceValue(re *regexp.Regexp, s string) string {
 // provider's format: passwords in URLs, password=/token=/secret= values (also "key: value" and
 // JSON forms, any case), bearer and Authorization credentials, cookies, command-line passwords,
 // and private keys that start on this line. It errs on the side of hiding too much.
-func structural(line string) string {
+func (x *triggerIndex) structural(line string) string {
 	var buf [512]byte // lines are short: lower-casing them here costs no allocation
-	var lower []byte
-	for _, rule := range redactRules {
-		var at int
-		if rule.fold {
-			if lower == nil {
-				lower = lowerASCII(buf[:0], line)
-			}
-			at = firstIndexBytes(lower, rule.triggers)
-		} else {
-			at = firstIndex(line, rule.triggers)
-		}
+	var firstBuf [maxRules]int
+	firsts := firstBuf[:len(redactRules)]
+	x.first(lowerASCII(buf[:0], line), firsts)
+	for i, rule := range redactRules {
+		at := firsts[i]
 		if at < 0 || (rule.needs != nil && firstIndex(line[at:], rule.needs) < 0) {
 			continue
 		}
@@ -305,10 +290,61 @@ func structural(line string) string {
 			at = 0
 		}
 		if rest := rule.repl(rule.re, line[at:]); rest != line[at:] {
-			line, lower = line[:at]+rest, nil
+			line = line[:at] + rest
+			x.first(lowerASCII(buf[:0], line), firsts)
 		}
 	}
 	return line
+}
+
+// maxRules bounds redactRules, so structural keeps its positions on the stack
+// (TestTriggerIndex checks it).
+const maxRules = 32
+
+// triggerIndex finds where each rule's triggers first occur in a line, in one pass of an
+// Aho–Corasick automaton over the line in lower case instead of a search per trigger. A rule
+// whose triggers are case-sensitive is found ignoring case too: it then runs its expression,
+// which is.
+type triggerIndex struct {
+	trie    *ahocorasick.Trie
+	rulesOf [][]int // pattern → the rules it triggers
+}
+
+func newTriggerIndex() *triggerIndex {
+	x := &triggerIndex{}
+	var patterns []string
+	at := map[string]int{}
+	for i, rule := range redactRules {
+		for _, t := range rule.triggers {
+			t = strings.ToLower(t)
+			p, ok := at[t]
+			if !ok {
+				p = len(patterns)
+				at[t] = p
+				patterns = append(patterns, t)
+				x.rulesOf = append(x.rulesOf, nil)
+			}
+			x.rulesOf[p] = append(x.rulesOf[p], i)
+		}
+	}
+	x.trie = ahocorasick.NewTrieBuilder().AddStrings(patterns).Build()
+	return x
+}
+
+// first sets firsts[i] to where rule i's first trigger starts in lower, or -1.
+func (x *triggerIndex) first(lower []byte, firsts []int) {
+	for i := range firsts {
+		firsts[i] = -1
+	}
+	x.trie.Walk(lower, func(end, n, pattern int64) bool {
+		start := int(end - n + 1)
+		for _, i := range x.rulesOf[pattern] {
+			if firsts[i] < 0 || start < firsts[i] {
+				firsts[i] = start
+			}
+		}
+		return true
+	})
 }
 
 // firstIndex returns the index of the first of subs in s, or -1.
@@ -316,17 +352,6 @@ func firstIndex(s string, subs []string) int {
 	first := -1
 	for _, sub := range subs {
 		if i := strings.Index(s, sub); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
-	return first
-}
-
-// firstIndexBytes is firstIndex for a byte slice.
-func firstIndexBytes(b []byte, subs []string) int {
-	first := -1
-	for _, sub := range subs {
-		if i := bytes.Index(b, []byte(sub)); i >= 0 && (first < 0 || i < first) {
 			first = i
 		}
 	}

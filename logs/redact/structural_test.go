@@ -174,3 +174,22 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+// TestTriggerIndex: every rule fits structural's fixed table, and each trigger of each rule is
+// found, in any case, where it starts.
+func TestTriggerIndex(t *testing.T) {
+	if len(redactRules) > maxRules {
+		t.Fatalf("%d rules, structural keeps room for %d", len(redactRules), maxRules)
+	}
+	x := newTriggerIndex()
+	firsts := make([]int, len(redactRules))
+	for i, rule := range redactRules {
+		for _, trig := range rule.triggers {
+			line := "x " + strings.ToUpper(trig)
+			x.first(lowerASCII(nil, line), firsts)
+			if firsts[i] != 2 {
+				t.Errorf("rule %d, trigger %q in %q: first = %d, want 2", i, trig, line, firsts[i])
+			}
+		}
+	}
+}
