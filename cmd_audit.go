@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"monit-intel/logs/redact"
 	"strings"
 	"time"
 
 	"monit-intel/act"
+	"monit-intel/bolt"
 	"monit-intel/engine"
 	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
@@ -31,8 +33,8 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 
 // newFlow wires the approval flow: targets are the services of the latest status and the
 // units mapped to them in the configuration.
-func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, board *engine.Board, src *monit.Client,
-	e *env) *approve.Flow {
+func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, red *redact.Redactor, board *engine.Board,
+	src *monit.Client, e *env) *approve.Flow {
 	opts := actOptions(cfg, src)
 	targets := func(context.Context) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
@@ -52,7 +54,7 @@ func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, bo
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
 	return approve.New(props, audit, targets, act.NewRunner(opts), approve.Options{
-		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
+		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: red, Logger: e.logger})
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
@@ -69,21 +71,61 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Read-only and beside a running daemon: only SQLite, never the bbolt state file.
+	// Without a key (a database the daemon has not started on since the keyed chain) the rows
+	// are the SHA-256 chain of before, checked as such; a keyed row then fails with the reason.
+	key, _, err := sqliteexport.LoadAuditKey(cfg.DataDir, false)
+	if err != nil && !errors.Is(err, sqliteexport.ErrNoAuditKey) {
+		return err
+	}
 	db, err := sqliteexport.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	db.UseAuditKey(key)
+	head, headNote, err := readAuditHead(cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	n, err := db.VerifyAudit(ctx)
+	rep, err := db.VerifyAudit(ctx, head)
 	var chain *sqliteexport.ChainError
 	if errors.As(err, &chain) {
-		return fmt.Errorf("%w (%d rows checked)", err, n)
+		return fmt.Errorf("%w (%d rows checked)", err, rep.Rows)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "action audit log intact: %d rows, hash chain verified in %s\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "action audit log intact: %d rows (%d keyed, HMAC-SHA256), chain verified in %s; %s\n",
+		rep.Rows, rep.KeyedRows, time.Since(start).Round(time.Millisecond), headNote(rep))
+	if key == nil {
+		fmt.Fprintf(e.stdout, "no %s yet: the daemon makes it at its first start; until then the chain is unkeyed SHA-256\n",
+			sqliteexport.AuditKeyFile)
+	}
 	return nil
+}
+
+// readAuditHead reads the audit head from the state file. When the daemon holds the file the
+// head is not read (nil), and the note says the log's end was checked against SQLite only.
+func readAuditHead(dataDir string) (*engine.AuditHead, func(sqliteexport.AuditReport) string, error) {
+	st, err := bolt.Open(dataDir, 500*time.Millisecond)
+	if errors.Is(err, bolt.ErrLocked) {
+		return nil, func(sqliteexport.AuditReport) string {
+			return "end of the log not checked against the head (the daemon holds state.db; it checks it at start)"
+		}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	h, ok, err := st.AuditHead(context.Background())
+	if err != nil || !ok {
+		return nil, func(sqliteexport.AuditReport) string { return "no head stored yet (the daemon records it at start)" }, err
+	}
+	return &h, func(rep sqliteexport.AuditReport) string {
+		if rep.HeadBehind > 0 {
+			return fmt.Sprintf("the head is %d rows behind (rows past it carry valid MACs; the daemon updates it at start)", rep.HeadBehind)
+		}
+		return fmt.Sprintf("its end matches the head kept in state.db (row %d)", h.LastID)
+	}, nil
 }

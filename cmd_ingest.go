@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/logs"
+	"monit-intel/logs/redact"
 	"monit-intel/sqliteexport"
 )
 
@@ -30,18 +32,24 @@ func loadConfig(e *env, path string) (config.Config, error) {
 	return config.Load(path, e.getenv)
 }
 
-// stores are the two databases in DATA_DIR.
+// stores are the two databases in DATA_DIR, and red, the one redaction step that outside
+// text (Monit's, programs', commands', logs') passes before it is stored, served or prompted.
 type stores struct {
 	state   *bolt.Store
 	history *sqliteexport.DB
 	// created is the topmost directory this start created for DATA_DIR, "" when it existed.
 	created string
+	red     *redact.Redactor
 }
 
-// openStores opens the two databases, creating DATA_DIR when needed. A failure leaves no
-// directory behind that this call created.
-func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
+// openStores opens the two databases, creating DATA_DIR when needed, and keys the audit log. A
+// failure leaves no directory behind that this call created.
+func openStores(ctx context.Context, cfg config.Config, logger *slog.Logger) (*stores, error) {
 	created := firstMissing(cfg.DataDir)
+	red, err := redact.New()
+	if err != nil {
+		return nil, err
+	}
 	st, err := bolt.Open(cfg.DataDir, time.Second)
 	if err != nil {
 		return nil, errors.Join(err, removeCreated(created))
@@ -50,7 +58,11 @@ func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
 	if err != nil {
 		return nil, errors.Join(err, st.Close(), removeCreated(created))
 	}
-	return &stores{state: st, history: h, created: created}, nil
+	s := &stores{state: st, history: h, created: created, red: red}
+	if err := keyAudit(ctx, cfg.DataDir, s, logger); err != nil {
+		return nil, errors.Join(err, s.CloseFailed())
+	}
+	return s, nil
 }
 
 func (s *stores) Close() error {
@@ -114,7 +126,7 @@ func newIngester(ctx context.Context, cfg config.Config, s *stores, e *env) (*en
 		}
 	}
 	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
-		Retention: cfg.Retention.D(), Logger: e.logger})
+		Retention: cfg.Retention.D(), Redactor: s.red, Logger: e.logger})
 	return in, src, client, nil
 }
 
@@ -149,16 +161,24 @@ func newModel(cfg config.Config) (*llm.Client, engine.LLM, error) {
 
 // newAnalyzer wires the analysis workflow: the log registry, the model and the actions that
 // apply to each service.
-func newAnalyzer(cfg config.Config, store analyze.Store, model engine.LLM, e *env) (*analyze.Analyzer, *logs.Registry, error) {
-	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
+func newAnalyzer(cfg config.Config, store analyze.Store, red *redact.Redactor, model engine.LLM,
+	e *env) (*analyze.Analyzer, *logs.Registry, error) {
+	reg, err := logs.NewRegistry(cfg.Logs, logsOptions(cfg, red))
 	if err != nil {
 		return nil, nil, err
 	}
 	a := analyze.New(store, reg, analyze.Options{
-		LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
+		LLM: engine.RedactingLLM{LLM: model, Redactor: red}, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
 		Actions: actionsFor(cfg), Logger: e.logger,
 	})
 	return a, reg, nil
+}
+
+// logsOptions are the configuration's log options with the redactor every line passes.
+func logsOptions(cfg config.Config, red *redact.Redactor) logs.Options {
+	opts := cfg.LogsOptions()
+	opts.Redactor = red
+	return opts
 }
 
 // actionsFor returns, per service, the whitelisted actions that could apply to it: Monit's
@@ -187,7 +207,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, e.logger)
 	if err != nil {
 		return err
 	}
@@ -205,7 +225,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := newAnalyzer(cfg, s.history, model, e)
+	a, _, err := newAnalyzer(cfg, s.history, s.red, model, e)
 	if err != nil {
 		return err
 	}

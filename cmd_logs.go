@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"monit-intel/logs"
+	"monit-intel/logs/redact"
 )
 
 func cmdLogs(ctx context.Context, e *env, args []string) error {
@@ -26,7 +27,11 @@ func cmdLogs(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := logs.NewRegistry(cfg.Logs, cfg.LogsOptions())
+	red, err := redact.New()
+	if err != nil {
+		return err
+	}
+	reg, err := logs.NewRegistry(cfg.Logs, logsOptions(cfg, red))
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (d motherData) Audit(ctx context.Context, limit int) ([]engine.AuditEntry, 
 // table (mother.Tee); a failed export is logged by Mother and does not lose the answer.
 // Requests for actions go through the approval flow.
 func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model engine.LLM, flow *approve.Flow, e *env) *mother.Mother {
-	opts := mother.Options{LLM: model, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
+	opts := mother.Options{LLM: engine.RedactingLLM{LLM: model, Redactor: s.red}, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
 		Units: cfg.Actions.Units, Aliases: serviceAliases(cfg), Actions: flow, Logger: e.logger}
 	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, opts)
 }

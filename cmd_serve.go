@@ -57,7 +57,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if mln != nil {
 		defer mln.Close()
 	}
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, e.logger)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		Metrics: onAPI, Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
-			Notify: d.notify.status()})
+			Notify: d.notify.status(), Redactor: s.red})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -213,7 +213,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	}
 	d.model = d.metrics.WrapLLM(d.model) // outside the gate: a call it refuses counts as busy
 	d.notify = newNotifier(cfg, s.state, e.logger)
-	if d.an, d.reg, err = newAnalyzer(cfg, notifyingAnalyses{Store: s.history, nt: d.notify}, d.model, e); err != nil {
+	if d.an, d.reg, err = newAnalyzer(cfg, notifyingAnalyses{Store: s.history, nt: d.notify}, s.red, d.model, e); err != nil {
 		return nil, err
 	}
 	d.queue = analyze.NewQueue(d.an, analysisQueueSize)
@@ -223,7 +223,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), d.board, d.mc, e)
+	d.flow = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red, d.board, d.mc, e)
 	return d, nil
 }
 
@@ -291,7 +291,8 @@ func seedBoard(ctx context.Context, b *engine.Board, s *stores) error {
 	if err != nil {
 		return err
 	}
-	b.Seed(snaps, states)
+	// Snapshots stored before redaction existed are redacted like a fresh cycle's.
+	b.Seed(engine.RedactStatus(s.red, engine.Status{Services: snaps}).Services, states)
 	return nil
 }
 

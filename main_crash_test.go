@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,7 @@ func TestIngestCrashChild(t *testing.T) {
 	if dataDir == "" {
 		t.Skip("the child of TestIngestCrashBetweenStores")
 	}
-	s, err := openStores(t.Context(), config.Config{DataDir: dataDir})
+	s, err := openStores(t.Context(), config.Config{DataDir: dataDir}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,7 @@ func restErrors(t *testing.T) []string {
 	cfg.DataDir, cfg.Ollama.URL, cfg.API.Token = t.TempDir(), fake.URL, restToken
 	cfg.Monit.Replay.LogsOut = filepath.Join(cfg.DataDir, "demo-logs")
 	ctx := t.Context()
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

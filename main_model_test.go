@@ -24,7 +24,7 @@ func modelDaemon(t testing.TB, modelURL string, tune func(*config.Config)) (*dae
 	cfg.Ollama.URL = modelURL
 	tune(&cfg)
 	ctx := context.Background()
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,7 @@ func weekMother(t testing.TB) *mother.Mother {
 	cfg.Aliases = map[string][]string{"web_proxy": {"nginx"}, "db_host": {"postgres", "database"}, "rootfs": {"root"}}
 	cfg.Actions.Units = map[string]string{"nordvpn_status": "nordvpnd.service", "nordvpn_reconnect": "nordvpn-reconnect.service",
 		"web_proxy": "nginx.service", "media_server": "jellyfin.service"}
-	s, err := openStores(ctx, cfg)
+	s, err := openStores(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,7 @@ type Ingester struct {
 	states    StateStore
 	hist      History
 	retention time.Duration
+	redactor  Redactor
 	now       func() time.Time
 	logger    *slog.Logger
 	afterHist func(ctx context.Context) error
@@ -71,8 +72,11 @@ type Ingester struct {
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
 type IngesterOptions struct {
 	Retention time.Duration
-	Now       func() time.Time
-	Logger    *slog.Logger
+	// Redactor removes secrets from what Monit reports (RedactStatus) before it is stored or
+	// classified; main always sets it.
+	Redactor Redactor
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// AfterHistory is a failpoint for tests: it runs after the history committed and before
 	// the failure state is saved, the one moment a crash leaves the two stores apart. An
 	// error ends the cycle there. Nil in production.
@@ -89,7 +93,7 @@ func NewIngester(src StatusSource, states StateStore, hist History, opts Ingeste
 	}
 	return &Ingester{
 		src: src, states: states, hist: hist,
-		retention: opts.Retention, now: opts.Now,
+		retention: opts.Retention, redactor: opts.Redactor, now: opts.Now,
 		logger:    opts.Logger.With("component", "ingest"),
 		afterHist: opts.AfterHistory,
 	}
@@ -106,6 +110,7 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("fetch: %w", err)
 	}
+	st = RedactStatus(in.redactor, st)
 	res.Host = st.Host
 	in.notes.log(in.logger, st.Services)
 	prev, err := in.states.States(ctx)

@@ -93,13 +93,16 @@ const (
 // audit table keeps its set of results.
 func (e AuditEntry) Simulated() bool { return e.Result == AuditDryRun && e.UserApproved }
 
-// AuditEntry is one row of the append-only, hash-chained action audit log.
+// AuditEntry is one row of the append-only, MAC-chained action audit log.
 type AuditEntry struct {
-	ID           int64
-	At           time.Time // stored to the millisecond
-	ProposalID   string
-	Source       string // who proposed the action; empty for an unknown proposal ID
-	Proposer     string
+	ID         int64
+	At         time.Time // stored to the millisecond
+	ProposalID string
+	Source     string // who proposed the action; empty for an unknown proposal ID
+	Proposer   string
+	// Actor is who took this step: whoever proposed it for a proposal, the person who approved
+	// or rejected it for an approval or rejection ("api" for the API token). Covered by the MAC.
+	Actor        string
 	Action       string // action_type
 	Service      string
 	Command      string
@@ -108,6 +111,8 @@ type AuditEntry struct {
 	ExitCode     *int   // result rows of a command that ran; nil otherwise
 	Output       string
 	Error        string
-	PrevHash     string // hex SHA-256 of the previous row; empty for the first row
-	Hash         string // hex SHA-256 over this row's fields and PrevHash
+	PrevHash     string // the previous row's Hash; empty for the first row
+	// Hash is the hex HMAC-SHA256 (keyed with DATA_DIR/audit.key) over this row's fields and
+	// PrevHash; rows written before the key existed keep a plain SHA-256.
+	Hash string
 }

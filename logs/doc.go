@@ -11,13 +11,14 @@
 //     A window read (ReadWindow) passes --since/--until to journalctl and places a file's
 //     lines by the time they start with, among its last lines.
 //   - Every line that leaves is sanitised (length cap, valid UTF-8, no NUL bytes) and redacted
-//     (passwords, tokens, bearer credentials, private keys, AWS keys), because lines go to the
-//     REST API and to the LLM. Redact and RedactLines are exported for other callers.
+//     by the injected Redactor (logs/redact), because lines go to the REST API and to the LLM.
 //
 // It is Linux-only, as journalctl is: journalctl runs in its own process group, killed whole at
 // the timeout.
 //
 // It must not: import anything outside the standard library, run any command other than the
 // fixed, read-only journalctl argument vector (never through a shell), follow a path that came
-// from a request, or panic on a missing, unreadable, rotating or hostile log.
+// from a request, follow a symbolic link where a log file should be (a glob match that is a
+// link is skipped), read a FIFO, device or directory (ErrNotLogFile), or panic on a missing,
+// unreadable, rotating or hostile log.
 package logs

@@ -6,7 +6,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"monit-intel/logs/redact/redacttest"
 )
+
+// withRedactor returns opts with the shared redactor when it has none.
+func withRedactor(t testing.TB, opts Options) Options {
+	t.Helper()
+	if opts.Redactor == nil {
+		opts.Redactor = redacttest.New(t)
+	}
+	return opts
+}
 
 // requireTool returns the path of an external tool the test needs. A missing tool skips the
 // test, except under CI=true, where it fails it.
@@ -38,7 +49,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 // newTestRegistry builds a registry or fails the test.
 func newTestRegistry(t *testing.T, sources map[string]Source, opts Options) *Registry {
 	t.Helper()
-	r, err := NewRegistry(sources, opts)
+	r, err := NewRegistry(sources, withRedactor(t, opts))
 	if err != nil {
 		t.Fatalf("NewRegistry() error = %v", err)
 	}

@@ -74,7 +74,7 @@ func (r *Registry) journal(ctx context.Context, src Source, n int, since, until 
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		if msg := stderr.text(); msg != "" {
+		if msg := stderr.text(r.redactor); msg != "" {
 			return nil, fmt.Errorf("%s: %w: %s", r.journalctl, err, msg)
 		}
 		return nil, fmt.Errorf("%s: %w", r.journalctl, err)
@@ -100,7 +100,7 @@ func (h *headBuffer) Write(p []byte) (int, error) {
 }
 
 // text returns what was kept as one sanitised, redacted line, suitable for an error message.
-func (h *headBuffer) text() string {
+func (h *headBuffer) text(red Redactor) string {
 	var parts []string
 	for line := range strings.Lines(string(h.buf)) {
 		if line = strings.TrimSpace(line); line != "" {
@@ -111,5 +111,5 @@ func (h *headBuffer) text() string {
 	if h.cut {
 		s += CutMarker
 	}
-	return Redact(s)
+	return red.Lines([]string{s})[0]
 }

@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"monit-intel/logs/redact"
+
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -71,7 +73,7 @@ func TestReadJournal(t *testing.T) {
 				prefix + "Connecting to https://svc_user:[REDACTED]@api.nordvpn.com/v1/servers",
 				prefix + "Connection to de1234.nordvpn.com lost: timeout after 30s",
 				prefix + "loaded config:",
-				indent + RedactedPrivateKey,
+				indent + redact.RedactedPrivateKey,
 			},
 		},
 		{
@@ -84,7 +86,7 @@ func TestReadJournal(t *testing.T) {
 			name: "window starting inside a key",
 			src:  Source{Strategy: StrategyJournalctl, Unit: "nordvpnd.service", JournalDir: dir},
 			n:    2,
-			want: []string{RedactedPrivateKey},
+			want: []string{redact.RedactedPrivateKey},
 		},
 		{
 			name:      "unit without entries",

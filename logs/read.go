@@ -21,7 +21,7 @@ type Result struct {
 	// File is the file read by tail and glob (for glob, the newest match); empty for journalctl.
 	File string `json:"file,omitempty"`
 	// Lines are the last lines, oldest first: sanitised (MaxLineBytes, valid UTF-8, no NUL) and
-	// redacted with RedactLines.
+	// redacted by the registry's Redactor.
 	Lines []string `json:"lines"`
 	// MaxLines is the number of lines asked for after clamping to the entry's max_lines.
 	MaxLines int `json:"max_lines"`
@@ -76,14 +76,15 @@ func (r *Registry) ReadWindow(ctx context.Context, service string, n int, since,
 	if err != nil {
 		return res, fmt.Errorf("read logs of %q from %s: %w", service, res.Source, err)
 	}
-	res.Lines = RedactLines(lines)
+	res.Lines = r.redactor.Lines(lines)
 	res.Empty = len(res.Lines) == 0
 	return res, nil
 }
 
 // newestMatch returns the regular file matching pattern with the latest modification time; a tie
 // goes to the greatest name, so backup_log_2024-05-02 beats backup_log_2024-05-01 written in the
-// same second.
+// same second. A match that is a symbolic link, a directory or any other non-regular file is
+// skipped (Lstat: a link is never followed, whatever it points at).
 func newestMatch(pattern string) (string, error) {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
@@ -91,8 +92,9 @@ func newestMatch(pattern string) (string, error) {
 	}
 	var best string
 	var bestTime time.Time
+	skipped := 0
 	for _, m := range matches {
-		info, err := os.Stat(m)
+		info, err := os.Lstat(m)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // removed since the glob ran (rotation)
 		}
@@ -100,6 +102,7 @@ func newestMatch(pattern string) (string, error) {
 			return "", err
 		}
 		if !info.Mode().IsRegular() {
+			skipped++
 			continue
 		}
 		t := info.ModTime()
@@ -107,7 +110,11 @@ func newestMatch(pattern string) (string, error) {
 			best, bestTime = m, t
 		}
 	}
-	if best == "" {
+	switch {
+	case best == "" && skipped > 0:
+		return "", fmt.Errorf("%w: no regular file matches %q (%d links, directories or special files skipped)",
+			ErrNotLogFile, pattern, skipped)
+	case best == "":
 		return "", fmt.Errorf("no file matches %q", pattern)
 	}
 	return best, nil

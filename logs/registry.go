@@ -41,6 +41,11 @@ const (
 // failure of the caller's analysis.
 var ErrNoSource = errors.New("no log source configured")
 
+// ErrNotLogFile reports a configured path (or a glob's only matches) that is not a regular
+// file: a symbolic link, which is never followed, a directory, a FIFO, a device or a socket.
+// Nothing is read from it.
+var ErrNotLogFile = errors.New("not a regular log file")
+
 // Source is one registry entry: where a service's logs live.
 type Source struct {
 	Strategy   Strategy `yaml:"strategy" json:"strategy"`
@@ -61,6 +66,14 @@ type Options struct {
 	Journalctl string
 	// Timeout bounds one journalctl run. Default DefaultTimeout.
 	Timeout time.Duration
+	// Redactor removes secrets from every line read (logs/redact.Redactor). Required: lines go
+	// to the REST API and to the model.
+	Redactor Redactor
+}
+
+// Redactor removes secrets from lines; a private key spread over several lines becomes one.
+type Redactor interface {
+	Lines(lines []string) []string
 }
 
 // Registry is the validated, read-only map from service name to log source. It is safe for
@@ -69,6 +82,7 @@ type Registry struct {
 	sources    map[string]Source
 	journalctl string
 	timeout    time.Duration
+	redactor   Redactor
 	// open opens a log file; tests replace it to simulate a file changing under the reader.
 	open func(path string) (logFile, error)
 }
@@ -80,6 +94,26 @@ var unitPattern = regexp.MustCompile(`^[A-Za-z0-9@._:][A-Za-z0-9@._:-]*$`)
 // NewRegistry validates every entry and returns a registry holding them with defaults applied.
 // The error lists every problem found, each naming the service and field.
 func NewRegistry(sources map[string]Source, opts Options) (*Registry, error) {
+	clean, opts, err := check(sources, opts)
+	if opts.Redactor == nil {
+		err = errors.Join(err, errors.New("logs options: a redactor is required"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Registry{sources: clean, journalctl: opts.Journalctl, timeout: opts.Timeout, redactor: opts.Redactor,
+		open: openLogFile}, nil
+}
+
+// Validate checks the entries and options as NewRegistry does, for a configuration checked
+// before anything runs; the redactor, wired later, is not asked for.
+func Validate(sources map[string]Source, opts Options) error {
+	_, _, err := check(sources, opts)
+	return err
+}
+
+// check validates every entry and returns them and opts with defaults applied.
+func check(sources map[string]Source, opts Options) (map[string]Source, Options, error) {
 	var errs []error
 	if opts.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("logs options: timeout must not be negative, got %s", opts.Timeout))
@@ -101,10 +135,7 @@ func NewRegistry(sources map[string]Source, opts Options) (*Registry, error) {
 		errs = append(errs, problems...)
 		clean[name] = src
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return &Registry{sources: clean, journalctl: opts.Journalctl, timeout: opts.Timeout, open: openLogFile}, nil
+	return clean, opts, errors.Join(errs...)
 }
 
 // normalize checks one entry and fills in its defaults.

@@ -11,10 +11,11 @@ import (
 
 func TestNewRegistryValidation(t *testing.T) {
 	tests := []struct {
-		name    string
-		sources map[string]Source
-		opts    Options
-		wantErr []string // every fragment must appear; nil means valid
+		name       string
+		sources    map[string]Source
+		opts       Options
+		wantErr    []string // every fragment must appear; nil means valid
+		noRedactor bool     // leave Options.Redactor nil
 	}{
 		{
 			name: "the issue's example",
@@ -100,6 +101,11 @@ func TestNewRegistryValidation(t *testing.T) {
 			wantErr: []string{"timeout must not be negative"},
 		},
 		{
+			name:       "no redactor",
+			noRedactor: true,
+			wantErr:    []string{"logs options: a redactor is required"},
+		},
+		{
 			name: "every problem of every service",
 			sources: map[string]Source{
 				"b": {Strategy: StrategyJournalctl, MaxLines: 5000},
@@ -115,7 +121,11 @@ func TestNewRegistryValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := NewRegistry(tt.sources, tt.opts)
+			opts := tt.opts
+			if !tt.noRedactor {
+				opts = withRedactor(t, opts)
+			}
+			r, err := NewRegistry(tt.sources, opts)
 			if tt.wantErr == nil {
 				if err != nil || r == nil {
 					t.Fatalf("NewRegistry() = %v, %v, want a registry", r, err)
@@ -250,5 +260,18 @@ func TestNoSourceNamesTheServicesWithLogs(t *testing.T) {
 				t.Errorf("Read(x) error = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestValidate: a configuration's entries are checked before a redactor exists, with the
+// errors NewRegistry gives.
+func TestValidate(t *testing.T) {
+	good := map[string]Source{"a": {Strategy: StrategyTail, Path: "/var/log/a.log"}}
+	if err := Validate(good, Options{}); err != nil {
+		t.Errorf("Validate(good, no redactor) = %v, want nil", err)
+	}
+	bad := map[string]Source{"a": {Strategy: "tial"}}
+	if err := Validate(bad, Options{}); err == nil || !strings.Contains(err.Error(), `logs.a.strategy: unknown strategy "tial"`) {
+		t.Errorf("Validate(bad) = %v, want the strategy named", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // blockSize is how much of a file is read at a time, backwards from the end.
@@ -26,26 +27,39 @@ type logFile interface {
 	Stat() (fs.FileInfo, error)
 }
 
-// openLogFile opens a regular file for reading. It refuses anything else before opening it, so a
-// FIFO configured by mistake cannot block the reader.
+// openLogFile opens a regular file for reading, never through a symbolic link: O_NOFOLLOW
+// refuses a link in the last component (a link to /etc/shadow put where a log was), and
+// O_NONBLOCK keeps a FIFO put there from blocking the open; what was opened is then checked to
+// be a regular file. The directories above the file are the configuration's, not the
+// service's, and are followed.
 func openLogFile(path string) (logFile, error) {
-	info, err := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%w: %s is a symbolic link, and the log registry never follows links", ErrNotLogFile, path)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRegular(path, info); err != nil {
+	info, err := f.Stat()
+	if err == nil {
+		err = checkRegular(path, info)
+	}
+	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	return os.Open(path)
+	return f, nil
 }
 
-// checkRegular refuses directories, devices, sockets and pipes.
+// checkRegular refuses directories, devices, sockets, pipes and links.
 func checkRegular(path string, info fs.FileInfo) error {
 	switch {
 	case info.IsDir():
-		return fmt.Errorf("%s is a directory, not a log file", path)
+		return fmt.Errorf("%w: %s is a directory, not a log file", ErrNotLogFile, path)
+	case info.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%w: %s is a symbolic link, and the log registry never follows links", ErrNotLogFile, path)
 	case !info.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (mode %s)", path, info.Mode().Type())
+		return fmt.Errorf("%w: %s is not a regular file (mode %s)", ErrNotLogFile, path, info.Mode().Type())
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"monit-intel/logs/redact"
+
 	"bytes"
 	"context"
 	"errors"
@@ -126,7 +128,7 @@ func TestReadFixtureRedacted(t *testing.T) {
 		"second line",
 		"2024-05-01 02:00:01 backup: connecting to sftp://backup:[REDACTED]@nas.local/tank",
 		"2024-05-01 02:00:02 backup: loaded key",
-		RedactedPrivateKey,
+		redact.RedactedPrivateKey,
 		"2024-05-01 02:00:03 backup: api_token=[REDACTED] accepted",
 		"2024-05-01 02:14:59 backup: done, 1234 files, exit 0",
 	}
@@ -158,7 +160,7 @@ func TestReadBadInput(t *testing.T) {
 		{name: "glob without a match", src: Source{Strategy: StrategyGlob, Path: filepath.Join(dir, "backup_log_*.log")},
 			wantErr: []string{`read logs of "svc" from glob `, "no file matches"}},
 		{name: "glob matching only a directory and a pipe", src: Source{Strategy: StrategyGlob, Path: filepath.Join(dir, "*.log")},
-			wantErr: []string{`read logs of "svc"`, "no file matches"}},
+			wantErr: []string{`read logs of "svc"`, "no regular file matches", "2 links, directories or special files skipped"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

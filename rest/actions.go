@@ -91,12 +91,13 @@ type auditInput struct {
 	Limit int `query:"limit" default:"20" minimum:"1" maximum:"1000"`
 }
 
-// AuditEntry is one row of the hash-chained action audit log.
+// AuditEntry is one row of the MAC-chained action audit log.
 type AuditEntry struct {
 	ID           int64     `json:"id"`
 	At           time.Time `json:"at"`
 	ProposalID   string    `json:"proposal_id"`
 	Source       string    `json:"source"`
+	Actor        string    `json:"actor,omitempty" doc:"who took the step: the proposer, or the user who approved or rejected (api for the API token)"`
 	Action       string    `json:"action"`
 	Service      string    `json:"service"`
 	Command      string    `json:"command"`
@@ -190,7 +191,7 @@ func (s *Server) audit(ctx context.Context, in *auditInput) (*auditOutput, error
 	out.Body.Entries = make([]AuditEntry, 0, len(list))
 	for _, e := range list {
 		out.Body.Entries = append(out.Body.Entries, AuditEntry{ID: e.ID, At: e.At.UTC(), ProposalID: e.ProposalID,
-			Source: e.Source, Action: e.Action, Service: e.Service, Command: e.Command, UserApproved: e.UserApproved,
+			Source: e.Source, Actor: e.Actor, Action: e.Action, Service: e.Service, Command: e.Command, UserApproved: e.UserApproved,
 			Result: e.Result, ExitCode: e.ExitCode, Error: e.Error, Simulated: e.Simulated(), Hash: e.Hash})
 	}
 	return out, nil

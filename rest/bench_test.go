@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/logs/redact/redacttest"
 )
 
 func boardOf(n int) *engine.Board {
@@ -29,12 +30,19 @@ func boardOf(n int) *engine.Board {
 }
 
 // BenchmarkStatus serves GET /status through the whole handler (security headers, Host and
-// cross-origin checks, auth, logging, huma) with the services in the board.
+// cross-origin checks, auth, logging, huma) with the services in the board; redacted, every
+// string of the body also passes the redactor, as in the daemon.
 func BenchmarkStatus(b *testing.B) {
-	for _, n := range []int{50, 1000} {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+	for _, bc := range []struct {
+		n        int
+		redacted bool
+	}{{50, false}, {1000, false}, {50, true}, {1000, true}} {
+		b.Run(fmt.Sprintf("services=%d/redacted=%v", bc.n, bc.redacted), func(b *testing.B) {
 			deps := testDeps()
-			deps.Board = boardOf(n)
+			deps.Board = boardOf(bc.n)
+			if bc.redacted {
+				deps.Redactor = redacttest.New(b)
+			}
 			s, err := New(Options{Listen: "127.0.0.1:0", Token: "tok"}, deps)
 			if err != nil {
 				b.Fatal(err)

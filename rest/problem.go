@@ -24,6 +24,9 @@ func problem(err error, what string) error {
 		return huma.Error404NotFound(detail)
 	case errors.Is(err, logs.ErrNoSource):
 		return huma.Error404NotFound(detail)
+	case errors.Is(err, logs.ErrNotLogFile):
+		// The request is fine; what the registry names is not a file it will read.
+		return huma.Error409Conflict(detail)
 	case errors.Is(err, context.DeadlineExceeded):
 		return huma.Error504GatewayTimeout(detail)
 	case errors.Is(err, context.Canceled):

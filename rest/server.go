@@ -59,6 +59,8 @@ type Deps struct {
 	Audit    AuditLog     // nil: the audit endpoint answers 503
 	Trends   Trends       // nil: /trends answers 503
 	Notify   NotifyStatus // nil: /health has no notify section
+	// Redactor passes every string of every response body (logs/redact.Redactor).
+	Redactor engine.Redactor
 }
 
 // Options configure the server.
@@ -131,6 +133,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	cfg.DocsPath = "" // huma's page loads scripts from a CDN; ours is embedded (docs.go)
 	cfg.CreateHooks = nil
 	cfg.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
+	cfg.Transformers = append(cfg.Transformers, redactBodies(deps.Redactor))
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},
 	}

@@ -2,12 +2,9 @@ package sqliteexport
 
 import (
 	"context"
-	"crypto/sha256"
+	"crypto/hmac"
 	"database/sql"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,19 +14,22 @@ import (
 
 var _ approve.Audit = (*DB)(nil)
 
-// The action audit log is append-only twice over: triggers refuse UPDATE and DELETE (and an
-// INSERT OR REPLACE, which deletes without firing them), and every row carries prev_hash, the
-// hash of the row before it, and hash, a SHA-256 over its own fields and prev_hash. Someone
-// who drops the triggers and edits or deletes rows breaks the chain, and VerifyAudit names
-// the first broken row.
+// The action audit log is append-only three times over: triggers refuse UPDATE and DELETE
+// (and an INSERT OR REPLACE, which deletes without firing them); every row carries prev_hash,
+// the MAC of the row before it, and hash, an HMAC-SHA256 over its own fields and prev_hash
+// keyed with DATA_DIR/audit.key, which never enters the database; and the head (row count,
+// last row, last MAC) is kept outside the database, in bbolt and in a log line at each append.
+// Someone who can write the database but not read the key cannot edit a row or recompute the
+// chain after deleting one (the MACs no longer match), nor delete the newest rows and rewind
+// sqlite_sequence (the head no longer matches). VerifyAudit names what it finds.
 //
-// What the chain cannot catch alone: a writer who rewrites every hash after an edit, since
-// there is no secret key. A copy of the newest hash kept somewhere else (AuditEntries(ctx, 1))
-// detects that too.
+// What the key's holder can still do: rewrite the log and the head together (the key, the
+// database and the state file sit in one directory, readable by the daemon's user). The log
+// lines of each head, in the journal, are the copy such a person must also rewrite.
 
 // auditColumns are the columns read back, in the order scanAudit expects.
 const auditColumns = `id, timestamp, proposal_id, source, proposer, action_type, service_name, command,
-	user_approved, result, exit_code, output, error_message, prev_hash, hash`
+	user_approved, result, exit_code, output, error_message, prev_hash, hash, actor, chain`
 
 // auditTriggers must exist for the table to be append-only at the SQL level.
 var auditTriggers = []string{"action_audit_log_no_update", "action_audit_log_no_delete", "action_audit_log_append_only"}
@@ -43,94 +43,85 @@ type ChainError struct {
 
 func (e *ChainError) Error() string { return "audit log tampered with: " + e.Reason }
 
-// auditHash is the hex SHA-256 of a row's canonical encoding: a version tag, then every field
-// and prev_hash, each as a uvarint length and its bytes (integers in decimal, user_approved as
-// "0" or "1", a NULL exit code as the empty string), so no two rows encode the same way.
-func auditHash(e engine.AuditEntry) string {
-	buf := make([]byte, 0, 256+len(e.Command)+len(e.Output)+len(e.Error))
-	buf = append(buf, "monit-intel action_audit_log v1"...)
-	field := func(s string) {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
-	field(strconv.FormatInt(e.ID, 10))
-	field(strconv.FormatInt(e.At.UnixMilli(), 10))
-	for _, s := range []string{e.ProposalID, e.Source, e.Proposer, e.Action, e.Service, e.Command} {
-		field(s)
-	}
-	approved := "0"
-	if e.UserApproved {
-		approved = "1"
-	}
-	field(approved)
-	field(e.Result)
-	if e.ExitCode != nil {
-		field(strconv.Itoa(*e.ExitCode))
-	} else {
-		field("")
-	}
-	field(e.Output)
-	field(e.Error)
-	field(e.PrevHash)
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
-}
-
-// AppendAudit appends one row to the action audit log, chained to the newest row, and
-// returns its ID. The ID is chosen here (the hash covers it): one past both the newest row and
-// the AUTOINCREMENT sequence, so a deleted newest row leaves a gap VerifyAudit reports.
+// AppendAudit appends one row to the action audit log, chained to the newest row and keyed,
+// records the new head outside the database and returns the row's ID. The ID is chosen here
+// (the MAC covers it): one past both the newest row and the AUTOINCREMENT sequence, so a
+// deleted newest row leaves a gap VerifyAudit reports. It needs KeyAudit first.
 func (db *DB) AppendAudit(ctx context.Context, e engine.AuditEntry) (int64, error) {
 	if e.At.IsZero() {
 		return 0, fmt.Errorf("append audit: no timestamp")
+	}
+	c := &db.audit
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == nil || c.heads == nil {
+		return 0, fmt.Errorf("append audit: %w", errNotKeyed)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("append audit: begin: %w", err)
 	}
 	defer tx.Rollback()
-	var last int64
+	var last, rows int64
 	err = tx.QueryRowContext(ctx, `SELECT max(
 			coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'action_audit_log'), 0),
 			coalesce((SELECT max(id) FROM action_audit_log), 0)),
-		coalesce((SELECT hash FROM action_audit_log ORDER BY id DESC LIMIT 1), '')`).Scan(&last, &e.PrevHash)
+		coalesce((SELECT hash FROM action_audit_log ORDER BY id DESC LIMIT 1), ''),
+		(SELECT count(*) FROM action_audit_log)`).Scan(&last, &e.PrevHash, &rows)
 	if err != nil {
 		return 0, fmt.Errorf("append audit: read chain head: %w", err)
 	}
+	if h := c.head; rows != h.Rows || e.PrevHash != h.LastMAC {
+		// Appending now would write a head that hides what changed: refuse until someone looks.
+		return 0, fmt.Errorf("append audit: %w", &ChainError{Row: h.LastID, Reason: fmt.Sprintf(
+			"the log changed outside the daemon: the head records %d rows ending at row %d, the log has %d rows; "+
+				"nothing is appended (run `monit-intel audit verify`)", h.Rows, h.LastID, rows)})
+	}
 	e.ID = last + 1
 	e.At = time.UnixMilli(e.At.UnixMilli()).UTC()
-	e.Hash = auditHash(e)
+	e.Hash = auditMAC(c.key, e)
 	var exit any
 	if e.ExitCode != nil {
 		exit = *e.ExitCode
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO action_audit_log (`+auditColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.At.UnixMilli(), e.ProposalID, e.Source, e.Proposer, e.Action, e.Service, e.Command,
-		e.UserApproved, e.Result, exit, e.Output, e.Error, e.PrevHash, e.Hash)
+		e.UserApproved, e.Result, exit, e.Output, e.Error, e.PrevHash, e.Hash, e.Actor, chainHMAC)
 	if err != nil {
 		return 0, fmt.Errorf("append audit (%s %s): %w", e.Result, e.ProposalID, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("append audit: commit: %w", err)
 	}
+	if c.keyedFrom == 0 {
+		c.keyedFrom = e.ID
+	}
+	// The row is stored: a head that could not be written is behind, which KeyAudit repairs at
+	// the next start from the rows' MACs. Not an error of the append.
+	if err := c.putHead(ctx, engine.AuditHead{Rows: rows + 1, LastID: e.ID, LastMAC: e.Hash, KeyedFrom: c.keyedFrom}); err != nil {
+		c.log.Error("audit head not stored", "row", e.ID, "err", err)
+	}
 	return e.ID, nil
 }
 
-func scanAudit(row interface{ Scan(...any) error }) (engine.AuditEntry, error) {
+// scanAudit reads one row and the chain it belongs to.
+func scanAudit(row interface{ Scan(...any) error }) (engine.AuditEntry, string, error) {
 	var e engine.AuditEntry
 	var at int64
 	var exit sql.NullInt64
+	var chain string
 	err := row.Scan(&e.ID, &at, &e.ProposalID, &e.Source, &e.Proposer, &e.Action, &e.Service, &e.Command,
-		&e.UserApproved, &e.Result, &exit, &e.Output, &e.Error, &e.PrevHash, &e.Hash)
+		&e.UserApproved, &e.Result, &exit, &e.Output, &e.Error, &e.PrevHash, &e.Hash, &e.Actor, &chain)
 	if err != nil {
-		return e, err
+		return e, chain, err
 	}
 	e.At = time.UnixMilli(at).UTC()
 	if exit.Valid {
 		code := int(exit.Int64)
 		e.ExitCode = &code
 	}
-	return e, nil
+	return e, chain, nil
 }
 
 // AuditEntries returns the newest limit rows of the action audit log, newest first; a limit
@@ -146,7 +137,7 @@ func (db *DB) AuditEntries(ctx context.Context, limit int) ([]engine.AuditEntry,
 	defer rows.Close()
 	var out []engine.AuditEntry
 	for rows.Next() {
-		e, err := scanAudit(rows)
+		e, _, err := scanAudit(rows)
 		if err != nil {
 			return nil, fmt.Errorf("audit entries: %w", err)
 		}
@@ -158,58 +149,147 @@ func (db *DB) AuditEntries(ctx context.Context, limit int) ([]engine.AuditEntry,
 	return out, nil
 }
 
-// VerifyAudit walks the whole chain, oldest first, in one read transaction and returns how
-// many rows it checked. The first break is a *ChainError naming the row: edited (its hash does
-// not match its fields), missing (a gap in the IDs where the next row's prev_hash does not
-// match), rewritten (its hash was recomputed after an edit, so the next row's prev_hash does
-// not match), or the newest rows deleted (the ID sequence is ahead of the last row). An intact
-// chain whose append-only triggers were dropped is reported too.
-func (db *DB) VerifyAudit(ctx context.Context) (n int, err error) {
+// AuditReport is what VerifyAudit checked.
+type AuditReport struct {
+	Rows      int    // rows checked
+	KeyedRows int    // of which keyed (HMAC-SHA256)
+	LastID    int64  // the newest row
+	LastHash  string // its MAC (or hash)
+	KeyedFrom int64  // the first keyed row; 0 when there is none yet
+	// HeadChecked says the log's end was compared with a head kept outside the database;
+	// HeadBehind counts the rows past that head (each checked by its MAC).
+	HeadChecked bool
+	HeadBehind  int64
+}
+
+// VerifyAudit walks the whole chain, oldest first, in one read transaction. The first break is
+// a *ChainError naming the row: edited (its MAC does not match its contents; without the key
+// it cannot be recomputed), missing (a gap in the IDs where the next row's prev_hash does not
+// match), the newest rows deleted (the head kept outside the database, when given, or the ID
+// sequence is ahead of the last row), or rewritten without the key (a SHA-256 row where the
+// keyed chain had begun). An intact chain whose append-only triggers were dropped is reported
+// too. head may be nil (the daemon holds the state file): the log's end is then checked
+// against sqlite_sequence only, which a writer of the database can rewind.
+func (db *DB) VerifyAudit(ctx context.Context, head *engine.AuditHead) (AuditReport, error) {
+	rep := AuditReport{HeadChecked: head != nil}
 	tx, err := db.r.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("verify audit: begin: %w", err)
+		return rep, fmt.Errorf("verify audit: begin: %w", err)
 	}
 	defer tx.Rollback()
 	var seq int64
 	err = tx.QueryRowContext(ctx,
 		`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'action_audit_log'), 0)`).Scan(&seq)
 	if err != nil {
-		return 0, fmt.Errorf("verify audit: read sequence: %w", err)
+		return rep, fmt.Errorf("verify audit: read sequence: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM action_audit_log ORDER BY id`)
 	if err != nil {
-		return 0, fmt.Errorf("verify audit: %w", err)
+		return rep, fmt.Errorf("verify audit: %w", err)
 	}
 	defer rows.Close()
-	var prevID int64
-	var prevHash string
+	v := verifier{key: db.audit.key, head: head}
 	for rows.Next() {
-		e, err := scanAudit(rows)
+		e, chain, err := scanAudit(rows)
 		if err != nil {
-			return n, fmt.Errorf("verify audit: row after %d: %w", prevID, err)
+			return rep, fmt.Errorf("verify audit: row after %d: %w", rep.LastID, err)
 		}
-		if err := chainLink(e, prevID, prevHash); err != nil {
-			return n, err
+		if err := v.row(e, chain, &rep); err != nil {
+			return rep, err
 		}
-		prevID, prevHash = e.ID, e.Hash
-		n++
 	}
 	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("verify audit: %w", err)
+		return rep, fmt.Errorf("verify audit: %w", err)
 	}
-	if seq > prevID {
-		return n, &ChainError{Row: prevID + 1, Reason: fmt.Sprintf(
+	if err := v.end(&rep); err != nil {
+		return rep, err
+	}
+	if seq > rep.LastID {
+		return rep, &ChainError{Row: rep.LastID + 1, Reason: fmt.Sprintf(
 			"%s: the newest rows were deleted (rows were numbered up to %d, the log ends at %d)",
-			missing(prevID+1, seq), seq, prevID)}
+			missing(rep.LastID+1, seq), seq, rep.LastID)}
 	}
-	return n, checkTriggers(ctx, tx)
+	return rep, checkTriggers(ctx, tx)
 }
 
-// chainLink checks row e against the row before it (prevID 0 for the first row).
-func chainLink(e engine.AuditEntry, prevID int64, prevHash string) error {
-	if auditHash(e) != e.Hash {
+// verifier checks rows one by one, oldest first.
+type verifier struct {
+	key        []byte
+	head       *engine.AuditHead
+	headMAC    string // the MAC of the row at head.LastID, once seen
+	headRowSet bool
+}
+
+// row checks e against its contents and the row before it (rep.LastID 0 for the first row).
+func (v *verifier) row(e engine.AuditEntry, chain string, rep *AuditReport) error {
+	if err := v.contents(e, chain, rep); err != nil {
+		return err
+	}
+	if err := chainLink(e, rep.LastID, rep.LastHash); err != nil {
+		return err
+	}
+	if v.head != nil && e.ID == v.head.LastID {
+		v.headMAC, v.headRowSet = e.Hash, true
+	}
+	if v.head != nil && e.ID > v.head.LastID {
+		rep.HeadBehind++
+	}
+	rep.Rows++
+	rep.LastID, rep.LastHash = e.ID, e.Hash
+	return nil
+}
+
+// contents checks a row's MAC (or, before the keyed chain, its hash).
+func (v *verifier) contents(e engine.AuditEntry, chain string, rep *AuditReport) error {
+	keyedFrom := rep.KeyedFrom
+	if keyedFrom == 0 && v.head != nil && v.head.KeyedFrom > 0 {
+		keyedFrom = v.head.KeyedFrom
+	}
+	switch {
+	case chain == chainHMAC && v.key == nil:
+		return fmt.Errorf("verify audit: row %d is keyed and no audit key was given", e.ID)
+	case chain == chainHMAC:
+		if !hmac.Equal([]byte(auditMAC(v.key, e)), []byte(e.Hash)) {
+			return &ChainError{Row: e.ID, Reason: fmt.Sprintf(
+				"row %d was edited: its MAC does not match its contents (and cannot be recomputed without %s)", e.ID, AuditKeyFile)}
+		}
+		rep.KeyedRows++
+		if rep.KeyedFrom == 0 {
+			rep.KeyedFrom = e.ID
+		}
+	case keyedFrom > 0 && e.ID >= keyedFrom:
+		return &ChainError{Row: e.ID, Reason: fmt.Sprintf(
+			"row %d was rewritten without the key: it carries a plain SHA-256 where the keyed chain had begun (row %d)", e.ID, keyedFrom)}
+	case auditHash(e) != e.Hash || e.Actor != "":
 		return &ChainError{Row: e.ID, Reason: fmt.Sprintf("row %d was edited: its hash does not match its contents", e.ID)}
 	}
+	return nil
+}
+
+// end compares the log's end with the head kept outside the database.
+func (v *verifier) end(rep *AuditReport) error {
+	h := v.head
+	if h == nil || (h.Rows == 0 && h.LastID == 0) {
+		return nil
+	}
+	where := fmt.Sprintf("the head kept outside the database records %d rows ending at row %d", h.Rows, h.LastID)
+	switch {
+	case rep.LastID < h.LastID:
+		return &ChainError{Row: rep.LastID + 1, Reason: fmt.Sprintf("%s: the newest rows were deleted (%s; the log has %d rows ending at row %d)",
+			missing(rep.LastID+1, h.LastID), where, rep.Rows, rep.LastID)}
+	case !v.headRowSet:
+		return &ChainError{Row: h.LastID, Reason: fmt.Sprintf("row %d is missing (%s)", h.LastID, where)}
+	case v.headMAC != h.LastMAC:
+		return &ChainError{Row: h.LastID, Reason: fmt.Sprintf("row %d was replaced: its MAC is not the one the head records (%s)", h.LastID, where)}
+	case int64(rep.Rows)-rep.HeadBehind < h.Rows:
+		return &ChainError{Row: 0, Reason: fmt.Sprintf("%d rows were deleted (%s; the log has %d up to it)",
+			h.Rows-(int64(rep.Rows)-rep.HeadBehind), where, int64(rep.Rows)-rep.HeadBehind)}
+	}
+	return nil
+}
+
+// chainLink checks row e's place after the row before it (prevID 0 for the first row).
+func chainLink(e engine.AuditEntry, prevID int64, prevHash string) error {
 	gap := e.ID != prevID+1
 	switch {
 	case e.PrevHash != prevHash && gap && prevID == 0:

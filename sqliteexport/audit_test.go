@@ -2,7 +2,6 @@ package sqliteexport
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -34,6 +33,32 @@ func auditEntry(i int) engine.AuditEntry {
 	return e
 }
 
+// auditTestKey is the audit key of the tests.
+var auditTestKey = []byte("0123456789abcdef0123456789abcdef")
+
+// memHead is an AuditHeadStore in memory.
+type memHead struct {
+	h  engine.AuditHead
+	ok bool
+}
+
+func (m *memHead) AuditHead(context.Context) (engine.AuditHead, bool, error) { return m.h, m.ok, nil }
+func (m *memHead) PutAuditHead(_ context.Context, h engine.AuditHead) error {
+	m.h, m.ok = h, true
+	return nil
+}
+
+// openKeyed opens a test database keyed with auditTestKey and returns it with its head store.
+func openKeyed(t testing.TB) (*DB, *memHead) {
+	t.Helper()
+	db := openTest(t)
+	heads := &memHead{}
+	if _, err := db.KeyAudit(context.Background(), auditTestKey, heads, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db, heads
+}
+
 // appendN appends n entries and returns them as stored (IDs, times and hashes set).
 func appendN(t testing.TB, db *DB, n int) []engine.AuditEntry {
 	t.Helper()
@@ -50,7 +75,7 @@ func appendN(t testing.TB, db *DB, n int) []engine.AuditEntry {
 }
 
 func TestAuditRoundTrip(t *testing.T) {
-	db := openTest(t)
+	db, heads := openKeyed(t)
 	got := appendN(t, db, 5)
 	if len(got) != 5 {
 		t.Fatalf("AuditEntries(5) returned %d rows, want 5", len(got))
@@ -66,8 +91,8 @@ func TestAuditRoundTrip(t *testing.T) {
 			(e.ExitCode == nil) != (want.ExitCode == nil) || e.Output != want.Output || e.Error != want.Error {
 			t.Errorf("AuditEntries()[%d] = %+v, want %+v", k, e, want)
 		}
-		if e.Hash != auditHash(e) {
-			t.Errorf("row %d: hash %s, want %s", e.ID, e.Hash, auditHash(e))
+		if e.Hash != auditMAC(auditTestKey, e) {
+			t.Errorf("row %d: hash %s, want the MAC %s", e.ID, e.Hash, auditMAC(auditTestKey, e))
 		}
 		if k+1 < len(got) && e.PrevHash != got[k+1].Hash {
 			t.Errorf("row %d: prev_hash %s, want row %d's hash %s", e.ID, e.PrevHash, got[k+1].ID, got[k+1].Hash)
@@ -75,6 +100,9 @@ func TestAuditRoundTrip(t *testing.T) {
 	}
 	if got[4].PrevHash != "" {
 		t.Errorf("row 1: prev_hash = %q, want empty", got[4].PrevHash)
+	}
+	if want := (engine.AuditHead{Rows: 5, LastID: 5, LastMAC: got[0].Hash, KeyedFrom: 1}); heads.h != want {
+		t.Errorf("head = %+v, want %+v", heads.h, want)
 	}
 	if few, err := db.AuditEntries(t.Context(), 2); err != nil || len(few) != 2 || few[0].ID != 5 {
 		t.Errorf("AuditEntries(2) = %d rows (first %v), %v; want rows 5 and 4", len(few), few, err)
@@ -89,7 +117,7 @@ func TestAuditRoundTrip(t *testing.T) {
 
 func TestAuditHashCoversEveryField(t *testing.T) {
 	base := auditEntry(2)
-	base.ID, base.PrevHash, base.Error = 7, "abc", "e"
+	base.ID, base.PrevHash, base.Error, base.Actor = 7, "abc", "e", "alice"
 	edits := map[string]func(e *engine.AuditEntry){
 		"id":            func(e *engine.AuditEntry) { e.ID++ },
 		"timestamp":     func(e *engine.AuditEntry) { e.At = e.At.Add(time.Millisecond) },
@@ -106,23 +134,27 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 		"output":        func(e *engine.AuditEntry) { e.Output += "x" },
 		"error_message": func(e *engine.AuditEntry) { e.Error += "x" },
 		"prev_hash":     func(e *engine.AuditEntry) { e.PrevHash += "x" },
+		"actor":         func(e *engine.AuditEntry) { e.Actor = "api" },
 		// Length prefixes keep field boundaries: moving a byte between fields changes the hash.
 		"boundary": func(e *engine.AuditEntry) { e.Action, e.Service = e.Action+"n", e.Service[1:] },
 	}
-	want := auditHash(base)
+	want := auditMAC(auditTestKey, base)
 	for name, edit := range edits {
 		t.Run(name, func(t *testing.T) {
 			e := base
 			edit(&e)
-			if auditHash(e) == want {
-				t.Errorf("auditHash() unchanged after editing %s", name)
+			if auditMAC(auditTestKey, e) == want {
+				t.Errorf("auditMAC() unchanged after editing %s", name)
 			}
 		})
+	}
+	if auditMAC([]byte("another key, also thirty-two b.."), base) == want {
+		t.Error("auditMAC() is the same under another key")
 	}
 }
 
 func TestAuditAppendOnly(t *testing.T) {
-	db := openTest(t)
+	db, _ := openKeyed(t)
 	appendN(t, db, 3)
 	for _, q := range []string{
 		`UPDATE action_audit_log SET result = 'rejected' WHERE id = 2`,
@@ -137,8 +169,11 @@ func TestAuditAppendOnly(t *testing.T) {
 			t.Errorf("%s: error = %v, want append-only", q, err)
 		}
 	}
-	if n, err := db.VerifyAudit(t.Context()); n != 3 || err != nil {
-		t.Errorf("VerifyAudit() = %d, %v; want 3, nil", n, err)
+	if rep, err := db.VerifyAudit(t.Context(), nil); rep.Rows != 3 || err != nil {
+		t.Errorf("VerifyAudit() = %+v, %v; want 3 rows, nil", rep, err)
+	}
+	if _, err := openTest(t).AppendAudit(t.Context(), auditEntry(0)); err == nil {
+		t.Error("AppendAudit() on a database without a key: error = nil, want one")
 	}
 }
 
@@ -157,106 +192,8 @@ func tamper(t *testing.T, db *DB, stmts ...string) {
 	}
 }
 
-func TestVerifyAudit(t *testing.T) {
-	tests := []struct {
-		name    string
-		tamper  func(t *testing.T, db *DB, rows []engine.AuditEntry) // rows oldest first
-		wantN   int
-		wantRow int64 // -1: no error
-		wantMsg string
-	}{
-		{name: "intact", wantN: 5, wantRow: -1},
-		{name: "field edited", wantN: 2, wantRow: 3, wantMsg: "row 3 was edited",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `UPDATE action_audit_log SET result = 'rejected', user_approved = 0 WHERE id = 3`)
-			}},
-		{name: "exit code nulled", wantN: 2, wantRow: 3, wantMsg: "row 3 was edited",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `UPDATE action_audit_log SET exit_code = NULL WHERE id = 3`)
-			}},
-		{name: "hash edited", wantN: 1, wantRow: 2, wantMsg: "row 2 was edited",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `UPDATE action_audit_log SET hash = '00' WHERE id = 2`)
-			}},
-		{name: "edited and rehashed", wantN: 3, wantRow: 3, wantMsg: "row 3 was edited and its hash recomputed: row 4's prev_hash",
-			tamper: func(t *testing.T, db *DB, rows []engine.AuditEntry) {
-				e := rows[2]
-				e.Command = "systemctl stop nordvpnd.service"
-				tamper(t, db, fmt.Sprintf(`UPDATE action_audit_log SET command = '%s', hash = '%s' WHERE id = 3`,
-					e.Command, auditHash(e)))
-			}},
-		{name: "middle row deleted", wantN: 2, wantRow: 3,
-			wantMsg: "row 3 is missing: row 4's prev_hash does not match row 2's hash",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `DELETE FROM action_audit_log WHERE id = 3`)
-			}},
-		{name: "two rows deleted", wantN: 1, wantRow: 2, wantMsg: "rows 2 to 3 are missing: row 4's prev_hash",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `DELETE FROM action_audit_log WHERE id IN (2, 3)`)
-			}},
-		{name: "first row deleted", wantN: 0, wantRow: 1, wantMsg: "row 1 is missing",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `DELETE FROM action_audit_log WHERE id = 1`)
-			}},
-		{name: "newest row deleted", wantN: 4, wantRow: 5, wantMsg: "row 5 is missing: the newest rows were deleted",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `DELETE FROM action_audit_log WHERE id = 5`)
-			}},
-		{name: "everything deleted", wantN: 0, wantRow: 1, wantMsg: "rows 1 to 5 are missing",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `DELETE FROM action_audit_log`)
-			}},
-		{name: "newest deleted, then an append", wantN: 4, wantRow: 5,
-			wantMsg: "row 5 is missing: deleted before row 6 was appended",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) {
-				tamper(t, db, `DELETE FROM action_audit_log WHERE id = 5`)
-				if _, err := db.AppendAudit(t.Context(), auditEntry(5)); err != nil {
-					t.Fatal(err)
-				}
-			}},
-		{name: "triggers dropped", wantN: 5, wantRow: 0, wantMsg: "append-only triggers action_audit_log_no_update",
-			tamper: func(t *testing.T, db *DB, _ []engine.AuditEntry) { tamper(t, db) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db := openTest(t)
-			rows := appendN(t, db, 5)
-			for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-				rows[i], rows[j] = rows[j], rows[i]
-			}
-			if tt.tamper != nil {
-				tt.tamper(t, db, rows)
-			}
-			n, err := db.VerifyAudit(t.Context())
-			if n != tt.wantN {
-				t.Errorf("VerifyAudit() n = %d, want %d", n, tt.wantN)
-			}
-			if tt.wantRow < 0 {
-				if err != nil {
-					t.Errorf("VerifyAudit() error = %v, want nil", err)
-				}
-				return
-			}
-			var ce *ChainError
-			if !errors.As(err, &ce) {
-				t.Fatalf("VerifyAudit() error = %v, want *ChainError", err)
-			}
-			if ce.Row != tt.wantRow || !strings.Contains(err.Error(), tt.wantMsg) {
-				t.Errorf("VerifyAudit() error = row %d %q, want row %d containing %q", ce.Row, err, tt.wantRow, tt.wantMsg)
-			}
-		})
-	}
-}
-
-func TestVerifyAuditEmpty(t *testing.T) {
-	db := openTest(t)
-	if n, err := db.VerifyAudit(t.Context()); n != 0 || err != nil {
-		t.Errorf("VerifyAudit() = %d, %v; want 0, nil", n, err)
-	}
-}
-
 func BenchmarkAppendAudit(b *testing.B) {
-	db := openTest(b)
+	db, _ := openKeyed(b)
 	e := auditEntry(2)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -23,6 +23,7 @@ type DB struct {
 	r     *sql.DB // read-only pool
 	wmu   sync.Mutex
 	cache *writerCache // prepared on the first write
+	audit auditChain   // the audit log's key and head (auditchain.go)
 }
 
 // Open opens (creating if needed) DATA_DIR/monit_history.db and migrates it.

@@ -10,5 +10,7 @@
 //
 // One writer connection (BEGIN IMMEDIATE), a separate read-only pool, WAL so `sqlite3` can
 // read while the daemon writes, migrations by PRAGMA user_version. It implements the storage
-// interfaces declared in engine and must not import bolt.
+// interfaces declared in engine and must not import bolt: the audit log's head, kept outside
+// the database, goes through the AuditHeadStore it is handed. The audit key is read from
+// DATA_DIR/audit.key and never written to the database.
 package sqliteexport

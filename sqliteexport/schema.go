@@ -259,4 +259,12 @@ CREATE TABLE parse_notes (
 ) WITHOUT ROWID;
 `,
 	migrationTests,
+	`
+-- The keyed audit chain (audit.go): who took each step, and which chain a row belongs to.
+-- Rows from before the key keep 'sha256'; every row from the first keyed one on is
+-- 'hmac-sha256', its hash an HMAC with DATA_DIR/audit.key.
+ALTER TABLE action_audit_log ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE action_audit_log ADD COLUMN chain TEXT NOT NULL DEFAULT 'sha256'
+	CHECK (chain IN ('sha256', 'hmac-sha256'));
+`,
 }

@@ -14,6 +14,7 @@ import (
 	"monit-intel/engine/llm"
 	"monit-intel/engine/llm/ollamafake"
 	"monit-intel/logs"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // memStore is an in-memory Store.
@@ -70,7 +71,7 @@ func registry(t *testing.T) *logs.Registry {
 	}
 	reg, err := logs.NewRegistry(map[string]logs.Source{
 		"system_backup": {Strategy: logs.StrategyTail, Path: path, MaxLines: 50},
-	}, logs.Options{})
+	}, logs.Options{Redactor: redacttest.New(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

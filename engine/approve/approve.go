@@ -80,6 +80,9 @@ type Options struct {
 	Now    func() time.Time
 	NewID  func() string
 	Logger *slog.Logger
+	// Redactor removes secrets from a command's output and error before they are audited or
+	// returned (journalctl_view prints log lines); main always sets it.
+	Redactor engine.Redactor
 }
 
 // Flow is the approval flow. It is safe for concurrent use.
@@ -140,7 +143,7 @@ func (f *Flow) Propose(ctx context.Context, action, service, source, proposer st
 	if err != nil {
 		e := engine.AuditEntry{At: now, Source: source, Proposer: proposer, Action: clip(action),
 			Service: clip(service), Result: engine.AuditRefused, Error: err.Error()}
-		if _, aerr := f.audit.AppendAudit(ctx, e); aerr != nil {
+		if _, aerr := f.appendAudit(ctx, e); aerr != nil {
 			return engine.Proposal{}, fmt.Errorf("propose: %w (and auditing the refusal failed: %w)", err, aerr)
 		}
 		return engine.Proposal{}, fmt.Errorf("propose: %w", err)
@@ -150,7 +153,7 @@ func (f *Flow) Propose(ctx context.Context, action, service, source, proposer st
 		CreatedAt: now, ExpiresAt: now.Add(f.opts.ExpireIn), State: engine.ProposalPending,
 		Simulated: f.opts.Simulate != ""}
 	// Audit first: a proposal that can be approved always has its proposed row.
-	if _, err := f.audit.AppendAudit(ctx, entry(p, now, engine.AuditProposed, false)); err != nil {
+	if _, err := f.appendAudit(ctx, entry(p, now, engine.AuditProposed, false)); err != nil {
 		return engine.Proposal{}, fmt.Errorf("propose: %w", err)
 	}
 	if err := f.props.PutProposal(ctx, p); err != nil {
@@ -190,4 +193,14 @@ func clip(s string) string {
 		cut--
 	}
 	return s[:cut] + fmt.Sprintf("… (%d bytes)", len(s))
+}
+
+// appendAudit appends e with its actor: who acts in ctx (engine.WithActor: the web UI's user,
+// "api" for the API token), or for a proposal made without one, its source.
+func (f *Flow) appendAudit(ctx context.Context, e engine.AuditEntry) (int64, error) {
+	e.Actor = clip(engine.ActorFrom(ctx))
+	if e.Actor == "" && (e.Result == engine.AuditProposed || (e.Result == engine.AuditRefused && e.ProposalID == "")) {
+		e.Actor = e.Source
+	}
+	return f.audit.AppendAudit(ctx, e)
 }

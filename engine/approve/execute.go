@@ -66,14 +66,14 @@ func (f *Flow) Execute(ctx context.Context, id string, approve, dryRun bool) (Ou
 	out := Outcome{Proposal: p, Command: p.Command}
 	if !approve {
 		out.Status = engine.AuditRejected
-		if _, err := f.audit.AppendAudit(ctx, entry(p, now, engine.AuditRejected, false)); err != nil {
+		if _, err := f.appendAudit(ctx, entry(p, now, engine.AuditRejected, false)); err != nil {
 			return out, fmt.Errorf("reject %s: %w", p.ID, err)
 		}
 		f.log.Info("rejected action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
 			"actor", engine.ActorFrom(ctx))
 		return out, nil
 	}
-	if _, err := f.audit.AppendAudit(ctx, entry(p, now, engine.AuditApproved, true)); err != nil {
+	if _, err := f.appendAudit(ctx, entry(p, now, engine.AuditApproved, true)); err != nil {
 		return out, fmt.Errorf("approve %s: %w (nothing ran)", p.ID, err)
 	}
 	return f.run(ctx, out)
@@ -89,7 +89,7 @@ func (f *Flow) refuseID(ctx context.Context, id string, p engine.Proposal, appro
 	e := entry(p, f.opts.Now(), engine.AuditRefused, approved)
 	e.ProposalID = clip(id)
 	e.Error = claimErr.Error()
-	if _, err := f.audit.AppendAudit(ctx, e); err != nil {
+	if _, err := f.appendAudit(ctx, e); err != nil {
 		return out, fmt.Errorf("execute %s: %w (and auditing the refusal failed: %w)", e.ProposalID, claimErr, err)
 	}
 	return out, fmt.Errorf("execute %s: %w", e.ProposalID, claimErr)
@@ -117,7 +117,7 @@ func (f *Flow) dryRun(ctx context.Context, id string) (Outcome, error) {
 	}
 	e := entry(p, now, engine.AuditDryRun, false)
 	e.Error = out.Error
-	if _, err := f.audit.AppendAudit(ctx, e); err != nil {
+	if _, err := f.appendAudit(ctx, e); err != nil {
 		return out, fmt.Errorf("dry run %s: %w", p.ID, err)
 	}
 	return out, nil
@@ -154,6 +154,12 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 		out.Result, err = f.runner.Run(ctx, cmd)
 		ran = !errors.Is(err, act.ErrRefused)
 	}
+	if r := f.opts.Redactor; r != nil {
+		out.Result.Output = r.Text(out.Result.Output)
+		if err != nil {
+			err = redactedError{err: err, text: r.Text(err.Error())}
+		}
+	}
 	switch {
 	case err == nil:
 		out.Status = engine.AuditExecuted
@@ -170,7 +176,7 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 	}
 	f.log.Info("approved action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
 		"source", p.Source, "actor", engine.ActorFrom(ctx), "result", out.Status, "exit_code", out.Result.ExitCode, "duration", out.Result.Duration)
-	if _, aerr := f.audit.AppendAudit(ctx, e); aerr != nil {
+	if _, aerr := f.appendAudit(ctx, e); aerr != nil {
 		return out, fmt.Errorf("execute %s: auditing the result (%s) failed: %w", p.ID, out.Status, aerr)
 	}
 	if err != nil && !ran {
@@ -198,3 +204,12 @@ func (f *Flow) simulate(ctx context.Context, out Outcome) (Outcome, error) {
 	}
 	return out, nil
 }
+
+// redactedError is an error whose message was redacted; errors.Is still sees the original.
+type redactedError struct {
+	err  error
+	text string
+}
+
+func (e redactedError) Error() string { return e.text }
+func (e redactedError) Unwrap() error { return e.err }

@@ -320,3 +320,57 @@ func TestSimulatedRunsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestExecuteRedactsOutput: a command's output and error (journalctl_view prints log lines)
+// reach the audit log and the caller without the secrets in them.
+func TestExecuteRedactsOutput(t *testing.T) {
+	const secretOut = "db: connecting to postgres://app:Pa55w0rd@db/app\nGH=ghp_R2d3V4b5N6m7K8j9H0g1F2d3S4a5Q6w7E8r9\n"
+	for _, fail := range []bool{false, true} {
+		e := newEnv(t)
+		e.runner.run = func(context.Context, act.Command) (act.Result, error) {
+			res := act.Result{ExitCode: 0, Output: secretOut, Via: act.ViaExec}
+			if fail {
+				res.ExitCode = 1
+				return res, errors.New("exit status 1: mysql -u root -pS3cretPw failed")
+			}
+			return res, nil
+		}
+		p := e.propose(t)
+		out, _ := e.flow.Execute(t.Context(), p.ID, true, false)
+		row := e.audit.last()
+		for _, secret := range []string{"Pa55w0rd", "ghp_R2d3", "S3cretPw"} {
+			if strings.Contains(row.Output+row.Error, secret) || strings.Contains(out.Result.Output+out.Error, secret) {
+				t.Errorf("fail=%v: audit row %+v / outcome %+v holds %q", fail, row, out, secret)
+			}
+		}
+		if !strings.Contains(row.Output, "postgres://app:[REDACTED]@db/app") {
+			t.Errorf("fail=%v: audit output = %q, want the rest of the line kept", fail, row.Output)
+		}
+	}
+}
+
+// TestAuditRowsNameTheActor: each audit row names who took the step: the proposer (the context's actor, else
+// the proposal's source), then the person who approved or rejected it.
+func TestAuditRowsNameTheActor(t *testing.T) {
+	e := newEnv(t)
+	p := e.propose(t) // no actor in the context: the source
+	ctx := engine.WithActor(t.Context(), "api")
+	q, err := e.flow.Propose(ctx, "restart", "sshd", engine.SourceAPI, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Execute(engine.WithActor(t.Context(), "alice"), p.ID, true, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Execute(engine.WithActor(t.Context(), "bob"), q.ID, false, false); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range e.audit.rows {
+		got = append(got, r.Result+":"+r.Actor)
+	}
+	want := []string{"proposed:mother", "proposed:api", "approved:alice", "executed:alice", "rejected:bob"}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit rows = %q, want %q", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"monit-intel/act"
 	"monit-intel/engine"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // memProposals is an in-memory Proposals with the same single-use semantics as bolt's.
@@ -205,6 +206,9 @@ func newEnvWith(t *testing.T, opts Options) *env {
 		return fmt.Sprintf("id%d", e.nextID)
 	}
 	opts.Now, opts.NewID = e.clock.now, newID
+	if opts.Redactor == nil {
+		opts.Redactor = redacttest.New(t)
+	}
 	e.flow = New(e.props, e.audit, targets, e.runner, opts)
 	return e
 }

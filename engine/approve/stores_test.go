@@ -52,6 +52,13 @@ func newReal(t *testing.T, stubBody string) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.db.Close() })
+	key, _, err := sqliteexport.LoadAuditKey(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.KeyAudit(t.Context(), key, r.state, nil); err != nil {
+		t.Fatal(err)
+	}
 	opts := act.Options{Timeout: 10 * time.Second}
 	targets := func(context.Context) (act.Targets, error) {
 		return act.Targets{Services: map[string]bool{"nordvpn_status": true},
@@ -94,8 +101,12 @@ func (r *stack) rows(t *testing.T) []engine.AuditEntry {
 		t.Fatal(err)
 	}
 	slices.Reverse(es)
-	if n, err := r.db.VerifyAudit(t.Context()); n != len(es) || err != nil {
-		t.Errorf("VerifyAudit() = %d, %v; want %d, nil", n, err, len(es))
+	head, _, err := r.state.AuditHead(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := r.db.VerifyAudit(t.Context(), &head); rep.Rows != len(es) || rep.KeyedRows != len(es) || err != nil {
+		t.Errorf("VerifyAudit() = %+v, %v; want %d keyed rows, nil", rep, err, len(es))
 	}
 	return es
 }

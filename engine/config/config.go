@@ -313,7 +313,7 @@ func (c Config) Validate() error {
 	if c.Ollama.Queue < 0 || c.Ollama.Queue > maxQueue {
 		bad("ollama.queue", "must be between 0 and %d, got %d", maxQueue, c.Ollama.Queue)
 	}
-	if _, err := logs.NewRegistry(c.Logs, c.LogsOptions()); err != nil {
+	if err := logs.Validate(c.Logs, c.LogsOptions()); err != nil {
 		errs = append(errs, err) // each problem already names its logs.SERVICE.field
 	}
 	for _, service := range slices.Sorted(maps.Keys(c.Actions.Units)) {

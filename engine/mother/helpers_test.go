@@ -15,6 +15,7 @@ import (
 	"monit-intel/engine/llm/ollamafake"
 	"monit-intel/engine/trend"
 	"monit-intel/logs"
+	"monit-intel/logs/redact/redacttest"
 )
 
 // testNow is the clock of the chat tests: Wednesday 2026-11-25 14:30 UTC.
@@ -52,7 +53,7 @@ func newFakeData(t testing.TB) *fakeData {
 	}
 	reg, err := logs.NewRegistry(map[string]logs.Source{
 		"gamma_conn": {Strategy: logs.StrategyTail, Path: path, MaxLines: 100},
-	}, logs.Options{})
+	}, logs.Options{Redactor: redacttest.New(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -340,7 +340,10 @@ type AnalyzeOutputBody struct {
 
 // AuditEntry defines model for AuditEntry.
 type AuditEntry struct {
-	Action     string    `json:"action"`
+	Action string `json:"action"`
+
+	// Actor who took the step: the proposer, or the user who approved or rejected (api for the API token)
+	Actor      *string   `json:"actor,omitempty"`
 	At         time.Time `json:"at"`
 	Command    string    `json:"command"`
 	Error      *string   `json:"error,omitempty"`
