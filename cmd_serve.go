@@ -213,6 +213,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	}
 	d.model = d.metrics.WrapLLM(d.model) // outside the gate: a call it refuses counts as busy
 	d.notify = newNotifier(cfg, s.state, e.logger)
+	d.metrics.WatchOutbox(s.state)
 	if d.an, d.reg, err = newAnalyzer(cfg, notifyingAnalyses{Store: s.history, nt: d.notify}, s.red, d.model, e); err != nil {
 		return nil, err
 	}
