@@ -33,13 +33,6 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 // units mapped to them in the configuration.
 func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Board, src *monit.Client, e *env) *approve.Flow {
 	opts := actOptions(cfg, src)
-	targets := func(context.Context) (act.Targets, error) {
-		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
-		for _, n := range board.Names() {
-			t.Services[n] = true
-		}
-		return t, nil
-	}
 	var simulate string
 	switch {
 	case cfg.Monit.Replay.Timeline != "":
@@ -50,8 +43,20 @@ func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Bo
 		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
-	return approve.New(s.state, audit, targets, act.NewRunner(opts), approve.Options{
+	return approve.New(s.state, audit, actionTargets(cfg, board), act.NewRunner(opts), approve.Options{
 		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Logger: e.logger})
+}
+
+// actionTargets is what actions may name now: the services of the latest status and the
+// units mapped to them in the configuration.
+func actionTargets(cfg config.Config, board *engine.Board) approve.Targets {
+	return func(context.Context) (act.Targets, error) {
+		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
+		for _, n := range board.Names() {
+			t.Services[n] = true
+		}
+		return t, nil
+	}
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"monit-intel/bolt"
 	"monit-intel/engine"
 	"monit-intel/engine/analyze"
 	"monit-intel/engine/approve"
@@ -19,8 +20,10 @@ import (
 	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/engine/schedule"
+	"monit-intel/engine/user"
 	"monit-intel/logs"
 	"monit-intel/rest"
+	"monit-intel/rest/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -137,10 +140,16 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if cfg.Metrics.Listen == "" {
 		onAPI = d.metrics.Handler()
 	}
+	accounts := user.NewAccounts(s.state, user.Params{}, nil)
+	web, err := newWebUI(cfg, s, d, accounts, e)
+	if err != nil {
+		return nil, nil, err
+	}
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
-		Metrics: onAPI, Version: version, Logger: e.logger},
+		Metrics: onAPI, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
-			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history})
+			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
+			Users: accounts})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,10 +199,11 @@ type daemonParts struct {
 	health  *healthChecks
 	flow    *approve.Flow
 	metrics *metrics.Metrics
+	state   *bolt.Store
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
-	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}}
+	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}, state: s.state}
 	d.metrics = metrics.New(d.board, e.logger)
 	var err error
 	if d.in, d.monit, d.mc, err = newIngester(ctx, cfg, s, e); err != nil {
@@ -229,6 +239,10 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 		}),
 		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {
 			_, err := d.flow.Prune(ctx)
+			return err
+		}),
+		sched.Every("prune-sessions", time.Hour, func(context.Context) error {
+			_, err := d.state.PruneSessions(time.Now())
 			return err
 		}),
 	)
@@ -320,4 +334,28 @@ func (h *healthChecks) Dependencies() []rest.Dependency {
 
 func (h *healthChecks) DatabaseSizes() map[string]int64 {
 	return map[string]int64{"monit_history.db": h.s.history.Size(), "state.db": h.s.state.Size()}
+}
+
+// newWebUI wires the web interface to the daemon's parts; its sessions live in state.db.
+func newWebUI(cfg config.Config, s *stores, d *daemonParts, accounts *user.Accounts, e *env) (*ui.UI, error) {
+	return ui.New(ui.Options{Logger: e.logger}, ui.Deps{Board: d.board, History: s.history, Logs: d.reg,
+		Actions: d.flow, Audit: s.history, Users: accounts, Sessions: s.state,
+		Targets: actionTargets(cfg, d.board), Health: d.health.uiDependencies})
+}
+
+func (h *healthChecks) uiDependencies() []ui.Dependency {
+	var out []ui.Dependency
+	for _, d := range h.Dependencies() {
+		out = append(out, ui.Dependency{Name: d.Name, OK: d.OK, Error: d.Error})
+	}
+	return out
+}
+
+// webSessions lets the web UI's session cookie authenticate the JSON API (the pages' scripts
+// call it), as the logged-in user.
+type webSessions struct{ web *ui.UI }
+
+func (w webSessions) Authenticate(r *http.Request) (rest.Principal, bool) {
+	p, ok := w.web.Authenticate(r)
+	return rest.Principal{Name: p.Name, Role: rest.Role(p.Role)}, ok
 }

@@ -58,6 +58,7 @@ type Deps struct {
 	Actions  Actions  // nil: the action endpoints answer 503
 	Audit    AuditLog // nil: the audit endpoint answers 503
 	Trends   Trends   // nil: /trends answers 503
+	Users    Users    // nil: the user endpoints answer 503
 }
 
 // Options configure the server.
@@ -78,6 +79,10 @@ type Options struct {
 	HandlerTimeout time.Duration // every request but streams; default 60 s
 	Logger         *slog.Logger
 	Now            func() time.Time
+	// UI serves the web interface under /ui/ (ui.UI's handler), behind the Host and
+	// cross-origin checks but with its own login; nil: none. Its session cookie reaches the
+	// API through an Authenticator.
+	UI http.Handler
 }
 
 // Server is the HTTP API.
@@ -142,7 +147,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	if err := describe(s.api, opts.Listen); err != nil {
 		return nil, err
 	}
-	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.authenticate(routesOnly(mux))))))
+	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.withUI(s.authenticate(routesOnly(mux)))))))
 	return s, nil
 }
 

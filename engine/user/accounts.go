@@ -104,3 +104,8 @@ func (a *Accounts) Authenticate(ctx context.Context, name, password string) (Use
 	}
 	return u, nil
 }
+
+// Lookup returns one user; an unknown name wraps ErrUnknown.
+func (a *Accounts) Lookup(ctx context.Context, name string) (User, error) {
+	return a.store.User(ctx, name)
+}
