@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -91,6 +92,7 @@ type fakeHistory struct {
 	events   []engine.Event
 	analyses []engine.Analysis
 	now      time.Time
+	names    []string
 }
 
 func (h *fakeHistory) Events(_ context.Context, service string, _ int) ([]engine.Event, error) {
@@ -109,6 +111,16 @@ func (h *fakeHistory) Series(_ context.Context, service string, since time.Time,
 		cpu := float64((i*7+len(service))%40) + 0.5
 		out = append(out, engine.Snapshot{Name: service, CollectedAt: at,
 			Process: &engine.ProcessFigures{CPUPercentTotal: &cpu}})
+	}
+	return out, nil
+}
+
+func (h *fakeHistory) Recent(ctx context.Context, since time.Time, _ time.Duration) (map[string][]engine.Snapshot, error) {
+	out := map[string][]engine.Snapshot{}
+	for _, name := range h.names {
+		snaps, _ := h.Series(ctx, name, since, 48)
+		slices.Reverse(snaps)
+		out[name] = snaps
 	}
 	return out, nil
 }
@@ -181,6 +193,10 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 	f := &fixture{board: engine.NewBoard(), actions: &fakeActions{}, sessions: &memSessions{m: map[string][]byte{}},
 		audit: &fakeAudit{}}
 	f.board.Seed(services, states)
+	hist := &fakeHistory{now: now}
+	for _, s := range services {
+		hist.names = append(hist.names, s.Name)
+	}
 	targets := func(context.Context) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}}
 		for _, s := range services {
@@ -188,7 +204,7 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 		}
 		return t, nil
 	}
-	u, err := New(Options{Poll: 20 * time.Millisecond}, Deps{Board: f.board, History: &fakeHistory{now: now},
+	u, err := New(Options{Poll: 20 * time.Millisecond}, Deps{Board: f.board, History: hist,
 		Actions: f.actions, Audit: f.audit, Users: acc, Sessions: f.sessions, Targets: targets,
 		Health: func() []Dependency { return []Dependency{{Name: "monit", OK: true}} }})
 	if err != nil {

@@ -17,8 +17,11 @@ type figure struct {
 	Value float64
 }
 
-func (f figure) String() string {
-	return f.Name + " " + strconv.FormatFloat(f.Value, 'f', decimals(f.Value), 64) + f.Unit
+func (f figure) String() string { return f.Name + " " + f.Reading() }
+
+// Reading is the value with its unit: "3.5 %".
+func (f figure) Reading() string {
+	return strconv.FormatFloat(f.Value, 'f', decimals(f.Value), 64) + f.Unit
 }
 
 func decimals(v float64) int {
@@ -85,12 +88,12 @@ func figures(s engine.Snapshot) []figure {
 	return out
 }
 
-// sparkline draws the first figure of each snapshot (newest first, as History.Series returns
-// them) as SVG polyline points in a 100×24 box; empty when there are fewer than two.
+// sparkline draws the first figure of each snapshot (oldest first) as SVG polyline points in
+// a 100×24 box; empty when there are fewer than two.
 func sparkline(snaps []engine.Snapshot) string {
 	var vals []float64
-	for i := len(snaps) - 1; i >= 0; i-- {
-		if fs := figures(snaps[i]); len(fs) > 0 {
+	for _, s := range snaps {
+		if fs := figures(s); len(fs) > 0 {
 			vals = append(vals, fs[0].Value)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"monit-intel/engine"
@@ -32,10 +33,6 @@ type overviewData struct {
 	LastCycle engine.CycleInfo
 }
 
-// sparkLimit bounds the 24 h queries of one overview: beyond it a fleet's rows show no
-// sparkline (the failing ones come first, so they keep theirs).
-const sparkLimit = 200
-
 func (u *UI) overview(w http.ResponseWriter, r *http.Request, _ Principal) {
 	d := u.overviewData(r.Context(), r.URL.Query().Get("q"))
 	if r.URL.Query().Get("part") == "rows" {
@@ -58,7 +55,7 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		return false // the board's order: host, then name
 	})
 	d := overviewData{Query: q, Total: len(services), LastCycle: u.deps.Board.LastCycle()}
-	since := u.opts.Now().Add(-24 * time.Hour)
+	sparks := u.sparklines(ctx, d.LastCycle.At)
 	needle := strings.ToLower(strings.TrimSpace(q))
 	for _, c := range services {
 		rw := toRow(c)
@@ -68,14 +65,42 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		if needle != "" && !strings.Contains(rw.Search, needle) {
 			continue
 		}
-		if len(d.Rows) < sparkLimit {
-			if snaps, err := u.deps.History.Series(ctx, c.Snapshot.Name, since, 288); err == nil {
-				rw.Spark = sparkline(snaps)
-			}
-		}
+		rw.Spark = sparks[c.Snapshot.Name]
 		d.Rows = append(d.Rows, rw)
 	}
 	return d
+}
+
+// sparkCache keeps the sparklines of the last cycle: they change only when a cycle lands.
+type sparkCache struct {
+	mu    sync.Mutex
+	cycle time.Time
+	lines map[string]string
+}
+
+// sparkStep is the sparklines' resolution: 48 points over 24 hours.
+const sparkStep = 30 * time.Minute
+
+// sparklines returns every service's 24 h sparkline as of the cycle at cycle.
+func (u *UI) sparklines(ctx context.Context, cycle time.Time) map[string]string {
+	u.sparks.mu.Lock()
+	defer u.sparks.mu.Unlock()
+	if u.sparks.lines != nil && u.sparks.cycle.Equal(cycle) {
+		return u.sparks.lines
+	}
+	recent, err := u.deps.History.Recent(ctx, u.opts.Now().Add(-24*time.Hour), sparkStep)
+	if err != nil {
+		u.log.Warn("sparklines", "err", err)
+		return nil
+	}
+	lines := make(map[string]string, len(recent))
+	for name, snaps := range recent {
+		if l := sparkline(snaps); l != "" {
+			lines[name] = l
+		}
+	}
+	u.sparks.cycle, u.sparks.lines = cycle, lines
+	return lines
 }
 
 func toRow(c engine.Classified) row {

@@ -24,8 +24,6 @@ var funcs = template.FuncMap{
 	"ago":    ago,
 	"stamp":  stamp,
 	"num":    num,
-	"inc":    func(i int) int { return i + 1 },
-	"lower":  func(s fmt.Stringer) string { return s.String() },
 	"expiry": expiry,
 	"deref":  func(p *int) int { return *p },
 }

@@ -12,6 +12,7 @@ import (
 
 type serviceData struct {
 	Row      row
+	Figures  []figure // all of them; the row keeps three
 	Snap     engine.Snapshot
 	Pending  string
 	Ports    []engine.PortCheck
@@ -35,7 +36,7 @@ func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
 		return
 	}
 	ctx := r.Context()
-	d := serviceData{Row: toRow(c), Snap: c.Snapshot, Pending: c.Snapshot.PendingAction.String(),
+	d := serviceData{Row: toRow(c), Figures: figures(c.Snapshot), Snap: c.Snapshot, Pending: c.Snapshot.PendingAction.String(),
 		Ports: c.Snapshot.Ports, Range: "24h", Ranges: ranges}
 	span := ranges[0].Span
 	for _, rg := range ranges {

@@ -37,6 +37,9 @@ type History interface {
 	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
 	Series(ctx context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error)
 	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
+	// Recent returns every service's snapshots since a time, oldest first, at most one per
+	// step: the overview's sparklines in one query.
+	Recent(ctx context.Context, since time.Time, step time.Duration) (map[string][]engine.Snapshot, error)
 }
 
 // Audit reads and verifies the action audit log (sqliteexport.DB).
@@ -109,6 +112,7 @@ type UI struct {
 	pages   map[string]*template.Template
 	sm      *scs.SessionManager
 	limiter *limiter
+	sparks  sparkCache
 	handler http.Handler
 }
 

@@ -48,10 +48,21 @@ func Start(t testing.TB) context.Context {
 }
 
 // Tab opens a tab of the browser with a viewport width×height, in dark mode if dark. Its
-// cookies are the browser's (one user per browser).
+// cookies are shared with the browser's other tabs.
 func Tab(t testing.TB, browser context.Context, width, height int64, dark bool) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
+	return tab(t, browser, width, height, dark)
+}
+
+// PrivateTab is a Tab with cookies of its own (another user).
+func PrivateTab(t testing.TB, browser context.Context, width, height int64, dark bool) context.Context {
+	t.Helper()
+	return tab(t, browser, width, height, dark, chromedp.WithNewBrowserContext())
+}
+
+func tab(t testing.TB, browser context.Context, width, height int64, dark bool, opts ...chromedp.ContextOption) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, opts...)
 	t.Cleanup(cancel)
 	scheme := "light"
 	if dark {
@@ -138,4 +149,16 @@ func WaitJS(t testing.TB, ctx context.Context, what, cond string) {
 	}
 	Screenshot(t, ctx, "failed-"+what)
 	t.Fatalf("wait for %s (%s): not true after %s (last error: %v)", what, cond, Timeout, last)
+}
+
+// EvalAsync is Eval for an expression that returns a promise.
+func EvalAsync[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	v, err := chromedp.Run(c, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
 }

@@ -112,7 +112,10 @@
           return;
         }
         await readEvents(r, (event, data) => {
-          if (event === "chunk") a.textContent += data.text;
+          if (event === "chunk") {
+            a.textContent += data.text;
+            a.dataset.chunks = String(Number(a.dataset.chunks || 0) + 1);
+          }
           if (event === "error") a.textContent += "\n[" + data.detail + "]";
           if (event === "done") done(li, under, a, data);
         });

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"monit-intel/engine"
+	"monit-intel/rest/ui/browsertest"
+)
+
+// fleet is n services of every kind, every seventh failing.
+func fleet(n int, now time.Time) ([]engine.Snapshot, map[engine.ServiceKey]engine.FailureState) {
+	var snaps []engine.Snapshot
+	states := map[engine.ServiceKey]engine.FailureState{}
+	for i := range n {
+		cpu, mem := float64(i%50)+0.5, float64(i%30)+1.25
+		s := engine.Snapshot{Host: "fleet", Name: fmt.Sprintf("svc-%04d", i), Type: engine.TypeProcess,
+			CollectedAt: now, Monitor: engine.MonitorYes,
+			Process: &engine.ProcessFigures{PID: 1000 + i, CPUPercentTotal: &cpu, MemPercentTotal: &mem}}
+		if i%7 == 3 {
+			s.Status = engine.BitNonExist
+			states[engine.ServiceKey{Host: "fleet", Service: s.Name}] = engine.FailureState{Host: "fleet",
+				Service: s.Name, Status: s.Status, State: engine.StateOngoing, Since: now.Add(-time.Duration(i) * time.Minute), Failures: i % 5}
+		}
+		snaps = append(snaps, s)
+	}
+	return snaps, states
+}
+
+func browserLogin(t *testing.T, tab context.Context, base, name string) {
+	t.Helper()
+	browsertest.Run(t, tab, "login as "+name,
+		chromedp.Navigate(base+"/ui/"),
+		chromedp.WaitVisible("#name"),
+		chromedp.SendKeys("#name", name),
+		chromedp.SendKeys("#password", testPassword),
+		chromedp.Submit("#password"),
+		chromedp.WaitVisible("#services"),
+	)
+}
+
+// TestBrowserOverview renders the overview of a fleet in a real browser at phone and desktop
+// widths, light and dark, and filters 1,000 services as a person types.
+func TestBrowserOverview(t *testing.T) {
+	browser := browsertest.Start(t)
+	snaps, states := fleet(1000, time.Now())
+	f := newFixture(t, snaps, states)
+
+	t.Run("desktop", func(t *testing.T) {
+		tab := browsertest.Tab(t, browser, 1440, 900, false)
+		browserLogin(t, tab, f.srv.URL, "alice")
+		first := browsertest.Eval[string](t, tab, `document.querySelector("#rows tr th a").textContent`)
+		if first != "svc-0997" && first != "svc-0990" {
+			// every failing one comes before every healthy one: check the class instead
+			if !browsertest.Eval[bool](t, tab, `document.querySelector("#rows tr").classList.contains("failing")`) {
+				t.Errorf("first row %q is not failing", first)
+			}
+		}
+		browsertest.Run(t, tab, "filter", chromedp.SendKeys("#q", "svc-09"))
+		browsertest.WaitJS(t, tab, "the filter", `document.querySelectorAll("#rows tr:not([hidden])").length === 100`)
+		browsertest.Screenshot(t, tab, "overview-1000-filtered-1440")
+	})
+	t.Run("phone-dark", func(t *testing.T) {
+		tab := browsertest.Tab(t, browser, 375, 800, true)
+		browsertest.Run(t, tab, "overview", chromedp.Navigate(f.srv.URL+"/ui/?q=svc-000"), chromedp.WaitVisible("#services"))
+		width := browsertest.Eval[int](t, tab, `document.documentElement.scrollWidth`)
+		if width > 375 {
+			t.Errorf("the page is %d px wide at 375 px: it scrolls sideways", width)
+		}
+		browsertest.Screenshot(t, tab, "overview-375-dark")
+	})
+	t.Run("service-chart", func(t *testing.T) {
+		tab := browsertest.Tab(t, browser, 1440, 900, false)
+		browsertest.Run(t, tab, "service", chromedp.Navigate(f.srv.URL+"/ui/services/svc-0003"))
+		browsertest.WaitJS(t, tab, "the chart", `document.querySelectorAll("#chart .uplot canvas").length > 0`)
+		browsertest.Screenshot(t, tab, "service-1440")
+	})
+}
