@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,4 +82,46 @@ func TestBrowserOverview(t *testing.T) {
 		browsertest.WaitJS(t, tab, "the chart", `document.querySelectorAll("#chart .uplot canvas").length > 0`)
 		browsertest.Screenshot(t, tab, "service-1440")
 	})
+}
+
+// TestBrowserRecovers shows the overview through a daemon restart and an outage of Monit:
+// the page says what is wrong and recovers by itself (the event stream reconnects, the rows
+// refresh), and the session survives the restart because it is kept in the store.
+func TestBrowserRecovers(t *testing.T) {
+	browser := browsertest.Start(t)
+	snaps, states := fleet(20, time.Now())
+	f := newFixture(t, snaps, states)
+	var monitDown atomic.Bool
+	f.ui.deps.Health = func() []Dependency { return []Dependency{{Name: "monit", OK: !monitDown.Load()}} }
+	tab := browsertest.Tab(t, browser, 1440, 900, false)
+	browserLogin(t, tab, f.srv.URL, "alice")
+	browsertest.WaitJS(t, tab, "the event stream", `document.body.dataset.live === "true"`)
+
+	monitDown.Store(true)
+	browsertest.WaitJS(t, tab, "the Monit banner", `document.querySelector("#banners").textContent.includes("Monit is not answering")`)
+	browsertest.Screenshot(t, tab, "monit-down")
+	monitDown.Store(false)
+	browsertest.WaitJS(t, tab, "the banner gone", `document.querySelector("#banners").textContent === ""`)
+
+	addr := f.srv.Listener.Addr().String()
+	f.srv.CloseClientConnections()
+	f.srv.Close()
+	browsertest.WaitJS(t, tab, "the lost-connection banner", `document.querySelector("#banners").textContent.includes("reconnecting")`)
+	browsertest.Screenshot(t, tab, "daemon-down")
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	again, err := New(Options{Poll: 20 * time.Millisecond}, f.ui.deps) // a restarted daemon: same stores
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: again.Handler()}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	browsertest.WaitJS(t, tab, "the reconnection", `document.querySelector("#banners").textContent === "" && document.body.dataset.refreshed`)
+	f.board.Record(engine.CycleResult{Started: time.Now(), Services: f.board.Services()}, nil)
+	browsertest.WaitJS(t, tab, "a refresh after the next cycle", `Date.now() - Number(document.body.dataset.refreshed) < 3000`)
+	browsertest.Screenshot(t, tab, "recovered")
 }

@@ -32,7 +32,10 @@
     input.addEventListener("input", filter);
     let lost = false, health = [];
     const es = new EventSource("/ui/events");
-    es.addEventListener("open", () => { if (lost) { lost = false; setBanners(health); refresh(); } });
+    es.addEventListener("open", () => {
+      document.body.dataset.live = "true";
+      if (lost) { lost = false; setBanners(health); refresh(); }
+    });
     es.addEventListener("health", (e) => { health = JSON.parse(e.data) || []; if (!lost) setBanners(health); });
     es.addEventListener("cycle", refresh);
     es.addEventListener("error", () => {
@@ -42,6 +45,7 @@
         return;
       }
       lost = true;
+      document.body.dataset.live = "false";
       setBanners(["Lost the connection to monit-intel; reconnecting…"]);
     });
     async function refresh() {
