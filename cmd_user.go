@@ -35,6 +35,7 @@ type userRow struct {
 func cmdUser(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "user", args)
 	cfgPath := fs.String("config", "", "configuration file (default $MONIT_INTEL_CONFIG)")
+	daemonURL := fs.String("url", "", "the daemon's API, used when it holds the state file (default http://LISTEN from the config)")
 	roleFlag := fs.String("role", "", "viewer (reads) or operator (also approves); add defaults to viewer")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -60,7 +61,11 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	admin, err := openUserAdmin(ctx, e, cfg.DataDir, cfg.Listen, cfg.API.Token)
+	base := *daemonURL
+	if base == "" {
+		base = "http://" + strings.Replace(cfg.Listen, "0.0.0.0", "127.0.0.1", 1)
+	}
+	admin, err := openUserAdmin(ctx, e, cfg.DataDir, base, cfg.API.Token)
 	if err != nil {
 		return err
 	}
@@ -134,7 +139,7 @@ func readPassword(e *env, name string) (string, error) {
 }
 
 // openUserAdmin opens the state file, or, when the daemon holds it, uses the daemon's API.
-func openUserAdmin(ctx context.Context, e *env, dataDir, listen, token string) (userAdmin, error) {
+func openUserAdmin(ctx context.Context, e *env, dataDir, daemonURL, token string) (userAdmin, error) {
 	st, err := bolt.Open(dataDir, time.Second)
 	if err == nil {
 		return &localUsers{st: st, acc: user.NewAccounts(st, user.Params{}, nil)}, nil
@@ -142,14 +147,14 @@ func openUserAdmin(ctx context.Context, e *env, dataDir, listen, token string) (
 	if !errors.Is(err, bolt.ErrLocked) {
 		return nil, err
 	}
-	c, cerr := client.New("http://"+strings.Replace(listen, "0.0.0.0", "127.0.0.1", 1), token)
+	c, cerr := client.New(daemonURL, token)
 	if cerr != nil {
 		return nil, cerr
 	}
 	if perr := c.Ping(ctx); perr != nil {
 		return nil, fmt.Errorf("%w; and the daemon's API does not answer: %w", err, perr)
 	}
-	e.logger.Debug("the daemon holds the state file; going through its API", "listen", listen)
+	e.logger.Debug("the daemon holds the state file; going through its API", "url", daemonURL)
 	return remoteUsers{c: c}, nil
 }
 

@@ -17,9 +17,9 @@ import (
 )
 
 // addUser runs `monit-intel user add NAME --role ROLE` with the password on stdin.
-func addUser(t *testing.T, bin, cfg, name, role, password string) string {
+func addUser(t *testing.T, bin, cfg, name, role, password string, args ...string) string {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), bin, "user", "add", name, "--role", role, "--config", cfg)
+	cmd := exec.CommandContext(t.Context(), bin, append([]string{"user", "add", name, "--role", role, "--config", cfg}, args...)...)
 	cmd.Stdin = strings.NewReader(password + "\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -65,7 +65,7 @@ func TestWebUIEndToEnd(t *testing.T) {
 		m.URL, t.TempDir(), ollama.URL, ollama.Model))
 	addUser(t, bin, cfg, "alice", "operator", "alice-password")
 	d := startDaemon(t, cfg, "MONIT_USER="+m.Username, "MONIT_PASSWORD="+m.Password)
-	addUser(t, bin, cfg, "victor", "viewer", "victor-password") // through the daemon, which holds state.db
+	addUser(t, bin, cfg, "victor", "viewer", "victor-password", "--url", d.url) // through the daemon, which holds state.db
 	waitFor(t, 20*time.Second, func() bool {
 		code, body := d.call(t, "GET", "/status", "")
 		return code == 200 && body["count"] == float64(3)
