@@ -120,6 +120,7 @@
             a.textContent += data.text;
             a.dataset.chunks = String(Number(a.dataset.chunks || 0) + 1);
           }
+          if (event === "meta") showUnderstood(under, data);
           if (event === "error") a.textContent += "\n[" + data.detail + "]";
           if (event === "done") done(li, under, a, data);
         });
@@ -133,19 +134,27 @@
     function done(li, under, a, reply) {
       a.textContent = reply.text;
       if (reply.model_note) a.append(el("small", "note", "\n" + reply.model_note));
-      const u = reply.understood;
-      if (u) {
-        under.hidden = false;
-        under.textContent = "Understood: " + (typeof u === "string" ? u : describe(u));
-      }
+      if (reply.understood) showUnderstood(under, reply.understood);
       for (const p of reply.proposals || []) li.append(proposal(p));
       for (const why of reply.refused || []) li.append(el("p", "error", "Refused: " + why));
       li.dataset.done = "true";
     }
 
+    // describe words what Mother understood: {intent, services, since, until}.
     function describe(u) {
-      return Object.entries(u).filter(([, v]) => v !== "" && v !== null && !(Array.isArray(v) && !v.length))
-        .map(([k, v]) => k + ": " + (Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : v)).join("; ");
+      const parts = [];
+      if (u.intent) parts.push(u.intent);
+      if (u.services && u.services.length) parts.push("about " + u.services.join(", "));
+      if (u.since) parts.push("from " + new Date(u.since).toLocaleString());
+      if (u.until) parts.push("until " + new Date(u.until).toLocaleString());
+      return parts.join(" · ");
+    }
+
+    function showUnderstood(under, u) {
+      const text = typeof u === "string" ? u : describe(u || {});
+      if (!text) return;
+      under.hidden = false;
+      under.textContent = "Understood: " + text;
     }
 
     function proposal(p) {
