@@ -95,7 +95,7 @@ func TestWebUIEndToEnd(t *testing.T) {
 	})
 	t.Run("mother streams", func(t *testing.T) {
 		browsertest.Run(t, tab, "ask Mother", chromedp.Navigate(d.url+"/ui/mother"), chromedp.WaitVisible("#question"),
-			chromedp.SendKeys("#question", "why is backup_job failing?"), chromedp.Submit("#question"))
+			chromedp.SendKeys("#question", "why is backup_job failing?"), chromedp.Click("#ask button"))
 		browsertest.WaitJS(t, tab, "the answer", `document.querySelector("#chat li[data-done]")`)
 		if n := browsertest.Eval[string](t, tab, `document.querySelector("#chat .a").dataset.chunks || "0"`); n == "0" {
 			t.Error("the answer came in no chunk: it did not stream")
@@ -106,7 +106,7 @@ func TestWebUIEndToEnd(t *testing.T) {
 		browsertest.Screenshot(t, tab, "mother-answer")
 	})
 	t.Run("propose and approve", func(t *testing.T) {
-		browsertest.Run(t, tab, "ask for an action", chromedp.SendKeys("#question", "start sleeper"), chromedp.Submit("#question"))
+		browsertest.Run(t, tab, "ask for an action", chromedp.SendKeys("#question", "start sleeper\r"))
 		browsertest.WaitJS(t, tab, "the proposal", `document.querySelectorAll("#chat .proposal button").length === 2`)
 		browsertest.Run(t, tab, "approve", chromedp.Click("#chat .proposal button"))
 		browsertest.WaitJS(t, tab, "the confirmation step", `document.querySelector("#chat .proposal button.primary")`)

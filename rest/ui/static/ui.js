@@ -89,6 +89,12 @@
     const form = $("#ask");
     const chat = $("#chat");
     const canApprove = form.dataset.canApprove === "true";
+    $("#question").addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        form.requestSubmit();
+      }
+    });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const q = $("#question").value.trim();
