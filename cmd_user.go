@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"monit-intel/bolt"
+	"monit-intel/engine/config"
 	"monit-intel/engine/user"
 	"monit-intel/rest/client"
 )
@@ -65,7 +66,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = "http://" + strings.Replace(cfg.Listen, "0.0.0.0", "127.0.0.1", 1)
 	}
-	admin, err := openUserAdmin(ctx, e, cfg.DataDir, base, cfg.API.Token)
+	admin, err := openUserAdmin(ctx, e, cfg, base)
 	if err != nil {
 		return err
 	}
@@ -139,13 +140,17 @@ func readPassword(e *env, name string) (string, error) {
 }
 
 // openUserAdmin opens the state file, or, when the daemon holds it, uses the daemon's API.
-func openUserAdmin(ctx context.Context, e *env, dataDir, daemonURL, token string) (userAdmin, error) {
-	st, err := bolt.Open(dataDir, time.Second)
+func openUserAdmin(ctx context.Context, e *env, cfg config.Config, daemonURL string) (userAdmin, error) {
+	st, err := bolt.Open(cfg.DataDir, time.Second)
 	if err == nil {
 		return &localUsers{st: st, acc: user.NewAccounts(st, user.Params{}, nil)}, nil
 	}
 	if !errors.Is(err, bolt.ErrLocked) {
 		return nil, err
+	}
+	token, terr := clientToken(cfg)
+	if terr != nil {
+		return nil, fmt.Errorf("%w; and %w", err, terr)
 	}
 	c, cerr := client.New(daemonURL, token)
 	if cerr != nil {

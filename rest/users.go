@@ -60,9 +60,21 @@ func (s *Server) userRoutes() {
 		Summary: "Delete a user"}, s.userDelete)
 }
 
-func (s *Server) usersList(ctx context.Context, _ *struct{}) (*usersOutput, error) {
+// usersAllowed lets only the API token manage users: a web session, even an operator's,
+// may not create accounts or change roles.
+func (s *Server) usersAllowed(ctx context.Context) error {
 	if s.deps.Users == nil {
-		return nil, huma.Error503ServiceUnavailable("users are not configured")
+		return huma.Error503ServiceUnavailable("users are not configured")
+	}
+	if p, ok := PrincipalFrom(ctx); !ok || p.Name != TokenUserName {
+		return huma.Error403Forbidden("users are managed with the API token (`monit-intel user`), not from a web session")
+	}
+	return nil
+}
+
+func (s *Server) usersList(ctx context.Context, _ *struct{}) (*usersOutput, error) {
+	if err := s.usersAllowed(ctx); err != nil {
+		return nil, err
 	}
 	list, err := s.deps.Users.List(ctx)
 	if err != nil {
@@ -77,8 +89,8 @@ func (s *Server) usersList(ctx context.Context, _ *struct{}) (*usersOutput, erro
 }
 
 func (s *Server) userPut(ctx context.Context, in *userPutInput) (*userOutput, error) {
-	if s.deps.Users == nil {
-		return nil, huma.Error503ServiceUnavailable("users are not configured")
+	if err := s.usersAllowed(ctx); err != nil {
+		return nil, err
 	}
 	role := user.Role(in.Body.Role)
 	var err error
@@ -106,8 +118,8 @@ func (s *Server) userPut(ctx context.Context, in *userPutInput) (*userOutput, er
 }
 
 func (s *Server) userDelete(ctx context.Context, in *userNameInput) (*struct{}, error) {
-	if s.deps.Users == nil {
-		return nil, huma.Error503ServiceUnavailable("users are not configured")
+	if err := s.usersAllowed(ctx); err != nil {
+		return nil, err
 	}
 	if err := s.deps.Users.Delete(ctx, in.Name); err != nil {
 		return nil, userProblem(err, "delete user "+quote(in.Name))

@@ -3,12 +3,12 @@ package rest
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
 	"monit-intel/engine/user"
-	"monit-intel/rest/ui"
 )
 
 // memAccounts is Users over a map, with the real name and role checks of user.Accounts.
@@ -104,22 +104,21 @@ func TestUsersEndpoints(t *testing.T) {
 	}
 }
 
-// fakeUI stands for the web UI: its pages answer "ui", and a cookie s=ok is a session.
-type fakeUI struct{}
+// fakeUI stands for the web UI: its pages answer "ui PATH".
+var fakeUI = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ui " + r.URL.Path)) })
 
-func (fakeUI) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ui " + r.URL.Path)) })
-}
+// cookieAuth stands for the UI's sessions: a cookie s=ok is alice, an operator.
+type cookieAuth struct{}
 
-func (fakeUI) Authenticate(r *http.Request) (ui.Principal, bool) {
+func (cookieAuth) Authenticate(r *http.Request) (Principal, bool) {
 	c, err := r.Cookie("s")
-	return ui.Principal{Name: "alice", Role: user.RoleOperator}, err == nil && c.Value == "ok"
+	return Principal{Name: "alice", Role: RoleOperator}, err == nil && c.Value == "ok"
 }
 
 func TestWebUIRouting(t *testing.T) {
 	deps := testDeps()
 	deps.Users = &memAccounts{users: map[string]user.User{}}
-	s, _ := newTestServer(t, Options{Token: "s3cret", UI: fakeUI{}}, deps)
+	s, _ := newTestServer(t, Options{Token: "s3cret", UI: fakeUI, Authenticators: []Authenticator{cookieAuth{}}}, deps)
 	session := http.Header{"Cookie": {"s=ok"}}
 	tests := []struct {
 		name, method, path string
@@ -134,16 +133,29 @@ func TestWebUIRouting(t *testing.T) {
 		{"the UI serves its pages", "GET", "/ui/login", nil, 200, "ui /ui/login", ""},
 		{"a cross-site form is refused", "POST", "/ui/login", http.Header{"Sec-Fetch-Site": {"cross-site"}}, 403, "", ""},
 		{"the session reaches the API", "GET", "/status", session, 200, `"services"`, ""},
-		{"but not the users", "GET", "/users", session, 401, "", ""},
+		{"but not the users", "GET", "/users", session, 403, "API token", ""},
 		{"the token reaches the users", "GET", "/users", http.Header{"Authorization": {"Bearer s3cret"}}, 200, `"users"`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := doRaw(t, s.Handler(), tt.method, tt.path, "", tt.hdr)
+			req := httptest.NewRequest(tt.method, tt.path, nil)
+			req.Host = "127.0.0.1:8000"
+			if tt.hdr != nil {
+				req.Header = tt.hdr
+			}
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, req)
 			if rec.Code != tt.want || !strings.Contains(rec.Body.String(), tt.wantBody) || rec.Header().Get("Location") != tt.location {
 				t.Errorf("%s %s = %d %q (Location %q), want %d %q %q", tt.method, tt.path, rec.Code, rec.Body, rec.Header().Get("Location"),
 					tt.want, tt.wantBody, tt.location)
 			}
 		})
+	}
+	req := httptest.NewRequest("GET", "/ui/login", nil)
+	req.Host = "rebind.example:8000"
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusMisdirectedRequest {
+		t.Errorf("the UI under a foreign Host = %d, want 421 (DNS rebinding)", rec.Code)
 	}
 }

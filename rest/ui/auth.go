@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"monit-intel/engine"
 	"monit-intel/engine/user"
 )
 
@@ -109,12 +110,14 @@ func (u *UI) need(role user.Role, h func(http.ResponseWriter, *http.Request, Pri
 			http.Error(w, "log in first", http.StatusUnauthorized)
 			return
 		}
+		// The user is the engine's actor too: the approval flow names them in its records.
+		r = r.WithContext(engine.WithActor(context.WithValue(r.Context(), principalKey{}, p), p.Name))
 		if role == user.RoleOperator && !p.Role.CanApprove() {
-			u.fail(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)), http.StatusForbidden,
+			u.fail(w, r, http.StatusForbidden,
 				fmt.Sprintf("%s is a %s: a viewer can read everything but only an operator can propose, approve or reject actions.", p.Name, p.Role))
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)), p)
+		h(w, r, p)
 	})
 }
 
