@@ -48,7 +48,7 @@ func TestWebUIEndToEnd(t *testing.T) {
 	job.Fail(t)
 	running := func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
-		return ok && s.Process != nil && s.Process.PID > 0 && s.Monitor&engine.MonitorYes != 0
+		return ok && s.Process != nil && engine.ValueOr(s.Process.PID, 0) > 0 && s.Monitor&engine.MonitorYes != 0
 	}
 	first, _ := monittest.Find(m.WaitFor(t, 20*time.Second, running), "sleeper")
 	if out, err := m.CLI(context.Background(), "stop", "sleeper"); err != nil {
@@ -57,7 +57,7 @@ func TestWebUIEndToEnd(t *testing.T) {
 	m.WaitFor(t, 20*time.Second, func(st engine.Status) bool {
 		s, ok := monittest.Find(st, "sleeper")
 		b, _ := monittest.Find(st, "backup_job")
-		return ok && s.Monitor == 0 && !monittest.Alive(first.Process.PID) && b.Status != 0
+		return ok && s.Monitor == 0 && !monittest.Alive(*first.Process.PID) && b.Status != 0
 	})
 
 	bin := buildBinary(t)
@@ -118,8 +118,8 @@ func TestWebUIEndToEnd(t *testing.T) {
 		}
 		browsertest.Screenshot(t, tab, "mother-executed")
 		st := m.WaitFor(t, 20*time.Second, running)
-		if s, _ := monittest.Find(st, "sleeper"); s.Process.PID == first.Process.PID {
-			t.Errorf("pid %d unchanged: Monit did not start a new process", s.Process.PID)
+		if s, _ := monittest.Find(st, "sleeper"); *s.Process.PID == *first.Process.PID {
+			t.Errorf("pid %d unchanged: Monit did not start a new process", *s.Process.PID)
 		}
 	})
 	t.Run("audit names the user", func(t *testing.T) {

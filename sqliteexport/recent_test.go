@@ -9,9 +9,9 @@ func TestRecent(t *testing.T) {
 	ctx := t.Context()
 	db := openTest(t)
 	start := time.Unix(1795507200, 0).UTC() // a multiple of 30 minutes
-	for i := range 12 {                       // every 10 minutes for 2 hours
+	for i := range 12 {                     // every 10 minutes for 2 hours
 		st := sampleStatus(start.Add(time.Duration(i) * 10 * time.Minute))
-		st.Services[0].System.Load1 = float64(i) // changes every cycle, so every cycle is stored
+		st.Services[0].System.Load1 = ptr(float64(i)) // changes every cycle, so every cycle is stored
 		if _, err := db.RecordCycle(ctx, st, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestRecent(t *testing.T) {
 	vm := got["vm"]
 	var loads []float64
 	for i, s := range vm {
-		loads = append(loads, s.System.Load1)
+		loads = append(loads, *s.System.Load1)
 		if i > 0 && !s.CollectedAt.After(vm[i-1].CollectedAt) {
 			t.Errorf("Recent()[vm] not oldest first: %v after %v", s.CollectedAt, vm[i-1].CollectedAt)
 		}

@@ -23,7 +23,7 @@ func fleet(n int, now time.Time) ([]engine.Snapshot, map[engine.ServiceKey]engin
 		cpu, mem := float64(i%50)+0.5, float64(i%30)+1.25
 		s := engine.Snapshot{Host: "fleet", Name: fmt.Sprintf("svc-%04d", i), Type: engine.TypeProcess,
 			CollectedAt: now, Monitor: engine.MonitorYes,
-			Process: &engine.ProcessFigures{PID: 1000 + i, CPUPercentTotal: &cpu, MemPercentTotal: &mem}}
+			Process: &engine.ProcessFigures{PID: ptr(1000 + i), CPUPercentTotal: &cpu, MemPercentTotal: &mem}}
 		if i%7 == 3 {
 			s.Status = engine.BitNonExist
 			states[engine.ServiceKey{Host: "fleet", Service: s.Name}] = engine.FailureState{Host: "fleet",
