@@ -13,8 +13,12 @@ import (
 
 type approvalsData struct {
 	Pending    []engine.Proposal
+	Decided    []engine.AuditEntry // the latest results, with their output
 	Configured bool
 }
+
+// decidedShown is how many recent results the approvals page lists.
+const decidedShown = 10
 
 func (u *UI) approvals(w http.ResponseWriter, r *http.Request, _ Principal) {
 	d := approvalsData{Configured: u.deps.Actions != nil}
@@ -23,6 +27,21 @@ func (u *UI) approvals(w http.ResponseWriter, r *http.Request, _ Principal) {
 		if d.Pending, err = u.deps.Actions.Pending(r.Context()); err != nil {
 			u.fail(w, r, http.StatusInternalServerError, "The pending proposals could not be read: "+err.Error())
 			return
+		}
+	}
+	if u.deps.Audit != nil {
+		entries, err := u.deps.Audit.AuditEntries(r.Context(), 100)
+		if err != nil {
+			u.fail(w, r, http.StatusInternalServerError, "The audit log could not be read: "+err.Error())
+			return
+		}
+		for _, e := range entries {
+			switch e.Result {
+			case engine.AuditExecuted, engine.AuditFailed, engine.AuditRejected:
+				if len(d.Decided) < decidedShown {
+					d.Decided = append(d.Decided, e)
+				}
+			}
 		}
 	}
 	u.render(w, r, http.StatusOK, "approvals", "Approvals", d)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -26,6 +27,7 @@ var funcs = template.FuncMap{
 	"num":    num,
 	"expiry": expiry,
 	"deref":  func(p *int) int { return *p },
+	"path":   url.PathEscape, // a service name is one path segment, whatever it holds ('#', '?', '/')
 }
 
 // ago words a duration since t for people: "3 min ago".

@@ -18,6 +18,7 @@ func snapshots(now time.Time) ([]engine.Snapshot, map[engine.ServiceKey]engine.F
 			Process: &engine.ProcessFigures{PID: ptr(10)}},
 		{Host: "vm", Name: "zzz_failing", Type: engine.TypeProgram, CollectedAt: now, Monitor: engine.MonitorYes,
 			Status: engine.BitStatus, Program: &engine.ProgramFigures{ExitStatus: ptr(1), Output: "disk <full>"}},
+		{Host: "vm", Name: "odd #name?/x", Type: engine.TypeProcess, CollectedAt: now, Monitor: engine.MonitorYes},
 		{Host: "vm", Name: `<script>alert("x")</script>`, Type: engine.TypeProgram, CollectedAt: now,
 			Monitor: engine.MonitorYes, Program: &engine.ProgramFigures{Output: `<img src=x onerror=alert(1)>`}},
 	}
@@ -189,6 +190,20 @@ func TestEverythingFromOutsideIsEscaped(t *testing.T) {
 	}
 }
 
+func TestServiceLinksKeepOddNames(t *testing.T) {
+	f := demoFixture(t)
+	c := f.client(t)
+	f.login(t, c, "victor")
+	_, body := get(t, c, f.srv.URL+"/ui/")
+	link := "/ui/services/" + url.PathEscape("odd #name?/x")
+	if !strings.Contains(body, `href="`+link+`"`) {
+		t.Fatalf("the overview does not link %s", link)
+	}
+	if resp, page := get(t, c, f.srv.URL+link); resp.StatusCode != 200 || !strings.Contains(page, "odd #name?/x") {
+		t.Errorf("GET %s = %d, want the service's page", link, resp.StatusCode)
+	}
+}
+
 func TestOverviewPutsFailingFirst(t *testing.T) {
 	f := demoFixture(t)
 	c := f.client(t)
@@ -206,6 +221,22 @@ func TestOverviewPutsFailingFirst(t *testing.T) {
 		if resp.Header.Get(h) == "" {
 			t.Errorf("missing %s", h)
 		}
+	}
+}
+
+func TestApprovalsShowLatestResults(t *testing.T) {
+	f := demoFixture(t)
+	code := 0
+	f.audit.entries = []engine.AuditEntry{
+		{ID: 3, Command: "monit start sleeper", Result: engine.AuditExecuted, ExitCode: &code, Output: "started <ok>"},
+		{ID: 2, Command: "monit start sleeper", Result: engine.AuditApproved},
+		{ID: 1, Command: "monit start sleeper", Result: engine.AuditProposed},
+	}
+	c := f.client(t)
+	f.login(t, c, "victor")
+	_, body := get(t, c, f.srv.URL+"/ui/approvals")
+	if !strings.Contains(body, "started &lt;ok&gt;") || strings.Count(body, "monit start sleeper") != 1 {
+		t.Errorf("approvals page: want the executed result with its escaped output once:\n%s", body)
 	}
 }
 
