@@ -46,10 +46,17 @@ func browserLogin(t *testing.T, tab context.Context, base, name string) {
 	)
 }
 
-// TestBrowserOverview renders the overview of a fleet in a real browser at phone and desktop
-// widths, light and dark, and filters 1,000 services as a person types.
-func TestBrowserOverview(t *testing.T) {
+// TestBrowser drives the UI in one headless Chromium shared by its parts.
+func TestBrowser(t *testing.T) {
 	browser := browsertest.Start(t)
+	t.Run("overview", func(t *testing.T) { browserOverview(t, browser) })
+	t.Run("recovers", func(t *testing.T) { browserRecovers(t, browser) })
+	t.Run("labelled", func(t *testing.T) { browserLabelled(t, browser) })
+}
+
+// browserOverview renders the overview of a fleet at phone and desktop widths, light and
+// dark, and filters 1,000 services as a person types.
+func browserOverview(t *testing.T, browser context.Context) {
 	snaps, states := fleet(1000, time.Now())
 	f := newFixture(t, snaps, states)
 
@@ -84,16 +91,15 @@ func TestBrowserOverview(t *testing.T) {
 	})
 }
 
-// TestBrowserRecovers shows the overview through a daemon restart and an outage of Monit:
-// the page says what is wrong and recovers by itself (the event stream reconnects, the rows
+// browserRecovers shows the overview through a daemon restart and an outage of Monit: the
+// page says what is wrong and recovers by itself (the event stream reconnects, the rows
 // refresh), and the session survives the restart because it is kept in the store.
-func TestBrowserRecovers(t *testing.T) {
-	browser := browsertest.Start(t)
+func browserRecovers(t *testing.T, browser context.Context) {
 	snaps, states := fleet(20, time.Now())
 	f := newFixture(t, snaps, states)
 	var monitDown atomic.Bool
 	f.ui.deps.Health = func() []Dependency { return []Dependency{{Name: "monit", OK: !monitDown.Load()}} }
-	tab := browsertest.Tab(t, browser, 1440, 900, false)
+	tab := browsertest.PrivateTab(t, browser, 1440, 900, false)
 	browserLogin(t, tab, f.srv.URL, "alice")
 	browsertest.WaitJS(t, tab, "the event stream", `document.body.dataset.live === "true"`)
 
@@ -124,4 +130,45 @@ func TestBrowserRecovers(t *testing.T) {
 	f.board.Record(engine.CycleResult{Started: time.Now(), Services: f.board.Services()}, nil)
 	browsertest.WaitJS(t, tab, "a refresh after the next cycle", `Date.now() - Number(document.body.dataset.refreshed) < 3000`)
 	browsertest.Screenshot(t, tab, "recovered")
+
+	// The session expires while the page is open: the page goes to the login, and logging
+	// in comes back to it.
+	browsertest.Run(t, tab, "a filtered overview", chromedp.Navigate(f.srv.URL+"/ui/?q=svc-001"), chromedp.WaitVisible("#services"))
+	f.sessions.expireAll()
+	f.board.Record(engine.CycleResult{Started: time.Now(), Services: f.board.Services()}, nil)
+	browsertest.WaitJS(t, tab, "the login after expiry", `location.pathname === "/ui/login" && document.querySelector("#name")`)
+	browsertest.Screenshot(t, tab, "expired-login")
+	browsertest.Run(t, tab, "log in again", chromedp.SendKeys("#name", "alice"), chromedp.SendKeys("#password", testPassword),
+		chromedp.Submit("#password"), chromedp.WaitVisible("#services"))
+	if got := browsertest.Eval[string](t, tab, `location.pathname + location.search`); got != "/ui/?q=svc-001" {
+		t.Errorf("after logging in again the page is %q, want the one asked for", got)
+	}
+}
+
+// browserLabelled visits every page as an operator and checks that each form control has a
+// label and the page does not scroll sideways at 375 px.
+func browserLabelled(t *testing.T, browser context.Context) {
+	snaps, states := fleet(12, time.Now())
+	f := newFixture(t, snaps, states)
+	p, _ := f.actions.Propose(context.Background(), "monit_start", "svc-0003", engine.SourceUser, "test")
+	tab := browsertest.PrivateTab(t, browser, 375, 800, false)
+	browserLogin(t, tab, f.srv.URL, "alice")
+	for _, page := range []string{"/ui/", "/ui/services/svc-0003", "/ui/mother", "/ui/approvals", "/ui/approvals/" + p.ID, "/ui/audit"} {
+		browsertest.Run(t, tab, page, chromedp.Navigate(f.srv.URL+page), chromedp.WaitVisible("#main"))
+		unlabelled := browsertest.Eval[[]string](t, tab, `[...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
+			.filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
+			.map(e => e.outerHTML)`)
+		if len(unlabelled) > 0 {
+			t.Errorf("%s: controls without a label: %v", page, unlabelled)
+		}
+		if w := browsertest.Eval[int](t, tab, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("%s is %d px wide at 375 px", page, w)
+		}
+	}
+	// The skip link is the first stop of the keyboard and leads to the content.
+	browsertest.Run(t, tab, "tab to the skip link", chromedp.Navigate(f.srv.URL+"/ui/"), chromedp.WaitVisible("#main"),
+		chromedp.KeyEvent("\t"))
+	if got := browsertest.Eval[string](t, tab, `document.activeElement.className`); got != "skip" {
+		t.Errorf("first Tab stop = %q, want the skip link", got)
+	}
 }
