@@ -32,9 +32,10 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 }
 
 const (
-	sessionUser = "user"
-	cookieName  = "monit_intel_session"
-	maxLifetime = 12 * time.Hour // even an active session logs in again after this
+	sessionUser    = "user"
+	sessionVersion = "user_updated" // the account's UpdatedAt at login: a new password or role ends the session
+	cookieName     = "monit_intel_session"
+	maxLifetime    = 12 * time.Hour // even an active session logs in again after this
 )
 
 // boltSessions adapts SessionStore to scs.Store with the UI's clock.
@@ -90,7 +91,7 @@ func (u *UI) current(ctx context.Context) (Principal, bool) {
 		return Principal{}, false
 	}
 	usr, err := u.deps.Users.Lookup(ctx, name)
-	if err != nil {
+	if err != nil || usr.UpdatedAt.UnixNano() != u.sm.GetInt64(ctx, sessionVersion) {
 		return Principal{}, false
 	}
 	return Principal{Name: usr.Name, Role: usr.Role}, true
@@ -153,7 +154,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, http.StatusTooManyRequests, "login", "Log in", d)
 		return
 	}
-	usr, err := u.deps.Users.Authenticate(r.Context(), name, pw)
+	usr, err := u.checkPassword(r.Context(), name, pw)
 	if err != nil {
 		u.limiter.fail(keys...)
 		d.Message = "Wrong name or password."
@@ -169,8 +170,21 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.sm.Put(r.Context(), sessionUser, usr.Name)
+	u.sm.Put(r.Context(), sessionVersion, usr.UpdatedAt.UnixNano())
 	u.log.Info("login", "user", usr.Name, "role", usr.Role, "remote", clientIP(r))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+// checkPassword runs at most maxHashing password checks at once: each argon2id check holds
+// its memory (19 MiB), so a flood of logins queues instead of exhausting the machine.
+func (u *UI) checkPassword(ctx context.Context, name, pw string) (user.User, error) {
+	select {
+	case u.hashing <- struct{}{}:
+		defer func() { <-u.hashing }()
+	case <-ctx.Done():
+		return user.User{}, ctx.Err()
+	}
+	return u.deps.Users.Authenticate(ctx, name, pw)
 }
 
 func (u *UI) logout(w http.ResponseWriter, r *http.Request) {

@@ -175,6 +175,7 @@ type fixture struct {
 	actions  *fakeActions
 	sessions *memSessions
 	audit    *fakeAudit
+	accounts *user.Accounts
 	srv      *httptest.Server
 }
 
@@ -210,7 +211,7 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.ui = u
+	f.ui, f.accounts = u, acc
 	f.srv = httptest.NewServer(u.Handler())
 	t.Cleanup(f.srv.Close)
 	return f

@@ -112,9 +112,13 @@ type UI struct {
 	pages   map[string]*template.Template
 	sm      *scs.SessionManager
 	limiter *limiter
+	hashing chan struct{} // a slot per password check running
 	sparks  sparkCache
 	handler http.Handler
 }
+
+// maxHashing bounds the password checks running at once.
+const maxHashing = 2
 
 // Prefix is where the UI is served.
 const Prefix = "/ui/"
@@ -138,7 +142,7 @@ func New(opts Options, deps Deps) (*UI, error) {
 		return nil, err
 	}
 	u := &UI{deps: deps, opts: opts, log: opts.Logger.With("component", "ui"), pages: pages,
-		limiter: newLimiter(5, time.Minute, opts.Now)}
+		limiter: newLimiter(5, time.Minute, opts.Now), hashing: make(chan struct{}, maxHashing)}
 	u.sm = newSessions(opts, deps.Sessions)
 	u.handler = u.routes()
 	return u, nil

@@ -70,6 +70,21 @@ func TestLoginAndReturnToThePageAsked(t *testing.T) {
 	}
 }
 
+func TestNewPasswordEndsSessions(t *testing.T) {
+	f := demoFixture(t)
+	c := f.client(t)
+	f.login(t, c, "victor")
+	if resp, _ := get(t, c, f.srv.URL+"/ui/"); resp.StatusCode != 200 {
+		t.Fatalf("overview = %d", resp.StatusCode)
+	}
+	if err := f.accounts.Change(context.Background(), "victor", "", "another-password"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/ui/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after a new password = %d, want 303 to the login", resp.StatusCode)
+	}
+}
+
 func TestWrongPasswordMessage(t *testing.T) {
 	f := demoFixture(t)
 	form := url.Values{"name": {"alice"}, "password": {"hunter2-wrong"}, "next": {"/ui/"}}
