@@ -219,6 +219,24 @@ func TestServiceLinksKeepOddNames(t *testing.T) {
 	}
 }
 
+func TestServicePageShowsEachConnectionTest(t *testing.T) {
+	now := time.Now()
+	snaps := []engine.Snapshot{{Host: "vm", Name: "web", Type: engine.TypeHost, CollectedAt: now, Status: engine.BitConnection,
+		Monitor: engine.MonitorYes, Ports: []engine.PortCheck{
+			{Hostname: "127.0.0.1", Port: 443, Protocol: "HTTPS", Type: "TCP", ResponseSec: 0.012, CertDays: ptr(30)},
+			{Hostname: "127.0.0.1", Port: 8080, Protocol: "HTTP", Type: "TCP", ResponseSec: -1}},
+		Icmp: []engine.IcmpCheck{{Type: "Echo Request", ResponseSec: 0.0004}}}}
+	f := newFixture(t, snaps, nil)
+	c := f.client(t)
+	f.login(t, c, "victor")
+	_, body := get(t, c, f.srv.URL+"/ui/services/web")
+	for _, want := range []string{"Connection failed", "443/TCP", "0.012 s", "valid 30 more days", "8080/TCP", "failed", "Echo Request", "0.0004 s"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the service page lacks %q", want)
+		}
+	}
+}
+
 func TestOverviewPutsFailingFirst(t *testing.T) {
 	f := demoFixture(t)
 	c := f.client(t)
