@@ -88,17 +88,24 @@ func figures(s engine.Snapshot) []figure {
 	return out
 }
 
+// spark is one service's sparkline: SVG polyline points and the figure drawn.
+type spark struct {
+	Points string
+	Figure string
+}
+
 // sparkline draws the first figure of each snapshot (oldest first) as SVG polyline points in
 // a 100×24 box; empty when there are fewer than two.
-func sparkline(snaps []engine.Snapshot) string {
+func sparkline(snaps []engine.Snapshot) spark {
 	var vals []float64
+	var name string
 	for _, s := range snaps {
 		if fs := figures(s); len(fs) > 0 {
-			vals = append(vals, fs[0].Value)
+			vals, name = append(vals, fs[0].Value), fs[0].Name
 		}
 	}
 	if len(vals) < 2 {
-		return ""
+		return spark{}
 	}
 	lo, hi := vals[0], vals[0]
 	for _, v := range vals {
@@ -114,7 +121,7 @@ func sparkline(snaps []engine.Snapshot) string {
 		y := 22 - (v-lo)/span*20
 		fmt.Fprintf(&b, "%.1f,%.1f ", x, y)
 	}
-	return strings.TrimSpace(b.String())
+	return spark{Points: strings.TrimSpace(b.String()), Figure: name}
 }
 
 // chartData is what ui.js gives uPlot: shared times and one series per figure, null where a

@@ -30,6 +30,7 @@ type overviewData struct {
 	Failing   int
 	Total     int
 	Query     string
+	Window    string // the sparklines' period
 	LastCycle engine.CycleInfo
 }
 
@@ -55,7 +56,8 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		return false // the board's order: host, then name
 	})
 	d := overviewData{Query: q, Total: len(services), LastCycle: u.deps.Board.LastCycle()}
-	sparks := u.sparklines(ctx, d.LastCycle.At)
+	sparks, window := u.sparklines(ctx, d.LastCycle.At)
+	d.Window = window
 	needle := strings.ToLower(strings.TrimSpace(q))
 	for _, c := range services {
 		rw := toRow(c)
@@ -65,7 +67,9 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		if needle != "" && !strings.Contains(rw.Search, needle) {
 			continue
 		}
-		rw.Spark = sparks[c.Snapshot.Name]
+		if sp, ok := sparks[c.Snapshot.Name]; ok {
+			rw.Spark, rw.SparkLabel = sp.Points, sp.Figure+" over "+window
+		}
 		d.Rows = append(d.Rows, rw)
 	}
 	return d
@@ -73,34 +77,47 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 
 // sparkCache keeps the sparklines of the last cycle: they change only when a cycle lands.
 type sparkCache struct {
-	mu    sync.Mutex
-	cycle time.Time
-	lines map[string]string
+	mu     sync.Mutex
+	cycle  time.Time
+	lines  map[string]spark
+	window string
 }
 
-// sparkStep is the sparklines' resolution: 48 points over 24 hours.
-const sparkStep = 30 * time.Minute
+// sparkWindows are the sparklines' periods, 48 points each: the day, or while the history
+// is younger than that, the last two hours.
+var sparkWindows = []struct {
+	span  time.Duration
+	label string
+}{{24 * time.Hour, "24 h"}, {2 * time.Hour, "2 h"}}
 
-// sparklines returns every service's 24 h sparkline as of the cycle at cycle.
-func (u *UI) sparklines(ctx context.Context, cycle time.Time) map[string]string {
+// sparklines returns every service's sparkline as of the cycle at cycle, and the window they
+// cover.
+func (u *UI) sparklines(ctx context.Context, cycle time.Time) (map[string]spark, string) {
 	u.sparks.mu.Lock()
 	defer u.sparks.mu.Unlock()
 	if u.sparks.lines != nil && u.sparks.cycle.Equal(cycle) {
-		return u.sparks.lines
+		return u.sparks.lines, u.sparks.window
 	}
-	recent, err := u.deps.History.Recent(ctx, u.opts.Now().Add(-24*time.Hour), sparkStep)
-	if err != nil {
-		u.log.Warn("sparklines", "err", err)
-		return nil
-	}
-	lines := make(map[string]string, len(recent))
-	for name, snaps := range recent {
-		if l := sparkline(snaps); l != "" {
-			lines[name] = l
+	var lines map[string]spark
+	var window string
+	for _, w := range sparkWindows {
+		recent, err := u.deps.History.Recent(ctx, u.opts.Now().Add(-w.span), w.span/48)
+		if err != nil {
+			u.log.Warn("sparklines", "err", err)
+			return nil, ""
+		}
+		lines, window = make(map[string]spark, len(recent)), w.label
+		for name, snaps := range recent {
+			if l := sparkline(snaps); l.Points != "" {
+				lines[name] = l
+			}
+		}
+		if len(lines) > 0 {
+			break
 		}
 	}
-	u.sparks.cycle, u.sparks.lines = cycle, lines
-	return lines
+	u.sparks.cycle, u.sparks.lines, u.sparks.window = cycle, lines, window
+	return lines, window
 }
 
 func toRow(c engine.Classified) row {
@@ -116,9 +133,6 @@ func toRow(c engine.Classified) row {
 		State: state, Failing: s.Failing(), Since: c.State.Since, Failures: c.State.Failures, Figures: figures(s)}
 	if len(rw.Figures) > 3 {
 		rw.Figures = rw.Figures[:3]
-	}
-	if len(rw.Figures) > 0 {
-		rw.SparkLabel = rw.Figures[0].Name + " over 24 h"
 	}
 	rw.Search = strings.ToLower(strings.Join([]string{s.Name, s.Host, rw.Type, rw.Status, rw.Monitor, state}, " "))
 	return rw

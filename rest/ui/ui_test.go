@@ -355,3 +355,31 @@ func demoFixture(t testing.TB) *fixture {
 	snaps, states := snapshots(time.Now())
 	return newFixture(t, snaps, states)
 }
+
+// youngHistory has 20 minutes of figures: one point per service in the day's 30-minute steps.
+type youngHistory struct{ *fakeHistory }
+
+func (h youngHistory) Recent(_ context.Context, since time.Time, step time.Duration) (map[string][]engine.Snapshot, error) {
+	out := map[string][]engine.Snapshot{}
+	for i := 20; i >= 0; i-- {
+		at := h.now.Add(-time.Duration(i) * time.Minute)
+		if at.Before(since) || (step >= 30*time.Minute && i != 0) {
+			continue
+		}
+		cpu := float64(i)
+		out["aaa_ok"] = append(out["aaa_ok"], engine.Snapshot{Name: "aaa_ok", CollectedAt: at,
+			Process: &engine.ProcessFigures{CPUPercentTotal: &cpu}})
+	}
+	return out, nil
+}
+
+func TestSparklinesOfAYoungHistory(t *testing.T) {
+	f := demoFixture(t)
+	f.ui.deps.History = youngHistory{&fakeHistory{now: time.Now()}}
+	c := f.client(t)
+	f.login(t, c, "victor")
+	_, body := get(t, c, f.srv.URL+"/ui/")
+	if !strings.Contains(body, "<polyline") || !strings.Contains(body, ">2 h</th>") || !strings.Contains(body, `aria-label="CPU over 2 h"`) {
+		t.Errorf("a 20-minute history: want sparklines over the last 2 h, labelled so:\n%s", body)
+	}
+}
