@@ -96,7 +96,7 @@ func TestWebUIEndToEnd(t *testing.T) {
 	t.Run("mother streams", func(t *testing.T) {
 		browsertest.Run(t, tab, "ask Mother", chromedp.Navigate(d.url+"/ui/mother"), chromedp.WaitVisible("#question"),
 			chromedp.SendKeys("#question", "why is backup_job failing?"), chromedp.Click("#ask button"))
-		browsertest.WaitJS(t, tab, "the answer", `document.querySelector("#chat li[data-done]")`)
+		browsertest.WaitJSFor(t, tab, "the answer", `document.querySelector("#chat li[data-done]")`, 90*time.Second)
 		if n := browsertest.Eval[string](t, tab, `document.querySelector("#chat .a").dataset.chunks || "0"`); n == "0" {
 			t.Error("the answer came in no chunk: it did not stream")
 		}

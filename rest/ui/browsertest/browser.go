@@ -135,7 +135,13 @@ func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
 // between are fine), or fails the test with a screenshot after Timeout.
 func WaitJS(t testing.TB, ctx context.Context, what, cond string) {
 	t.Helper()
-	deadline := time.Now().Add(Timeout)
+	WaitJSFor(t, ctx, what, cond, Timeout)
+}
+
+// WaitJSFor is WaitJS with its own timeout (a real model's answer on a busy machine).
+func WaitJSFor(t testing.TB, ctx context.Context, what, cond string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
 		c, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -148,7 +154,7 @@ func WaitJS(t testing.TB, ctx context.Context, what, cond string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	Screenshot(t, ctx, "failed-"+what)
-	t.Fatalf("wait for %s (%s): not true after %s (last error: %v)", what, cond, Timeout, last)
+	t.Fatalf("wait for %s (%s): not true after %s (last error: %v)", what, cond, timeout, last)
 }
 
 // EvalAsync is Eval for an expression that returns a promise.
