@@ -85,6 +85,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
 		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
 		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
+	go func() {
+		<-ctx.Done()
+		d.web.Close() // the web UI's event streams end, so the shutdown does not wait for them
+	}()
 	stopMetrics := serveMetrics(ctx, cfg, mln, d.metrics, e)
 	serveErr := errors.Join(srv.Run(ctx, ln, shutdownGrace), stopMetrics())
 	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
@@ -145,6 +149,7 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err != nil {
 		return nil, nil, err
 	}
+	d.web = web
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
 		Metrics: onAPI, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
@@ -200,6 +205,7 @@ type daemonParts struct {
 	flow    *approve.Flow
 	metrics *metrics.Metrics
 	state   *bolt.Store
+	web     *ui.UI
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {

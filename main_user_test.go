@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // runUser runs `monit-intel user ARGS` in-process with stdin (a pipe, as from a script).
@@ -84,5 +87,43 @@ func TestUserCommandThroughTheDaemon(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("login with %s = %d, want %d", pw, resp.StatusCode, want)
 		}
+	}
+}
+
+// TestServeStopsWithABrowserOpen: an overview left open holds an event stream; SIGTERM must
+// not wait the whole grace period for it.
+func TestServeStopsWithABrowserOpen(t *testing.T) {
+	cfg := writeConfig(t, fmt.Sprintf("monit:\n  url: testdata/demo/status.xml\ndata_dir: %s\n", t.TempDir()))
+	if code, _, errOut := runUser(t, "dana-password\n", "add", "dana", "--config", cfg); code != 0 {
+		t.Fatalf("user add: %s", errOut)
+	}
+	d := startDaemon(t, cfg)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(d.url+"/ui/login", url.Values{"name": {"dana"}, "password": {"dana-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, d.url+"/ui/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	stream, err := c.Do(req)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("event stream: %v %v", err, stream)
+	}
+	defer stream.Body.Close()
+	start := time.Now()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		d.done <- err
+		if err != nil {
+			t.Errorf("daemon exit after SIGTERM: %v\n%s", err, d.logs)
+		}
+		if took := time.Since(start); took > shutdownGrace/2 {
+			t.Errorf("shutdown took %v with a browser open, want well under the %v grace", took, shutdownGrace)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("daemon still running 20 s after SIGTERM:\n%s", d.logs)
 	}
 }

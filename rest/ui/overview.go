@@ -162,6 +162,8 @@ func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-u.done:
+			return
 		case <-tick.C:
 		}
 		if at := u.deps.Board.LastCycle().At; !at.Equal(last) {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -115,6 +116,8 @@ type UI struct {
 	hashing chan struct{} // a slot per password check running
 	sparks  sparkCache
 	handler http.Handler
+	done    chan struct{} // closed by Close: the event streams end
+	close   sync.Once
 }
 
 // maxHashing bounds the password checks running at once.
@@ -142,11 +145,15 @@ func New(opts Options, deps Deps) (*UI, error) {
 		return nil, err
 	}
 	u := &UI{deps: deps, opts: opts, log: opts.Logger.With("component", "ui"), pages: pages,
-		limiter: newLimiter(5, time.Minute, opts.Now), hashing: make(chan struct{}, maxHashing)}
+		limiter: newLimiter(5, time.Minute, opts.Now), hashing: make(chan struct{}, maxHashing), done: make(chan struct{})}
 	u.sm = newSessions(opts, deps.Sessions)
 	u.handler = u.routes()
 	return u, nil
 }
+
+// Close ends the open event streams, so that a shutting-down server does not wait for the
+// browsers on them (they reconnect to the next daemon on their own).
+func (u *UI) Close() { u.close.Do(func() { close(u.done) }) }
 
 // Handler serves everything under Prefix.
 func (u *UI) Handler() http.Handler { return u.handler }

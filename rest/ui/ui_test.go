@@ -3,6 +3,7 @@ package ui
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -335,6 +336,33 @@ func TestEventsAnnounceACycle(t *testing.T) {
 		}
 	}
 	t.Fatalf("no cycle event: %v", sc.Err())
+}
+
+func TestCloseEndsTheEventStreams(t *testing.T) {
+	f := demoFixture(t)
+	c := f.client(t)
+	f.login(t, c, "victor")
+	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/ui/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body)
+		ended <- err
+	}()
+	f.ui.Close()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Errorf("the stream ended with %v, want a clean end", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event stream is still open 5 s after Close")
+	}
 }
 
 func TestEventsWithoutSessionIs401(t *testing.T) {
