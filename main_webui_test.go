@@ -122,6 +122,13 @@ func TestWebUIEndToEnd(t *testing.T) {
 			t.Errorf("pid %d unchanged: Monit did not start a new process", *s.Process.PID)
 		}
 	})
+	t.Run("mother remembers", func(t *testing.T) {
+		browsertest.Run(t, tab, "Mother again", chromedp.Navigate(d.url+"/ui/mother"), chromedp.WaitVisible("#question"))
+		browsertest.WaitJS(t, tab, "the conversation so far", `document.body.dataset.history === "2"`)
+		if q := browsertest.Eval[string](t, tab, `document.querySelector("#chat li .q").textContent`); q != "why is backup_job failing?" {
+			t.Errorf("first remembered question = %q", q)
+		}
+	})
 	t.Run("audit names the user", func(t *testing.T) {
 		browsertest.Run(t, tab, "the audit", chromedp.Navigate(d.url+"/ui/audit?user=alice&kind=approved"),
 			chromedp.WaitVisible("#audit"))

@@ -95,6 +95,18 @@
         form.requestSubmit();
       }
     });
+    // The conversation so far (Mother remembers it per session), oldest first.
+    fetch("/mother/history?limit=20&session=" + encodeURIComponent(form.dataset.session))
+      .then((r) => (r.ok ? r.json() : { turns: [] }))
+      .then((h) => {
+        for (const turn of h.turns || []) {
+          const li = el("li", "earlier");
+          li.append(el("p", "q", turn.user_query), el("div", "a", turn.agent_response));
+          chat.append(li);
+        }
+        document.body.dataset.history = String((h.turns || []).length);
+      })
+      .catch(() => { document.body.dataset.history = "0"; });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const q = $("#question").value.trim();
