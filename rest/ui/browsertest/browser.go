@@ -21,6 +21,9 @@ func Start(t testing.TB) context.Context {
 	t.Helper()
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
+		bin, err = exec.LookPath("chromium-browser") // the package's name on Ubuntu
+	}
+	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("chromium is not installed (CI=true): %v", err)
 		}
