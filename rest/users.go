@@ -30,7 +30,7 @@ type User struct {
 
 type usersOutput struct {
 	Body struct {
-		Users []User `json:"users"`
+		Users []User `json:"users" nullable:"false"`
 	}
 }
 

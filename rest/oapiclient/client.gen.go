@@ -233,42 +233,36 @@ func (e TestKind) Valid() bool {
 	}
 }
 
-// Defines values for TrendsParamsFigure.
+// Defines values for UserRole.
 const (
-	Cpu          TrendsParamsFigure = "cpu"
-	Disk         TrendsParamsFigure = "disk"
-	ExitStatus   TrendsParamsFigure = "exit_status"
-	Inodes       TrendsParamsFigure = "inodes"
-	Load1        TrendsParamsFigure = "load1"
-	Load15       TrendsParamsFigure = "load15"
-	Load5        TrendsParamsFigure = "load5"
-	Memory       TrendsParamsFigure = "memory"
-	ResponseTime TrendsParamsFigure = "response_time"
-	Swap         TrendsParamsFigure = "swap"
+	UserRoleOperator UserRole = "operator"
+	UserRoleViewer   UserRole = "viewer"
 )
 
-// Valid indicates whether the value is a known member of the TrendsParamsFigure enum.
-func (e TrendsParamsFigure) Valid() bool {
+// Valid indicates whether the value is a known member of the UserRole enum.
+func (e UserRole) Valid() bool {
 	switch e {
-	case Cpu:
+	case UserRoleOperator:
 		return true
-	case Disk:
+	case UserRoleViewer:
 		return true
-	case ExitStatus:
+	default:
+		return false
+	}
+}
+
+// Defines values for UserPutInputBodyRole.
+const (
+	UserPutInputBodyRoleOperator UserPutInputBodyRole = "operator"
+	UserPutInputBodyRoleViewer   UserPutInputBodyRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the UserPutInputBodyRole enum.
+func (e UserPutInputBodyRole) Valid() bool {
+	switch e {
+	case UserPutInputBodyRoleOperator:
 		return true
-	case Inodes:
-		return true
-	case Load1:
-		return true
-	case Load15:
-		return true
-	case Load5:
-		return true
-	case Memory:
-		return true
-	case ResponseTime:
-		return true
-	case Swap:
+	case UserPutInputBodyRoleViewer:
 		return true
 	default:
 		return false
@@ -384,10 +378,9 @@ type ChatReply struct {
 	Proposals []Proposal `json:"proposals"`
 
 	// Refused actions asked for that the whitelist refused, with the reason
-	Refused    *[]string  `json:"refused,omitempty"`
-	Services   []string   `json:"services"`
-	Text       string     `json:"text"`
-	Understood Understood `json:"understood"`
+	Refused  *[]string `json:"refused,omitempty"`
+	Services []string  `json:"services"`
+	Text     string    `json:"text"`
 }
 
 // ChatRequest defines model for ChatRequest.
@@ -740,39 +733,6 @@ type Test struct {
 // TestKind defines model for Test.Kind.
 type TestKind string
 
-// TrendOutputBody defines model for TrendOutputBody.
-type TrendOutputBody struct {
-	Figure string `json:"figure"`
-	Label  string `json:"label"`
-
-	// Points oldest first
-	Points  []TrendPoint `json:"points"`
-	Service string       `json:"service"`
-	Since   time.Time    `json:"since"`
-	Summary TrendSummary `json:"summary"`
-
-	// Unit %, s, or empty for load and exit status
-	Unit  string    `json:"unit"`
-	Until time.Time `json:"until"`
-}
-
-// TrendPoint defines model for TrendPoint.
-type TrendPoint struct {
-	At    time.Time `json:"at"`
-	Value float64   `json:"value"`
-}
-
-// TrendSummary defines model for TrendSummary.
-type TrendSummary struct {
-	Avg      float64   `json:"avg"`
-	Latest   float64   `json:"latest"`
-	LatestAt time.Time `json:"latest_at"`
-	Max      float64   `json:"max"`
-	MaxAt    time.Time `json:"max_at"`
-	Min      float64   `json:"min"`
-	Samples  int64     `json:"samples"`
-}
-
 // Turn defines model for Turn.
 type Turn struct {
 	AgentResponse string    `json:"agent_response"`
@@ -789,16 +749,35 @@ type Turn struct {
 	UserQuery      string   `json:"user_query"`
 }
 
-// Understood defines model for Understood.
-type Understood struct {
-	Intent   string   `json:"intent"`
-	Services []string `json:"services"`
+// User defines model for User.
+type User struct {
+	CreatedAt time.Time `json:"created_at"`
+	Name      string    `json:"name"`
+	Role      UserRole  `json:"role"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
 
-	// Since start of the window the answer covers; absent when it has none
-	Since *time.Time `json:"since,omitempty"`
+// UserRole defines model for User.Role.
+type UserRole string
 
-	// Until end of that window
-	Until *time.Time `json:"until,omitempty"`
+// UserPutInputBody defines model for UserPutInputBody.
+type UserPutInputBody struct {
+	// Create true: the user must not exist yet; false: it must exist
+	Create *bool `json:"create,omitempty"`
+
+	// Password required for a new user; unchanged when empty
+	Password *string `json:"password,omitempty"`
+
+	// Role default viewer for a new user; unchanged when empty
+	Role *UserPutInputBodyRole `json:"role,omitempty"`
+}
+
+// UserPutInputBodyRole default viewer for a new user; unchanged when empty
+type UserPutInputBodyRole string
+
+// UsersOutputBody defines model for UsersOutputBody.
+type UsersOutputBody struct {
+	Users []User `json:"users"`
 }
 
 // AnalysesParams defines parameters for Analyses.
@@ -859,23 +838,6 @@ type StatusParams struct {
 	Failing *bool `form:"failing,omitempty" json:"failing,omitempty"`
 }
 
-// TrendsParams defines parameters for Trends.
-type TrendsParams struct {
-	Service string `form:"service" json:"service"`
-
-	// Figure cpu and memory are the host's for a system check, the process's (children included) for a process check; disk and inodes are percent used; response_time is the slowest port test in seconds
-	Figure TrendsParamsFigure `form:"figure" json:"figure"`
-
-	// Since RFC 3339; default 24 hours before until
-	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
-
-	// Until RFC 3339; default now
-	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
-}
-
-// TrendsParamsFigure defines parameters for Trends.
-type TrendsParamsFigure string
-
 // AnalyzeJSONRequestBody defines body for Analyze for application/json ContentType.
 type AnalyzeJSONRequestBody = AnalyzeInputBody
 
@@ -887,6 +849,9 @@ type ActionsSuggestJSONRequestBody = SuggestInputBody
 
 // MotherChatJSONRequestBody defines body for MotherChat for application/json ContentType.
 type MotherChatJSONRequestBody = ChatRequest
+
+// UsersPutJSONRequestBody defines body for UsersPut for application/json ContentType.
+type UsersPutJSONRequestBody = UserPutInputBody
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1111,12 +1076,37 @@ type ClientInterface interface {
 	// Corresponds with GET /status (the `Status` operationId).
 	Status(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// Trends A service's figure over a window: readings and latest, min, avg, max
+	// UsersList The web UI's users (names and roles)
 	//
-	// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+	// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
 	//
-	// Corresponds with GET /trends (the `Trends` operationId).
-	Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /users (the `UsersList` operationId).
+	UsersList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersDelete Delete a user
+	//
+	// Deletes a user; their web sessions end at once. Needs the API token.
+	//
+	// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+	UsersDelete(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersPutWithBody Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPutWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersPut Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPut(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Root Name, version and links
@@ -1458,13 +1448,68 @@ func (c *Client) Status(ctx context.Context, params *StatusParams, reqEditors ..
 	return c.Client.Do(req)
 }
 
-// Trends A service's figure over a window: readings and latest, min, avg, max
+// UsersList The web UI's users (names and roles)
 //
-// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
 //
-// Corresponds with GET /trends (the `Trends` operationId).
-func (c *Client) Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewTrendsRequest(c.Server, params)
+// Corresponds with GET /users (the `UsersList` operationId).
+func (c *Client) UsersList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersListRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersDelete Delete a user
+//
+// Deletes a user; their web sessions end at once. Needs the API token.
+//
+// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+func (c *Client) UsersDelete(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersDeleteRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersPutWithBody Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *Client) UsersPutWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersPutRequestWithBody(c.Server, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersPut Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *Client) UsersPut(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersPutRequest(c.Server, name, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2238,8 +2283,8 @@ func NewStatusRequest(server string, params *StatusParams) (*http.Request, error
 	return req, nil
 }
 
-// NewTrendsRequest constructs an http.Request for the Trends method
-func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error) {
+// NewUsersListRequest constructs an http.Request for the UsersList method
+func NewUsersListRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -2247,7 +2292,7 @@ func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/trends")
+	operationPath := fmt.Sprintf("/users")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -2257,65 +2302,91 @@ func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error
 		return nil, err
 	}
 
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
-
-		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "figure", params.Figure, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
-
-		if params.Since != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Until != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "until", *params.Until, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewUsersDeleteRequest constructs an http.Request for the UsersDelete method
+func NewUsersDeleteRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUsersPutRequest calls the generic UsersPut builder with application/json body
+func NewUsersPutRequest(server string, name string, body UsersPutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUsersPutRequestWithBody(server, name, "application/json", bodyReader)
+}
+
+// NewUsersPutRequestWithBody constructs an http.Request for the UsersPut method, with any body, and a specified content type
+func NewUsersPutRequestWithBody(server string, name string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -2535,14 +2606,41 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /status (the `Status` operationId).
 	StatusWithResponse(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*StatusResponse, error)
 
-	// TrendsWithResponse A service's figure over a window: readings and latest, min, avg, max
+	// UsersListWithResponse The web UI's users (names and roles)
 	//
-	// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+	// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /trends (the `Trends` operationId).
-	TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error)
+	// Corresponds with GET /users (the `UsersList` operationId).
+	UsersListWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UsersListResponse, error)
+
+	// UsersDeleteWithResponse Delete a user
+	//
+	// Deletes a user; their web sessions end at once. Needs the API token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+	UsersDeleteWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*UsersDeleteResponse, error)
+
+	// UsersPutWithBodyWithResponse Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPutWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UsersPutResponse, error)
+
+	// UsersPutWithResponse Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPutWithResponse(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*UsersPutResponse, error)
 }
 
 type RootResponse struct {
@@ -3265,32 +3363,32 @@ func (r StatusResponse) ContentType() string {
 	return ""
 }
 
-type TrendsResponse struct {
+type UsersListResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *TrendOutputBody
+	JSON200 *UsersOutputBody
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *ErrorModel
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TrendsResponse) GetJSON200() *TrendOutputBody {
+func (r UsersListResponse) GetJSON200() *UsersOutputBody {
 	return r.JSON200
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r TrendsResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+func (r UsersListResponse) GetApplicationproblemJSONDefault() *ErrorModel {
 	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
-func (r TrendsResponse) GetBody() []byte {
+func (r UsersListResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r TrendsResponse) Status() string {
+func (r UsersListResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -3298,7 +3396,7 @@ func (r TrendsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r TrendsResponse) StatusCode() int {
+func (r UsersListResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -3306,7 +3404,96 @@ func (r TrendsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r TrendsResponse) ContentType() string {
+func (r UsersListResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UsersDeleteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UsersDeleteResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UsersDeleteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UsersDeleteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UsersDeleteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UsersDeleteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UsersPutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *User
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UsersPutResponse) GetJSON200() *User {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UsersPutResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UsersPutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UsersPutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UsersPutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UsersPutResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3598,19 +3785,64 @@ func (c *ClientWithResponses) StatusWithResponse(ctx context.Context, params *St
 	return ParseStatusResponse(rsp)
 }
 
-// TrendsWithResponse A service's figure over a window: readings and latest, min, avg, max
+// UsersListWithResponse The web UI's users (names and roles)
 //
-// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /trends (the `Trends` operationId).
-func (c *ClientWithResponses) TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error) {
-	rsp, err := c.Trends(ctx, params, reqEditors...)
+// Corresponds with GET /users (the `UsersList` operationId).
+func (c *ClientWithResponses) UsersListWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UsersListResponse, error) {
+	rsp, err := c.UsersList(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseTrendsResponse(rsp)
+	return ParseUsersListResponse(rsp)
+}
+
+// UsersDeleteWithResponse Delete a user
+//
+// Deletes a user; their web sessions end at once. Needs the API token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+func (c *ClientWithResponses) UsersDeleteWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*UsersDeleteResponse, error) {
+	rsp, err := c.UsersDelete(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersDeleteResponse(rsp)
+}
+
+// UsersPutWithBodyWithResponse Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *ClientWithResponses) UsersPutWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UsersPutResponse, error) {
+	rsp, err := c.UsersPutWithBody(ctx, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersPutResponse(rsp)
+}
+
+// UsersPutWithResponse Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *ClientWithResponses) UsersPutWithResponse(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*UsersPutResponse, error) {
+	rsp, err := c.UsersPut(ctx, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersPutResponse(rsp)
 }
 
 // ParseRootResponse parses an HTTP response from a RootWithResponse call
@@ -4111,22 +4343,84 @@ func ParseStatusResponse(rsp *http.Response) (*StatusResponse, error) {
 	return response, nil
 }
 
-// ParseTrendsResponse parses an HTTP response from a TrendsWithResponse call
-func ParseTrendsResponse(rsp *http.Response) (*TrendsResponse, error) {
+// ParseUsersListResponse parses an HTTP response from a UsersListWithResponse call
+func ParseUsersListResponse(rsp *http.Response) (*UsersListResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &TrendsResponse{
+	response := &UsersListResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest TrendOutputBody
+		var dest UsersOutputBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUsersDeleteResponse parses an HTTP response from a UsersDeleteWithResponse call
+func ParseUsersDeleteResponse(rsp *http.Response) (*UsersDeleteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UsersDeleteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUsersPutResponse parses an HTTP response from a UsersPutWithResponse call
+func ParseUsersPutResponse(rsp *http.Response) (*UsersPutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UsersPutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest User
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
