@@ -10,9 +10,10 @@ func TestRecent(t *testing.T) {
 	db := openTest(t)
 	start := time.Unix(1795507200, 0).UTC() // a multiple of 30 minutes
 	for i := range 12 {                     // every 10 minutes for 2 hours
-		st := sampleStatus(start.Add(time.Duration(i) * 10 * time.Minute))
+		at := start.Add(time.Duration(i) * 10 * time.Minute)
+		st := sampleStatus(at)
 		st.Services[0].System.Load1 = ptr(float64(i)) // changes every cycle, so every cycle is stored
-		if _, err := db.RecordCycle(ctx, st, nil); err != nil {
+		if _, err := db.RecordCycle(ctx, at, st, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
