@@ -100,6 +100,9 @@ func TestWebUIEndToEnd(t *testing.T) {
 		if n := browsertest.Eval[string](t, tab, `document.querySelector("#chat .a").dataset.chunks || "0"`); n == "0" {
 			t.Error("the answer came in no chunk: it did not stream")
 		}
+		if u := browsertest.Eval[string](t, tab, `document.querySelector("#chat .understood").textContent`); !strings.Contains(u, "backup_job") {
+			t.Errorf("understood = %q, want it to name backup_job", u)
+		}
 		if a := browsertest.Eval[string](t, tab, `document.querySelector("#chat .a").textContent`); !strings.Contains(a, "Hello from tiny model.") {
 			t.Errorf("answer = %q, want the model's prose", a)
 		}
@@ -129,12 +132,23 @@ func TestWebUIEndToEnd(t *testing.T) {
 			t.Errorf("first remembered question = %q", q)
 		}
 	})
+	t.Run("propose on the service page, approve on the approvals page", func(t *testing.T) {
+		browsertest.Run(t, tab, "propose a restart", chromedp.Navigate(d.url+"/ui/services/sleeper"),
+			chromedp.WaitVisible("#h-actions"), chromedp.Click(`//button[text()="Propose monit_restart"]`),
+			chromedp.WaitVisible("#approve"))
+		browsertest.Screenshot(t, tab, "approvals-confirm")
+		browsertest.Run(t, tab, "approve", chromedp.Click("#approve"), chromedp.WaitVisible("#outcome-status"))
+		if s := browsertest.Eval[string](t, tab, `document.querySelector("#outcome-status").textContent`); s != "executed" {
+			t.Errorf("result = %q, want executed", s)
+		}
+		browsertest.Screenshot(t, tab, "approvals-result")
+	})
 	t.Run("audit names the user", func(t *testing.T) {
 		browsertest.Run(t, tab, "the audit", chromedp.Navigate(d.url+"/ui/audit?user=alice&kind=approved"),
 			chromedp.WaitVisible("#audit"))
 		rows := browsertest.Eval[string](t, tab, `document.querySelector("#audit tbody").textContent`)
-		if !strings.Contains(rows, "alice") || !strings.Contains(rows, "monit start sleeper") {
-			t.Errorf("audit rows = %q, want alice's approval of monit start sleeper", rows)
+		if !strings.Contains(rows, "alice") || !strings.Contains(rows, "monit restart sleeper") {
+			t.Errorf("audit rows = %q, want alice's approval of monit restart sleeper", rows)
 		}
 		if c := browsertest.Eval[string](t, tab, `document.querySelector("#chain").className`); c != "ok" {
 			t.Errorf("chain state = %q, want ok", c)
