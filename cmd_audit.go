@@ -36,13 +36,6 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, red *redact.Redactor, board *engine.Board,
 	src *monit.Client, e *env) *approve.Flow {
 	opts := actOptions(cfg, src)
-	targets := func(context.Context) (act.Targets, error) {
-		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
-		for _, n := range board.Names() {
-			t.Services[n] = true
-		}
-		return t, nil
-	}
 	var simulate string
 	switch {
 	case cfg.Monit.Replay.Timeline != "":
@@ -53,8 +46,20 @@ func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, re
 		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
-	return approve.New(props, audit, targets, act.NewRunner(opts), approve.Options{
+	return approve.New(props, audit, actionTargets(cfg, board), act.NewRunner(opts), approve.Options{
 		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: red, Logger: e.logger})
+}
+
+// actionTargets is what actions may name now: the services of the latest status and the
+// units mapped to them in the configuration.
+func actionTargets(cfg config.Config, board *engine.Board) approve.Targets {
+	return func(context.Context) (act.Targets, error) {
+		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
+		for _, n := range board.Names() {
+			t.Services[n] = true
+		}
+		return t, nil
+	}
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {

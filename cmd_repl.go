@@ -41,7 +41,7 @@ func cmdRepl(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = "http://" + strings.Replace(cfg.Listen, "0.0.0.0", "127.0.0.1", 1)
 	}
-	token, err := replToken(cfg)
+	token, err := clientToken(cfg)
 	if err != nil {
 		return err
 	}
@@ -60,15 +60,15 @@ func cmdRepl(ctx context.Context, e *env, args []string) error {
 		In: e.stdin, Out: e.stdout, Err: e.stderr, Verbs: replVerbs()})
 }
 
-// replToken is api.token (or MONIT_INTEL_TOKEN) when set, else the token serve wrote in
-// DATA_DIR/api-token.
-func replToken(cfg config.Config) (string, error) {
+// clientToken is what a client command (repl, user) presents to the daemon: api.token (or
+// MONIT_INTEL_TOKEN) when set, else the token serve wrote in DATA_DIR/api-token.
+func clientToken(cfg config.Config) (string, error) {
 	if cfg.API.Token != "" {
 		return cfg.API.Token, nil
 	}
 	token, err := rest.ReadToken(filepath.Join(cfg.DataDir, rest.TokenFile))
 	if err != nil {
-		return "", fmt.Errorf("no API token: %w (give repl the daemon's --config, run it as a user who may read "+
+		return "", fmt.Errorf("no API token: %w (give the command the daemon's --config, run it as a user who may read "+
 			"that file, or set MONIT_INTEL_TOKEN)", err)
 	}
 	return token, nil

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"monit-intel/sqliteexport"
 	"net"
 	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"monit-intel/bolt"
 	"monit-intel/engine"
 	"monit-intel/engine/analyze"
 	"monit-intel/engine/approve"
@@ -19,8 +21,10 @@ import (
 	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/engine/schedule"
+	"monit-intel/engine/user"
 	"monit-intel/logs"
 	"monit-intel/rest"
+	"monit-intel/rest/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -87,6 +91,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
 		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
 		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
+	go func() {
+		<-ctx.Done()
+		d.web.Close() // the web UI's event streams end, so the shutdown does not wait for them
+	}()
 	stopMetrics := serveMetrics(ctx, cfg, mln, d.metrics, e)
 	serveErr := errors.Join(srv.Run(ctx, ln, shutdownGrace), stopMetrics())
 	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
@@ -144,11 +152,17 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if cfg.Metrics.Listen == "" {
 		onAPI = d.metrics.Handler()
 	}
+	accounts := user.NewAccounts(s.state, user.Params{}, nil)
+	web, err := newWebUI(cfg, s, d, accounts, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.web = web
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
-		Metrics: onAPI, Version: version, Logger: e.logger},
+		Metrics: onAPI, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
-			Notify: d.notify.status(), Redactor: s.red})
+			Notify: d.notify.status(), Redactor: s.red, Users: accounts})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -199,10 +213,12 @@ type daemonParts struct {
 	flow    *approve.Flow
 	metrics *metrics.Metrics
 	notify  *notifier
+	state   *bolt.Store
+	web     *ui.UI
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
-	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}}
+	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}, state: s.state}
 	d.metrics = metrics.New(d.board, e.logger)
 	var err error
 	if d.in, d.monit, d.mc, err = newIngester(ctx, cfg, s, e); err != nil {
@@ -240,6 +256,10 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 		}),
 		sched.Every("prune-proposals", time.Hour, func(ctx context.Context) error {
 			_, err := d.flow.Prune(ctx)
+			return err
+		}),
+		sched.Every("prune-sessions", time.Hour, func(context.Context) error {
+			_, err := d.state.PruneSessions(time.Now())
 			return err
 		}),
 	)
@@ -333,4 +353,49 @@ func (h *healthChecks) Dependencies() []rest.Dependency {
 
 func (h *healthChecks) DatabaseSizes() map[string]int64 {
 	return map[string]int64{"monit_history.db": h.s.history.Size(), "state.db": h.s.state.Size()}
+}
+
+// newWebUI wires the web interface to the daemon's parts; its sessions live in state.db.
+func newWebUI(cfg config.Config, s *stores, d *daemonParts, accounts *user.Accounts, e *env) (*ui.UI, error) {
+	return ui.New(ui.Options{Logger: e.logger}, ui.Deps{Board: d.board, History: s.history, Logs: d.reg,
+		Actions: d.flow, Audit: headedAudit{s.history, s.state}, Users: accounts, Sessions: s.state,
+		Targets: actionTargets(cfg, d.board), Health: d.health.uiDependencies})
+}
+
+// headedAudit verifies the audit log against the head kept in state.db, as the web UI's
+// audit page shows it.
+type headedAudit struct {
+	*sqliteexport.DB
+	state *bolt.Store
+}
+
+// VerifyAudit checks the keyed chain and its end against the head; it returns the rows checked.
+func (a headedAudit) VerifyAudit(ctx context.Context) (int, error) {
+	var head *engine.AuditHead
+	h, ok, err := a.state.AuditHead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if ok {
+		head = &h
+	}
+	rep, err := a.DB.VerifyAudit(ctx, head)
+	return rep.Rows, err
+}
+
+func (h *healthChecks) uiDependencies() []ui.Dependency {
+	var out []ui.Dependency
+	for _, d := range h.Dependencies() {
+		out = append(out, ui.Dependency{Name: d.Name, OK: d.OK, Error: d.Error})
+	}
+	return out
+}
+
+// webSessions lets the web UI's session cookie authenticate the JSON API (the pages' scripts
+// call it), as the logged-in user.
+type webSessions struct{ web *ui.UI }
+
+func (w webSessions) Authenticate(r *http.Request) (rest.Principal, bool) {
+	p, ok := w.web.Authenticate(r)
+	return rest.Principal{Name: p.Name, Role: rest.Role(p.Role)}, ok
 }

@@ -52,6 +52,7 @@ func commands() []command {
 		{"logs", "SERVICE [-n N] [--config F]", "print a service's log lines from the registry", cmdLogs},
 		{"repl", "[--url URL] [--session NAME] [--dry-run] [--config F]", "talk to Mother (needs a running daemon)", cmdRepl},
 		{"audit", "verify [--config F]", "check the action audit log's hash chain", cmdAudit},
+		{"user", "add|passwd|del|list [NAME] [--role viewer|operator] [--config F] [--url URL]", "manage the web UI's users (password from the terminal or one line of stdin)", cmdUser},
 		{"version", "", "print the version", cmdVersion},
 		{"install", "[--user NAME] [--config FILE] [--binary PATH] [--root DIR] [--dry-run]", "write the systemd unit, env file, sample config and polkit/sudoers rule", cmdInstall},
 		{"uninstall", "[--user NAME] [--root DIR] [--dry-run]", "remove what install wrote, keeping edited files", cmdUninstall},

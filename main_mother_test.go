@@ -109,7 +109,7 @@ func weekMother(t testing.TB) *mother.Mother {
 		}
 	}
 	now = weekEnd
-	reg, err := logs.NewRegistry(cfg.Logs, logs.Options{})
+	reg, err := logs.NewRegistry(cfg.Logs, logsOptions(cfg, s.red))
 	if err != nil {
 		t.Fatal(err)
 	}

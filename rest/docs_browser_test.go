@@ -4,8 +4,6 @@ import (
 	"context"
 	"net"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -15,29 +13,15 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// requireChromium returns Debian's chromium, skipping the test without it (failing under
-// CI=true).
-func requireChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is required under CI=true")
-	}
-	t.Skip("chromium not installed")
-	return ""
-}
+	"monit-intel/rest/ui/browsertest"
+)
 
 // TestDocsLoadNothingFromTheNetwork opens /docs in a real headless Chromium and records every
 // request the page makes and every Content-Security-Policy violation: Redoc must render the
 // API from the daemon alone. (Its side menu fetched a logo from cdn.redoc.ly.)
 func TestDocsLoadNothingFromTheNetwork(t *testing.T) {
-	bin := requireChromium(t)
+	browser := browsertest.Start(t)
 	s, _ := newTestServer(t, Options{}, testDeps())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -49,17 +33,8 @@ func TestDocsLoadNothingFromTheNetwork(t *testing.T) {
 	t.Cleanup(func() { stop(); <-done })
 	origin := "http://" + ln.Addr().String()
 
-	actx, cancel := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.WindowSize(1440, 900))...)
+	bctx, cancel := context.WithTimeout(browsertest.Tab(t, browser, 1440, 900, false), 20*time.Second)
 	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 20*time.Second)
-	defer cancel()
-
-	if err := chromedp.Do(bctx); err != nil { // start the browser and open the tab
-		t.Fatalf("start chromium: %v", err)
-	}
 	var mu sync.Mutex
 	var requests, problems []string
 	err = chromedp.Listen(bctx, func(ev any) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"monit-intel/rest/ui"
 )
 
 // writeProblem writes an RFC 9457 problem document outside huma (for the checks that run
@@ -84,5 +86,25 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		level("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"remote", r.RemoteAddr)
+	})
+}
+
+// withUI serves the web UI under /ui/ (huma's "GET /" would take every path on the mux, so the
+// UI is dispatched before it), and sends a browser that opens / there; API clients (no
+// text/html in Accept) keep getting the JSON index. The UI has its own login; the Host and
+// cross-origin checks in front of it guard its forms too.
+func (s *Server) withUI(api http.Handler) http.Handler {
+	if s.opts.UI == nil {
+		return api
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, ui.Prefix):
+			s.opts.UI.ServeHTTP(w, r)
+		case r.URL.Path == "/ui" || (r.URL.Path == "/" && ui.WantsHTML(r)):
+			http.Redirect(w, r, ui.Prefix, http.StatusSeeOther)
+		default:
+			api.ServeHTTP(w, r)
+		}
 	})
 }

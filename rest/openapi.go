@@ -14,6 +14,7 @@ var tags = []*huma.Tag{
 	{Name: "analysis", Description: "Why services fail: the rules' findings and the model's explanation."},
 	{Name: "mother", Description: "Talking to Mother, the assistant, and what it remembers."},
 	{Name: "actions", Description: "Whitelisted fixes: proposed, approved once by a person, audited."},
+	{Name: "users", Description: "The web UI's accounts, managed with the API token (what `monit-intel user` calls while the daemon runs)."},
 }
 
 // opDoc is one operation's tag and description, kept here together so that the document reads
@@ -39,6 +40,9 @@ var opDocs = map[string]opDoc{
 	"actions-execute": {"actions", "Approves (runs once), rejects, or dry-runs a pending proposal."},
 	"actions-pending": {"actions", "Proposals waiting for approval."},
 	"actions-audit":   {"actions", "The hash-chained audit log of proposals, approvals, rejections, refusals and results, newest first."},
+	"users-list":      {"users", "The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused."},
+	"users-put":       {"users", "Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token."},
+	"users-delete":    {"users", "Deletes a user; their web sessions end at once. Needs the API token."},
 }
 
 // describe completes the document once every operation is registered: tags and

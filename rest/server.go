@@ -59,6 +59,7 @@ type Deps struct {
 	Audit    AuditLog     // nil: the audit endpoint answers 503
 	Trends   Trends       // nil: /trends answers 503
 	Notify   NotifyStatus // nil: /health has no notify section
+	Users    Users        // nil: the user endpoints answer 503
 	// Redactor passes every string of every response body (logs/redact.Redactor).
 	Redactor engine.Redactor
 }
@@ -81,6 +82,10 @@ type Options struct {
 	HandlerTimeout time.Duration // every request but streams; default 60 s
 	Logger         *slog.Logger
 	Now            func() time.Time
+	// UI serves the web interface under /ui/ (ui.UI's handler), behind the Host and
+	// cross-origin checks but with its own login; nil: none. Its session cookie reaches the
+	// API through an Authenticator.
+	UI http.Handler
 }
 
 // Server is the HTTP API.
@@ -147,7 +152,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	if err := describe(s.api, opts.Listen); err != nil {
 		return nil, err
 	}
-	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.authenticate(routesOnly(mux))))))
+	s.handler = s.logRequests(securityHeaders(s.checkHost(crossOrigin(s.withUI(s.authenticate(routesOnly(mux)))))))
 	return s, nil
 }
 

@@ -233,6 +233,42 @@ func (e TestKind) Valid() bool {
 	}
 }
 
+// Defines values for UserRole.
+const (
+	UserRoleOperator UserRole = "operator"
+	UserRoleViewer   UserRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the UserRole enum.
+func (e UserRole) Valid() bool {
+	switch e {
+	case UserRoleOperator:
+		return true
+	case UserRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserPutInputBodyRole.
+const (
+	UserPutInputBodyRoleOperator UserPutInputBodyRole = "operator"
+	UserPutInputBodyRoleViewer   UserPutInputBodyRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the UserPutInputBodyRole enum.
+func (e UserPutInputBodyRole) Valid() bool {
+	switch e {
+	case UserPutInputBodyRoleOperator:
+		return true
+	case UserPutInputBodyRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TrendsParamsFigure.
 const (
 	Cpu          TrendsParamsFigure = "cpu"
@@ -825,6 +861,37 @@ type Understood struct {
 	Until *time.Time `json:"until,omitempty"`
 }
 
+// User defines model for User.
+type User struct {
+	CreatedAt time.Time `json:"created_at"`
+	Name      string    `json:"name"`
+	Role      UserRole  `json:"role"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// UserRole defines model for User.Role.
+type UserRole string
+
+// UserPutInputBody defines model for UserPutInputBody.
+type UserPutInputBody struct {
+	// Create true: the user must not exist yet; false: it must exist
+	Create *bool `json:"create,omitempty"`
+
+	// Password required for a new user; unchanged when empty
+	Password *string `json:"password,omitempty"`
+
+	// Role default viewer for a new user; unchanged when empty
+	Role *UserPutInputBodyRole `json:"role,omitempty"`
+}
+
+// UserPutInputBodyRole default viewer for a new user; unchanged when empty
+type UserPutInputBodyRole string
+
+// UsersOutputBody defines model for UsersOutputBody.
+type UsersOutputBody struct {
+	Users []User `json:"users"`
+}
+
 // AnalysesParams defines parameters for Analyses.
 type AnalysesParams struct {
 	Service *string `form:"service,omitempty" json:"service,omitempty"`
@@ -911,6 +978,9 @@ type ActionsSuggestJSONRequestBody = SuggestInputBody
 
 // MotherChatJSONRequestBody defines body for MotherChat for application/json ContentType.
 type MotherChatJSONRequestBody = ChatRequest
+
+// UsersPutJSONRequestBody defines body for UsersPut for application/json ContentType.
+type UsersPutJSONRequestBody = UserPutInputBody
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1141,6 +1211,38 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /trends (the `Trends` operationId).
 	Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersList The web UI's users (names and roles)
+	//
+	// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
+	//
+	// Corresponds with GET /users (the `UsersList` operationId).
+	UsersList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersDelete Delete a user
+	//
+	// Deletes a user; their web sessions end at once. Needs the API token.
+	//
+	// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+	UsersDelete(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersPutWithBody Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPutWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UsersPut Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPut(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Root Name, version and links
@@ -1489,6 +1591,78 @@ func (c *Client) Status(ctx context.Context, params *StatusParams, reqEditors ..
 // Corresponds with GET /trends (the `Trends` operationId).
 func (c *Client) Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTrendsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersList The web UI's users (names and roles)
+//
+// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
+//
+// Corresponds with GET /users (the `UsersList` operationId).
+func (c *Client) UsersList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersListRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersDelete Delete a user
+//
+// Deletes a user; their web sessions end at once. Needs the API token.
+//
+// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+func (c *Client) UsersDelete(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersDeleteRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersPutWithBody Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *Client) UsersPutWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersPutRequestWithBody(c.Server, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UsersPut Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *Client) UsersPut(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUsersPutRequest(c.Server, name, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2344,6 +2518,114 @@ func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error
 	return req, nil
 }
 
+// NewUsersListRequest constructs an http.Request for the UsersList method
+func NewUsersListRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUsersDeleteRequest constructs an http.Request for the UsersDelete method
+func NewUsersDeleteRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUsersPutRequest calls the generic UsersPut builder with application/json body
+func NewUsersPutRequest(server string, name string, body UsersPutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUsersPutRequestWithBody(server, name, "application/json", bodyReader)
+}
+
+// NewUsersPutRequestWithBody constructs an http.Request for the UsersPut method, with any body, and a specified content type
+func NewUsersPutRequestWithBody(server string, name string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2567,6 +2849,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /trends (the `Trends` operationId).
 	TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error)
+
+	// UsersListWithResponse The web UI's users (names and roles)
+	//
+	// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /users (the `UsersList` operationId).
+	UsersListWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UsersListResponse, error)
+
+	// UsersDeleteWithResponse Delete a user
+	//
+	// Deletes a user; their web sessions end at once. Needs the API token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+	UsersDeleteWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*UsersDeleteResponse, error)
+
+	// UsersPutWithBodyWithResponse Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPutWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UsersPutResponse, error)
+
+	// UsersPutWithResponse Add a user, or change a user's role or password
+	//
+	// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+	UsersPutWithResponse(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*UsersPutResponse, error)
 }
 
 type RootResponse struct {
@@ -3337,6 +3655,143 @@ func (r TrendsResponse) ContentType() string {
 	return ""
 }
 
+type UsersListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsersOutputBody
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UsersListResponse) GetJSON200() *UsersOutputBody {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UsersListResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UsersListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UsersListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UsersListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UsersListResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UsersDeleteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UsersDeleteResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UsersDeleteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UsersDeleteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UsersDeleteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UsersDeleteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UsersPutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *User
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UsersPutResponse) GetJSON200() *User {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UsersPutResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UsersPutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UsersPutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UsersPutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UsersPutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RootWithResponse Name, version and links
 //
 // The API's name, version and the paths of its main endpoints.
@@ -3635,6 +4090,66 @@ func (c *ClientWithResponses) TrendsWithResponse(ctx context.Context, params *Tr
 		return nil, err
 	}
 	return ParseTrendsResponse(rsp)
+}
+
+// UsersListWithResponse The web UI's users (names and roles)
+//
+// The web UI's users with their roles (viewer reads; operator also proposes, approves and rejects), never their password hashes. Needs the API token: a web session is refused.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /users (the `UsersList` operationId).
+func (c *ClientWithResponses) UsersListWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UsersListResponse, error) {
+	rsp, err := c.UsersList(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersListResponse(rsp)
+}
+
+// UsersDeleteWithResponse Delete a user
+//
+// Deletes a user; their web sessions end at once. Needs the API token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /users/{name} (the `UsersDelete` operationId).
+func (c *ClientWithResponses) UsersDeleteWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*UsersDeleteResponse, error) {
+	rsp, err := c.UsersDelete(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersDeleteResponse(rsp)
+}
+
+// UsersPutWithBodyWithResponse Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *ClientWithResponses) UsersPutWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UsersPutResponse, error) {
+	rsp, err := c.UsersPutWithBody(ctx, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersPutResponse(rsp)
+}
+
+// UsersPutWithResponse Add a user, or change a user's role or password
+//
+// Adds a user (`create: true`) or changes a user's role or password; a new password or role ends the user's web sessions. Needs the API token.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/{name} (the `UsersPut` operationId).
+func (c *ClientWithResponses) UsersPutWithResponse(ctx context.Context, name string, body UsersPutJSONRequestBody, reqEditors ...RequestEditorFn) (*UsersPutResponse, error) {
+	rsp, err := c.UsersPut(ctx, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUsersPutResponse(rsp)
 }
 
 // ParseRootResponse parses an HTTP response from a RootWithResponse call
@@ -4151,6 +4666,101 @@ func ParseTrendsResponse(rsp *http.Response) (*TrendsResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest TrendOutputBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUsersListResponse parses an HTTP response from a UsersListWithResponse call
+func ParseUsersListResponse(rsp *http.Response) (*UsersListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UsersListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsersOutputBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUsersDeleteResponse parses an HTTP response from a UsersDeleteWithResponse call
+func ParseUsersDeleteResponse(rsp *http.Response) (*UsersDeleteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UsersDeleteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUsersPutResponse parses an HTTP response from a UsersPutWithResponse call
+func ParseUsersPutResponse(rsp *http.Response) (*UsersPutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UsersPutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest User
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

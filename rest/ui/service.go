@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"monit-intel/act"
+	"monit-intel/engine"
+	"monit-intel/logs"
+)
+
+type serviceData struct {
+	Row      row
+	Figures  []figure // all of them; the row keeps three
+	Snap     engine.Snapshot
+	Pending  string
+	Ports    []engine.PortCheck
+	Range    string
+	Ranges   any
+	Chart    string
+	Points   int
+	Events   []engine.Event
+	Analyses []engine.Analysis
+	Logs     logs.Result
+	LogsErr  string
+	Actions  []act.Command
+	Problems []string // parts of the page that could not be read
+}
+
+func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
+	name := r.PathValue("name")
+	c, err := u.deps.Board.Service(name)
+	if err != nil {
+		u.fail(w, r, http.StatusNotFound, "Monit reports no service called “"+name+"”.")
+		return
+	}
+	ctx := r.Context()
+	d := serviceData{Row: toRow(c), Figures: figures(c.Snapshot), Snap: c.Snapshot, Pending: c.Snapshot.PendingAction.String(),
+		Ports: c.Snapshot.Ports, Range: "24h", Ranges: ranges}
+	span := ranges[0].Span
+	for _, rg := range ranges {
+		if rg.Key == r.URL.Query().Get("range") {
+			d.Range, span = rg.Key, rg.Span
+		}
+	}
+	snaps, err := u.deps.History.Series(ctx, name, u.opts.Now().Add(-span), 100000)
+	if err != nil {
+		d.Problems = append(d.Problems, "figures: "+err.Error())
+	}
+	d.Chart, d.Points = chart(snaps), len(snaps)
+	if d.Events, err = u.deps.History.Events(ctx, name, 50); err != nil {
+		d.Problems = append(d.Problems, "events: "+err.Error())
+	}
+	if d.Analyses, err = u.deps.History.Analyses(ctx, name, 5); err != nil {
+		d.Problems = append(d.Problems, "analyses: "+err.Error())
+	}
+	if u.deps.Logs != nil {
+		if d.Logs, err = u.deps.Logs.Read(ctx, name, 50); err != nil {
+			d.LogsErr = err.Error()
+		}
+	}
+	d.Actions = u.applicable(ctx, name)
+	u.render(w, r, http.StatusOK, "service", name, d)
+}
+
+// applicable lists the whitelisted actions that resolve for the service now. The command
+// shown is indicative: the approval flow resolves it again with the daemon's options.
+func (u *UI) applicable(ctx context.Context, service string) []act.Command {
+	if u.deps.Actions == nil || u.deps.Targets == nil {
+		return nil
+	}
+	t, err := u.deps.Targets(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []act.Command
+	for _, n := range act.Names() {
+		if c, err := act.Resolve(string(n), service, t, act.Options{}); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// propose stores a pending proposal for the action a person chose on a service's page and
+// sends them to the approvals.
+func (u *UI) propose(w http.ResponseWriter, r *http.Request, p Principal) {
+	if u.deps.Actions == nil {
+		u.fail(w, r, http.StatusServiceUnavailable, "Actions are not configured.")
+		return
+	}
+	name := r.PathValue("name")
+	prop, err := u.deps.Actions.Propose(r.Context(), r.PostFormValue("action"), name, engine.SourceUser, proposer(p))
+	if err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, act.ErrRefused) {
+			status = http.StatusUnprocessableEntity
+		}
+		u.fail(w, r, status, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/ui/approvals/"+prop.ID, http.StatusSeeOther)
+}
+
+// proposer names the person in the proposal and so in its audit rows.
+func proposer(p Principal) string { return "web user " + p.Name }

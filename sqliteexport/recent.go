@@ -1,0 +1,33 @@
+package sqliteexport
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"monit-intel/engine"
+)
+
+// Recent returns, for every service, its snapshots collected at or after since, oldest first,
+// at most one per step (the latest of each step): one scan where the web UI's overview would
+// otherwise call Series once per service, each of which reads every service's rows of the
+// period (the samples are keyed by time first).
+func (db *DB) Recent(ctx context.Context, since time.Time, step time.Duration) (map[string][]engine.Snapshot, error) {
+	secs := max(int64(step.Seconds()), 1)
+	cols := strings.Replace(snapshotColumns, "collected_at,", "max(collected_at),", 1)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+cols+` FROM snapshots WHERE collected_at >= ?
+		GROUP BY service, collected_at / ? ORDER BY 1`, since.Unix(), secs)
+	if err != nil {
+		return nil, fmt.Errorf("recent snapshots: %w", err)
+	}
+	snaps, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("recent snapshots: %w", err)
+	}
+	out := map[string][]engine.Snapshot{}
+	for _, s := range snaps {
+		out[s.Name] = append(out[s.Name], s)
+	}
+	return out, nil
+}
