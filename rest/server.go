@@ -73,7 +73,11 @@ type Options struct {
 	AllowedHosts []string
 	// Metrics serves Prometheus's /metrics behind the token; nil: /metrics answers 404
 	// (metrics.listen serves them without a token instead).
-	Metrics        http.Handler
+	Metrics http.Handler
+	// Collector serves POST /collector (rest/collector), which Monit pushes to with HTTP
+	// Basic credentials of its own: the token check lets that one path through to it. Nil:
+	// /collector is not served.
+	Collector      http.Handler
 	Version        string        // shown at / and in the OpenAPI document
 	HandlerTimeout time.Duration // every request but streams; default 60 s
 	Logger         *slog.Logger
@@ -138,6 +142,9 @@ func New(opts Options, deps Deps) (*Server, error) {
 	s.api.UseMiddleware(s.requireJSON, s.timeout)
 	registerDocs(mux)
 	s.registerMetrics(mux)
+	if opts.Collector != nil {
+		mux.Handle(http.MethodPost+" "+CollectorPath, opts.Collector)
+	}
 	s.routes()
 	if err := describe(s.api, opts.Listen); err != nil {
 		return nil, err
