@@ -21,8 +21,11 @@ import (
 // given as a bare path.
 func actOptions(cfg config.Config, src *monit.Client) act.Options {
 	opts := act.Options{Sudo: cfg.Actions.Sudo, Timeout: cfg.Actions.Timeout.D(), MonitControlFile: cfg.Actions.Monitrc,
-		MonitURL: cfg.Monit.URL, MonitUser: cfg.Monit.Username, MonitPassword: cfg.Monit.Password,
-		MonitTransport: src.Transport()}
+		MonitURL: cfg.Monit.URL, MonitUser: cfg.Monit.Username, MonitPassword: cfg.Monit.Password}
+	if src == nil { // a fleet that only pushes: the local Monit is reached through its CLI
+		return opts
+	}
+	opts.MonitTransport = src.Transport()
 	if strings.HasPrefix(src.Source(), "unix://") {
 		opts.MonitURL = src.Source()
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"sort"
 	"sync"
 	"time"
 
@@ -14,9 +16,9 @@ import (
 	"monit-intel/engine/analyze"
 	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
+	"monit-intel/engine/fleet"
 	"monit-intel/engine/llm"
 	"monit-intel/engine/metrics"
-	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/engine/schedule"
 	"monit-intel/logs"
@@ -79,8 +81,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		defer close(queueDone)
 		_ = d.queue.Run(qctx) // it returns when stopped; it logs its own failures
 	}()
-	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
-		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
+	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.sources(),
+		"interval", cfg.Monit.Interval.D().String(), "collector", d.collector != nil, "data_dir", cfg.DataDir,
 		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
 	stopMetrics := serveMetrics(ctx, cfg, mln, d.metrics, e)
 	serveErr := errors.Join(srv.Run(ctx, ln, shutdownGrace), stopMetrics())
@@ -138,9 +140,10 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		onAPI = d.metrics.Handler()
 	}
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
-		Metrics: onAPI, Version: version, Logger: e.logger},
+		Metrics: onAPI, Collector: d.collector, Version: version, Logger: e.logger},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
-			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history})
+			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
+			Fleet: d.fleet})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,37 +169,34 @@ func apiToken(cfg config.Config, e *env) (string, error) {
 	return token, nil
 }
 
-// cycleRunner runs one ingest cycle (engine.Ingester).
-type cycleRunner interface {
-	RunCycle(ctx context.Context) (engine.CycleResult, error)
-}
-
 // analysisQueueSize bounds the failures waiting for the model; beyond it a failure gets the
 // rules' analysis at once. A cycle queues each failing service at most once.
 const analysisQueueSize = 256
 
 // daemonParts is what serve runs, wired to its stores.
 type daemonParts struct {
-	cfg     config.Config
-	in      cycleRunner
-	monit   statusSource
-	mc      *monit.Client // actions reach Monit through it
-	an      *analyze.Analyzer
-	queue   *analyze.Queue
-	reg     *logs.Registry
-	client  *llm.Client // for health checks; every model call goes through model
-	model   engine.LLM
-	board   *engine.Board
-	health  *healthChecks
-	flow    *approve.Flow
-	metrics *metrics.Metrics
+	cfg       config.Config
+	pollers   []poller
+	fleet     *fleet.Fleet
+	pushIn    *engine.Ingester
+	collector http.Handler
+	an        *analyze.Analyzer
+	queue     *analyze.Queue
+	reg       *logs.Registry
+	client    *llm.Client // for health checks; every model call goes through model
+	model     engine.LLM
+	board     *engine.Board
+	health    *healthChecks
+	flow      *approve.Flow
+	metrics   *metrics.Metrics
+	log       *slog.Logger
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
-	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}}
+	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}, log: e.logger}
 	d.metrics = metrics.New(d.board, e.logger)
 	var err error
-	if d.in, d.monit, d.mc, err = newIngester(ctx, cfg, s, e); err != nil {
+	if d.pollers, err = newPollers(ctx, cfg, s, e); err != nil {
 		return nil, err
 	}
 	if d.client, d.model, err = newModel(cfg); err != nil {
@@ -207,13 +207,14 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	d.queue = analyze.NewQueue(d.an, analysisQueueSize)
+	d.fleet, d.pushIn, d.collector = newFleet(cfg, s, d, e)
 	if err := d.catchUp(ctx, s, e); err != nil {
 		return nil, err
 	}
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.metrics.WrapAudit(s.history), d.board, d.mc, e)
+	d.flow = newFlow(cfg, s, d.metrics.WrapAudit(s.history), d.board, d.localMonit(), e)
 	return d, nil
 }
 
@@ -221,9 +222,11 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 // dependency checks for /health, and pruning of decided proposals.
 func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 	return errors.Join(
-		sched.Every("ingest", d.cfg.Monit.Interval.D(), d.ingest),
+		d.scheduleFleet(sched),
 		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
-			d.health.check(ctx, "monit", d.monit.Source(), true, d.monit.Ping)
+			for _, p := range d.pollers {
+				d.health.check(ctx, p.name, p.src.Source(), true, p.src.Ping)
+			}
 			d.health.check(ctx, "ollama", d.client.Source()+" ("+d.cfg.Ollama.Model+")", false, d.client.Ping)
 			return nil
 		}),
@@ -234,17 +237,42 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 	)
 }
 
-// ingest is one scheduled cycle: store it, show it on the board and queue the analyses of its
-// new failures. It never waits for the model, so a slow one cannot stretch the interval.
+// ingest polls every target once (the scheduler polls each at its own interval).
 func (d *daemonParts) ingest(ctx context.Context) error {
-	res, err := d.in.RunCycle(ctx)
+	var errs []error
+	for _, p := range d.pollers {
+		errs = append(errs, d.poll(ctx, p))
+	}
+	return errors.Join(errs...)
+}
+
+// poll is one scheduled cycle of one target: store it, show it on the board, tell the fleet
+// the host spoke and queue the analyses of its new failures. It never waits for the model,
+// so a slow one cannot stretch the interval.
+func (d *daemonParts) poll(ctx context.Context, p poller) error {
+	res, err := p.in.RunCycle(ctx)
 	d.board.Record(res, err)
 	d.metrics.ObserveCycle(res, err)
 	if err != nil {
 		return err
 	}
+	if err := d.fleet.Polled(ctx, res.Host, p.target.Interval.D()); err != nil {
+		return err
+	}
 	_, err = d.queue.AfterCycle(ctx, res)
 	return err
+}
+
+// AfterCycle implements fleet.Sink for pushed statuses: the board, then the analysis queue,
+// which does not wait for the model, so a push is answered at once.
+func (d *daemonParts) AfterCycle(ctx context.Context, res engine.CycleResult, err error) {
+	d.board.Record(res, err)
+	if err != nil {
+		return
+	}
+	if _, err := d.queue.AfterCycle(ctx, res); err != nil {
+		d.log.Warn("analyses after a push", "host", res.Host, "err", err)
+	}
 }
 
 // catchUp runs the cycles of a replayed history (monit.replay) before the API answers, so
@@ -252,13 +280,22 @@ func (d *daemonParts) ingest(ctx context.Context) error {
 // The recorded day is explained by the rules alone, at once: asking the model about each of
 // its failures would keep the demo busy for minutes. Live steps go through the queue.
 func (d *daemonParts) catchUp(ctx context.Context, s *stores, e *env) error {
-	r, ok := d.monit.(*replay.Source)
+	for _, p := range d.pollers {
+		if err := d.catchUpOne(ctx, p, s, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *daemonParts) catchUpOne(ctx context.Context, p poller, s *stores, e *env) error {
+	r, ok := p.src.(*replay.Source)
 	if !ok {
 		return nil
 	}
 	rules := analyze.New(s.history, d.reg, analyze.Options{Actions: actionsFor(d.cfg), Now: r.Now, Logger: e.logger})
 	for r.Behind() {
-		res, err := d.in.RunCycle(ctx)
+		res, err := p.in.RunCycle(ctx)
 		d.board.Record(res, err)
 		if err != nil {
 			return fmt.Errorf("replay the history: %w", err)
@@ -310,11 +347,16 @@ func (h *healthChecks) Dependencies() []rest.Dependency {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := make([]rest.Dependency, 0, len(h.deps))
-	for _, n := range []string{"monit", "ollama"} {
-		if d, ok := h.deps[n]; ok {
-			out = append(out, d)
-		}
+	for _, d := range h.deps {
+		out = append(out, d)
 	}
+	// The Monits in order ("monit", "monit[0]", …), then Ollama.
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Name == "ollama") != (out[j].Name == "ollama") {
+			return out[j].Name == "ollama"
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out
 }
 

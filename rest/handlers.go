@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	s.actionRoutes()
 	s.motherRoutes()
 	s.trendRoutes()
+	s.hostRoutes()
 }
 
 func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {

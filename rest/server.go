@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 	"monit-intel/logs"
 )
 
@@ -21,6 +22,12 @@ type Board interface {
 	Services() []engine.Classified
 	Service(name string) (engine.Classified, error)
 	LastCycle() engine.CycleInfo
+	// The fleet: one host's services, one service of one host, the hosts that have a
+	// service of that name, and every host.
+	ServicesOn(host string) []engine.Classified
+	ServiceOn(host, name string) (engine.Classified, error)
+	HostsOf(name string) []string
+	Hosts() []string
 }
 
 // History reads the long-term record (sqliteexport.DB).
@@ -58,6 +65,12 @@ type Deps struct {
 	Actions  Actions  // nil: the action endpoints answer 503
 	Audit    AuditLog // nil: the audit endpoint answers 503
 	Trends   Trends   // nil: /trends answers 503
+	Fleet    Fleet    // nil: /health lists no hosts and /hosts answers an empty list
+}
+
+// Fleet knows every Monit host, pushing or polled (engine/fleet).
+type Fleet interface {
+	Hosts() []enginefleet.Host
 }
 
 // Options configure the server.

@@ -148,13 +148,10 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 	return PushResult{Host: st.Host, Services: len(st.Services), Events: res.Events, MonitEvents: monitEvents}, nil
 }
 
-// Polled tells the fleet that a polled Monit answered (its status has been ingested).
-func (f *Fleet) Polled(ctx context.Context, st engine.Status, interval time.Duration) error {
-	id := st.MonitID
-	if id == "" {
-		id = "poll:" + st.Host
-	}
-	h, err := f.admit(id, st.Host, SourcePoll, interval)
+// Polled tells the fleet that a polled Monit answered and its status (of host) has been
+// ingested. A polled host is known by its name.
+func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration) error {
+	h, err := f.admit(SourcePoll+":"+host, host, SourcePoll, interval)
 	if err != nil {
 		return err
 	}

@@ -189,8 +189,7 @@ func TestNameTakenByAnotherMonit(t *testing.T) {
 
 func TestPolled(t *testing.T) {
 	f, _, _, _ := newTestFleet(t)
-	st := engine.Status{Host: "db", MonitID: "abc"}
-	if err := f.Polled(context.Background(), st, time.Minute); err != nil {
+	if err := f.Polled(context.Background(), "db", time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if h := f.Hosts(); len(h) != 1 || h[0].Source != SourcePoll || h[0].Interval != time.Minute {
