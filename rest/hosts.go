@@ -2,9 +2,14 @@ package rest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"monit-intel/engine"
 )
 
 type hostsOutput struct {
@@ -37,4 +42,31 @@ func (s *Server) listHosts(context.Context, *struct{}) (*hostsOutput, error) {
 		out.Body.Hosts = []HostInfo{}
 	}
 	return out, nil
+}
+
+// lookup finds a service on the board: on the host named, or on the only host that has it.
+// A name several hosts have, without a host, is a 409 that lists them.
+func (s *Server) lookup(host, name string) (engine.Classified, error) {
+	if host != "" {
+		c, err := s.deps.Board.ServiceOn(host, name)
+		if err != nil {
+			return c, huma.Error404NotFound(fmt.Sprintf("unknown service %q on host %q: GET /status?host=%s lists its services",
+				name, host, host))
+		}
+		return c, nil
+	}
+	switch hosts := s.deps.Board.HostsOf(name); len(hosts) {
+	case 0:
+		return engine.Classified{}, unknownService(name)
+	case 1:
+		return s.deps.Board.ServiceOn(hosts[0], name)
+	default:
+		return engine.Classified{}, huma.Error409Conflict(fmt.Sprintf("service %q is on several hosts (%s): say which with host",
+			name, strings.Join(hosts, ", ")))
+	}
+}
+
+func isAmbiguous(err error) bool {
+	var se huma.StatusError
+	return errors.As(err, &se) && se.GetStatus() == http.StatusConflict
 }

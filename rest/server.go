@@ -30,11 +30,11 @@ type Board interface {
 	Hosts() []string
 }
 
-// History reads the long-term record (sqliteexport.DB).
+// History reads the long-term record (sqliteexport.DB). An empty host means every host.
 type History interface {
-	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
-	Series(ctx context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error)
-	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
+	EventsOn(ctx context.Context, host, service string, limit int) ([]engine.Event, error)
+	SeriesOn(ctx context.Context, host, service string, since time.Time, limit int) ([]engine.Snapshot, error)
+	AnalysesOn(ctx context.Context, host, service string, limit int) ([]engine.Analysis, error)
 }
 
 // LogReader reads a service's registry logs (logs.Registry).

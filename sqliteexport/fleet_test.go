@@ -37,3 +37,36 @@ func TestStaleEventKind(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestHostFilters reads one host's events and snapshots of a service two hosts have.
+func TestHostFilters(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	at := time.Unix(1795507200, 0)
+	for _, host := range []string{"alpha", "gamma"} {
+		st := engine.Status{Host: host, Services: []engine.Snapshot{{Host: host, Name: "job", Type: engine.TypeProgram,
+			CollectedAt: at, Status: 0x200000, Program: &engine.ProgramFigures{Started: at, ExitStatus: 1}}}}
+		ev := engine.Event{At: at, Host: host, Service: "job", Kind: engine.StateNew, Status: 0x200000}
+		if _, err := db.RecordCycle(ctx, st, []engine.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		host string
+		want int
+	}{{"", 2}, {"alpha", 1}, {"gamma", 1}, {"beta", 0}} {
+		events, err := db.EventsOn(ctx, c.host, "job", 10)
+		if err != nil || len(events) != c.want {
+			t.Errorf("EventsOn(%q) = %d events, %v; want %d", c.host, len(events), err, c.want)
+		}
+		snaps, err := db.SeriesOn(ctx, c.host, "job", at.Add(-time.Hour), 10)
+		if err != nil || len(snaps) != c.want {
+			t.Errorf("SeriesOn(%q) = %d snapshots, %v; want %d", c.host, len(snaps), err, c.want)
+		}
+		for _, s := range snaps {
+			if c.host != "" && s.Host != c.host {
+				t.Errorf("SeriesOn(%q) returned a snapshot of %s", c.host, s.Host)
+			}
+		}
+	}
+}
