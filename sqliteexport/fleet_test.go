@@ -45,7 +45,7 @@ func TestHostFilters(t *testing.T) {
 	at := time.Unix(1795507200, 0)
 	for _, host := range []string{"alpha", "gamma"} {
 		st := engine.Status{Host: host, Services: []engine.Snapshot{{Host: host, Name: "job", Type: engine.TypeProgram,
-			CollectedAt: at, Status: 0x200000, Program: &engine.ProgramFigures{Started: at, ExitStatus: 1}}}}
+			CollectedAt: at, Status: 0x200000, Program: &engine.ProgramFigures{Started: at, ExitStatus: ptr(1)}}}}
 		ev := engine.Event{At: at, Host: host, Service: "job", Kind: engine.StateNew, Status: 0x200000}
 		if _, err := db.RecordCycle(ctx, st, []engine.Event{ev}); err != nil {
 			t.Fatal(err)
