@@ -32,14 +32,15 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 	return opts
 }
 
-// newFlow wires the approval flow: targets are the services of the latest status and the
-// units mapped to them in the configuration.
-func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Board, src *monit.Client, e *env) *approve.Flow {
+// newFlow wires the approval flow: targets are the services of the local host's latest status
+// (local names it: the host of the first poll target) and the units mapped to them in the
+// configuration. Other hosts' services are no targets: nothing runs here for them.
+func newFlow(cfg config.Config, s *stores, audit approve.Audit, board *engine.Board, src *monit.Client, local func() string, e *env) *approve.Flow {
 	opts := actOptions(cfg, src)
 	targets := func(context.Context) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
-		for _, n := range board.Names() {
-			t.Services[n] = true
+		for _, c := range board.ServicesOn(local()) {
+			t.Services[c.Snapshot.Name] = true
 		}
 		return t, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"monit-intel/engine"
@@ -190,6 +191,7 @@ type daemonParts struct {
 	flow      *approve.Flow
 	metrics   *metrics.Metrics
 	log       *slog.Logger
+	local     atomic.Value // string: the host of the first poll target, once polled
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
@@ -214,7 +216,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, s, d.metrics.WrapAudit(s.history), d.board, d.localMonit(), e)
+	d.flow = newFlow(cfg, s, d.metrics.WrapAudit(s.history), d.board, d.localMonit(), d.localHost, e)
 	return d, nil
 }
 
@@ -255,6 +257,9 @@ func (d *daemonParts) poll(ctx context.Context, p poller) error {
 	d.metrics.ObserveCycle(res, err)
 	if err != nil {
 		return err
+	}
+	if p.local {
+		d.local.Store(res.Host)
 	}
 	if err := d.fleet.Polled(ctx, res.Host, p.target.Interval.D()); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 // poller is one polled Monit (an item of `monit:`).
 type poller struct {
 	name   string // "monit", or "monit[i]" for a list
+	local  bool   // the first target: the Monit of this machine, where actions run
 	target config.Monit
 	in     cycleRunner
 	src    statusSource  // what it reads: the Monit client, or a replayed timeline
@@ -41,7 +42,7 @@ func newPollers(ctx context.Context, cfg config.Config, s *stores, e *env) ([]po
 		if cfg.Monit.List {
 			name = fmt.Sprintf("monit[%d]", i)
 		}
-		out = append(out, poller{name: name, target: t, in: in, src: src, client: client})
+		out = append(out, poller{name: name, local: i == 0, target: t, in: in, src: src, client: client})
 	}
 	return out, nil
 }
@@ -101,4 +102,11 @@ func (d *daemonParts) localMonit() *monit.Client {
 		return nil
 	}
 	return d.pollers[0].client
+}
+
+// localHost is the host actions run on: the first poll target's, once it answered; "" before
+// and in a fleet that only pushes.
+func (d *daemonParts) localHost() string {
+	h, _ := d.local.Load().(string)
+	return h
 }

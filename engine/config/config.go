@@ -36,7 +36,6 @@ type Config struct {
 	Aliases   map[string][]string `yaml:"aliases"`
 	Metrics   Metrics             `yaml:"metrics"`
 	Collector Collector           `yaml:"collector"`
-	Hosts     map[string]Host     `yaml:"hosts"`
 }
 
 // Monit is where and how often to poll Monit. `monit:` may also be a list of them (see

@@ -83,9 +83,6 @@ func TestLoad(t *testing.T) {
 			if c.Collector.Users["monit"] != "push-secret" || c.Collector.MaxBytes != 1<<20 {
 				t.Errorf("collector = %+v", c.Collector)
 			}
-			if h := c.Hosts["db"]; h.Username != "admin" || h.TLS.ServerName != "db.home.arpa" {
-				t.Errorf("hosts.db = %+v", h)
-			}
 		}},
 		{name: "one Monit is one target", check: func(t *testing.T, c Config) {
 			if got := c.MonitTargets(); len(got) != 1 || got[0].URL != "http://127.0.0.1:2812" {
@@ -100,7 +97,7 @@ func TestLoad(t *testing.T) {
 		{name: "unknown key in a list item", file: "fleet_unknown_key.yaml", wantErr: []string{"unknown key intervall"}},
 		{name: "bad fleet values", file: "fleet_bad.yaml",
 			wantErr: []string{"monit[0].url", "monit[0].interval", "collector.users", `"a:b"`, "collector.users.empty",
-				"stale_after", "hosts.web.url"}},
+				"stale_after"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {

@@ -3,10 +3,8 @@ package config
 import (
 	"cmp"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -79,7 +77,7 @@ func (c Config) MonitTargets() []Monit {
 	return []Monit{c.Monit}
 }
 
-// validateFleet reports the problems of the poll targets, the collector and hosts.
+// validateFleet reports the problems of the poll targets and the collector.
 func (c Config) validateFleet(bad func(field, format string, args ...any)) {
 	if c.Monit.List {
 		for i, t := range c.Monit.Targets {
@@ -98,17 +96,6 @@ func (c Config) validateFleet(bad func(field, format string, args ...any)) {
 	}
 	if c.Collector.MaxBytes < 0 || c.Collector.StaleAfter < 0 {
 		bad("collector", "max_bytes and stale_after must not be negative")
-	}
-	names := make([]string, 0, len(c.Hosts))
-	for n := range c.Hosts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		h := c.Hosts[n]
-		if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("hosts."+n+".url", "want http(s)://host:port of that Monit's httpd, got %q", redactURL(h.URL))
-		}
 	}
 }
 
