@@ -109,7 +109,9 @@ ollama:
 `, polled.URL, polled.Username, polled.Password, t.TempDir(), monittest.FreePort(t)))
 	d := startDaemon(t, cfg)
 
-	alpha := startPusher(t, d, "alpha", "monit", "push-pw", "")
+	alpha := startPusher(t, d, "alpha", "monit", "push-pw", `check program "worker" with path "/bin/true"
+    if status != 0 then alert
+`)
 	beta := startPusher(t, d, "beta", "monit", "push-pw", "")
 	gamma := startPusher(t, d, "gamma", "monit", "push-pw", "")
 	waitFor(t, 20*time.Second, func() bool {
@@ -141,6 +143,17 @@ ollama:
 		// Monit pushed the event itself as the state changed; nothing polls these hosts.
 		if logs := d.logs.String(); !regexp.MustCompile(`msg="monit event" .*host=alpha service=job event="Status failed"`).MatchString(logs) {
 			t.Errorf("no event message from alpha in the log:\n%s", logs)
+		}
+	})
+
+	t.Run("actions run on this machine's Monit only", func(t *testing.T) {
+		waitFor(t, 10*time.Second, func() bool {
+			code, _ := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","service":"job"}`)
+			return code == 200 // delta, the polled Monit, is this machine's
+		})
+		code, body := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","service":"worker"}`)
+		if code < 400 || code >= 500 || !strings.Contains(fmt.Sprint(body["detail"]), "worker") {
+			t.Errorf("restart of alpha's worker = %d %v, want it refused", code, body)
 		}
 	})
 
