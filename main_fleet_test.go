@@ -107,7 +107,7 @@ ollama:
   url: http://127.0.0.1:%d
   timeout: 1s
 `, polled.URL, polled.Username, polled.Password, t.TempDir(), monittest.FreePort(t)))
-	d := startDaemon(t, cfg)
+	d := startDaemon(t, cfg, "MONIT_INTEL_LOG_LEVEL=debug")
 
 	alpha := startPusher(t, d, "alpha", "monit", "push-pw", `check program "worker" with path "/bin/true"
     if status != 0 then alert
@@ -172,6 +172,10 @@ ollama:
 	})
 
 	t.Run("a gzip push is read", func(t *testing.T) {
+		// Real Monits gzip once the collector answered `Server: mmonit/3.7`.
+		if !regexp.MustCompile(`msg="collector message" .*host=alpha .*gzip=true`).MatchString(d.logs.String()) {
+			t.Errorf("alpha's Monit never sent a gzip message:\n%s", d.logs)
+		}
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
 		zw.Write(sampleMessage(t, "fedcba9876543210fedcba9876543210", "zipped"))

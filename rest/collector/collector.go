@@ -94,7 +94,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, status, err.Error())
 		return
 	}
-	h.log.Debug("collector message", "host", res.Host, "services", res.Services, "events", len(res.Events),
+	h.log.Debug("collector message", "host", res.Host, "gzip", r.Header.Get("Content-Encoding") != "", "services", res.Services, "events", len(res.Events),
 		"monit_events", len(res.MonitEvents))
 	w.Header().Set("Server", ServerHeader)
 	w.WriteHeader(http.StatusOK)
