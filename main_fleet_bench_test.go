@@ -18,7 +18,9 @@ import (
 // the synthetic fleet is healthy).
 type boardSink struct{ b *engine.Board }
 
-func (s boardSink) AfterCycle(_ context.Context, res engine.CycleResult, err error) { s.b.Record(res, err) }
+func (s boardSink) AfterCycle(_ context.Context, res engine.CycleResult, err error) {
+	s.b.Record(res, err)
+}
 
 // BenchmarkCollectorFleet pushes the messages of 500 hosts × 30 services, round after round
 // (each round 30 s later), through the real collector handler, fleet, ingest path, bbolt and
