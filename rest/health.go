@@ -26,7 +26,7 @@ type HealthReport struct {
 	LastIngest *LastIngest      `json:"last_ingest,omitempty"`
 	Deps       []Dependency     `json:"dependencies,omitempty" nullable:"false" doc:"with the token"`
 	Databases  map[string]int64 `json:"database_bytes,omitempty" doc:"with the token"`
-	StaleHosts []HostInfo       `json:"stale_hosts,omitempty" doc:"with the token: Monits silent for 3 of their intervals"`
+	StaleHosts []HostInfo       `json:"stale_hosts,omitempty" nullable:"false" doc:"with the token: Monits silent for 3 of their intervals"`
 }
 
 // HostInfo is one Monit host of the fleet.

@@ -14,7 +14,7 @@ import (
 
 type hostsOutput struct {
 	Body struct {
-		Hosts []HostInfo `json:"hosts"`
+		Hosts []HostInfo `json:"hosts" nullable:"false"`
 	}
 }
 

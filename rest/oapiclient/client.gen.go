@@ -37,12 +37,10 @@ func (e AnalysisSource) Valid() bool {
 
 // Defines values for EventKind.
 const (
-	EventKindCHANGED        EventKind = "CHANGED"
-	EventKindCHANGEDETECTED EventKind = "CHANGE_DETECTED"
-	EventKindMONITORED      EventKind = "MONITORED"
-	EventKindNEW            EventKind = "NEW"
-	EventKindRECOVERED      EventKind = "RECOVERED"
-	EventKindUNMONITORED    EventKind = "UNMONITORED"
+	EventKindCHANGED   EventKind = "CHANGED"
+	EventKindNEW       EventKind = "NEW"
+	EventKindRECOVERED EventKind = "RECOVERED"
+	EventKindSTALE     EventKind = "STALE"
 )
 
 // Valid indicates whether the value is a known member of the EventKind enum.
@@ -50,15 +48,11 @@ func (e EventKind) Valid() bool {
 	switch e {
 	case EventKindCHANGED:
 		return true
-	case EventKindCHANGEDETECTED:
-		return true
-	case EventKindMONITORED:
-		return true
 	case EventKindNEW:
 		return true
 	case EventKindRECOVERED:
 		return true
-	case EventKindUNMONITORED:
+	case EventKindSTALE:
 		return true
 	default:
 		return false
@@ -113,6 +107,27 @@ func (e HealthReportStatus) Valid() bool {
 	}
 }
 
+// Defines values for HostInfoSource.
+const (
+	History HostInfoSource = "history"
+	Poll    HostInfoSource = "poll"
+	Push    HostInfoSource = "push"
+)
+
+// Valid indicates whether the value is a known member of the HostInfoSource enum.
+func (e HostInfoSource) Valid() bool {
+	switch e {
+	case History:
+		return true
+	case Poll:
+		return true
+	case Push:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProposalSource.
 const (
 	ProposalSourceAnalysis ProposalSource = "analysis"
@@ -139,21 +154,17 @@ func (e ProposalSource) Valid() bool {
 
 // Defines values for ServiceState.
 const (
-	ServiceStateCHANGED      ServiceState = "CHANGED"
-	ServiceStateINITIALIZING ServiceState = "INITIALIZING"
-	ServiceStateNEW          ServiceState = "NEW"
-	ServiceStateOK           ServiceState = "OK"
-	ServiceStateONGOING      ServiceState = "ONGOING"
-	ServiceStateRECOVERED    ServiceState = "RECOVERED"
-	ServiceStateUNMONITORED  ServiceState = "UNMONITORED"
+	ServiceStateCHANGED   ServiceState = "CHANGED"
+	ServiceStateNEW       ServiceState = "NEW"
+	ServiceStateOK        ServiceState = "OK"
+	ServiceStateONGOING   ServiceState = "ONGOING"
+	ServiceStateRECOVERED ServiceState = "RECOVERED"
 )
 
 // Valid indicates whether the value is a known member of the ServiceState enum.
 func (e ServiceState) Valid() bool {
 	switch e {
 	case ServiceStateCHANGED:
-		return true
-	case ServiceStateINITIALIZING:
 		return true
 	case ServiceStateNEW:
 		return true
@@ -162,8 +173,6 @@ func (e ServiceState) Valid() bool {
 	case ServiceStateONGOING:
 		return true
 	case ServiceStateRECOVERED:
-		return true
-	case ServiceStateUNMONITORED:
 		return true
 	default:
 		return false
@@ -206,69 +215,6 @@ func (e ServiceType) Valid() bool {
 	case System:
 		return true
 	case Unknown:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TestKind.
-const (
-	TestKindIcmp TestKind = "icmp"
-	TestKindPort TestKind = "port"
-	TestKindUnix TestKind = "unix"
-)
-
-// Valid indicates whether the value is a known member of the TestKind enum.
-func (e TestKind) Valid() bool {
-	switch e {
-	case TestKindIcmp:
-		return true
-	case TestKindPort:
-		return true
-	case TestKindUnix:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TrendsParamsFigure.
-const (
-	Cpu          TrendsParamsFigure = "cpu"
-	Disk         TrendsParamsFigure = "disk"
-	ExitStatus   TrendsParamsFigure = "exit_status"
-	Inodes       TrendsParamsFigure = "inodes"
-	Load1        TrendsParamsFigure = "load1"
-	Load15       TrendsParamsFigure = "load15"
-	Load5        TrendsParamsFigure = "load5"
-	Memory       TrendsParamsFigure = "memory"
-	ResponseTime TrendsParamsFigure = "response_time"
-	Swap         TrendsParamsFigure = "swap"
-)
-
-// Valid indicates whether the value is a known member of the TrendsParamsFigure enum.
-func (e TrendsParamsFigure) Valid() bool {
-	switch e {
-	case Cpu:
-		return true
-	case Disk:
-		return true
-	case ExitStatus:
-		return true
-	case Inodes:
-		return true
-	case Load1:
-		return true
-	case Load15:
-		return true
-	case Load5:
-		return true
-	case Memory:
-		return true
-	case ResponseTime:
-		return true
-	case Swap:
 		return true
 	default:
 		return false
@@ -325,6 +271,9 @@ type AnalysisSource string
 type AnalyzeInputBody struct {
 	// Force ask the model again even for a failure it already explained
 	Force *bool `json:"force,omitempty"`
+
+	// Host the Monit host: of the service (needed when several have it), or the one whose failing services to analyse
+	Host *string `json:"host,omitempty"`
 
 	// Service one service; empty analyses every failing service
 	Service *string `json:"service,omitempty"`
@@ -384,10 +333,9 @@ type ChatReply struct {
 	Proposals []Proposal `json:"proposals"`
 
 	// Refused actions asked for that the whitelist refused, with the reason
-	Refused    *[]string  `json:"refused,omitempty"`
-	Services   []string   `json:"services"`
-	Text       string     `json:"text"`
-	Understood Understood `json:"understood"`
+	Refused  *[]string `json:"refused,omitempty"`
+	Services []string  `json:"services"`
+	Text     string    `json:"text"`
 }
 
 // ChatRequest defines model for ChatRequest.
@@ -474,13 +422,13 @@ type Event struct {
 	Host   string    `json:"host"`
 	Id     int64     `json:"id"`
 
-	// Kind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure
+	// Kind STALE and a RECOVERED of service Monit: the host went silent, and spoke again
 	Kind    EventKind `json:"kind"`
 	Service string    `json:"service"`
 	Status  int32     `json:"status"`
 }
 
-// EventKind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure
+// EventKind STALE and a RECOVERED of service Monit: the host went silent, and spoke again
 type EventKind string
 
 // ExecuteInputBody defines model for ExecuteInputBody.
@@ -532,14 +480,8 @@ type Figures struct {
 	Output      *string    `json:"output,omitempty"`
 	Pid         *int64     `json:"pid,omitempty"`
 	Ports       *[]Port    `json:"ports,omitempty"`
-
-	// ResponseSec the slowest test's response time, -1 when any test failed
-	ResponseSec *float64 `json:"response_sec,omitempty"`
-	SwapPercent *float64 `json:"swap_percent,omitempty"`
-
-	// Tests every connection test: ports, unix sockets, ping
-	Tests     *[]Test `json:"tests,omitempty"`
-	UptimeSec *int64  `json:"uptime_sec,omitempty"`
+	SwapPercent *float64   `json:"swap_percent,omitempty"`
+	UptimeSec   *int64     `json:"uptime_sec,omitempty"`
 }
 
 // HealthReport defines model for HealthReport.
@@ -551,6 +493,9 @@ type HealthReport struct {
 	// Dependencies with the token
 	Dependencies *[]Dependency `json:"dependencies,omitempty"`
 	LastIngest   *LastIngest   `json:"last_ingest,omitempty"`
+
+	// StaleHosts with the token: Monits silent for 3 of their intervals
+	StaleHosts *[]HostInfo `json:"stale_hosts,omitempty"`
 
 	// Status all an anonymous caller is told
 	Status    HealthReportStatus `json:"status"`
@@ -575,19 +520,39 @@ type HistoryTurnsOutputBody struct {
 	Turns []Turn `json:"turns"`
 }
 
+// HostInfo defines model for HostInfo.
+type HostInfo struct {
+	IntervalSec int64     `json:"interval_sec"`
+	LastSeen    time.Time `json:"last_seen"`
+
+	// MonitId Monit's id (pushing hosts)
+	MonitId *string `json:"monit_id,omitempty"`
+
+	// Name Monit's localhostname
+	Name     string `json:"name"`
+	Services int64  `json:"services"`
+
+	// Source history: known from stored snapshots, not heard since the start
+	Source     HostInfoSource `json:"source"`
+	Stale      bool           `json:"stale"`
+	StaleSince *time.Time     `json:"stale_since,omitempty"`
+}
+
+// HostInfoSource history: known from stored snapshots, not heard since the start
+type HostInfoSource string
+
+// HostsOutputBody defines model for HostsOutputBody.
+type HostsOutputBody struct {
+	Hosts []HostInfo `json:"hosts"`
+}
+
 // LastIngest defines model for LastIngest.
 type LastIngest struct {
 	At         time.Time `json:"at"`
 	DurationMs int64     `json:"duration_ms"`
 	Error      *string   `json:"error,omitempty"`
 	Events     int64     `json:"events"`
-
-	// MonitClockOffsetSec positive when Monit's clock is ahead; negative when it is behind or the document is late (beyond one poll interval)
-	MonitClockOffsetSec int64 `json:"monit_clock_offset_sec"`
-
-	// MonitClockWarning set when Monit's clock is more than 5 minutes off
-	MonitClockWarning *string `json:"monit_clock_warning,omitempty"`
-	Services          int64   `json:"services"`
+	Services   int64     `json:"services"`
 }
 
 // LogsOutputBody defines model for LogsOutputBody.
@@ -656,10 +621,7 @@ type SeriesOutputBody struct {
 
 // Service defines model for Service.
 type Service struct {
-	CollectedAt time.Time `json:"collected_at"`
-
-	// FailedTests the connection tests Monit reports failed, by name
-	FailedTests  *[]string  `json:"failed_tests,omitempty"`
+	CollectedAt  time.Time  `json:"collected_at"`
 	FailingSince *time.Time `json:"failing_since,omitempty"`
 
 	// Failures how many times the service started failing
@@ -682,10 +644,7 @@ type Service struct {
 	// Status Monit's status bitmap, 0 = OK
 	Status int32 `json:"status"`
 
-	// StatusHint the status bits Monit reports as changes ("if changed …"), not failures
-	StatusHint *int32 `json:"status_hint,omitempty"`
-
-	// StatusText the status as monit status words it
+	// StatusText the bitmap in Monit's words
 	StatusText string      `json:"status_text"`
 	Type       ServiceType `json:"type"`
 }
@@ -718,61 +677,6 @@ type SuggestedAction struct {
 	Service string `json:"service"`
 }
 
-// Test defines model for Test.
-type Test struct {
-	Failed   bool     `json:"failed"`
-	Hostname *string  `json:"hostname,omitempty"`
-	Kind     TestKind `json:"kind"`
-
-	// Name e.g. HTTP GET /api/ready on 127.0.0.1:8080
-	Name string `json:"name"`
-
-	// Path unix socket path
-	Path     *string `json:"path,omitempty"`
-	Port     *int64  `json:"port,omitempty"`
-	Protocol *string `json:"protocol,omitempty"`
-	Request  *string `json:"request,omitempty"`
-
-	// ResponseSec absent when failed or not tested yet
-	ResponseSec *float64 `json:"response_sec,omitempty"`
-}
-
-// TestKind defines model for Test.Kind.
-type TestKind string
-
-// TrendOutputBody defines model for TrendOutputBody.
-type TrendOutputBody struct {
-	Figure string `json:"figure"`
-	Label  string `json:"label"`
-
-	// Points oldest first
-	Points  []TrendPoint `json:"points"`
-	Service string       `json:"service"`
-	Since   time.Time    `json:"since"`
-	Summary TrendSummary `json:"summary"`
-
-	// Unit %, s, or empty for load and exit status
-	Unit  string    `json:"unit"`
-	Until time.Time `json:"until"`
-}
-
-// TrendPoint defines model for TrendPoint.
-type TrendPoint struct {
-	At    time.Time `json:"at"`
-	Value float64   `json:"value"`
-}
-
-// TrendSummary defines model for TrendSummary.
-type TrendSummary struct {
-	Avg      float64   `json:"avg"`
-	Latest   float64   `json:"latest"`
-	LatestAt time.Time `json:"latest_at"`
-	Max      float64   `json:"max"`
-	MaxAt    time.Time `json:"max_at"`
-	Min      float64   `json:"min"`
-	Samples  int64     `json:"samples"`
-}
-
 // Turn defines model for Turn.
 type Turn struct {
 	AgentResponse string    `json:"agent_response"`
@@ -789,26 +693,19 @@ type Turn struct {
 	UserQuery      string   `json:"user_query"`
 }
 
-// Understood defines model for Understood.
-type Understood struct {
-	Intent   string   `json:"intent"`
-	Services []string `json:"services"`
-
-	// Since start of the window the answer covers; absent when it has none
-	Since *time.Time `json:"since,omitempty"`
-
-	// Until end of that window
-	Until *time.Time `json:"until,omitempty"`
-}
-
 // AnalysesParams defines parameters for Analyses.
 type AnalysesParams struct {
+	// Host a Monit host; empty for every host
+	Host    *string `form:"host,omitempty" json:"host,omitempty"`
 	Service *string `form:"service,omitempty" json:"service,omitempty"`
 	Limit   *int64  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // HistoryParams defines parameters for History.
 type HistoryParams struct {
+	// Host a Monit host; empty for every host
+	Host *string `form:"host,omitempty" json:"host,omitempty"`
+
 	// Service a service name; empty for every service
 	Service *string `form:"service,omitempty" json:"service,omitempty"`
 	Limit   *int64  `form:"limit,omitempty" json:"limit,omitempty"`
@@ -816,7 +713,9 @@ type HistoryParams struct {
 
 // HistorySnapshotsParams defines parameters for HistorySnapshots.
 type HistorySnapshotsParams struct {
-	Service string `form:"service" json:"service"`
+	// Host the Monit host; needed when several have the service
+	Host    *string `form:"host,omitempty" json:"host,omitempty"`
+	Service string  `form:"service" json:"service"`
 
 	// Since RFC 3339; default 24 hours ago
 	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
@@ -858,23 +757,6 @@ type StatusParams struct {
 	// Failing only services that are failing now
 	Failing *bool `form:"failing,omitempty" json:"failing,omitempty"`
 }
-
-// TrendsParams defines parameters for Trends.
-type TrendsParams struct {
-	Service string `form:"service" json:"service"`
-
-	// Figure cpu and memory are the host's for a system check, the process's (children included) for a process check; disk and inodes are percent used; response_time is the slowest port test in seconds
-	Figure TrendsParamsFigure `form:"figure" json:"figure"`
-
-	// Since RFC 3339; default 24 hours before until
-	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
-
-	// Until RFC 3339; default now
-	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
-}
-
-// TrendsParamsFigure defines parameters for Trends.
-type TrendsParamsFigure string
 
 // AnalyzeJSONRequestBody defines body for Analyze for application/json ContentType.
 type AnalyzeJSONRequestBody = AnalyzeInputBody
@@ -1003,7 +885,7 @@ type ClientInterface interface {
 
 	// History Failure events, newest first
 	//
-	// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+	// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 	//
 	// Corresponds with GET /history (the `History` operationId).
 	History(ctx context.Context, params *HistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1014,6 +896,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /history/snapshots (the `HistorySnapshots` operationId).
 	HistorySnapshots(ctx context.Context, params *HistorySnapshotsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Hosts The Monit hosts: pushing, polled, or known from history
+	//
+	// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+	//
+	// Corresponds with GET /hosts (the `Hosts` operationId).
+	Hosts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Logs A service's log lines from the registry
 	//
@@ -1110,13 +999,6 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /status (the `Status` operationId).
 	Status(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// Trends A service's figure over a window: readings and latest, min, avg, max
-	//
-	// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
-	//
-	// Corresponds with GET /trends (the `Trends` operationId).
-	Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Root Name, version and links
@@ -1210,7 +1092,7 @@ func (c *Client) Health(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 
 // History Failure events, newest first
 //
-// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 //
 // Corresponds with GET /history (the `History` operationId).
 func (c *Client) History(ctx context.Context, params *HistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1232,6 +1114,23 @@ func (c *Client) History(ctx context.Context, params *HistoryParams, reqEditors 
 // Corresponds with GET /history/snapshots (the `HistorySnapshots` operationId).
 func (c *Client) HistorySnapshots(ctx context.Context, params *HistorySnapshotsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHistorySnapshotsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Hosts The Monit hosts: pushing, polled, or known from history
+//
+// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+//
+// Corresponds with GET /hosts (the `Hosts` operationId).
+func (c *Client) Hosts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHostsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1458,23 +1357,6 @@ func (c *Client) Status(ctx context.Context, params *StatusParams, reqEditors ..
 	return c.Client.Do(req)
 }
 
-// Trends A service's figure over a window: readings and latest, min, avg, max
-//
-// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
-//
-// Corresponds with GET /trends (the `Trends` operationId).
-func (c *Client) Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewTrendsRequest(c.Server, params)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // NewRootRequest constructs an http.Request for the Root method
 func NewRootRequest(server string) (*http.Request, error) {
 	var err error
@@ -1529,6 +1411,18 @@ func NewAnalysesRequest(server string, params *AnalysesParams) (*http.Request, e
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.Service != nil {
 
@@ -1663,6 +1557,18 @@ func NewHistoryRequest(server string, params *HistoryParams) (*http.Request, err
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Service != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -1729,6 +1635,18 @@ func NewHistorySnapshotsRequest(server string, params *HistorySnapshotsParams) (
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
@@ -1765,6 +1683,33 @@ func NewHistorySnapshotsRequest(server string, params *HistorySnapshotsParams) (
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHostsRequest constructs an http.Request for the Hosts method
+func NewHostsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hosts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -2238,88 +2183,6 @@ func NewStatusRequest(server string, params *StatusParams) (*http.Request, error
 	return req, nil
 }
 
-// NewTrendsRequest constructs an http.Request for the Trends method
-func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/trends")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
-
-		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "figure", params.Figure, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
-
-		if params.Since != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Until != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "until", *params.Until, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2411,7 +2274,7 @@ type ClientWithResponsesInterface interface {
 
 	// HistoryWithResponse Failure events, newest first
 	//
-	// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+	// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2426,6 +2289,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /history/snapshots (the `HistorySnapshots` operationId).
 	HistorySnapshotsWithResponse(ctx context.Context, params *HistorySnapshotsParams, reqEditors ...RequestEditorFn) (*HistorySnapshotsResponse, error)
+
+	// HostsWithResponse The Monit hosts: pushing, polled, or known from history
+	//
+	// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hosts (the `Hosts` operationId).
+	HostsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HostsResponse, error)
 
 	// LogsWithResponse A service's log lines from the registry
 	//
@@ -2534,15 +2406,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /status (the `Status` operationId).
 	StatusWithResponse(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*StatusResponse, error)
-
-	// TrendsWithResponse A service's figure over a window: readings and latest, min, avg, max
-	//
-	// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /trends (the `Trends` operationId).
-	TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error)
 }
 
 type RootResponse struct {
@@ -2827,6 +2690,54 @@ func (r HistorySnapshotsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r HistorySnapshotsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HostsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *HostsOutputBody
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HostsResponse) GetJSON200() *HostsOutputBody {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r HostsResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HostsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HostsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HostsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HostsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3265,54 +3176,6 @@ func (r StatusResponse) ContentType() string {
 	return ""
 }
 
-type TrendsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *TrendOutputBody
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *ErrorModel
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TrendsResponse) GetJSON200() *TrendOutputBody {
-	return r.JSON200
-}
-
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r TrendsResponse) GetApplicationproblemJSONDefault() *ErrorModel {
-	return r.ApplicationproblemJSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r TrendsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r TrendsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r TrendsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r TrendsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 // RootWithResponse Name, version and links
 //
 // The API's name, version and the paths of its main endpoints.
@@ -3390,7 +3253,7 @@ func (c *ClientWithResponses) HealthWithResponse(ctx context.Context, reqEditors
 
 // HistoryWithResponse Failure events, newest first
 //
-// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3416,6 +3279,21 @@ func (c *ClientWithResponses) HistorySnapshotsWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseHistorySnapshotsResponse(rsp)
+}
+
+// HostsWithResponse The Monit hosts: pushing, polled, or known from history
+//
+// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hosts (the `Hosts` operationId).
+func (c *ClientWithResponses) HostsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HostsResponse, error) {
+	rsp, err := c.Hosts(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHostsResponse(rsp)
 }
 
 // LogsWithResponse A service's log lines from the registry
@@ -3596,21 +3474,6 @@ func (c *ClientWithResponses) StatusWithResponse(ctx context.Context, params *St
 		return nil, err
 	}
 	return ParseStatusResponse(rsp)
-}
-
-// TrendsWithResponse A service's figure over a window: readings and latest, min, avg, max
-//
-// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /trends (the `Trends` operationId).
-func (c *ClientWithResponses) TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error) {
-	rsp, err := c.Trends(ctx, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTrendsResponse(rsp)
 }
 
 // ParseRootResponse parses an HTTP response from a RootWithResponse call
@@ -3794,6 +3657,39 @@ func ParseHistorySnapshotsResponse(rsp *http.Response) (*HistorySnapshotsRespons
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest SeriesOutputBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHostsResponse parses an HTTP response from a HostsWithResponse call
+func ParseHostsResponse(rsp *http.Response) (*HostsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HostsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest HostsOutputBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4094,39 +3990,6 @@ func ParseStatusResponse(rsp *http.Response) (*StatusResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest StatusOutputBody
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest ErrorModel
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSONDefault = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseTrendsResponse parses an HTTP response from a TrendsWithResponse call
-func ParseTrendsResponse(rsp *http.Response) (*TrendsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &TrendsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest TrendOutputBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
