@@ -25,7 +25,7 @@ func TestStaleEventKind(t *testing.T) {
 			wantErr bool
 		}{{"STALE", false}, {engine.StateRecovered, false}, {"BOGUS", true}} {
 			ev := engine.Event{At: at, Host: "beta", Service: "Monit", Kind: c.kind, Detail: "x"}
-			_, err := db.RecordCycle(ctx, engine.Status{Host: "beta"}, []engine.Event{ev})
+			_, err := db.RecordCycle(ctx, at, engine.Status{Host: "beta"}, []engine.Event{ev})
 			if (err != nil) != c.wantErr {
 				t.Errorf("round %d: RecordCycle(kind %s) = %v, want error %v", round, c.kind, err, c.wantErr)
 			}
@@ -47,7 +47,7 @@ func TestHostFilters(t *testing.T) {
 		st := engine.Status{Host: host, Services: []engine.Snapshot{{Host: host, Name: "job", Type: engine.TypeProgram,
 			CollectedAt: at, Status: 0x200000, Program: &engine.ProgramFigures{Started: at, ExitStatus: ptr(1)}}}}
 		ev := engine.Event{At: at, Host: host, Service: "job", Kind: engine.StateNew, Status: 0x200000}
-		if _, err := db.RecordCycle(ctx, st, []engine.Event{ev}); err != nil {
+		if _, err := db.RecordCycle(ctx, at, st, []engine.Event{ev}); err != nil {
 			t.Fatal(err)
 		}
 	}

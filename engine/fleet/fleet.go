@@ -49,7 +49,7 @@ type Sink interface {
 
 // EventStore stores the hosts' own events (engine.History).
 type EventStore interface {
-	RecordCycle(ctx context.Context, st engine.Status, events []engine.Event) ([]engine.Event, error)
+	RecordCycle(ctx context.Context, at time.Time, st engine.Status, events []engine.Event) (engine.RecordedCycle, error)
 }
 
 // Options configure a Fleet.
@@ -230,8 +230,9 @@ func (f *Fleet) CheckStale(ctx context.Context) ([]Host, error) {
 }
 
 func (f *Fleet) record(ctx context.Context, name string, kind engine.State, detail string) error {
-	ev := engine.Event{At: f.opts.Now().UTC(), Host: name, Service: InstanceService, Kind: kind, Detail: detail}
-	if _, err := f.events.RecordCycle(ctx, engine.Status{Host: name}, []engine.Event{ev}); err != nil {
+	now := f.opts.Now().UTC()
+	ev := engine.Event{At: now, Host: name, Service: InstanceService, Kind: kind, Detail: detail}
+	if _, err := f.events.RecordCycle(ctx, now, engine.Status{Host: name}, []engine.Event{ev}); err != nil {
 		return fmt.Errorf("store %s event of %s: %w", kind, name, err)
 	}
 	return nil

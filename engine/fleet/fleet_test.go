@@ -33,9 +33,9 @@ func (s *fakeSink) AfterCycle(context.Context, engine.CycleResult, error) { s.n+
 
 type fakeEvents struct{ got []engine.Event }
 
-func (f *fakeEvents) RecordCycle(_ context.Context, _ engine.Status, evs []engine.Event) ([]engine.Event, error) {
+func (f *fakeEvents) RecordCycle(_ context.Context, _ time.Time, _ engine.Status, evs []engine.Event) (engine.RecordedCycle, error) {
 	f.got = append(f.got, evs...)
-	return evs, nil
+	return engine.RecordedCycle{Events: evs}, nil
 }
 
 type clock struct{ t time.Time }

@@ -37,10 +37,13 @@ func (e AnalysisSource) Valid() bool {
 
 // Defines values for EventKind.
 const (
-	EventKindCHANGED   EventKind = "CHANGED"
-	EventKindNEW       EventKind = "NEW"
-	EventKindRECOVERED EventKind = "RECOVERED"
-	EventKindSTALE     EventKind = "STALE"
+	EventKindCHANGED        EventKind = "CHANGED"
+	EventKindCHANGEDETECTED EventKind = "CHANGE_DETECTED"
+	EventKindMONITORED      EventKind = "MONITORED"
+	EventKindNEW            EventKind = "NEW"
+	EventKindRECOVERED      EventKind = "RECOVERED"
+	EventKindSTALE          EventKind = "STALE"
+	EventKindUNMONITORED    EventKind = "UNMONITORED"
 )
 
 // Valid indicates whether the value is a known member of the EventKind enum.
@@ -48,11 +51,17 @@ func (e EventKind) Valid() bool {
 	switch e {
 	case EventKindCHANGED:
 		return true
+	case EventKindCHANGEDETECTED:
+		return true
+	case EventKindMONITORED:
+		return true
 	case EventKindNEW:
 		return true
 	case EventKindRECOVERED:
 		return true
 	case EventKindSTALE:
+		return true
+	case EventKindUNMONITORED:
 		return true
 	default:
 		return false
@@ -154,17 +163,21 @@ func (e ProposalSource) Valid() bool {
 
 // Defines values for ServiceState.
 const (
-	ServiceStateCHANGED   ServiceState = "CHANGED"
-	ServiceStateNEW       ServiceState = "NEW"
-	ServiceStateOK        ServiceState = "OK"
-	ServiceStateONGOING   ServiceState = "ONGOING"
-	ServiceStateRECOVERED ServiceState = "RECOVERED"
+	ServiceStateCHANGED      ServiceState = "CHANGED"
+	ServiceStateINITIALIZING ServiceState = "INITIALIZING"
+	ServiceStateNEW          ServiceState = "NEW"
+	ServiceStateOK           ServiceState = "OK"
+	ServiceStateONGOING      ServiceState = "ONGOING"
+	ServiceStateRECOVERED    ServiceState = "RECOVERED"
+	ServiceStateUNMONITORED  ServiceState = "UNMONITORED"
 )
 
 // Valid indicates whether the value is a known member of the ServiceState enum.
 func (e ServiceState) Valid() bool {
 	switch e {
 	case ServiceStateCHANGED:
+		return true
+	case ServiceStateINITIALIZING:
 		return true
 	case ServiceStateNEW:
 		return true
@@ -173,6 +186,8 @@ func (e ServiceState) Valid() bool {
 	case ServiceStateONGOING:
 		return true
 	case ServiceStateRECOVERED:
+		return true
+	case ServiceStateUNMONITORED:
 		return true
 	default:
 		return false
@@ -215,6 +230,27 @@ func (e ServiceType) Valid() bool {
 	case System:
 		return true
 	case Unknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TestKind.
+const (
+	TestKindIcmp TestKind = "icmp"
+	TestKindPort TestKind = "port"
+	TestKindUnix TestKind = "unix"
+)
+
+// Valid indicates whether the value is a known member of the TestKind enum.
+func (e TestKind) Valid() bool {
+	switch e {
+	case TestKindIcmp:
+		return true
+	case TestKindPort:
+		return true
+	case TestKindUnix:
 		return true
 	default:
 		return false
@@ -422,13 +458,13 @@ type Event struct {
 	Host   string    `json:"host"`
 	Id     int64     `json:"id"`
 
-	// Kind STALE and a RECOVERED of service Monit: the host went silent, and spoke again
+	// Kind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure; STALE and a RECOVERED of service Monit: the host went silent, and spoke again
 	Kind    EventKind `json:"kind"`
 	Service string    `json:"service"`
 	Status  int32     `json:"status"`
 }
 
-// EventKind STALE and a RECOVERED of service Monit: the host went silent, and spoke again
+// EventKind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure; STALE and a RECOVERED of service Monit: the host went silent, and spoke again
 type EventKind string
 
 // ExecuteInputBody defines model for ExecuteInputBody.
@@ -480,8 +516,14 @@ type Figures struct {
 	Output      *string    `json:"output,omitempty"`
 	Pid         *int64     `json:"pid,omitempty"`
 	Ports       *[]Port    `json:"ports,omitempty"`
-	SwapPercent *float64   `json:"swap_percent,omitempty"`
-	UptimeSec   *int64     `json:"uptime_sec,omitempty"`
+
+	// ResponseSec the slowest test's response time, -1 when any test failed
+	ResponseSec *float64 `json:"response_sec,omitempty"`
+	SwapPercent *float64 `json:"swap_percent,omitempty"`
+
+	// Tests every connection test: ports, unix sockets, ping
+	Tests     *[]Test `json:"tests,omitempty"`
+	UptimeSec *int64  `json:"uptime_sec,omitempty"`
 }
 
 // HealthReport defines model for HealthReport.
@@ -552,7 +594,13 @@ type LastIngest struct {
 	DurationMs int64     `json:"duration_ms"`
 	Error      *string   `json:"error,omitempty"`
 	Events     int64     `json:"events"`
-	Services   int64     `json:"services"`
+
+	// MonitClockOffsetSec positive when Monit's clock is ahead; negative when it is behind or the document is late (beyond one poll interval)
+	MonitClockOffsetSec int64 `json:"monit_clock_offset_sec"`
+
+	// MonitClockWarning set when Monit's clock is more than 5 minutes off
+	MonitClockWarning *string `json:"monit_clock_warning,omitempty"`
+	Services          int64   `json:"services"`
 }
 
 // LogsOutputBody defines model for LogsOutputBody.
@@ -621,7 +669,10 @@ type SeriesOutputBody struct {
 
 // Service defines model for Service.
 type Service struct {
-	CollectedAt  time.Time  `json:"collected_at"`
+	CollectedAt time.Time `json:"collected_at"`
+
+	// FailedTests the connection tests Monit reports failed, by name
+	FailedTests  *[]string  `json:"failed_tests,omitempty"`
 	FailingSince *time.Time `json:"failing_since,omitempty"`
 
 	// Failures how many times the service started failing
@@ -644,7 +695,10 @@ type Service struct {
 	// Status Monit's status bitmap, 0 = OK
 	Status int32 `json:"status"`
 
-	// StatusText the bitmap in Monit's words
+	// StatusHint the status bits Monit reports as changes ("if changed …"), not failures
+	StatusHint *int32 `json:"status_hint,omitempty"`
+
+	// StatusText the status as monit status words it
 	StatusText string      `json:"status_text"`
 	Type       ServiceType `json:"type"`
 }
@@ -676,6 +730,28 @@ type SuggestedAction struct {
 	Action  string `json:"action"`
 	Service string `json:"service"`
 }
+
+// Test defines model for Test.
+type Test struct {
+	Failed   bool     `json:"failed"`
+	Hostname *string  `json:"hostname,omitempty"`
+	Kind     TestKind `json:"kind"`
+
+	// Name e.g. HTTP GET /api/ready on 127.0.0.1:8080
+	Name string `json:"name"`
+
+	// Path unix socket path
+	Path     *string `json:"path,omitempty"`
+	Port     *int64  `json:"port,omitempty"`
+	Protocol *string `json:"protocol,omitempty"`
+	Request  *string `json:"request,omitempty"`
+
+	// ResponseSec absent when failed or not tested yet
+	ResponseSec *float64 `json:"response_sec,omitempty"`
+}
+
+// TestKind defines model for Test.Kind.
+type TestKind string
 
 // Turn defines model for Turn.
 type Turn struct {
