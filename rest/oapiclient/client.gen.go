@@ -257,6 +257,48 @@ func (e TestKind) Valid() bool {
 	}
 }
 
+// Defines values for TrendsParamsFigure.
+const (
+	Cpu          TrendsParamsFigure = "cpu"
+	Disk         TrendsParamsFigure = "disk"
+	ExitStatus   TrendsParamsFigure = "exit_status"
+	Inodes       TrendsParamsFigure = "inodes"
+	Load1        TrendsParamsFigure = "load1"
+	Load15       TrendsParamsFigure = "load15"
+	Load5        TrendsParamsFigure = "load5"
+	Memory       TrendsParamsFigure = "memory"
+	ResponseTime TrendsParamsFigure = "response_time"
+	Swap         TrendsParamsFigure = "swap"
+)
+
+// Valid indicates whether the value is a known member of the TrendsParamsFigure enum.
+func (e TrendsParamsFigure) Valid() bool {
+	switch e {
+	case Cpu:
+		return true
+	case Disk:
+		return true
+	case ExitStatus:
+		return true
+	case Inodes:
+		return true
+	case Load1:
+		return true
+	case Load15:
+		return true
+	case Load5:
+		return true
+	case Memory:
+		return true
+	case ResponseTime:
+		return true
+	case Swap:
+		return true
+	default:
+		return false
+	}
+}
+
 // AnalysesOutputBody defines model for AnalysesOutputBody.
 type AnalysesOutputBody struct {
 	Analyses []Analysis `json:"analyses"`
@@ -369,9 +411,10 @@ type ChatReply struct {
 	Proposals []Proposal `json:"proposals"`
 
 	// Refused actions asked for that the whitelist refused, with the reason
-	Refused  *[]string `json:"refused,omitempty"`
-	Services []string  `json:"services"`
-	Text     string    `json:"text"`
+	Refused    *[]string  `json:"refused,omitempty"`
+	Services   []string   `json:"services"`
+	Text       string     `json:"text"`
+	Understood Understood `json:"understood"`
 }
 
 // ChatRequest defines model for ChatRequest.
@@ -753,6 +796,39 @@ type Test struct {
 // TestKind defines model for Test.Kind.
 type TestKind string
 
+// TrendOutputBody defines model for TrendOutputBody.
+type TrendOutputBody struct {
+	Figure string `json:"figure"`
+	Label  string `json:"label"`
+
+	// Points oldest first
+	Points  []TrendPoint `json:"points"`
+	Service string       `json:"service"`
+	Since   time.Time    `json:"since"`
+	Summary TrendSummary `json:"summary"`
+
+	// Unit %, s, or empty for load and exit status
+	Unit  string    `json:"unit"`
+	Until time.Time `json:"until"`
+}
+
+// TrendPoint defines model for TrendPoint.
+type TrendPoint struct {
+	At    time.Time `json:"at"`
+	Value float64   `json:"value"`
+}
+
+// TrendSummary defines model for TrendSummary.
+type TrendSummary struct {
+	Avg      float64   `json:"avg"`
+	Latest   float64   `json:"latest"`
+	LatestAt time.Time `json:"latest_at"`
+	Max      float64   `json:"max"`
+	MaxAt    time.Time `json:"max_at"`
+	Min      float64   `json:"min"`
+	Samples  int64     `json:"samples"`
+}
+
 // Turn defines model for Turn.
 type Turn struct {
 	AgentResponse string    `json:"agent_response"`
@@ -767,6 +843,18 @@ type Turn struct {
 	ServiceContext []string `json:"service_context"`
 	Session        string   `json:"session"`
 	UserQuery      string   `json:"user_query"`
+}
+
+// Understood defines model for Understood.
+type Understood struct {
+	Intent   string   `json:"intent"`
+	Services []string `json:"services"`
+
+	// Since start of the window the answer covers; absent when it has none
+	Since *time.Time `json:"since,omitempty"`
+
+	// Until end of that window
+	Until *time.Time `json:"until,omitempty"`
 }
 
 // AnalysesParams defines parameters for Analyses.
@@ -833,6 +921,23 @@ type StatusParams struct {
 	// Failing only services that are failing now
 	Failing *bool `form:"failing,omitempty" json:"failing,omitempty"`
 }
+
+// TrendsParams defines parameters for Trends.
+type TrendsParams struct {
+	Service string `form:"service" json:"service"`
+
+	// Figure cpu and memory are the host's for a system check, the process's (children included) for a process check; disk and inodes are percent used; response_time is the slowest port test in seconds
+	Figure TrendsParamsFigure `form:"figure" json:"figure"`
+
+	// Since RFC 3339; default 24 hours before until
+	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until RFC 3339; default now
+	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
+}
+
+// TrendsParamsFigure defines parameters for Trends.
+type TrendsParamsFigure string
 
 // AnalyzeJSONRequestBody defines body for Analyze for application/json ContentType.
 type AnalyzeJSONRequestBody = AnalyzeInputBody
@@ -1075,6 +1180,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /status (the `Status` operationId).
 	Status(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Trends A service's figure over a window: readings and latest, min, avg, max
+	//
+	// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+	//
+	// Corresponds with GET /trends (the `Trends` operationId).
+	Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Root Name, version and links
@@ -1423,6 +1535,23 @@ func (c *Client) MotherHistory(ctx context.Context, params *MotherHistoryParams,
 // Corresponds with GET /status (the `Status` operationId).
 func (c *Client) Status(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStatusRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Trends A service's figure over a window: readings and latest, min, avg, max
+//
+// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+//
+// Corresponds with GET /trends (the `Trends` operationId).
+func (c *Client) Trends(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTrendsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2259,6 +2388,88 @@ func NewStatusRequest(server string, params *StatusParams) (*http.Request, error
 	return req, nil
 }
 
+// NewTrendsRequest constructs an http.Request for the Trends method
+func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/trends")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "figure", params.Figure, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Since != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Until != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "until", *params.Until, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2482,6 +2693,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /status (the `Status` operationId).
 	StatusWithResponse(ctx context.Context, params *StatusParams, reqEditors ...RequestEditorFn) (*StatusResponse, error)
+
+	// TrendsWithResponse A service's figure over a window: readings and latest, min, avg, max
+	//
+	// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /trends (the `Trends` operationId).
+	TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error)
 }
 
 type RootResponse struct {
@@ -3252,6 +3472,54 @@ func (r StatusResponse) ContentType() string {
 	return ""
 }
 
+type TrendsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrendOutputBody
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TrendsResponse) GetJSON200() *TrendOutputBody {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r TrendsResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TrendsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TrendsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TrendsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TrendsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RootWithResponse Name, version and links
 //
 // The API's name, version and the paths of its main endpoints.
@@ -3550,6 +3818,21 @@ func (c *ClientWithResponses) StatusWithResponse(ctx context.Context, params *St
 		return nil, err
 	}
 	return ParseStatusResponse(rsp)
+}
+
+// TrendsWithResponse A service's figure over a window: readings and latest, min, avg, max
+//
+// One figure of a service over a window (default the last 24 hours): its readings oldest first, and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /trends (the `Trends` operationId).
+func (c *ClientWithResponses) TrendsWithResponse(ctx context.Context, params *TrendsParams, reqEditors ...RequestEditorFn) (*TrendsResponse, error) {
+	rsp, err := c.Trends(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTrendsResponse(rsp)
 }
 
 // ParseRootResponse parses an HTTP response from a RootWithResponse call
@@ -4066,6 +4349,39 @@ func ParseStatusResponse(rsp *http.Response) (*StatusResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest StatusOutputBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTrendsResponse parses an HTTP response from a TrendsWithResponse call
+func ParseTrendsResponse(rsp *http.Response) (*TrendsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TrendsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrendOutputBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
