@@ -23,18 +23,22 @@ import (
 // given as a bare path.
 func actOptions(cfg config.Config, src *monit.Client) act.Options {
 	opts := act.Options{Sudo: cfg.Actions.Sudo, Timeout: cfg.Actions.Timeout.D(), MonitControlFile: cfg.Actions.Monitrc,
-		MonitURL: cfg.Monit.URL, MonitUser: cfg.Monit.Username, MonitPassword: cfg.Monit.Password,
-		MonitTransport: src.Transport()}
+		MonitURL: cfg.Monit.URL, MonitUser: cfg.Monit.Username, MonitPassword: cfg.Monit.Password}
+	if src == nil { // a fleet that only pushes: the local Monit is reached through its CLI
+		return opts
+	}
+	opts.MonitTransport = src.Transport()
 	if strings.HasPrefix(src.Source(), "unix://") {
 		opts.MonitURL = src.Source()
 	}
 	return opts
 }
 
-// newFlow wires the approval flow: targets are the services of the latest status and the
-// units mapped to them in the configuration.
+// newFlow wires the approval flow: targets are the services of the local host's latest status
+// (local names it: the host of the first poll target) and the units mapped to them in the
+// configuration. Other hosts' services are no targets: nothing runs here for them.
 func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, red *redact.Redactor, board *engine.Board,
-	src *monit.Client, e *env) *approve.Flow {
+	src *monit.Client, local func() string, e *env) *approve.Flow {
 	opts := actOptions(cfg, src)
 	var simulate string
 	switch {
@@ -46,17 +50,17 @@ func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, re
 		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
-	return approve.New(props, audit, actionTargets(cfg, board), act.NewRunner(opts), approve.Options{
+	return approve.New(props, audit, actionTargets(cfg, board, local), act.NewRunner(opts), approve.Options{
 		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: red, Logger: e.logger})
 }
 
-// actionTargets is what actions may name now: the services of the latest status and the
-// units mapped to them in the configuration.
-func actionTargets(cfg config.Config, board *engine.Board) approve.Targets {
+// actionTargets is what actions may name now: the services of the local host's latest status
+// (local names it) and the units mapped to them in the configuration.
+func actionTargets(cfg config.Config, board *engine.Board, local func() string) approve.Targets {
 	return func(context.Context) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
-		for _, n := range board.Names() {
-			t.Services[n] = true
+		for _, c := range board.ServicesOn(local()) {
+			t.Services[c.Snapshot.Name] = true
 		}
 		return t, nil
 	}

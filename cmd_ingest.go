@@ -110,18 +110,23 @@ type statusSource interface {
 // newIngester returns the ingester, the source it reads (the Monit client, or with
 // monit.replay the timeline's replay) and the Monit client, which actions use.
 func newIngester(ctx context.Context, cfg config.Config, s *stores, e *env) (*engine.Ingester, statusSource, *monit.Client, error) {
-	client, err := monit.New(cfg.MonitOptions())
+	return newPoller(ctx, cfg.Monit, cfg, s, e)
+}
+
+// newPoller is newIngester for one poll target t (an item of a `monit:` list).
+func newPoller(ctx context.Context, t config.Monit, cfg config.Config, s *stores, e *env) (*engine.Ingester, statusSource, *monit.Client, error) {
+	client, err := monit.New(t.Options())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if cfg.Monit.TLS.InsecureSkipVerify {
+	if t.TLS.InsecureSkipVerify {
 		e.logger.Warn("monit.tls.insecure_skip_verify is on: Monit's certificate is not checked, so anyone "+
 			"between here and Monit can read its status and the credentials; set monit.tls.ca_file instead",
 			"component", "monit", "monit", client.Source())
 	}
 	var src statusSource = client
-	if cfg.Monit.Replay.Timeline != "" {
-		if src, err = openReplay(ctx, cfg, s); err != nil {
+	if t.Replay.Timeline != "" {
+		if src, err = openReplay(ctx, t.Replay, s); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -132,7 +137,7 @@ func newIngester(ctx context.Context, cfg config.Config, s *stores, e *env) (*en
 
 // openReplay opens monit.replay's timeline, skipping the history steps that a previous run
 // stored already.
-func openReplay(ctx context.Context, cfg config.Config, s *stores) (*replay.Source, error) {
+func openReplay(ctx context.Context, r config.Replay, s *stores) (*replay.Source, error) {
 	latest, err := s.history.Latest(ctx)
 	if err != nil {
 		return nil, err
@@ -143,7 +148,6 @@ func openReplay(ctx context.Context, cfg config.Config, s *stores) (*replay.Sour
 			after = snap.CollectedAt
 		}
 	}
-	r := cfg.Monit.Replay
 	return replay.Open(replay.Options{Timeline: r.Timeline, Logs: r.Logs, LogsOut: r.LogsOut, After: after})
 }
 

@@ -42,6 +42,11 @@ func (nt *notifier) afterCycle(ctx context.Context, res engine.CycleResult) {
 	}
 }
 
+// hostEvent queues the notifications of a fleet host's own event (STALE, RECOVERED).
+func (nt *notifier) hostEvent(ctx context.Context, ev engine.Event) {
+	nt.afterCycle(ctx, engine.CycleResult{Host: ev.Host, Events: []engine.Event{ev}})
+}
+
 // NotifyHealth is the outbox's depth and each target's last delivery.
 func (nt *notifier) NotifyHealth(ctx context.Context) (rest.NotifyHealth, error) {
 	h := rest.NotifyHealth{}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"monit-intel/sqliteexport"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"monit-intel/bolt"
@@ -16,15 +18,16 @@ import (
 	"monit-intel/engine/analyze"
 	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
+	"monit-intel/engine/fleet"
 	"monit-intel/engine/llm"
 	"monit-intel/engine/metrics"
-	"monit-intel/engine/monit"
 	"monit-intel/engine/replay"
 	"monit-intel/engine/schedule"
 	"monit-intel/engine/user"
 	"monit-intel/logs"
 	"monit-intel/rest"
 	"monit-intel/rest/ui"
+	"monit-intel/sqliteexport"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -88,8 +91,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		defer close(notifyDone)
 		_ = d.notify.d.Run(qctx, notifyTick) // it returns when stopped; it logs its own failures
 	}()
-	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.monit.Source(),
-		"interval", cfg.Monit.Interval.D().String(), "data_dir", cfg.DataDir,
+	e.logger.Info("monit-intel started", "version", version, "listen", ln.Addr().String(), "monit", d.sources(),
+		"interval", cfg.Monit.Interval.D().String(), "collector", d.collector != nil, "data_dir", cfg.DataDir,
 		"ollama_concurrency", cfg.Ollama.Concurrency, "ollama_queue", cfg.Ollama.Queue)
 	go func() {
 		<-ctx.Done()
@@ -159,10 +162,10 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	}
 	d.web = web
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
-		Metrics: onAPI, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
+		Metrics: onAPI, Collector: d.collector, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
-			Notify: d.notify.status(), Redactor: s.red, Users: accounts})
+			Notify: d.notify.status(), Redactor: s.red, Users: accounts, Fleet: d.fleet})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -188,40 +191,38 @@ func apiToken(cfg config.Config, e *env) (string, error) {
 	return token, nil
 }
 
-// cycleRunner runs one ingest cycle (engine.Ingester).
-type cycleRunner interface {
-	RunCycle(ctx context.Context) (engine.CycleResult, error)
-}
-
 // analysisQueueSize bounds the failures waiting for the model; beyond it a failure gets the
 // rules' analysis at once. A cycle queues each failing service at most once.
 const analysisQueueSize = 256
 
 // daemonParts is what serve runs, wired to its stores.
 type daemonParts struct {
-	cfg     config.Config
-	in      cycleRunner
-	monit   statusSource
-	mc      *monit.Client // actions reach Monit through it
-	an      *analyze.Analyzer
-	queue   *analyze.Queue
-	reg     *logs.Registry
-	client  *llm.Client // for health checks; every model call goes through model
-	model   engine.LLM
-	board   *engine.Board
-	health  *healthChecks
-	flow    *approve.Flow
-	metrics *metrics.Metrics
-	notify  *notifier
-	state   *bolt.Store
-	web     *ui.UI
+	cfg       config.Config
+	pollers   []poller
+	fleet     *fleet.Fleet
+	pushIn    *engine.Ingester
+	collector http.Handler
+	an        *analyze.Analyzer
+	queue     *analyze.Queue
+	reg       *logs.Registry
+	client    *llm.Client // for health checks; every model call goes through model
+	model     engine.LLM
+	board     *engine.Board
+	health    *healthChecks
+	flow      *approve.Flow
+	metrics   *metrics.Metrics
+	notify    *notifier
+	state     *bolt.Store
+	web       *ui.UI
+	log       *slog.Logger
+	local     atomic.Value // string: the host of the first poll target, once polled
 }
 
 func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*daemonParts, error) {
-	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}, state: s.state}
+	d := &daemonParts{cfg: cfg, board: engine.NewBoard(), health: &healthChecks{s: s}, state: s.state, log: e.logger}
 	d.metrics = metrics.New(d.board, e.logger)
 	var err error
-	if d.in, d.monit, d.mc, err = newIngester(ctx, cfg, s, e); err != nil {
+	if d.pollers, err = newPollers(ctx, cfg, s, e); err != nil {
 		return nil, err
 	}
 	if d.client, d.model, err = newModel(cfg); err != nil {
@@ -234,13 +235,15 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	d.queue = analyze.NewQueue(d.an, analysisQueueSize)
+	d.fleet, d.pushIn, d.collector = newFleet(cfg, s, d, d.notify.hostEvent, e)
 	if err := d.catchUp(ctx, s, e); err != nil {
 		return nil, err
 	}
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red, d.board, d.mc, e)
+	d.flow = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red,
+		d.board, d.localMonit(), d.localHost, e)
 	return d, nil
 }
 
@@ -248,9 +251,11 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 // dependency checks for /health, and pruning of decided proposals.
 func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 	return errors.Join(
-		sched.Every("ingest", d.cfg.Monit.Interval.D(), d.ingest),
+		d.scheduleFleet(sched),
 		sched.Every("health", 30*time.Second, func(ctx context.Context) error {
-			d.health.check(ctx, "monit", d.monit.Source(), true, d.monit.Ping)
+			for _, p := range d.pollers {
+				d.health.check(ctx, p.name, p.src.Source(), true, p.src.Ping)
+			}
 			d.health.check(ctx, "ollama", d.client.Source()+" ("+d.cfg.Ollama.Model+")", false, d.client.Ping)
 			return nil
 		}),
@@ -265,13 +270,29 @@ func (d *daemonParts) schedule(sched *schedule.Scheduler) error {
 	)
 }
 
-// ingest is one scheduled cycle: store it, show it on the board and queue the analyses of its
-// new failures. It never waits for the model, so a slow one cannot stretch the interval.
+// ingest polls every target once (the scheduler polls each at its own interval).
 func (d *daemonParts) ingest(ctx context.Context) error {
-	res, err := d.in.RunCycle(ctx)
+	var errs []error
+	for _, p := range d.pollers {
+		errs = append(errs, d.poll(ctx, p))
+	}
+	return errors.Join(errs...)
+}
+
+// poll is one scheduled cycle of one target: store it, show it on the board, tell the fleet
+// the host spoke and queue the analyses of its new failures. It never waits for the model,
+// so a slow one cannot stretch the interval.
+func (d *daemonParts) poll(ctx context.Context, p poller) error {
+	res, err := p.in.RunCycle(ctx)
 	d.board.Record(res, err)
 	d.metrics.ObserveCycle(res, err)
 	if err != nil {
+		return err
+	}
+	if p.local {
+		d.local.Store(res.Host)
+	}
+	if err := d.fleet.Polled(ctx, res.Host, p.target.Interval.D()); err != nil {
 		return err
 	}
 	_, err = d.queue.AfterCycle(ctx, res) // stores the rules' analyses the messages carry
@@ -279,18 +300,41 @@ func (d *daemonParts) ingest(ctx context.Context) error {
 	return err
 }
 
+// AfterCycle implements fleet.Sink for pushed statuses: the board, then the analysis queue,
+// which does not wait for the model, so a push is answered at once, then the notifications.
+func (d *daemonParts) AfterCycle(ctx context.Context, res engine.CycleResult, err error) {
+	d.board.Record(res, err)
+	d.metrics.ObserveCycle(res, err)
+	if err != nil {
+		return
+	}
+	if _, err := d.queue.AfterCycle(ctx, res); err != nil {
+		d.log.Warn("analyses after a push", "host", res.Host, "err", err)
+	}
+	d.notify.afterCycle(ctx, res)
+}
+
 // catchUp runs the cycles of a replayed history (monit.replay) before the API answers, so
 // that the last day is in the history at start-up; a real Monit has nothing to catch up on.
 // The recorded day is explained by the rules alone, at once: asking the model about each of
 // its failures would keep the demo busy for minutes. Live steps go through the queue.
 func (d *daemonParts) catchUp(ctx context.Context, s *stores, e *env) error {
-	r, ok := d.monit.(*replay.Source)
+	for _, p := range d.pollers {
+		if err := d.catchUpOne(ctx, p, s, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *daemonParts) catchUpOne(ctx context.Context, p poller, s *stores, e *env) error {
+	r, ok := p.src.(*replay.Source)
 	if !ok {
 		return nil
 	}
 	rules := analyze.New(s.history, d.reg, analyze.Options{Actions: actionsFor(d.cfg), Now: r.Now, Logger: e.logger})
 	for r.Behind() {
-		res, err := d.in.RunCycle(ctx)
+		res, err := p.in.RunCycle(ctx)
 		d.board.Record(res, err)
 		if err != nil {
 			return fmt.Errorf("replay the history: %w", err)
@@ -343,11 +387,16 @@ func (h *healthChecks) Dependencies() []rest.Dependency {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := make([]rest.Dependency, 0, len(h.deps))
-	for _, n := range []string{"monit", "ollama"} {
-		if d, ok := h.deps[n]; ok {
-			out = append(out, d)
-		}
+	for _, d := range h.deps {
+		out = append(out, d)
 	}
+	// The Monits in order ("monit", "monit[0]", …), then Ollama.
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Name == "ollama") != (out[j].Name == "ollama") {
+			return out[j].Name == "ollama"
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out
 }
 
@@ -359,7 +408,7 @@ func (h *healthChecks) DatabaseSizes() map[string]int64 {
 func newWebUI(cfg config.Config, s *stores, d *daemonParts, accounts *user.Accounts, e *env) (*ui.UI, error) {
 	return ui.New(ui.Options{Logger: e.logger}, ui.Deps{Board: d.board, History: s.history, Logs: d.reg,
 		Actions: d.flow, Audit: headedAudit{s.history, s.state}, Users: accounts, Sessions: s.state,
-		Targets: actionTargets(cfg, d.board), Health: d.health.uiDependencies})
+		Targets: actionTargets(cfg, d.board, d.localHost), Health: d.health.uiDependencies})
 }
 
 // headedAudit verifies the audit log against the head kept in state.db, as the web UI's

@@ -62,7 +62,7 @@ func BenchmarkIngestWithSlowModel(b *testing.B) {
 	fake.SetDelay(10 * time.Second)
 	d, _ := modelDaemon(b, fake.URL, func(c *config.Config) { c.Ollama.Timeout = config.Duration(3 * time.Second) })
 	s := d.health.s
-	d.in = engine.NewIngester(newFlappingFleet(b, 18), s.state, s.history, engine.IngesterOptions{Retention: 720 * time.Hour})
+	d.pollers[0].in = engine.NewIngester(newFlappingFleet(b, 18), s.state, s.history, engine.IngesterOptions{Retention: 720 * time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- d.queue.Run(ctx) }()

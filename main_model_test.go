@@ -40,7 +40,7 @@ func modelDaemon(t testing.TB, modelURL string, tune func(*config.Config)) (*dae
 // fillBoard runs one cycle onto the board, without analyses.
 func fillBoard(t testing.TB, d *daemonParts) {
 	t.Helper()
-	res, err := d.in.RunCycle(context.Background())
+	res, err := d.pollers[0].in.RunCycle(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

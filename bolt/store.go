@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -97,34 +98,53 @@ func stateKey(k engine.ServiceKey) []byte { return []byte(k.Host + "\x00" + k.Se
 
 // States returns every remembered failure state.
 func (s *Store) States(ctx context.Context) (map[engine.ServiceKey]engine.FailureState, error) {
+	return s.readStates(ctx, nil)
+}
+
+// HostStates returns the remembered failure states of one host's services: a range scan
+// over the keys that start with the host.
+func (s *Store) HostStates(ctx context.Context, host string) (map[engine.ServiceKey]engine.FailureState, error) {
+	return s.readStates(ctx, []byte(host+"\x00"))
+}
+
+func (s *Store) readStates(ctx context.Context, prefix []byte) (map[engine.ServiceKey]engine.FailureState, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	out := map[engine.ServiceKey]engine.FailureState{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketStates).ForEach(func(k, v []byte) error {
-			var st stateV1
-			if err := json.Unmarshal(v, &st); err != nil {
-				return fmt.Errorf("decode state %q: %w", k, err)
-			}
-			f := engine.FailureState{Host: st.Host, Service: st.Service, Type: st.Type,
-				Status: engine.StatusBits(st.Status), State: st.State, Failures: st.Failures,
-				LastSeen: time.Unix(st.LastSeen, 0).UTC(), Changed: engine.StatusBits(st.Changed),
-				Monitor: engine.MonitorYes, Cycle: st.Cycle}
-			if st.Monitor != nil {
-				f.Monitor = engine.MonitorState(*st.Monitor)
-			}
-			if st.Since != 0 {
-				f.Since = time.Unix(st.Since, 0).UTC()
+		c := tx.Bucket(bucketStates).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			f, err := decodeState(k, v)
+			if err != nil {
+				return err
 			}
 			out[f.Key()] = f
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read failure states: %w", err)
 	}
 	return out, nil
+}
+
+func decodeState(k, v []byte) (engine.FailureState, error) {
+	var st stateV1
+	if err := json.Unmarshal(v, &st); err != nil {
+		return engine.FailureState{}, fmt.Errorf("decode state %q: %w", k, err)
+	}
+	f := engine.FailureState{Host: st.Host, Service: st.Service, Type: st.Type,
+		Status: engine.StatusBits(st.Status), State: st.State, Failures: st.Failures,
+		LastSeen: time.Unix(st.LastSeen, 0).UTC(), Changed: engine.StatusBits(st.Changed),
+		Monitor: engine.MonitorYes, Cycle: st.Cycle}
+	if st.Monitor != nil {
+		f.Monitor = engine.MonitorState(*st.Monitor)
+	}
+	if st.Since != 0 {
+		f.Since = time.Unix(st.Since, 0).UTC()
+	}
+	return f, nil
 }
 
 // PutStates stores the states of one cycle in one transaction (one fsync).

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -77,5 +78,29 @@ func TestSecondProcessFailsFast(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "the daemon holds it") {
 		t.Errorf("message %q does not say the daemon holds the file", out)
+	}
+}
+
+func TestHostStates(t *testing.T) {
+	s, err := Open(t.TempDir(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	put := []engine.FailureState{{Host: "web", Service: "nginx"}, {Host: "web2", Service: "nginx"}, {Host: "web", Service: "db"}}
+	if err := s.PutStates(ctx, put); err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]int{"web": 2, "web2": 1, "we": 0, "nosuch": 0} {
+		got, err := s.HostStates(ctx, host)
+		if err != nil || len(got) != want {
+			t.Errorf("HostStates(%q) = %v, %v; want %d states", host, got, err, want)
+		}
+		for k := range got {
+			if k.Host != host {
+				t.Errorf("HostStates(%q) returned %v", host, k)
+			}
+		}
 	}
 }

@@ -20,17 +20,19 @@ type CycleInfo struct {
 	Clock    ClockCheck // Monit's clock against monit-intel's
 }
 
-// Board is the daemon's view of the latest cycle: every service's snapshot and state, kept in
-// memory so that status reads never touch the databases. It is safe for concurrent use.
+// Board is the daemon's view of the latest status of every host: each service's snapshot
+// and state, kept in memory so that status reads never touch the databases. A cycle (a poll
+// or a push) replaces the services of its own host only. It is safe for concurrent use.
 type Board struct {
-	mu       sync.RWMutex
-	services []Classified
-	index    map[string]int
-	last     CycleInfo
+	mu    sync.RWMutex
+	hosts map[string][]Classified // each sorted by service name
+	order []string                // host names, sorted
+	all   []Classified            // every host's services in order; nil when stale
+	last  CycleInfo
 }
 
 // NewBoard returns an empty board.
-func NewBoard() *Board { return &Board{index: map[string]int{}} }
+func NewBoard() *Board { return &Board{hosts: map[string][]Classified{}} }
 
 // Seed fills the board from stored history at start-up, before the first cycle.
 func (b *Board) Seed(snaps []Snapshot, states map[ServiceKey]FailureState) {
@@ -43,8 +45,8 @@ func (b *Board) Seed(snaps []Snapshot, states map[ServiceKey]FailureState) {
 	b.set(services)
 }
 
-// Record takes a cycle's outcome. A failed cycle keeps the previous services and remembers
-// the error.
+// Record takes a cycle's outcome: the services of the hosts in it replace what the board
+// had for those hosts. A failed cycle keeps the previous services and remembers the error.
 func (b *Board) Record(res CycleResult, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -54,51 +56,123 @@ func (b *Board) Record(res CycleResult, err error) {
 		b.last.Err = err.Error()
 		return
 	}
+	if res.Host != "" && len(res.Services) == 0 {
+		b.put(res.Host, nil)
+	}
 	b.set(res.Services)
 }
 
+// set replaces the services of every host present in services.
 func (b *Board) set(services []Classified) {
-	sorted := append([]Classified(nil), services...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if sorted[i].Snapshot.Host != sorted[j].Snapshot.Host {
-			return sorted[i].Snapshot.Host < sorted[j].Snapshot.Host
-		}
-		return sorted[i].Snapshot.Name < sorted[j].Snapshot.Name
-	})
-	b.services = sorted
-	b.index = make(map[string]int, len(sorted))
-	for i, c := range sorted {
-		if _, dup := b.index[c.Snapshot.Name]; !dup {
-			b.index[c.Snapshot.Name] = i
-		}
+	byHost := map[string][]Classified{}
+	for _, c := range services {
+		byHost[c.Snapshot.Host] = append(byHost[c.Snapshot.Host], c)
 	}
+	for host, list := range byHost {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Snapshot.Name < list[j].Snapshot.Name })
+		b.put(host, list)
+	}
+}
+
+func (b *Board) put(host string, list []Classified) {
+	if _, known := b.hosts[host]; !known {
+		b.order = append(b.order, host)
+		sort.Strings(b.order)
+	}
+	b.hosts[host] = list
+	b.all = nil
 }
 
 // Services returns the latest services, ordered by host and name. The slice is the caller's.
 func (b *Board) Services() []Classified {
 	b.mu.RLock()
-	defer b.mu.RUnlock()
-	return append([]Classified(nil), b.services...)
+	all := b.all
+	b.mu.RUnlock()
+	if all == nil {
+		b.mu.Lock()
+		if b.all == nil {
+			b.all = make([]Classified, 0, len(b.hosts)*8)
+			for _, h := range b.order {
+				b.all = append(b.all, b.hosts[h]...)
+			}
+		}
+		all = b.all
+		b.mu.Unlock()
+	}
+	return append([]Classified(nil), all...)
 }
 
-// Service returns one service by name, or ErrUnknownService.
+// ServicesOn returns one host's services ordered by name (nil for an unknown host).
+func (b *Board) ServicesOn(host string) []Classified {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return append([]Classified(nil), b.hosts[host]...)
+}
+
+// Service returns one service by name, on the first host (in name order) that has it, or
+// ErrUnknownService. HostsOf tells whether the name is ambiguous.
 func (b *Board) Service(name string) (Classified, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	i, ok := b.index[name]
-	if !ok {
-		return Classified{}, ErrUnknownService
+	for _, h := range b.order {
+		if c, ok := find(b.hosts[h], name); ok {
+			return c, nil
+		}
 	}
-	return b.services[i], nil
+	return Classified{}, ErrUnknownService
 }
 
-// Names returns the known service names, sorted.
+// ServiceOn returns one service of one host, or ErrUnknownService.
+func (b *Board) ServiceOn(host, name string) (Classified, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if c, ok := find(b.hosts[host], name); ok {
+		return c, nil
+	}
+	return Classified{}, ErrUnknownService
+}
+
+// HostsOf returns the hosts that have a service of that name, sorted.
+func (b *Board) HostsOf(name string) []string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []string
+	for _, h := range b.order {
+		if _, ok := find(b.hosts[h], name); ok {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Hosts returns the known host names, sorted.
+func (b *Board) Hosts() []string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return append([]string(nil), b.order...)
+}
+
+func find(list []Classified, name string) (Classified, bool) {
+	i := sort.Search(len(list), func(i int) bool { return list[i].Snapshot.Name >= name })
+	if i < len(list) && list[i].Snapshot.Name == name {
+		return list[i], true
+	}
+	return Classified{}, false
+}
+
+// Names returns the known service names (of every host, each once), sorted.
 func (b *Board) Names() []string {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	out := make([]string, 0, len(b.index))
-	for n := range b.index {
-		out = append(out, n)
+	seen := map[string]bool{}
+	out := []string{}
+	for _, list := range b.hosts {
+		for _, c := range list {
+			if !seen[c.Snapshot.Name] {
+				seen[c.Snapshot.Name] = true
+				out = append(out, c.Snapshot.Name)
+			}
+		}
 	}
 	sort.Strings(out)
 	return out

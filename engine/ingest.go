@@ -99,25 +99,75 @@ func NewIngester(src StatusSource, states StateStore, hist History, opts Ingeste
 	}
 }
 
-// RunCycle runs one cycle. When fetching or storing fails nothing is written: the history
-// transaction is all or nothing, and the failure state is only saved after the history
-// committed, so the next cycle sees the same transitions again. When the process stops
-// between the two (the state store then lags the history), the next cycle first replays the
-// events the history recorded, so no transition is recorded twice.
+// RunCycle runs one polling cycle: fetch, then ingest, then prune. When fetching or storing
+// fails nothing is written: the history transaction is all or nothing, and the failure state
+// is only saved after the history committed, so the next cycle sees the same transitions
+// again. When the process stops between the two (the state store then lags the history), the
+// next cycle first replays the events the history recorded, so no transition is recorded
+// twice.
 func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
-	res := CycleResult{Started: in.now()}
+	started := in.now()
 	st, err := in.src.Fetch(ctx)
 	if err != nil {
-		return res, fmt.Errorf("fetch: %w", err)
+		return CycleResult{Started: started}, fmt.Errorf("fetch: %w", err)
 	}
+	res, err := in.ingest(ctx, started, st)
+	if err != nil {
+		return res, err
+	}
+	if res.Pruned, err = in.Prune(ctx); err != nil {
+		return res, err
+	}
+	res.Duration = in.now().Sub(res.Started)
+	in.logger.Info("cycle done", "host", res.Host, "services", len(res.Services),
+		"events", len(res.Events), "pruned", res.Pruned, "duration_ms", res.Duration.Milliseconds())
+	return res, nil
+}
+
+// Ingest classifies and stores one status document that arrived without a fetch (a Monit
+// pushing to the collector). It does not prune: pushes come many times a second across a
+// fleet, so pruning is a job of its own (Prune).
+func (in *Ingester) Ingest(ctx context.Context, st Status) (CycleResult, error) {
+	res, err := in.ingest(ctx, in.now(), st)
+	res.Duration = in.now().Sub(res.Started)
+	return res, err
+}
+
+// Prune deletes history older than the retention and returns how many snapshots went.
+func (in *Ingester) Prune(ctx context.Context) (int64, error) {
+	if in.retention <= 0 {
+		return 0, nil
+	}
+	n, err := in.hist.Prune(ctx, in.now().Add(-in.retention))
+	if err != nil {
+		return 0, fmt.Errorf("prune history: %w", err)
+	}
+	return n, nil
+}
+
+// HostStateStore is a StateStore that can read one host's states alone (bbolt keys start with
+// the host), which keeps a fleet's pushes from reading every host's state.
+type HostStateStore interface {
+	HostStates(ctx context.Context, host string) (map[ServiceKey]FailureState, error)
+}
+
+func (in *Ingester) loadStates(ctx context.Context, host string) (map[ServiceKey]FailureState, error) {
+	if hs, ok := in.states.(HostStateStore); ok {
+		return hs.HostStates(ctx, host)
+	}
+	return in.states.States(ctx)
+}
+
+// ingest redacts, classifies and stores one status document, fetched or pushed.
+func (in *Ingester) ingest(ctx context.Context, started time.Time, st Status) (CycleResult, error) {
 	st = RedactStatus(in.redactor, st)
-	res.Host = st.Host
+	res := CycleResult{Started: started, Host: st.Host}
 	in.notes.log(in.logger, st.Services)
-	prev, err := in.states.States(ctx)
+	prev, err := in.loadStates(ctx, st.Host)
 	if err != nil {
 		return res, fmt.Errorf("load failure state: %w", err)
 	}
-	if err := in.catchUp(ctx, prev); err != nil {
+	if err := in.catchUp(ctx, st.Host, prev); err != nil {
 		return res, err
 	}
 	var events []Event
@@ -148,17 +198,7 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 	if err := in.states.PutStates(ctx, next); err != nil {
 		return res, fmt.Errorf("save failure state: %w", err)
 	}
-	if in.retention > 0 {
-		n, err := in.hist.Prune(ctx, in.now().Add(-in.retention))
-		if err != nil {
-			return res, fmt.Errorf("prune history: %w", err)
-		}
-		res.Pruned = n
-	}
 	res.Clock = in.checkClock(st, res.Started)
-	res.Duration = in.now().Sub(res.Started)
-	in.logger.Info("cycle done", "host", res.Host, "services", len(res.Services),
-		"events", len(res.Events), "pruned", res.Pruned, "duration_ms", res.Duration.Milliseconds())
 	return res, nil
 }
 
@@ -176,9 +216,10 @@ func (in *Ingester) checkClock(st Status, recordedAt time.Time) ClockCheck {
 	return c
 }
 
-// catchUp replays onto prev the events of cycles the history recorded after the last one the
-// state store saved.
-func (in *Ingester) catchUp(ctx context.Context, prev map[ServiceKey]FailureState) error {
+// catchUp replays onto prev the events of host's services that the history recorded after
+// the last cycle the state store saved for them. Cycles are numbered across hosts, so the
+// other hosts' events are skipped.
+func (in *Ingester) catchUp(ctx context.Context, host string, prev map[ServiceKey]FailureState) error {
 	var applied int64
 	for _, f := range prev {
 		applied = max(applied, f.Cycle)
@@ -187,12 +228,17 @@ func (in *Ingester) catchUp(ctx context.Context, prev map[ServiceKey]FailureStat
 	if err != nil {
 		return fmt.Errorf("read events the failure state missed: %w", err)
 	}
+	replayed := 0
 	for _, e := range lost {
 		k := ServiceKey{Host: e.Host, Service: e.Service}
+		if e.Host != host {
+			continue
+		}
 		prev[k] = Replay(prev[k], e)
+		replayed++
 	}
-	if len(lost) > 0 {
-		in.logger.Warn("failure state lagged the history; replayed its events", "after_cycle", applied, "events", len(lost))
+	if replayed > 0 {
+		in.logger.Warn("failure state lagged the history; replayed its events", "after_cycle", applied, "events", replayed)
 	}
 	return nil
 }

@@ -24,12 +24,16 @@ const (
 	// StateChangeDetected: Monit reports a change it was told to watch ("Checksum changed",
 	// "PID changed"): recorded in history, never counted as a failure nor analysed.
 	StateChangeDetected State = "CHANGE_DETECTED"
+	// StateStale: a Monit host of the fleet has been silent for 3 of its intervals (the event
+	// of the host, engine/fleet); it is RECOVERED when the host speaks again.
+	StateStale State = "STALE"
 )
 
 // EventKinds are the states that become events, in the order people read them. It is the one
 // list the rest of the program (notification filters, for one) reads the kinds from.
 func EventKinds() []State {
-	return []State{StateNew, StateChanged, StateRecovered, StateUnmonitored, StateMonitored, StateChangeDetected}
+	return []State{StateNew, StateChanged, StateRecovered, StateUnmonitored, StateMonitored, StateChangeDetected,
+		StateStale}
 }
 
 // IsEvent reports whether the state is a transition worth an event.

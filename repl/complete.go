@@ -15,6 +15,7 @@ type suggestion struct {
 // completionData is what completion knows besides the command table.
 type completionData struct {
 	services []suggestion // service names with their state as description
+	hosts    []suggestion // Monit host names, offered after "on" ("restart job on alpha")
 	verbs    []string
 	ids      []suggestion // proposal IDs seen in this session
 }
@@ -30,6 +31,11 @@ func complete(before string, d completionData) []suggestion {
 		return nil
 	}
 	word := before[strings.LastIndexByte(before, ' ')+1:]
+	if fields := strings.Fields(before); word != "" && len(fields) >= 2 && strings.EqualFold(fields[len(fields)-2], "on") {
+		if hosts := matchWords(d.hosts, word); len(hosts) > 0 {
+			return hosts
+		}
+	}
 	if !strings.HasPrefix(before, "/") {
 		if len([]rune(word)) < minFreeTextWord {
 			return nil

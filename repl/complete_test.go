@@ -9,6 +9,7 @@ import (
 func TestComplete(t *testing.T) {
 	data := completionData{
 		services: []suggestion{{text: "nordvpn_status", desc: "ONGOING"}, {text: "root_fs"}, {text: "system_backup"}, {text: "nginx"}},
+		hosts:    []suggestion{{text: "alpha"}, {text: "gamma"}, {text: "nas"}},
 		verbs:    []string{"restart", "start", "stop"},
 		ids:      []suggestion{{text: "p1"}, {text: "p2"}},
 	}
@@ -35,6 +36,11 @@ func TestComplete(t *testing.T) {
 		{name: "ids for approve", before: "/approve ", want: []string{"p1", "p2"}},
 		{name: "unknown command args", before: "/nope x", want: nil},
 		{name: "free text short word", before: "why is ng", want: nil},
+		{name: "host after on", before: "restart nginx on a", want: []string{"alpha"}},
+		{name: "host after on, any case", before: "restart nginx ON G", want: []string{"gamma"}},
+		{name: "host after on in a command", before: "/status on n", want: []string{"nas"}},
+		{name: "no host: other words", before: "restart nginx on nord", want: []string{"nordvpn_status"}},
+		{name: "on alone offers nothing yet", before: "restart nginx on ", want: nil},
 		{name: "free text service", before: "why is nord", want: []string{"nordvpn_status"}},
 		{name: "free text after space", before: "why is nordvpn_status ", want: nil},
 		{name: "free text no match", before: "hello", want: nil},

@@ -12,6 +12,7 @@ import (
 type knownNames struct {
 	mu       sync.RWMutex
 	services []suggestion
+	hosts    []suggestion
 	ids      map[string]suggestion
 	verbs    []string
 }
@@ -20,11 +21,16 @@ func newKnownNames(verbs []string) *knownNames {
 	return &knownNames{ids: map[string]suggestion{}, verbs: verbs}
 }
 
-// setServices replaces the service list; a name on several hosts is offered once.
+// setServices replaces the service and host lists; a name on several hosts is offered once.
 func (k *knownNames) setServices(sts []ServiceStatus) {
-	seen := map[string]bool{}
+	seen, seenHost := map[string]bool{}, map[string]bool{}
 	list := make([]suggestion, 0, len(sts))
+	var hosts []suggestion
 	for _, s := range sts {
+		if s.Host != "" && !seenHost[s.Host] {
+			seenHost[s.Host] = true
+			hosts = append(hosts, suggestion{text: sanitizeLine(s.Host), desc: "host"})
+		}
 		if s.Service == "" || seen[s.Service] {
 			continue
 		}
@@ -36,8 +42,9 @@ func (k *knownNames) setServices(sts []ServiceStatus) {
 		list = append(list, suggestion{text: sanitizeLine(s.Service), desc: desc})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].text < list[j].text })
+	sort.Slice(hosts, func(i, j int) bool { return hosts[i].text < hosts[j].text })
 	k.mu.Lock()
-	k.services = list
+	k.services, k.hosts = list, hosts
 	k.mu.Unlock()
 }
 
@@ -60,7 +67,7 @@ func (k *knownNames) data() completionData {
 	for _, s := range k.ids {
 		ids = append(ids, s)
 	}
-	return completionData{services: k.services, verbs: k.verbs, ids: ids}
+	return completionData{services: k.services, hosts: k.hosts, verbs: k.verbs, ids: ids}
 }
 
 // refreshServices fetches the service list once, giving up after timeout.

@@ -88,10 +88,19 @@ func publicPath(p string) bool {
 	return strings.HasPrefix(p, "/openapi")
 }
 
+// CollectorPath is where Monit pushes (`set mmonit http://USER:PASS@HOST:PORT/collector`).
+const CollectorPath = "/collector"
+
 // authenticate resolves the principal with the first Authenticator that accepts the request
 // and stores it in the request context. Without one, only the public paths are served.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The collector authenticates Monit itself (HTTP Basic against collector.users); no
+		// other path is let through, and a token does not open it.
+		if s.opts.Collector != nil && r.Method == http.MethodPost && r.URL.Path == CollectorPath {
+			next.ServeHTTP(w, r)
+			return
+		}
 		for _, a := range s.auth {
 			if p, ok := a.Authenticate(r); ok {
 				next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))

@@ -12,7 +12,9 @@
 // which resolves a Principal through the Authenticators (the API token is user "api", an
 // operator; the web UI adds a session authenticator through Options.Authenticators) and puts
 // it in the request context for PrincipalFrom, and as engine's actor for the audit. Only
-// /health (status only), /docs and /openapi* are served without one. huma then refuses a body
+// /health (status only), /docs and /openapi* are served without one; POST /collector, where Monit
+// pushes, skips the token and goes to rest/collector, which checks HTTP Basic credentials of
+// its own. huma then refuses a body
 // that is not application/json (415) and JSON keys that are unknown, repeated or in another
 // case (422, strictjson.go). Only an operator may approve or reject an action.
 package rest

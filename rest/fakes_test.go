@@ -21,13 +21,14 @@ type fakeHistory struct {
 	analyses func(service string, limit int) ([]engine.Analysis, error)
 }
 
-func (f fakeHistory) Events(_ context.Context, s string, n int) ([]engine.Event, error) {
+// The fake ignores the host: host filtering is sqliteexport's (TestHostFilters).
+func (f fakeHistory) EventsOn(_ context.Context, _, s string, n int) ([]engine.Event, error) {
 	return f.events(s, n)
 }
-func (f fakeHistory) Series(_ context.Context, s string, since time.Time, n int) ([]engine.Snapshot, error) {
+func (f fakeHistory) SeriesOn(_ context.Context, _, s string, since time.Time, n int) ([]engine.Snapshot, error) {
 	return f.series(s, since, n)
 }
-func (f fakeHistory) Analyses(_ context.Context, s string, n int) ([]engine.Analysis, error) {
+func (f fakeHistory) AnalysesOn(_ context.Context, _, s string, n int) ([]engine.Analysis, error) {
 	return f.analyses(s, n)
 }
 

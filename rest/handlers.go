@@ -35,6 +35,7 @@ type statusOutput struct {
 }
 
 type historyInput struct {
+	Host    string `query:"host" doc:"a Monit host; empty for every host"`
 	Service string `query:"service" doc:"a service name; empty for every service"`
 	Limit   int    `query:"limit" default:"20" minimum:"1" maximum:"1000"`
 }
@@ -46,6 +47,7 @@ type historyOutput struct {
 }
 
 type seriesInput struct {
+	Host    string    `query:"host" doc:"the Monit host; needed when several have the service"`
 	Service string    `query:"service" required:"true"`
 	Since   time.Time `query:"since" doc:"RFC 3339; default 24 hours ago"`
 	Limit   int       `query:"limit" default:"288" minimum:"1" maximum:"10000"`
@@ -76,6 +78,7 @@ type logsOutput struct {
 type analyzeInput struct {
 	Body struct {
 		Service string `json:"service,omitempty" doc:"one service; empty analyses every failing service"`
+		Host    string `json:"host,omitempty" doc:"the Monit host: of the service (needed when several have it), or the one whose failing services to analyse"`
 		Force   bool   `json:"force,omitempty" doc:"ask the model again even for a failure it already explained"`
 	}
 }
@@ -94,6 +97,7 @@ type analyzeOutput struct {
 }
 
 type analysesInput struct {
+	Host    string `query:"host" doc:"a Monit host; empty for every host"`
 	Service string `query:"service"`
 	Limit   int    `query:"limit" default:"10" minimum:"1" maximum:"200"`
 }
@@ -119,6 +123,7 @@ func (s *Server) routes() {
 	s.motherRoutes()
 	s.trendRoutes()
 	s.userRoutes()
+	s.hostRoutes()
 }
 
 func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {
@@ -135,9 +140,13 @@ func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {
 func (s *Server) status(_ context.Context, in *statusInput) (*statusOutput, error) {
 	out := &statusOutput{}
 	out.Body.Services = []Service{}
-	for _, c := range s.deps.Board.Services() {
+	services := s.deps.Board.Services
+	if in.Host != "" {
+		services = func() []engine.Classified { return s.deps.Board.ServicesOn(in.Host) }
+	}
+	for _, c := range services() {
 		failing := c.Snapshot.Failing()
-		if (in.Host != "" && c.Snapshot.Host != in.Host) || (in.Failing && !failing) {
+		if in.Failing && !failing {
 			continue
 		}
 		if failing {
@@ -150,15 +159,15 @@ func (s *Server) status(_ context.Context, in *statusInput) (*statusOutput, erro
 }
 
 func (s *Server) history(ctx context.Context, in *historyInput) (*historyOutput, error) {
-	events, err := s.deps.History.Events(ctx, in.Service, in.Limit)
+	events, err := s.deps.History.EventsOn(ctx, in.Host, in.Service, in.Limit)
 	if err != nil {
 		return nil, problem(err, "read failure events")
 	}
 	if len(events) == 0 && in.Service != "" {
 		// A service Monit no longer reports still has its history; only a name that is
 		// neither current nor in the history is unknown.
-		if _, err := s.deps.Board.Service(in.Service); err != nil {
-			return nil, unknownService(in.Service)
+		if _, err := s.lookup(in.Host, in.Service); err != nil && !isAmbiguous(err) {
+			return nil, err
 		}
 	}
 	out := &historyOutput{}
@@ -170,14 +179,14 @@ func (s *Server) history(ctx context.Context, in *historyInput) (*historyOutput,
 }
 
 func (s *Server) series(ctx context.Context, in *seriesInput) (*seriesOutput, error) {
-	if _, err := s.deps.Board.Service(in.Service); err != nil {
-		return nil, unknownService(in.Service)
+	if _, err := s.lookup(in.Host, in.Service); err != nil {
+		return nil, err
 	}
 	since := in.Since
 	if since.IsZero() {
 		since = s.opts.Now().Add(-24 * time.Hour)
 	}
-	snaps, err := s.deps.History.Series(ctx, in.Service, since, in.Limit)
+	snaps, err := s.deps.History.SeriesOn(ctx, in.Host, in.Service, since, in.Limit)
 	if err != nil {
 		return nil, problem(err, "read snapshots")
 	}
@@ -211,9 +220,9 @@ func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analyzeOutput,
 	out.Body.Analyses = []Analysis{}
 	var targets []engine.Classified
 	if in.Body.Service != "" {
-		c, err := s.deps.Board.Service(in.Body.Service)
+		c, err := s.lookup(in.Body.Host, in.Body.Service)
 		if err != nil {
-			return nil, unknownService(in.Body.Service)
+			return nil, err
 		}
 		if !c.Snapshot.Failing() {
 			// Rules and model would only restate that it is fine; storing that would read as a
@@ -224,7 +233,7 @@ func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analyzeOutput,
 		targets = append(targets, c)
 	} else {
 		for _, c := range s.deps.Board.Services() {
-			if c.Snapshot.Failing() {
+			if c.Snapshot.Failing() && (in.Body.Host == "" || c.Snapshot.Host == in.Body.Host) {
 				targets = append(targets, c)
 			}
 		}
@@ -260,7 +269,7 @@ func (s *Server) proposeSuggested(ctx context.Context, an engine.Analysis) ([]Pr
 }
 
 func (s *Server) analyses(ctx context.Context, in *analysesInput) (*analysesOutput, error) {
-	list, err := s.deps.History.Analyses(ctx, in.Service, in.Limit)
+	list, err := s.deps.History.AnalysesOn(ctx, in.Host, in.Service, in.Limit)
 	if err != nil {
 		return nil, problem(err, "read analyses")
 	}

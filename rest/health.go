@@ -3,6 +3,8 @@ package rest
 import (
 	"context"
 	"time"
+
+	enginefleet "monit-intel/engine/fleet"
 )
 
 // Dependency is the last check of something the daemon needs.
@@ -25,6 +27,42 @@ type HealthReport struct {
 	Deps       []Dependency     `json:"dependencies,omitempty" nullable:"false" doc:"with the token"`
 	Databases  map[string]int64 `json:"database_bytes,omitempty" doc:"with the token"`
 	Notify     *NotifyHealth    `json:"notify,omitempty"`
+	StaleHosts []HostInfo       `json:"stale_hosts,omitempty" nullable:"false" doc:"with the token: Monits silent for 3 of their intervals"`
+}
+
+// HostInfo is one Monit host of the fleet.
+type HostInfo struct {
+	Name       string     `json:"name" doc:"Monit's localhostname"`
+	MonitID    string     `json:"monit_id,omitempty" doc:"Monit's id (pushing hosts)"`
+	Source     string     `json:"source" enum:"push,poll,history" doc:"history: known from stored snapshots, not heard since the start"`
+	IntervalS  int64      `json:"interval_sec"`
+	LastSeen   time.Time  `json:"last_seen"`
+	Stale      bool       `json:"stale"`
+	StaleSince *time.Time `json:"stale_since,omitempty"`
+	Services   int        `json:"services"`
+}
+
+func (s *Server) hostInfos(onlyStale bool) []HostInfo {
+	if s.deps.Fleet == nil {
+		return nil
+	}
+	var out []HostInfo
+	for _, h := range s.deps.Fleet.Hosts() {
+		if onlyStale && !h.Stale {
+			continue
+		}
+		hi := HostInfo{Name: h.Name, Source: h.Source, IntervalS: int64(h.Interval.Seconds()),
+			LastSeen: h.LastSeen.UTC(), Stale: h.Stale, Services: len(s.deps.Board.ServicesOn(h.Name))}
+		if h.Source == enginefleet.SourcePush {
+			hi.MonitID = h.ID
+		}
+		if h.Stale {
+			at := h.StaleSince.UTC()
+			hi.StaleSince = &at
+		}
+		out = append(out, hi)
+	}
+	return out
 }
 
 type healthOutput struct {
@@ -67,6 +105,9 @@ func (s *Server) health(ctx context.Context, _ *struct{}) (*healthOutput, error)
 	b.Databases = s.deps.Health.DatabaseSizes()
 	if _, ok := PrincipalFrom(ctx); ok {
 		b.Notify = s.notifyHealth(ctx)
+	}
+	if b.StaleHosts = s.hostInfos(true); len(b.StaleHosts) > 0 {
+		b.Degraded = true
 	}
 	b.Status = "ok"
 	if b.Degraded {

@@ -25,8 +25,9 @@ var opDocs = map[string]opDoc{
 	"root":   {"monitoring", "The API's name, version and the paths of its main endpoints."},
 	"health": {"monitoring", "Whether the daemon works: its last ingest cycle, whether Monit and Ollama answered their last check, and the databases' sizes. `status` is `degraded` when a dependency is down. Needs no token."},
 	"status": {"monitoring", "Every service of Monit's latest status with its failure state (OK, NEW, ONGOING, CHANGED, RECOVERED), since when it has been failing and how often it failed, ordered by host and name."},
-	"history": {"history", "Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. " +
+	"history": {"history", "Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. " +
 		"A name that is neither in Monit's status nor in the history is a 404."},
+	"hosts":             {"monitoring", "The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows."},
 	"history-snapshots": {"history", "One service's snapshots with their figures (CPU, memory, exit status, disk use, response times), newest first, by default over the last 24 hours."},
 	"trends": {"history", "One figure of a service over a window (default the last 24 hours): its readings oldest first, " +
 		"and the latest, minimum, average and maximum with the time of the maximum (summary is null when the window holds no reading). An unknown service is a 404."},

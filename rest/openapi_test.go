@@ -37,7 +37,7 @@ func TestOpenAPI(t *testing.T) {
 	want := map[string]string{
 		"GET /": "root", "GET /health": "health", "GET /status": "status", "GET /history": "history",
 		"GET /history/snapshots": "history-snapshots", "GET /logs/{service}": "logs",
-		"POST /analyze": "analyze", "GET /analyses": "analyses",
+		"POST /analyze": "analyze", "GET /analyses": "analyses", "GET /hosts": "hosts",
 		"POST /mother/actions/suggest": "actions-suggest", "POST /mother/actions/execute": "actions-execute",
 		"GET /mother/actions": "actions-pending", "GET /mother/actions/audit": "actions-audit",
 		"POST /mother/chat": "mother-chat", "GET /mother/history": "mother-history", "DELETE /mother/clear": "mother-clear",

@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 	"monit-intel/logs"
 )
 
@@ -21,13 +22,19 @@ type Board interface {
 	Services() []engine.Classified
 	Service(name string) (engine.Classified, error)
 	LastCycle() engine.CycleInfo
+	// The fleet: one host's services, one service of one host, the hosts that have a
+	// service of that name, and every host.
+	ServicesOn(host string) []engine.Classified
+	ServiceOn(host, name string) (engine.Classified, error)
+	HostsOf(name string) []string
+	Hosts() []string
 }
 
-// History reads the long-term record (sqliteexport.DB).
+// History reads the long-term record (sqliteexport.DB). An empty host means every host.
 type History interface {
-	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
-	Series(ctx context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error)
-	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
+	EventsOn(ctx context.Context, host, service string, limit int) ([]engine.Event, error)
+	SeriesOn(ctx context.Context, host, service string, since time.Time, limit int) ([]engine.Snapshot, error)
+	AnalysesOn(ctx context.Context, host, service string, limit int) ([]engine.Analysis, error)
 }
 
 // LogReader reads a service's registry logs (logs.Registry).
@@ -62,6 +69,12 @@ type Deps struct {
 	Users    Users        // nil: the user endpoints answer 503
 	// Redactor passes every string of every response body (logs/redact.Redactor).
 	Redactor engine.Redactor
+	Fleet    Fleet // nil: /health lists no hosts and /hosts answers an empty list
+}
+
+// Fleet knows every Monit host, pushing or polled (engine/fleet).
+type Fleet interface {
+	Hosts() []enginefleet.Host
 }
 
 // Options configure the server.
@@ -77,7 +90,11 @@ type Options struct {
 	AllowedHosts []string
 	// Metrics serves Prometheus's /metrics behind the token; nil: /metrics answers 404
 	// (metrics.listen serves them without a token instead).
-	Metrics        http.Handler
+	Metrics http.Handler
+	// Collector serves POST /collector (rest/collector), which Monit pushes to with HTTP
+	// Basic credentials of its own: the token check lets that one path through to it. Nil:
+	// /collector is not served.
+	Collector      http.Handler
 	Version        string        // shown at / and in the OpenAPI document
 	HandlerTimeout time.Duration // every request but streams; default 60 s
 	Logger         *slog.Logger
@@ -148,6 +165,9 @@ func New(opts Options, deps Deps) (*Server, error) {
 	registerDocs(mux)
 	s.registerMetrics(mux)
 	s.registerNotifySchema()
+	if opts.Collector != nil {
+		mux.Handle(http.MethodPost+" "+CollectorPath, opts.Collector)
+	}
 	s.routes()
 	if err := describe(s.api, opts.Listen); err != nil {
 		return nil, err

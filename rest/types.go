@@ -78,7 +78,7 @@ type Event struct {
 	At      time.Time `json:"at"`
 	Host    string    `json:"host"`
 	Service string    `json:"service"`
-	Kind    string    `json:"kind" enum:"NEW,CHANGED,RECOVERED,UNMONITORED,MONITORED,CHANGE_DETECTED" doc:"CHANGE_DETECTED is a change Monit watches for (\"Checksum changed\"), not a failure"`
+	Kind    string    `json:"kind" enum:"NEW,CHANGED,RECOVERED,UNMONITORED,MONITORED,CHANGE_DETECTED,STALE" doc:"CHANGE_DETECTED is a change Monit watches for (\"Checksum changed\"), not a failure; STALE and a RECOVERED of service Monit: the host went silent, and spoke again"`
 	Status  uint32    `json:"status"`
 	Detail  string    `json:"detail"`
 }

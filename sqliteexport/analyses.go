@@ -84,25 +84,5 @@ func (db *DB) CachedAnalysis(ctx context.Context, service, fingerprint, model, p
 
 // Analyses returns stored analyses, newest first; an empty service means every service.
 func (db *DB) Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error) {
-	q := `SELECT ` + analysisColumns + ` FROM analyses`
-	args := []any{}
-	if service != "" {
-		q += ` WHERE service = ?`
-		args = append(args, service)
-	}
-	q += ` ORDER BY at DESC, id DESC LIMIT ?`
-	rows, err := db.r.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("analyses: %w", err)
-	}
-	defer rows.Close()
-	var out []engine.Analysis
-	for rows.Next() {
-		a, err := scanAnalysis(rows)
-		if err != nil {
-			return nil, fmt.Errorf("analyses: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.AnalysesOn(ctx, "", service, limit)
 }

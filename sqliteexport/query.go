@@ -220,22 +220,10 @@ func addTest(s *engine.Snapshot, t engine.ConnTest) {
 	}
 }
 
-// Series returns a service's snapshots collected at or after since, newest first.
+// Series returns a service's snapshots collected at or after since, newest first, on every
+// host (SeriesOn names one).
 func (db *DB) Series(ctx context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+snapshotColumns+` FROM snapshots
-		WHERE service = ? AND collected_at >= ? ORDER BY collected_at DESC LIMIT ?`,
-		service, since.Unix(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
-	}
-	snaps, err := collect(rows)
-	if err != nil {
-		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
-	}
-	if err := db.attachSeriesNotes(ctx, service, since, snaps); err != nil {
-		return nil, err
-	}
-	return snaps, nil
+	return db.SeriesOn(ctx, "", service, since, limit)
 }
 
 func collect(rows *sql.Rows) ([]engine.Snapshot, error) {
@@ -253,18 +241,7 @@ func collect(rows *sql.Rows) ([]engine.Snapshot, error) {
 
 // Events returns failure events, newest first; an empty service means every service.
 func (db *DB) Events(ctx context.Context, service string, limit int) ([]engine.Event, error) {
-	q := `SELECT ` + eventColumns + ` FROM failure_events`
-	args := []any{}
-	if service != "" {
-		q += ` WHERE service = ?`
-		args = append(args, service)
-	}
-	q += ` ORDER BY at DESC, id DESC LIMIT ?`
-	events, err := db.queryEvents(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("failure events: %w", err)
-	}
-	return events, nil
+	return db.EventsOn(ctx, "", service, limit)
 }
 
 // eventColumns are what queryEvents scans.

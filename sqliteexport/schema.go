@@ -267,4 +267,17 @@ ALTER TABLE action_audit_log ADD COLUMN actor TEXT NOT NULL DEFAULT '';
 ALTER TABLE action_audit_log ADD COLUMN chain TEXT NOT NULL DEFAULT 'sha256'
 	CHECK (chain IN ('sha256', 'hmac-sha256'));
 `,
+	`
+-- The fleet (engine/fleet): a host silent for 3 of its intervals gets a STALE event. SQLite
+-- cannot ALTER a CHECK; widening one changes no stored row, so the table's SQL is edited in
+-- place (SQLite's documented procedure for such changes, "ALTER TABLE" section 7), and
+-- writable_schema=RESET reloads the schema on this connection too. The new kind goes before
+-- 'NEW', the first of the list, so that this works whatever other migrations appended to it.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, '(''NEW'',', '(''STALE'', ''NEW'',')
+WHERE type = 'table' AND name = 'failure_events' AND sql NOT LIKE '%''STALE''%';
+PRAGMA writable_schema = RESET;
+-- A host's events (history?host=).
+CREATE INDEX failure_events_by_host ON failure_events (host, service, at);
+`,
 }

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -41,9 +40,11 @@ type Config struct {
 	Notify         []Notify       `yaml:"notify"`
 	NotifyBaseURL  string         `yaml:"notify_base_url"`
 	NotifyFlapping NotifyFlapping `yaml:"notify_flapping"`
+	Collector      Collector      `yaml:"collector"`
 }
 
-// Monit is where and how often to poll Monit.
+// Monit is where and how often to poll Monit. `monit:` may also be a list of them (see
+// UnmarshalYAML); the fields then hold the first.
 type Monit struct {
 	URL      string   `yaml:"url"`
 	Username string   `yaml:"username"`
@@ -54,6 +55,9 @@ type Monit struct {
 	// Replay, when its timeline is set, replaces the server: each cycle fetches the next
 	// step of a recorded timeline (engine/replay) instead of calling url.
 	Replay Replay `yaml:"replay"`
+
+	Targets []Monit `yaml:"-"` // every target when List
+	List    bool    `yaml:"-"` // `monit:` was a list
 }
 
 // Replay plays a timeline captured from a real Monit (the demo) as if it were happening now.
@@ -70,11 +74,15 @@ type MonitTLS struct {
 	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
 }
 
-// MonitOptions are the Monit client's options from the configuration.
-func (c Config) MonitOptions() monit.Options {
-	t := c.Monit.TLS
-	return monit.Options{URL: c.Monit.URL, Username: c.Monit.Username, Password: c.Monit.Password,
-		Timeout: c.Monit.Timeout.D(),
+// MonitOptions are the Monit client's options from the configuration (the single target,
+// or the first of a list).
+func (c Config) MonitOptions() monit.Options { return c.Monit.Options() }
+
+// Options are the Monit client's options of one target.
+func (m Monit) Options() monit.Options {
+	t := m.TLS
+	return monit.Options{URL: m.URL, Username: m.Username, Password: m.Password,
+		Timeout: m.Timeout.D(),
 		TLS:     monit.TLSOptions{CAFile: t.CAFile, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify}}
 }
 
@@ -252,39 +260,7 @@ func (c Config) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if err := monit.CheckURL(c.Monit.URL); err != nil {
-		got := redactURL(c.Monit.URL)
-		if strings.Contains(err.Error(), got) { // the suggestion already shows it
-			bad("monit.url", "%v", err)
-		} else {
-			bad("monit.url", "%v; want http(s)://host:port, unix:///path/monit.sock or a file path, got %q", err, got)
-		}
-	}
-	if t := c.Monit.TLS; (t != MonitTLS{}) && !strings.HasPrefix(c.Monit.URL, "https://") {
-		bad("monit.tls", "applies to an https:// monit.url only")
-	}
-	if c.Monit.Replay.Logs != "" && c.Monit.Replay.LogsOut == "" {
-		bad("monit.replay.logs_out", "must be set with monit.replay.logs: the shifted logs are written there")
-	}
-	if c.Monit.Replay.Timeline == "" && (c.Monit.Replay.Logs != "" || c.Monit.Replay.LogsOut != "") {
-		bad("monit.replay.timeline", "must be set with monit.replay.logs")
-	}
-	if t := c.Monit.Replay.Timeline; t != "" {
-		if _, err := os.Stat(filepath.Join(t, "timeline.yaml")); err != nil {
-			bad("monit.replay.timeline", "want a directory with timeline.yaml (testdata/demo/capture.sh writes one): %v", err)
-		}
-	}
-	if l := c.Monit.Replay.Logs; l != "" {
-		if info, err := os.Stat(l); err != nil || !info.IsDir() {
-			bad("monit.replay.logs", "want a directory of log templates, got %q", l)
-		}
-	}
-	if c.Monit.Interval.D() < time.Second {
-		bad("monit.interval", "must be at least 1s, got %s", c.Monit.Interval.D())
-	}
-	if c.Monit.Timeout.D() <= 0 {
-		bad("monit.timeout", "must be positive")
-	}
+	c.validateFleet(bad)
 	if c.DataDir == "" {
 		bad("data_dir", "must not be empty")
 	}

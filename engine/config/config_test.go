@@ -74,6 +74,30 @@ func TestLoad(t *testing.T) {
 		}},
 		{name: "metrics on the API's address", file: "bad_metrics_same.yaml", wantErr: []string{"metrics.listen", "must differ from listen"}},
 		{name: "metrics listen without host", file: "bad_metrics_port.yaml", wantErr: []string{"metrics.listen", "want host:port"}},
+		{name: "a list of Monits", file: "fleet.yaml", check: func(t *testing.T, c Config) {
+			got := c.MonitTargets()
+			if len(got) != 2 || got[0].Interval.D() != 30*time.Second || got[1].Interval.D() != 5*time.Minute ||
+				got[1].Timeout.D() != 10*time.Second || got[1].Password != "two" || c.Monit.URL != got[0].URL {
+				t.Errorf("MonitTargets() = %+v, want two with the defaults filled", got)
+			}
+			if c.Collector.Users["monit"] != "push-secret" || c.Collector.MaxBytes != 1<<20 {
+				t.Errorf("collector = %+v", c.Collector)
+			}
+		}},
+		{name: "one Monit is one target", check: func(t *testing.T, c Config) {
+			if got := c.MonitTargets(); len(got) != 1 || got[0].URL != "http://127.0.0.1:2812" {
+				t.Errorf("MonitTargets() = %+v", got)
+			}
+		}},
+		{name: "an empty list polls nothing", file: "push_only.yaml", check: func(t *testing.T, c Config) {
+			if got := c.MonitTargets(); len(got) != 0 {
+				t.Errorf("MonitTargets() = %+v, want none", got)
+			}
+		}},
+		{name: "unknown key in a list item", file: "fleet_unknown_key.yaml", wantErr: []string{"unknown key intervall"}},
+		{name: "bad fleet values", file: "fleet_bad.yaml",
+			wantErr: []string{"monit[0].url", "monit[0].interval", "collector.users", `"a:b"`, "collector.users.empty",
+				"stale_after"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {

@@ -216,6 +216,7 @@ type turnState struct {
 	past     []engine.Turn
 	message  string
 	meta     func(Understood) error
+	host     string // the host the message named ("on HOST"); "" for none
 
 	in       Intent
 	ans      answer
@@ -249,6 +250,7 @@ func (tr *turnState) emit(s string) error {
 }
 
 func (tr *turnState) run(ctx context.Context) error {
+	tr.scopeHost()
 	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
 	tr.followUp()
 	switch {
@@ -256,6 +258,10 @@ func (tr *turnState) run(ctx context.Context) error {
 		tr.in.Kind = KindHelp
 	case tr.in.Kind == KindUnknown:
 		tr.classify(ctx)
+	}
+	if q := tr.whichHost(); q != "" {
+		tr.in.Kind = KindWhichHost
+		return tr.emit(q)
 	}
 	tr.ans = tr.gather(ctx)
 	if err := stopped(ctx); err != nil {

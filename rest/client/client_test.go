@@ -18,13 +18,15 @@ import (
 
 type stubHistory struct{}
 
-func (stubHistory) Events(context.Context, string, int) ([]engine.Event, error) {
+func (stubHistory) EventsOn(context.Context, string, string, int) ([]engine.Event, error) {
 	return []engine.Event{{ID: 1, Service: "web", Kind: engine.StateNew, Detail: "Connection failed"}}, nil
 }
-func (stubHistory) Series(context.Context, string, time.Time, int) ([]engine.Snapshot, error) {
+func (stubHistory) SeriesOn(context.Context, string, string, time.Time, int) ([]engine.Snapshot, error) {
 	return nil, nil
 }
-func (stubHistory) Analyses(context.Context, string, int) ([]engine.Analysis, error) { return nil, nil }
+func (stubHistory) AnalysesOn(context.Context, string, string, int) ([]engine.Analysis, error) {
+	return nil, nil
+}
 
 type stubLogs struct{}
 

@@ -42,6 +42,7 @@ const (
 	EventKindMONITORED      EventKind = "MONITORED"
 	EventKindNEW            EventKind = "NEW"
 	EventKindRECOVERED      EventKind = "RECOVERED"
+	EventKindSTALE          EventKind = "STALE"
 	EventKindUNMONITORED    EventKind = "UNMONITORED"
 )
 
@@ -57,6 +58,8 @@ func (e EventKind) Valid() bool {
 	case EventKindNEW:
 		return true
 	case EventKindRECOVERED:
+		return true
+	case EventKindSTALE:
 		return true
 	case EventKindUNMONITORED:
 		return true
@@ -107,6 +110,27 @@ func (e HealthReportStatus) Valid() bool {
 	case Degraded:
 		return true
 	case Ok:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for HostInfoSource.
+const (
+	History HostInfoSource = "history"
+	Poll    HostInfoSource = "poll"
+	Push    HostInfoSource = "push"
+)
+
+// Valid indicates whether the value is a known member of the HostInfoSource enum.
+func (e HostInfoSource) Valid() bool {
+	switch e {
+	case History:
+		return true
+	case Poll:
+		return true
+	case Push:
 		return true
 	default:
 		return false
@@ -362,6 +386,9 @@ type AnalyzeInputBody struct {
 	// Force ask the model again even for a failure it already explained
 	Force *bool `json:"force,omitempty"`
 
+	// Host the Monit host: of the service (needed when several have it), or the one whose failing services to analyse
+	Host *string `json:"host,omitempty"`
+
 	// Service one service; empty analyses every failing service
 	Service *string `json:"service,omitempty"`
 }
@@ -513,13 +540,13 @@ type Event struct {
 	Host   string    `json:"host"`
 	Id     int64     `json:"id"`
 
-	// Kind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure
+	// Kind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure; STALE and a RECOVERED of service Monit: the host went silent, and spoke again
 	Kind    EventKind `json:"kind"`
 	Service string    `json:"service"`
 	Status  int32     `json:"status"`
 }
 
-// EventKind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure
+// EventKind CHANGE_DETECTED is a change Monit watches for ("Checksum changed"), not a failure; STALE and a RECOVERED of service Monit: the host went silent, and spoke again
 type EventKind string
 
 // ExecuteInputBody defines model for ExecuteInputBody.
@@ -592,6 +619,9 @@ type HealthReport struct {
 	LastIngest   *LastIngest   `json:"last_ingest,omitempty"`
 	Notify       *NotifyHealth `json:"notify,omitempty"`
 
+	// StaleHosts with the token: Monits silent for 3 of their intervals
+	StaleHosts *[]HostInfo `json:"stale_hosts,omitempty"`
+
 	// Status all an anonymous caller is told
 	Status    HealthReportStatus `json:"status"`
 	UptimeSec *int64             `json:"uptime_sec,omitempty"`
@@ -613,6 +643,32 @@ type HistoryTurnsOutputBody struct {
 
 	// Turns oldest first
 	Turns []Turn `json:"turns"`
+}
+
+// HostInfo defines model for HostInfo.
+type HostInfo struct {
+	IntervalSec int64     `json:"interval_sec"`
+	LastSeen    time.Time `json:"last_seen"`
+
+	// MonitId Monit's id (pushing hosts)
+	MonitId *string `json:"monit_id,omitempty"`
+
+	// Name Monit's localhostname
+	Name     string `json:"name"`
+	Services int64  `json:"services"`
+
+	// Source history: known from stored snapshots, not heard since the start
+	Source     HostInfoSource `json:"source"`
+	Stale      bool           `json:"stale"`
+	StaleSince *time.Time     `json:"stale_since,omitempty"`
+}
+
+// HostInfoSource history: known from stored snapshots, not heard since the start
+type HostInfoSource string
+
+// HostsOutputBody defines model for HostsOutputBody.
+type HostsOutputBody struct {
+	Hosts []HostInfo `json:"hosts"`
 }
 
 // LastIngest defines model for LastIngest.
@@ -894,12 +950,17 @@ type UsersOutputBody struct {
 
 // AnalysesParams defines parameters for Analyses.
 type AnalysesParams struct {
+	// Host a Monit host; empty for every host
+	Host    *string `form:"host,omitempty" json:"host,omitempty"`
 	Service *string `form:"service,omitempty" json:"service,omitempty"`
 	Limit   *int64  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // HistoryParams defines parameters for History.
 type HistoryParams struct {
+	// Host a Monit host; empty for every host
+	Host *string `form:"host,omitempty" json:"host,omitempty"`
+
 	// Service a service name; empty for every service
 	Service *string `form:"service,omitempty" json:"service,omitempty"`
 	Limit   *int64  `form:"limit,omitempty" json:"limit,omitempty"`
@@ -907,7 +968,9 @@ type HistoryParams struct {
 
 // HistorySnapshotsParams defines parameters for HistorySnapshots.
 type HistorySnapshotsParams struct {
-	Service string `form:"service" json:"service"`
+	// Host the Monit host; needed when several have the service
+	Host    *string `form:"host,omitempty" json:"host,omitempty"`
+	Service string  `form:"service" json:"service"`
 
 	// Since RFC 3339; default 24 hours ago
 	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
@@ -1097,7 +1160,7 @@ type ClientInterface interface {
 
 	// History Failure events, newest first
 	//
-	// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+	// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 	//
 	// Corresponds with GET /history (the `History` operationId).
 	History(ctx context.Context, params *HistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1108,6 +1171,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /history/snapshots (the `HistorySnapshots` operationId).
 	HistorySnapshots(ctx context.Context, params *HistorySnapshotsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Hosts The Monit hosts: pushing, polled, or known from history
+	//
+	// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+	//
+	// Corresponds with GET /hosts (the `Hosts` operationId).
+	Hosts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Logs A service's log lines from the registry
 	//
@@ -1336,7 +1406,7 @@ func (c *Client) Health(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 
 // History Failure events, newest first
 //
-// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 //
 // Corresponds with GET /history (the `History` operationId).
 func (c *Client) History(ctx context.Context, params *HistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1358,6 +1428,23 @@ func (c *Client) History(ctx context.Context, params *HistoryParams, reqEditors 
 // Corresponds with GET /history/snapshots (the `HistorySnapshots` operationId).
 func (c *Client) HistorySnapshots(ctx context.Context, params *HistorySnapshotsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHistorySnapshotsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Hosts The Monit hosts: pushing, polled, or known from history
+//
+// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+//
+// Corresponds with GET /hosts (the `Hosts` operationId).
+func (c *Client) Hosts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHostsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1728,6 +1815,18 @@ func NewAnalysesRequest(server string, params *AnalysesParams) (*http.Request, e
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Service != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -1861,6 +1960,18 @@ func NewHistoryRequest(server string, params *HistoryParams) (*http.Request, err
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Service != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -1927,6 +2038,18 @@ func NewHistorySnapshotsRequest(server string, params *HistorySnapshotsParams) (
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "service", params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 			return nil, err
 		} else {
@@ -1963,6 +2086,33 @@ func NewHistorySnapshotsRequest(server string, params *HistorySnapshotsParams) (
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHostsRequest constructs an http.Request for the Hosts method
+func NewHostsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hosts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -2717,7 +2867,7 @@ type ClientWithResponsesInterface interface {
 
 	// HistoryWithResponse Failure events, newest first
 	//
-	// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+	// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2732,6 +2882,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /history/snapshots (the `HistorySnapshots` operationId).
 	HistorySnapshotsWithResponse(ctx context.Context, params *HistorySnapshotsParams, reqEditors ...RequestEditorFn) (*HistorySnapshotsResponse, error)
+
+	// HostsWithResponse The Monit hosts: pushing, polled, or known from history
+	//
+	// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hosts (the `Hosts` operationId).
+	HostsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HostsResponse, error)
 
 	// LogsWithResponse A service's log lines from the registry
 	//
@@ -3169,6 +3328,54 @@ func (r HistorySnapshotsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r HistorySnapshotsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HostsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *HostsOutputBody
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *ErrorModel
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HostsResponse) GetJSON200() *HostsOutputBody {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r HostsResponse) GetApplicationproblemJSONDefault() *ErrorModel {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HostsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HostsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HostsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HostsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3869,7 +4076,7 @@ func (c *ClientWithResponses) HealthWithResponse(ctx context.Context, reqEditors
 
 // HistoryWithResponse Failure events, newest first
 //
-// Failure events (NEW, CHANGED, RECOVERED) newest first, of one service or of all. A name that is neither in Monit's status nor in the history is a 404.
+// Failure events (NEW, CHANGED, RECOVERED; STALE and RECOVERED of service Monit for a host that went silent) newest first, of one service or of all, of one host (`host`) or of all. A name that is neither in Monit's status nor in the history is a 404.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3895,6 +4102,21 @@ func (c *ClientWithResponses) HistorySnapshotsWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseHistorySnapshotsResponse(rsp)
+}
+
+// HostsWithResponse The Monit hosts: pushing, polled, or known from history
+//
+// The Monit hosts: those that push to /collector and those polled (with their interval, last message and whether they are STALE), then those only the history knows.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hosts (the `Hosts` operationId).
+func (c *ClientWithResponses) HostsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HostsResponse, error) {
+	rsp, err := c.Hosts(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHostsResponse(rsp)
 }
 
 // LogsWithResponse A service's log lines from the registry
@@ -4333,6 +4555,39 @@ func ParseHistorySnapshotsResponse(rsp *http.Response) (*HistorySnapshotsRespons
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest SeriesOutputBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorModel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHostsResponse parses an HTTP response from a HostsWithResponse call
+func ParseHostsResponse(rsp *http.Response) (*HostsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HostsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest HostsOutputBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

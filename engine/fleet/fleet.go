@@ -1,0 +1,267 @@
+package fleet
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"monit-intel/engine"
+	"monit-intel/engine/monit"
+)
+
+// StateStale is the event of a host that has been silent for StaleAfter of its intervals. The
+// host's RECOVERED event (engine.StateRecovered) follows when it speaks again. Both are
+// stored under the service InstanceService.
+const StateStale = engine.StateStale
+
+// InstanceService is the service name of a host's own events, as Monit names its instance
+// events ("Monit started", "Monit stopped").
+const InstanceService = "Monit"
+
+// Sources of a host's status.
+const (
+	SourcePush = "push"
+	SourcePoll = "poll"
+)
+
+// Errors of Push. ErrRefused wraps what is wrong with the message itself (a 4xx for the
+// sender); ErrNameTaken means the localhostname belongs to another Monit that still speaks.
+var (
+	ErrRefused   = errors.New("collector message refused")
+	ErrNameTaken = errors.New("host name taken by another Monit")
+)
+
+// Ingester classifies and stores one host's status (engine.Ingester).
+type Ingester interface {
+	Ingest(ctx context.Context, st engine.Status) (engine.CycleResult, error)
+}
+
+// Sink takes the outcome of every ingest: the board and the analyses.
+type Sink interface {
+	AfterCycle(ctx context.Context, res engine.CycleResult, err error)
+}
+
+// EventStore stores the hosts' own events (engine.History).
+type EventStore interface {
+	RecordCycle(ctx context.Context, at time.Time, st engine.Status, events []engine.Event) (engine.RecordedCycle, error)
+}
+
+// Options configure a Fleet.
+type Options struct {
+	// DefaultInterval is a pushing host's interval when its message has no <poll>; 30 s.
+	DefaultInterval time.Duration
+	// StaleAfter is how many intervals of silence make a host STALE; 3.
+	StaleAfter int
+	// OnEvent is told each host event (STALE, RECOVERED) after it is stored: notifications.
+	OnEvent func(ctx context.Context, ev engine.Event)
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Host is what the fleet knows of one Monit.
+type Host struct {
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Source     string        `json:"source"`
+	Interval   time.Duration `json:"-"`
+	LastSeen   time.Time     `json:"last_seen"`
+	Stale      bool          `json:"stale"`
+	StaleSince time.Time     `json:"stale_since,omitzero"`
+	Messages   int64         `json:"messages"`
+}
+
+type host struct {
+	Host
+	ingest sync.Mutex // one message of a host at a time: Monit replays queued events in bursts
+}
+
+// Fleet is the registry of hosts. It is safe for concurrent use.
+type Fleet struct {
+	in     Ingester
+	sink   Sink
+	events EventStore
+	opts   Options
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	hosts  map[string]*host // by Monit id
+	byName map[string]*host
+}
+
+// New returns an empty fleet.
+func New(in Ingester, sink Sink, events EventStore, opts Options) *Fleet {
+	opts.DefaultInterval = cmp.Or(opts.DefaultInterval, 30*time.Second)
+	opts.StaleAfter = cmp.Or(opts.StaleAfter, 3)
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Fleet{in: in, sink: sink, events: events, opts: opts, log: opts.Logger.With("component", "fleet"),
+		hosts: map[string]*host{}, byName: map[string]*host{}}
+}
+
+// PushResult is what one collector message did.
+type PushResult struct {
+	Host        string
+	Services    int
+	Events      []engine.Event
+	MonitEvents []MonitEvent
+}
+
+// Push takes one collector message (a format 2 status document, already decompressed): the
+// host is admitted (or recognised by its Monit id), its status goes through the ingest path
+// at once, and a STALE host is RECOVERED. A message that cannot be read wraps ErrRefused and
+// changes nothing.
+func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
+	st, err := monit.ParseStatus(bytes.NewReader(body))
+	if err != nil {
+		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	if st.MonitID == "" {
+		return PushResult{}, fmt.Errorf("%w: the document has no Monit id (<monit id=…>)", ErrRefused)
+	}
+	interval, monitEvents := readEnvelope(body)
+	h, err := f.admit(st.MonitID, st.Host, SourcePush, cmp.Or(interval, f.opts.DefaultInterval))
+	if err != nil {
+		return PushResult{}, err
+	}
+	h.ingest.Lock()
+	res, err := f.in.Ingest(ctx, st)
+	f.sink.AfterCycle(ctx, res, err)
+	h.ingest.Unlock()
+	if err != nil {
+		return PushResult{}, fmt.Errorf("ingest %s: %w", st.Host, err)
+	}
+	for _, e := range monitEvents {
+		f.log.Info("monit event", "host", st.Host, "service", e.Service, "event", engine.StatusBits(e.ID).Text(),
+			"state", e.State)
+	}
+	if err := f.heard(ctx, h); err != nil {
+		return PushResult{}, err
+	}
+	return PushResult{Host: st.Host, Services: len(st.Services), Events: res.Events, MonitEvents: monitEvents}, nil
+}
+
+// Polled tells the fleet that a polled Monit answered and its status (of host) has been
+// ingested. A polled host is known by its name.
+func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration) error {
+	h, err := f.admit(SourcePoll+":"+host, host, SourcePoll, interval)
+	if err != nil {
+		return err
+	}
+	return f.heard(ctx, h)
+}
+
+// admit finds or adds the host of a message. A name held by another Monit id is refused while
+// that Monit still speaks; once it is STALE the new one takes the name over (a Monit whose id
+// was reset with `monit -r`).
+func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if other, ok := f.byName[name]; ok && other.ID != id {
+		if !other.Stale {
+			return nil, fmt.Errorf("%w: %q is the localhostname of Monit %s too; give one of them its own `check system NAME`",
+				ErrNameTaken, name, other.ID)
+		}
+		delete(f.hosts, other.ID)
+	}
+	h, ok := f.hosts[id]
+	if !ok {
+		h = &host{Host: Host{ID: id, Source: source, LastSeen: f.opts.Now()}}
+		f.hosts[id] = h
+		f.log.Info("new host", "host", name, "monit_id", id, "source", source)
+	}
+	if h.Name != name {
+		if f.byName[h.Name] == h {
+			delete(f.byName, h.Name)
+		}
+		h.Name = name
+	}
+	f.byName[name] = h
+	h.Interval = interval
+	return h, nil
+}
+
+// heard records that a host spoke; a STALE host gets its RECOVERED event.
+func (f *Fleet) heard(ctx context.Context, h *host) error {
+	f.mu.Lock()
+	now := f.opts.Now()
+	silent := now.Sub(h.LastSeen)
+	wasStale := h.Stale
+	h.LastSeen, h.Stale, h.StaleSince = now, false, time.Time{}
+	h.Messages++
+	name := h.Name
+	f.mu.Unlock()
+	if !wasStale {
+		return nil
+	}
+	f.log.Info("host speaks again", "host", name, "silent_sec", int64(silent.Seconds()))
+	return f.record(ctx, name, engine.StateRecovered,
+		fmt.Sprintf("Monit speaks again after %s of silence", silent.Round(time.Second)))
+}
+
+// CheckStale marks every host silent for StaleAfter of its intervals STALE and stores its
+// event. It returns the hosts that became stale.
+func (f *Fleet) CheckStale(ctx context.Context) ([]Host, error) {
+	f.mu.Lock()
+	now := f.opts.Now()
+	var stale []Host
+	for _, h := range f.hosts {
+		limit := time.Duration(f.opts.StaleAfter) * h.Interval
+		if !h.Stale && now.Sub(h.LastSeen) > limit {
+			h.Stale, h.StaleSince = true, now
+			stale = append(stale, h.Host)
+		}
+	}
+	f.mu.Unlock()
+	var errs []error
+	for _, h := range stale {
+		f.log.Warn("host is stale", "host", h.Name, "last_seen", h.LastSeen, "interval", h.Interval.String())
+		errs = append(errs, f.record(ctx, h.Name, StateStale, fmt.Sprintf("Monit silent since %s (%d intervals of %s)",
+			h.LastSeen.UTC().Format(time.RFC3339), f.opts.StaleAfter, h.Interval)))
+	}
+	return stale, errors.Join(errs...)
+}
+
+func (f *Fleet) record(ctx context.Context, name string, kind engine.State, detail string) error {
+	now := f.opts.Now().UTC()
+	ev := engine.Event{At: now, Host: name, Service: InstanceService, Kind: kind, Detail: detail}
+	if _, err := f.events.RecordCycle(ctx, now, engine.Status{Host: name}, []engine.Event{ev}); err != nil {
+		return fmt.Errorf("store %s event of %s: %w", kind, name, err)
+	}
+	if f.opts.OnEvent != nil {
+		f.opts.OnEvent(ctx, ev)
+	}
+	return nil
+}
+
+// Hosts returns every known host, sorted by name.
+func (f *Fleet) Hosts() []Host {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Host, 0, len(f.hosts))
+	for _, h := range f.hosts {
+		out = append(out, h.Host)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Stale returns the hosts that are STALE now, sorted by name.
+func (f *Fleet) Stale() []Host {
+	var out []Host
+	for _, h := range f.Hosts() {
+		if h.Stale {
+			out = append(out, h)
+		}
+	}
+	return out
+}

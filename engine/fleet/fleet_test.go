@@ -1,0 +1,206 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"monit-intel/engine"
+)
+
+// fakeIngest records what was ingested.
+type fakeIngest struct {
+	mu  sync.Mutex
+	got []engine.Status
+	err error
+}
+
+func (f *fakeIngest) Ingest(_ context.Context, st engine.Status) (engine.CycleResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.got = append(f.got, st)
+	return engine.CycleResult{Host: st.Host}, f.err
+}
+
+type fakeSink struct{ n int }
+
+func (s *fakeSink) AfterCycle(context.Context, engine.CycleResult, error) { s.n++ }
+
+type fakeEvents struct{ got []engine.Event }
+
+func (f *fakeEvents) RecordCycle(_ context.Context, _ time.Time, _ engine.Status, evs []engine.Event) (engine.RecordedCycle, error) {
+	f.got = append(f.got, evs...)
+	return engine.RecordedCycle{Events: evs}, nil
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newTestFleet(t *testing.T) (*Fleet, *fakeIngest, *fakeEvents, *clock) {
+	t.Helper()
+	in, ev := &fakeIngest{}, &fakeEvents{}
+	c := &clock{t: time.Unix(1795507200, 0)}
+	return New(in, &fakeSink{}, ev, Options{Now: c.now}), in, ev, c
+}
+
+func readSample(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPushSamples reads messages a real Monit 5.33 sent to a collector (captured for
+// /work/shared/monit/REFERENCE.md part 3); their <credentials> carry the password "secret".
+func TestPushSamples(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		file         string
+		wantServices int
+		wantEvents   []string
+	}{
+		{"heartbeat", "heartbeat.xml", 7, []string{"Monit"}},
+		{"event of a failing program", "event.xml", 7, []string{"failing"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, in, _, _ := newTestFleet(t)
+			res, err := f.Push(context.Background(), readSample(t, c.file))
+			if err != nil {
+				t.Fatalf("Push() = %v", err)
+			}
+			if res.Host != "vm" || len(in.got) != 1 || len(in.got[0].Services) == 0 {
+				t.Fatalf("Push() = %+v, ingested %d", res, len(in.got))
+			}
+			if dump := fmt.Sprintf("%+v %+v", in.got, res); strings.Contains(dump, "secret") {
+				t.Errorf("the <credentials> password of the message went through: %s", dump)
+			}
+			var services []string
+			for _, e := range res.MonitEvents {
+				services = append(services, e.Service)
+			}
+			if strings.Join(services, ",") != strings.Join(c.wantEvents, ",") {
+				t.Errorf("Monit events = %v, want %v", services, c.wantEvents)
+			}
+			hosts := f.Hosts()
+			if len(hosts) != 1 || hosts[0].ID != "515284eeec9a806daa177124adab5321" || hosts[0].Interval != 5*time.Second ||
+				hosts[0].Source != SourcePush {
+				t.Errorf("Hosts() = %+v", hosts)
+			}
+		})
+	}
+}
+
+func TestPushRefused(t *testing.T) {
+	valid := string(readSample(t, "heartbeat.xml"))
+	for _, c := range []struct {
+		name, body string
+	}{
+		{"empty", ""},
+		{"not xml", "hello"},
+		{"truncated", valid[:len(valid)/2]},
+		{"no monit id", strings.Replace(valid, `id="515284eeec9a806daa177124adab5321"`, "", 1)},
+		{"no localhostname", strings.Replace(valid, "<localhostname>vm</localhostname>", "", 1)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, in, _, _ := newTestFleet(t)
+			_, err := f.Push(context.Background(), []byte(c.body))
+			if !errors.Is(err, ErrRefused) {
+				t.Errorf("Push() = %v, want ErrRefused", err)
+			}
+			if len(in.got) != 0 || len(f.Hosts()) != 0 {
+				t.Errorf("a refused message was ingested (%d) or admitted (%v)", len(in.got), f.Hosts())
+			}
+		})
+	}
+}
+
+func TestStaleAndRecovered(t *testing.T) {
+	f, _, ev, c := newTestFleet(t)
+	ctx := context.Background()
+	body := readSample(t, "heartbeat.xml") // poll 5 s: stale after 15 s of silence
+	if _, err := f.Push(ctx, body); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		advance   time.Duration
+		push      bool
+		wantStale bool
+		wantKinds string
+	}{
+		{14 * time.Second, false, false, ""},
+		{2 * time.Second, false, true, "STALE"},
+		{time.Minute, false, true, "STALE"}, // once, not at every check
+		{0, true, false, "STALE,RECOVERED"},
+		{10 * time.Second, false, false, "STALE,RECOVERED"},
+	}
+	for i, s := range steps {
+		c.t = c.t.Add(s.advance)
+		if s.push {
+			if _, err := f.Push(ctx, body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.CheckStale(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range ev.got {
+			kinds = append(kinds, string(e.Kind))
+			if e.Host != "vm" || e.Service != InstanceService {
+				t.Errorf("event %+v, want host vm, service %s", e, InstanceService)
+			}
+		}
+		if got := len(f.Stale()) == 1; got != s.wantStale || strings.Join(kinds, ",") != s.wantKinds {
+			t.Errorf("step %d: stale %v, events %v; want %v, %s", i, got, kinds, s.wantStale, s.wantKinds)
+		}
+	}
+}
+
+func TestNameTakenByAnotherMonit(t *testing.T) {
+	f, in, _, c := newTestFleet(t)
+	ctx := context.Background()
+	first := readSample(t, "heartbeat.xml")
+	second := []byte(strings.Replace(string(first), "515284eeec9a806daa177124adab5321", "0123456789abcdef0123456789abcdef", 1))
+	if _, err := f.Push(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Push(ctx, second); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("a second Monit with the same name: %v, want ErrNameTaken", err)
+	}
+	c.t = c.t.Add(time.Minute)
+	if _, err := f.CheckStale(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Push(ctx, second); err != nil {
+		t.Fatalf("the name of a stale Monit is taken over: %v", err)
+	}
+	if hosts := f.Hosts(); len(hosts) != 1 || hosts[0].ID != "0123456789abcdef0123456789abcdef" || len(in.got) != 2 {
+		t.Errorf("Hosts() = %+v after the take-over, %d ingested", hosts, len(in.got))
+	}
+}
+
+func TestPolled(t *testing.T) {
+	f, _, _, _ := newTestFleet(t)
+	if err := f.Polled(context.Background(), "db", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if h := f.Hosts(); len(h) != 1 || h[0].Source != SourcePoll || h[0].Interval != time.Minute {
+		t.Errorf("Hosts() = %+v", h)
+	}
+}
+
+func TestIngestErrorIsReturned(t *testing.T) {
+	f, in, _, _ := newTestFleet(t)
+	in.err = errors.New("disk full")
+	if _, err := f.Push(context.Background(), readSample(t, "heartbeat.xml")); err == nil || errors.Is(err, ErrRefused) {
+		t.Errorf("Push() with a failing store = %v, want a non-refusal error", err)
+	}
+}

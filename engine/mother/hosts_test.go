@@ -1,0 +1,50 @@
+package mother
+
+import (
+	"strings"
+	"testing"
+
+	"monit-intel/engine"
+	"monit-intel/engine/llm/ollamafake"
+)
+
+// TestOnHost: a service on several hosts makes Mother ask which host; "on HOST" answers it
+// and scopes the turn to that host; a service on one host needs no host.
+func TestOnHost(t *testing.T) {
+	r := newRig(t, ollamafake.Reply{Content: "ok"}, 8192)
+	second := r.data.services[1] // nginx, OK on vm
+	second.Snapshot.Host, second.State.Host = "web2", "web2"
+	second.Snapshot.Status, second.State.Status = engine.BitConnection, engine.BitConnection
+	r.data.services = append(r.data.services, second)
+	cases := []struct {
+		msg      string
+		kind     Kind
+		has      []string
+		services []string
+	}{
+		{"restart nginx", KindWhichHost, []string{"nginx is on several hosts: vm, web2", `"restart nginx on vm"`}, nil},
+		{"restart nginx on web2", KindAction, nil, []string{"nginx"}},
+		{"how is nginx on host vm", KindStatus, nil, []string{"nginx"}},
+		{"how is gamma_conn", KindStatus, nil, []string{"gamma_conn"}},
+	}
+	for _, c := range cases {
+		t.Run(c.msg, func(t *testing.T) {
+			reply, _ := r.chat(t, "s-"+c.msg, c.msg)
+			if Kind(reply.Intent) != c.kind {
+				t.Errorf("intent = %s, want %s (text %q)", reply.Intent, c.kind, reply.Text)
+			}
+			for _, h := range c.has {
+				if !strings.Contains(reply.Text, h) {
+					t.Errorf("text %q lacks %q", reply.Text, h)
+				}
+			}
+			if c.services != nil && strings.Join(reply.Services, ",") != strings.Join(c.services, ",") {
+				t.Errorf("services = %v, want %v", reply.Services, c.services)
+			}
+		})
+	}
+	reply, _ := r.chat(t, "scoped", "status on web2")
+	if !strings.Contains(reply.Text, "nginx") || strings.Contains(reply.Text, "gamma_conn") {
+		t.Errorf("status on web2 = %q, want web2's services only", reply.Text)
+	}
+}

@@ -1,0 +1,72 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"monit-intel/engine"
+)
+
+type hostsOutput struct {
+	Body struct {
+		Hosts []HostInfo `json:"hosts" nullable:"false"`
+	}
+}
+
+func (s *Server) hostRoutes() {
+	huma.Register(s.api, huma.Operation{OperationID: "hosts", Method: http.MethodGet, Path: "/hosts",
+		Summary: "The Monit hosts: pushing, polled, or known from history"}, s.listHosts)
+}
+
+// listHosts lists the fleet's hosts, then those only the history knows (seen before the last
+// start, silent since).
+func (s *Server) listHosts(context.Context, *struct{}) (*hostsOutput, error) {
+	out := &hostsOutput{}
+	out.Body.Hosts = s.hostInfos(false)
+	known := map[string]bool{}
+	for _, h := range out.Body.Hosts {
+		known[h.Name] = true
+	}
+	for _, name := range s.deps.Board.Hosts() {
+		if !known[name] {
+			out.Body.Hosts = append(out.Body.Hosts, HostInfo{Name: name, Source: "history",
+				Services: len(s.deps.Board.ServicesOn(name))})
+		}
+	}
+	if out.Body.Hosts == nil {
+		out.Body.Hosts = []HostInfo{}
+	}
+	return out, nil
+}
+
+// lookup finds a service on the board: on the host named, or on the only host that has it.
+// A name several hosts have, without a host, is a 409 that lists them.
+func (s *Server) lookup(host, name string) (engine.Classified, error) {
+	if host != "" {
+		c, err := s.deps.Board.ServiceOn(host, name)
+		if err != nil {
+			return c, huma.Error404NotFound(fmt.Sprintf("unknown service %q on host %q: GET /status?host=%s lists its services",
+				name, host, host))
+		}
+		return c, nil
+	}
+	switch hosts := s.deps.Board.HostsOf(name); len(hosts) {
+	case 0:
+		return engine.Classified{}, unknownService(name)
+	case 1:
+		return s.deps.Board.ServiceOn(hosts[0], name)
+	default:
+		return engine.Classified{}, huma.Error409Conflict(fmt.Sprintf("service %q is on several hosts (%s): say which with host",
+			name, strings.Join(hosts, ", ")))
+	}
+}
+
+func isAmbiguous(err error) bool {
+	var se huma.StatusError
+	return errors.As(err, &se) && se.GetStatus() == http.StatusConflict
+}

@@ -1,0 +1,76 @@
+package rest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
+)
+
+type fakeFleet []enginefleet.Host
+
+func (f fakeFleet) Hosts() []enginefleet.Host { return f }
+
+// twoHosts is a board where alpha and gamma both have "job" (failing on alpha) and only
+// beta has "db"; beta's Monit is stale.
+func twoHosts() Deps {
+	deps := testDeps()
+	b := engine.NewBoard()
+	for _, h := range []string{"alpha", "beta", "gamma"} {
+		name, status := "job", engine.StatusBits(0)
+		if h == "beta" {
+			name = "db"
+		}
+		if h == "alpha" {
+			status = engine.BitStatus
+		}
+		b.Record(engine.CycleResult{Host: h, Services: []engine.Classified{{Snapshot: engine.Snapshot{Host: h, Name: name,
+			Type: engine.TypeProgram, Status: status, Monitor: 1, CollectedAt: t0}}}}, nil)
+	}
+	deps.Board = b
+	deps.Fleet = fakeFleet{
+		{ID: "a1", Name: "alpha", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0},
+		{ID: "b1", Name: "beta", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0.Add(-time.Hour),
+			Stale: true, StaleSince: t0},
+		{ID: "poll:gamma", Name: "gamma", Source: enginefleet.SourcePoll, Interval: time.Minute, LastSeen: t0},
+	}
+	return deps
+}
+
+func TestHostParameters(t *testing.T) {
+	_, api := newTestServer(t, Options{}, twoHosts())
+	cases := []struct {
+		name, method, path string
+		body               any
+		want               int
+		has                string
+	}{
+		{"status of one host", "GET", "/status?host=alpha", nil, 200, `"count":1`},
+		{"status of an unknown host", "GET", "/status?host=nosuch", nil, 200, `"count":0`},
+		{"a service on several hosts needs the host", "GET", "/history/snapshots?service=job", nil, 409, "alpha, gamma"},
+		{"snapshots of one host", "GET", "/history/snapshots?service=job&host=gamma", nil, 200, "snapshots"},
+		{"a service on one host needs none", "GET", "/history/snapshots?service=db", nil, 200, "snapshots"},
+		{"a service not on that host", "GET", "/history/snapshots?service=db&host=alpha", nil, 404, "on host"},
+		{"history of a shared name lists every host", "GET", "/history?service=job", nil, 200, "events"},
+		{"analyze a shared name needs the host", "POST", "/analyze", map[string]any{"service": "job"}, 409, "say which"},
+		{"analyze it on one host", "POST", "/analyze", map[string]any{"service": "job", "host": "alpha"}, 200, `"service":"job"`},
+		{"it is healthy on the other", "POST", "/analyze", map[string]any{"service": "job", "host": "gamma"}, 200, `"healthy":["job"]`},
+		{"analyze one host's failing services", "POST", "/analyze", map[string]any{"host": "gamma"}, 200, `"analyses":[]`},
+		{"hosts", "GET", "/hosts", nil, 200, `"name":"gamma","source":"poll"`},
+		{"health lists the stale host", "GET", "/health", nil, 200, `"stale_hosts":[{"name":"beta"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var args []any
+			if c.body != nil {
+				args = append(args, c.body)
+			}
+			resp := api.Do(c.method, c.path, args...)
+			if resp.Code != c.want || !strings.Contains(resp.Body.String(), c.has) {
+				t.Errorf("%s %s = %d %s, want %d with %s", c.method, c.path, resp.Code, resp.Body, c.want, c.has)
+			}
+		})
+	}
+}

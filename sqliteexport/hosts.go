@@ -1,0 +1,83 @@
+package sqliteexport
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"monit-intel/engine"
+)
+
+// where builds a WHERE clause from the filters that are set (an empty value filters
+// nothing).
+func where(filters ...string) (string, []any) {
+	var conds []string
+	var args []any
+	for i := 0; i+1 < len(filters); i += 2 {
+		if filters[i+1] != "" {
+			conds = append(conds, filters[i]+" = ?")
+			args = append(args, filters[i+1])
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// EventsOn returns failure events of one host (empty: every host), newest first; an empty
+// service means every service.
+func (db *DB) EventsOn(ctx context.Context, host, service string, limit int) ([]engine.Event, error) {
+	w, args := where("host", host, "service", service)
+	q := `SELECT ` + eventColumns + ` FROM failure_events` + w +
+		` ORDER BY at DESC, id DESC LIMIT ?`
+	events, err := db.queryEvents(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("failure events: %w", err)
+	}
+	return events, nil
+}
+
+// SeriesOn returns a service's snapshots of one host (empty: every host) collected at or
+// after since, newest first.
+func (db *DB) SeriesOn(ctx context.Context, host, service string, since time.Time, limit int) ([]engine.Snapshot, error) {
+	if service == "" {
+		return nil, fmt.Errorf("snapshots: no service named")
+	}
+	w, args := where("service", service, "host", host)
+	q := `SELECT ` + snapshotColumns + ` FROM snapshots` + w + ` AND collected_at >= ? ORDER BY collected_at DESC LIMIT ?`
+	rows, err := db.r.QueryContext(ctx, q, append(args, since.Unix(), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
+	}
+	snaps, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
+	}
+	if err := db.attachSeriesNotes(ctx, service, since, snaps); err != nil {
+		return nil, err
+	}
+	return snaps, nil
+}
+
+// AnalysesOn returns stored analyses of one host (empty: every host), newest first; an
+// empty service means every service.
+func (db *DB) AnalysesOn(ctx context.Context, host, service string, limit int) ([]engine.Analysis, error) {
+	w, args := where("host", host, "service", service)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+analysisColumns+` FROM analyses`+w+
+		` ORDER BY at DESC, id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("analyses: %w", err)
+	}
+	defer rows.Close()
+	var out []engine.Analysis
+	for rows.Next() {
+		a, err := scanAnalysis(rows)
+		if err != nil {
+			return nil, fmt.Errorf("analyses: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
