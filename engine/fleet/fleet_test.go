@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -202,5 +203,34 @@ func TestIngestErrorIsReturned(t *testing.T) {
 	in.err = errors.New("disk full")
 	if _, err := f.Push(context.Background(), readSample(t, "heartbeat.xml")); err == nil || errors.Is(err, ErrRefused) {
 		t.Errorf("Push() with a failing store = %v, want a non-refusal error", err)
+	}
+}
+
+// TestOnEventAfterStoring checks that each host event reaches Options.OnEvent (notifications)
+// once, after it was stored, and that an event the store refused is not passed on.
+func TestOnEventAfterStoring(t *testing.T) {
+	in, ev := &fakeIngest{}, &fakeEvents{}
+	c := &clock{t: time.Unix(1795507200, 0)}
+	var told []string
+	f := New(in, &fakeSink{}, ev, Options{Now: c.now, OnEvent: func(_ context.Context, e engine.Event) {
+		told = append(told, fmt.Sprintf("%s %s stored=%d", e.Kind, e.Host, len(ev.got)))
+	}})
+	ctx := context.Background()
+	body := readSample(t, "heartbeat.xml")
+	if _, err := f.Push(ctx, body); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(time.Minute)
+	if _, err := f.CheckStale(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.CheckStale(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Push(ctx, body); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"STALE vm stored=1", "RECOVERED vm stored=2"}; !slices.Equal(told, want) {
+		t.Errorf("OnEvent calls = %q, want %q", told, want)
 	}
 }
