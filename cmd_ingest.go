@@ -125,13 +125,15 @@ func newPoller(ctx context.Context, t config.Monit, cfg config.Config, s *stores
 			"component", "monit", "monit", client.Source())
 	}
 	var src statusSource = client
+	opts := engine.IngesterOptions{Retention: cfg.Retention.D(), Redactor: s.red, Logger: e.logger}
 	if t.Replay.Timeline != "" {
-		if src, err = openReplay(ctx, t.Replay, s); err != nil {
+		r, err := openReplay(ctx, t.Replay, s)
+		if err != nil {
 			return nil, nil, nil, err
 		}
+		src, opts.MonitClock = r, r.Now
 	}
-	in := engine.NewIngester(src, s.state, s.history, engine.IngesterOptions{
-		Retention: cfg.Retention.D(), Redactor: s.red, Logger: e.logger})
+	in := engine.NewIngester(src, s.state, s.history, opts)
 	return in, src, client, nil
 }
 

@@ -57,16 +57,17 @@ type CycleResult struct {
 
 // Ingester runs ingest cycles: fetch, store, classify, prune.
 type Ingester struct {
-	src       StatusSource
-	states    StateStore
-	hist      History
-	retention time.Duration
-	redactor  Redactor
-	now       func() time.Time
-	logger    *slog.Logger
-	afterHist func(ctx context.Context) error
-	skewed    bool // the last cycle found Monit's clock off: logged once, not every cycle
-	notes     noteLog
+	src        StatusSource
+	states     StateStore
+	hist       History
+	retention  time.Duration
+	redactor   Redactor
+	now        func() time.Time
+	logger     *slog.Logger
+	afterHist  func(ctx context.Context) error
+	monitClock func() time.Time
+	skewed     bool // the last cycle found Monit's clock off: logged once, not every cycle
+	notes      noteLog
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
@@ -76,7 +77,11 @@ type IngesterOptions struct {
 	// classified; main always sets it.
 	Redactor Redactor
 	Now      func() time.Time
-	Logger   *slog.Logger
+	// MonitClock is the time Monit's collection times are compared with (/health's clock
+	// check), read after each fetch; nil: Now. A replay of recorded history gives its own
+	// clock, so a day replayed at its times is not taken for a Monit a day behind.
+	MonitClock func() time.Time
+	Logger     *slog.Logger
 	// AfterHistory is a failpoint for tests: it runs after the history committed and before
 	// the failure state is saved, the one moment a crash leaves the two stores apart. An
 	// error ends the cycle there. Nil in production.
@@ -95,7 +100,7 @@ func NewIngester(src StatusSource, states StateStore, hist History, opts Ingeste
 		src: src, states: states, hist: hist,
 		retention: opts.Retention, redactor: opts.Redactor, now: opts.Now,
 		logger:    opts.Logger.With("component", "ingest"),
-		afterHist: opts.AfterHistory,
+		afterHist: opts.AfterHistory, monitClock: opts.MonitClock,
 	}
 }
 
@@ -198,7 +203,11 @@ func (in *Ingester) ingest(ctx context.Context, started time.Time, st Status) (C
 	if err := in.states.PutStates(ctx, next); err != nil {
 		return res, fmt.Errorf("save failure state: %w", err)
 	}
-	res.Clock = in.checkClock(st, res.Started)
+	ref := res.Started
+	if in.monitClock != nil {
+		ref = in.monitClock()
+	}
+	res.Clock = in.checkClock(st, ref)
 	return res, nil
 }
 
