@@ -77,6 +77,12 @@ func IsAllowed(name string) bool {
 type Targets struct {
 	Services map[string]bool
 	Units    map[string]string
+	// Host is the Monit host the services are on, named in refusals.
+	Host string
+	// Remote marks another machine's Monit: only Monit actions reach it (through its HTTP
+	// interface); systemctl and journalctl run on this machine only, and Units, which map this
+	// machine's units, are not read.
+	Remote bool
 }
 
 // Command is a resolved action, ready for approval and Run.
@@ -98,6 +104,12 @@ type Command struct {
 // unmonitor become monit_*; logs and journal become journalctl_view. The service may also
 // be given as a unit that actions.units maps to.
 func Resolve(action, service string, t Targets, opts Options) (Command, error) {
+	if t.Remote {
+		if err := localOnly(action, service, t.Host); err != nil {
+			return Command{}, err
+		}
+		t.Units = nil
+	}
 	svc, unit, mapped := t.unitFor(service)
 	name, err := resolveName(action, mapped)
 	if err != nil {
@@ -123,6 +135,10 @@ func Resolve(action, service string, t Targets, opts Options) (Command, error) {
 		c.Unit = unit
 	case kindMonit:
 		if !t.Services[service] {
+			if t.Host != "" {
+				return Command{}, fmt.Errorf("%w: unknown Monit service %s on host %s (not in its latest status)",
+					ErrRefused, quote(service), quote(t.Host))
+			}
 			return Command{}, fmt.Errorf("%w: unknown Monit service %s (not seen in any snapshot)", ErrRefused, quote(service))
 		}
 		c.Service = service
@@ -130,6 +146,21 @@ func Resolve(action, service string, t Targets, opts Options) (Command, error) {
 	c.Argv = argv(sp, c, opts.withDefaults())
 	c.Display = display(c.Argv)
 	return c, nil
+}
+
+// localOnly refuses, on another host, the actions that run on this machine only: systemctl
+// and journalctl (and the verbs status, logs and journal that become them).
+func localOnly(action, service, host string) error {
+	sp, ok := lookup(Name(action))
+	switch {
+	case ok && sp.kind == kindMonit:
+		return nil
+	case ok, action == "status", action == "logs", action == "journal":
+		return fmt.Errorf("%w: %s is local-only (systemd, the journal and logs are this machine's), and %s is on host %s, "+
+			"another machine: only Monit actions (start, stop, restart, monitor, unmonitor) reach it, through its Monit",
+			ErrRefused, quote(action), quote(service), quote(host))
+	}
+	return nil
 }
 
 // unitFor finds the unit for service: either service is a key of Units, or it is a unit that

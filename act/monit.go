@@ -39,6 +39,9 @@ func (e *unreachableError) Unwrap() error { return e.err }
 // (c.Argv) when the interface is not configured or cannot be reached. Any answer from
 // Monit, even an error, is final: the CLI would ask the same daemon.
 func (r *Runner) runMonit(ctx context.Context, verb string, c Command) (Result, error) {
+	if r.opts.MonitRemote {
+		return r.runRemoteMonit(ctx, verb, c)
+	}
 	start := time.Now()
 	base, err := monitBase(r.opts.MonitURL)
 	if err != nil {
@@ -66,6 +69,52 @@ func (r *Runner) runMonit(ctx context.Context, verb string, c Command) (Result, 
 		}
 	}
 	return res, err
+}
+
+// runRemoteMonit performs a Monit action on another host through its HTTP interface only:
+// the monit CLI here would reach this machine's Monit, never the other host's. Every error
+// names the host.
+func (r *Runner) runRemoteMonit(ctx context.Context, verb string, c Command) (Result, error) {
+	start := time.Now()
+	res := Result{ExitCode: -1, Via: ViaMonitHTTP}
+	host := quote(r.opts.MonitHost)
+	base, err := monitBase(r.opts.MonitURL)
+	if err == nil && base == nil {
+		err = fmt.Errorf("%w: want an http(s):// URL", ErrRefused)
+	}
+	if err != nil {
+		return res, fmt.Errorf("host %s: %w", host, err)
+	}
+	msg, err := r.monitHTTP(ctx, base, verb, c.Service)
+	res.Duration = time.Since(start)
+	if err != nil {
+		err = fmt.Errorf("host %s, Monit at %s: %w (no CLI fallback for another host)", host, origin(base), err)
+		res.Output = err.Error()
+		return res, err
+	}
+	res.ExitCode, res.Output = 0, msg
+	return res, nil
+}
+
+// origin is scheme://host[:port] of u, without credentials, path or query.
+func origin(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+}
+
+// otherOrigin reports the origin a Location header leads to when it is not base's. Monit's
+// own Location is a path (decoded, so it may not even parse): that stays at base.
+func otherOrigin(base *url.URL, location string) (string, bool) {
+	loc, err := url.Parse(location)
+	if err != nil || loc.Host == "" {
+		return "", false
+	}
+	if loc.Scheme == "" {
+		loc.Scheme = base.Scheme
+	}
+	if strings.EqualFold(loc.Scheme, base.Scheme) && strings.EqualFold(loc.Host, base.Host) {
+		return "", false
+	}
+	return origin(loc), true
 }
 
 // monitBase parses Options.MonitURL; nil without error means "no HTTP interface". A unix
@@ -123,6 +172,12 @@ func (r *Runner) monitHTTP(ctx context.Context, base *url.URL, verb, service str
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if to, other := otherOrigin(&u, resp.Header.Get("Location")); resp.StatusCode == http.StatusFound && other {
+		// Not Monit's answer (Monit redirects to the service's own page). Nothing follows a
+		// redirect here, so the credentials went nowhere else.
+		return "", &HTTPError{Status: resp.StatusCode, Message: fmt.Sprintf(
+			"redirected to %s, another origin: not followed, and the action is not confirmed", to)}
+	}
 	if resp.StatusCode == http.StatusFound {
 		return fmt.Sprintf("Monit accepted %s %s (HTTP 302); Monit runs the action asynchronously", verb, quote(service)), nil
 	}

@@ -33,6 +33,10 @@ type Options struct {
 	MonitTransport http.RoundTripper
 	// MonitControlFile is passed to the CLI fallback as `monit -c FILE`.
 	MonitControlFile string
+	// MonitRemote marks another machine's Monit (MonitHost names it): its HTTP interface is
+	// the only way to it, so there is no CLI fallback, and every error names the host.
+	MonitRemote bool
+	MonitHost   string
 }
 
 func (o Options) withDefaults() Options {
