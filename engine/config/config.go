@@ -41,6 +41,9 @@ type Config struct {
 	NotifyBaseURL  string         `yaml:"notify_base_url"`
 	NotifyFlapping NotifyFlapping `yaml:"notify_flapping"`
 	Collector      Collector      `yaml:"collector"`
+	// Hosts are the other hosts' Monits that actions may reach (hosts.NAME, NAME being the
+	// host's Monit localhostname); see fleet.go.
+	Hosts map[string]Host `yaml:"hosts"`
 }
 
 // Monit is where and how often to poll Monit. `monit:` may also be a list of them (see

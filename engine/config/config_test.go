@@ -98,6 +98,21 @@ func TestLoad(t *testing.T) {
 		{name: "bad fleet values", file: "fleet_bad.yaml",
 			wantErr: []string{"monit[0].url", "monit[0].interval", "collector.users", `"a:b"`, "collector.users.empty",
 				"stale_after"}},
+		{name: "hosts for actions on other Monits", file: "hosts.yaml", check: func(t *testing.T, c Config) {
+			w, db := c.Hosts["web2"], c.Hosts["db.home.arpa"]
+			if len(c.Hosts) != 2 || w.URL != "http://10.0.0.12:2812" || w.Username != "admin" || w.Password != "hunter2-web2" {
+				t.Errorf("hosts = %+v, want web2 and db.home.arpa", c.Hosts)
+			}
+			if o := db.MonitOptions(); o.URL != "https://db.home.arpa:2812" || o.TLS.ServerName != "db.home.arpa" ||
+				!o.TLS.InsecureSkipVerify || o.Password != "hunter2-db" {
+				t.Errorf("hosts.db.home.arpa.MonitOptions() = %+v", o)
+			}
+		}},
+		{name: "bad hosts entries", file: "hosts_bad.yaml",
+			wantErr: []string{"hosts.nourl.url", "hosts.ftp.url", `"ftp://10.0.0.1:2812"`, "hosts.inurl.url: must not carry credentials",
+				"hosts.nopassword: username and password must both be set", "hosts.tlsplain.tls: applies to an https://",
+				"hosts.nocafile.tls.ca_file", `hosts["web 3"]`}},
+		{name: "unknown key in a hosts entry", file: "hosts_unknown_key.yaml", wantErr: []string{"unknown key user"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {

@@ -3,10 +3,14 @@ package config
 import (
 	"cmp"
 	"fmt"
+	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"monit-intel/engine/monit"
 )
@@ -23,12 +27,57 @@ type Collector struct {
 	StaleAfter int `yaml:"stale_after"`
 }
 
-// Host is a Monit whose services monit-intel may act on through its HTTP API (hosts.NAME).
+// Host is another host's Monit, whose services actions may reach through its HTTP interface
+// (hosts.NAME): its address, the credentials of an `allow USER:PASSWORD` line of its `set
+// httpd`, and the TLS trust of an https:// one. Credentials a Monit sends in its pushes are
+// never used for this.
 type Host struct {
 	URL      string   `yaml:"url"`
 	Username string   `yaml:"username"`
 	Password string   `yaml:"password"`
 	TLS      MonitTLS `yaml:"tls"`
+}
+
+// MonitOptions are the options of a Monit client for the host: its transport (TLS trust) is
+// the one actions use.
+func (h Host) MonitOptions() monit.Options {
+	t := h.TLS
+	return monit.Options{URL: h.URL, Username: h.Username, Password: h.Password,
+		TLS: monit.TLSOptions{CAFile: t.CAFile, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify}}
+}
+
+// validateHosts checks every hosts entry: a reachable http(s) address without credentials in
+// it, both credentials (actions on another host always authenticate), TLS for https only.
+// No message shows a password.
+func (c Config) validateHosts(bad func(field, format string, args ...any)) {
+	for _, name := range slices.Sorted(maps.Keys(c.Hosts)) {
+		h, field := c.Hosts[name], "hosts."+name
+		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) || r == ' ' }) {
+			field = fmt.Sprintf("hosts[%q]", name)
+			bad(field, "want the host's name as Monit reports it (its localhostname), without spaces or control characters")
+		}
+		u, err := url.Parse(h.URL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			bad(field+".url", "want the http(s)://host:port of the host's Monit httpd, got %q", redactURL(h.URL))
+		case u.User != nil:
+			bad(field+".url", "must not carry credentials (%q): put them in %s.username and %s.password", redactURL(h.URL), field, field)
+		}
+		if h.Username == "" || h.Password == "" {
+			bad(field, "username and password must both be set: they are those of an `allow USER:PASSWORD` line of the host's `set httpd`")
+		}
+		if strings.Contains(h.Username, ":") {
+			bad(field+".username", "must not contain ':'")
+		}
+		if h.TLS != (MonitTLS{}) && (u == nil || u.Scheme != "https") {
+			bad(field+".tls", "applies to an https:// %s.url only", field)
+		}
+		if f := h.TLS.CAFile; f != "" {
+			if _, err := os.Stat(f); err != nil {
+				bad(field+".tls.ca_file", "%v", err)
+			}
+		}
+	}
 }
 
 // UnmarshalYAML reads `monit:` as one target (a mapping) or as a list of targets, each with
@@ -97,6 +146,7 @@ func (c Config) validateFleet(bad func(field, format string, args ...any)) {
 	if c.Collector.MaxBytes < 0 || c.Collector.StaleAfter < 0 {
 		bad("collector", "max_bytes and stale_after must not be negative")
 	}
+	c.validateHosts(bad)
 }
 
 // validate checks one poll target.
