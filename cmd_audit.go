@@ -34,12 +34,16 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 	return opts
 }
 
-// newFlow wires the approval flow: targets are the services of the local host's latest status
-// (local names it: the host of the first poll target) and the units mapped to them in the
-// configuration. Other hosts' services are no targets: nothing runs here for them.
+// newFlow wires the approval flow: targets are each host's services on the board; this
+// machine's host (local names it: the host of the first poll target) also has the units mapped
+// in the configuration, and another host's Monit is reached through its hosts: entry.
 func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, red *redact.Redactor, board *engine.Board,
-	src *monit.Client, local func() string, e *env) *approve.Flow {
+	src *monit.Client, local func() string, e *env) (*approve.Flow, error) {
 	opts := actOptions(cfg, src)
+	remote, err := remoteHosts(cfg)
+	if err != nil {
+		return nil, err
+	}
 	var simulate string
 	switch {
 	case cfg.Monit.Replay.Timeline != "":
@@ -50,16 +54,38 @@ func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, re
 		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
+	hosts := approve.Hosts{Local: local, Of: board.HostsOf, Known: board.Hosts, Remote: remote}
 	return approve.New(props, audit, actionTargets(cfg, board, local), act.NewRunner(opts), approve.Options{
-		Act: opts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: red, Logger: e.logger})
+		Act: opts, Hosts: hosts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: red, Logger: e.logger}), nil
 }
 
-// actionTargets is what actions may name now: the services of the local host's latest status
-// (local names it) and the units mapped to them in the configuration.
+// remoteHosts builds the act options and runner of each hosts: entry: its URL and
+// credentials, and the transport a Monit client builds for it (its TLS trust). Credentials
+// Monit sends in its pushes are not among them: only the configuration's.
+func remoteHosts(cfg config.Config) (map[string]approve.Remote, error) {
+	remote := make(map[string]approve.Remote, len(cfg.Hosts))
+	for name, h := range cfg.Hosts {
+		client, err := monit.New(h.MonitOptions())
+		if err != nil {
+			return nil, fmt.Errorf("hosts.%s: %w", name, err)
+		}
+		opts := act.Options{Timeout: cfg.Actions.Timeout.D(), MonitURL: h.URL, MonitUser: h.Username, MonitPassword: h.Password,
+			MonitTransport: client.Transport(), MonitRemote: true, MonitHost: name}
+		remote[name] = approve.Remote{Act: opts, Runner: act.NewRunner(opts)}
+	}
+	return remote, nil
+}
+
+// actionTargets is what actions may name on a host now: its services on the board, and for
+// this machine's host (local names it) the units mapped in the configuration. Another host's
+// targets are marked remote: only Monit actions reach it.
 func actionTargets(cfg config.Config, board *engine.Board, local func() string) approve.Targets {
-	return func(context.Context) (act.Targets, error) {
-		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
-		for _, c := range board.ServicesOn(local()) {
+	return func(_ context.Context, host string) (act.Targets, error) {
+		t := act.Targets{Services: map[string]bool{}, Host: host, Remote: host != local()}
+		if !t.Remote {
+			t.Units = cfg.Actions.Units
+		}
+		for _, c := range board.ServicesOn(host) {
 			t.Services[c.Snapshot.Name] = true
 		}
 		return t, nil

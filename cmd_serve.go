@@ -242,8 +242,11 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	if err := seedBoard(ctx, d.board, s); err != nil {
 		return nil, err
 	}
-	d.flow = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red,
+	d.flow, err = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red,
 		d.board, d.localMonit(), d.localHost, e)
+	if err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -121,7 +121,7 @@ func weekMother(t testing.TB) *mother.Mother {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow := approve.New(s.state, s.history, func(context.Context) (act.Targets, error) {
+	flow := approve.New(s.state, s.history, func(context.Context, string) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
 		for _, n := range board.Names() {
 			t.Services[n] = true
@@ -153,7 +153,7 @@ func seedAudit(t testing.TB, s *stores, flow *approve.Flow) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := flow.Propose(ctx, "stop", "media_server", engine.SourceUser, "mother session morning"); err != nil {
+	if _, err := flow.Propose(ctx, engine.SuggestedAction{Action: "stop", Service: "media_server"}, engine.SourceUser, "mother session morning"); err != nil {
 		t.Fatal(err)
 	}
 }

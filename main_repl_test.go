@@ -62,7 +62,7 @@ ollama: {url: %s, model: %s, num_ctx: 2048, timeout: 60s}
 	s.WaitFor(t, "Hello from tiny model.", 60*time.Second) // prose streamed from the real model
 
 	s.TypeLine(t, "restart sleeper", screenWait)
-	s.WaitFor(t, "Execute: monit restart sleeper? [y/N]", screenWait)
+	s.WaitFor(t, "Execute: monit restart sleeper on ", screenWait) // and the Monit host it runs on
 	s.Send(t, "y", "Enter")
 	s.WaitFor(t, "executed", screenWait)
 	m.WaitFor(t, screenWait, func(st engine.Status) bool {

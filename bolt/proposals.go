@@ -35,12 +35,14 @@ type proposalV1 struct {
 	DecidedAt int64                `json:"decided_at,omitempty"`
 	// Simulated was added without a new version: absent in older values, where it is false.
 	Simulated bool `json:"simulated,omitempty"`
+	// Host was added the same way: absent in older values, which were all this machine's.
+	Host string `json:"host,omitempty"`
 }
 
 func encodeProposal(p engine.Proposal) ([]byte, error) {
 	v := proposalV1{V: 1, ID: p.ID, Action: p.Action, Service: p.Service, Unit: p.Unit, Argv: p.Argv,
 		Command: p.Command, Source: p.Source, Proposer: p.Proposer, CreatedAt: p.CreatedAt.UnixNano(),
-		ExpiresAt: p.ExpiresAt.UnixNano(), State: p.State, Simulated: p.Simulated}
+		ExpiresAt: p.ExpiresAt.UnixNano(), State: p.State, Simulated: p.Simulated, Host: p.Host}
 	if !p.DecidedAt.IsZero() {
 		v.DecidedAt = p.DecidedAt.UnixNano()
 	}
@@ -58,7 +60,7 @@ func decodeProposal(b []byte) (engine.Proposal, error) {
 	p := engine.Proposal{ID: v.ID, Action: v.Action, Service: v.Service, Unit: v.Unit, Argv: v.Argv,
 		Command: v.Command, Source: v.Source, Proposer: v.Proposer,
 		CreatedAt: time.Unix(0, v.CreatedAt).UTC(), ExpiresAt: time.Unix(0, v.ExpiresAt).UTC(), State: v.State,
-		Simulated: v.Simulated}
+		Simulated: v.Simulated, Host: v.Host}
 	if v.DecidedAt != 0 {
 		p.DecidedAt = time.Unix(0, v.DecidedAt).UTC()
 	}

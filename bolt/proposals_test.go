@@ -32,6 +32,7 @@ func proposal(id string, created time.Time) engine.Proposal {
 func TestProposalRoundTrip(t *testing.T) {
 	s := openTemp(t)
 	want := proposal("abc", t0)
+	want.Host = "web2"
 	if err := s.PutProposal(t.Context(), want); err != nil {
 		t.Fatalf("PutProposal() error = %v", err)
 	}
@@ -54,7 +55,17 @@ func equalProposal(a, b engine.Proposal) bool {
 	return a.ID == b.ID && a.Action == b.Action && a.Service == b.Service && a.Unit == b.Unit &&
 		slices.Equal(a.Argv, b.Argv) && a.Command == b.Command && a.Source == b.Source &&
 		a.Proposer == b.Proposer && a.CreatedAt.Equal(b.CreatedAt) && a.ExpiresAt.Equal(b.ExpiresAt) &&
-		a.State == b.State && a.DecidedAt.Equal(b.DecidedAt)
+		a.State == b.State && a.DecidedAt.Equal(b.DecidedAt) && a.Host == b.Host && a.Simulated == b.Simulated
+}
+
+// TestProposalWithoutHost: a value stored before proposals named their host reads as one
+// without a host.
+func TestProposalWithoutHost(t *testing.T) {
+	p, err := decodeProposal([]byte(`{"v":1,"id":"old","action":"monit_restart","service":"job","argv":["monit","restart","job"],` +
+		`"command":"monit restart job","source":"api","created_at":1,"expires_at":2,"state":"pending"}`))
+	if err != nil || p.Host != "" || p.Service != "job" {
+		t.Errorf("decodeProposal(old value) = %+v, %v; want job without a host", p, err)
+	}
 }
 
 func TestClaim(t *testing.T) {

@@ -11,7 +11,10 @@ const (
 // SuggestedAction is an action the model proposed for a service. It is data: nothing runs
 // until a person approves it, and the action package checks it again then.
 type SuggestedAction struct {
-	Action  string `json:"action"`
+	Action string `json:"action"`
+	// Host is the service's host as the board or the analysis has it; empty means the host
+	// that has the service (refused when several have it). Never what a model writes.
+	Host    string `json:"host,omitempty"`
 	Service string `json:"service"`
 }
 

@@ -45,8 +45,12 @@ var (
 // Proposal is an action waiting for a person's approval: the exact command that will run,
 // who proposed it and until when it can be approved.
 type Proposal struct {
-	ID        string // random, unguessable, URL-safe
-	Action    string // the whitelisted action name, e.g. "systemctl_restart"
+	ID     string // random, unguessable, URL-safe
+	Action string // the whitelisted action name, e.g. "systemctl_restart"
+	// Host is the Monit host of the service, as the board has it (never as a model, a log
+	// line or a Monit name says): this machine's, or another whose Monit the action reaches
+	// through its HTTP interface.
+	Host      string
 	Service   string // the Monit service it is about
 	Unit      string // the systemd unit, for systemctl and journalctl actions
 	Argv      []string
@@ -104,6 +108,7 @@ type AuditEntry struct {
 	// or rejected it for an approval or rejection ("api" for the API token). Covered by the MAC.
 	Actor        string
 	Action       string // action_type
+	Host         string // the Monit host of the service; empty in rows from before hosts
 	Service      string
 	Command      string
 	UserApproved bool

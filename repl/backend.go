@@ -52,6 +52,7 @@ type Analysis struct {
 type Proposal struct {
 	ID         string
 	Action     string
+	Host       string // the service's Monit host; "" from a daemon that does not say
 	Service    string
 	Command    string
 	ExpiresAt  time.Time

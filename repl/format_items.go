@@ -119,7 +119,7 @@ func (p *printer) proposals(ps []Proposal) {
 		if pr.Simulated {
 			command += " (simulated)"
 		}
-		rows = append(rows, []cell{plain(pr.ID), plain(pr.Action), plain(pr.Service), plain(command),
+		rows = append(rows, []cell{plain(pr.ID), plain(pr.Action), plain(pr.Service + onHost(pr)), plain(command),
 			plain(p.expiry(pr)), plain(pr.ProposedBy)})
 	}
 	p.table([]string{"ID", "ACTION", "SERVICE", "COMMAND", "EXPIRES", "BY"}, rows)
@@ -139,7 +139,7 @@ func (p *printer) expiry(pr Proposal) string {
 
 // proposal prints one proposal offered by a chat answer or /suggest.
 func (p *printer) proposal(pr Proposal) {
-	head := fmt.Sprintf("Proposal %s: %s %s", sanitizeLine(pr.ID), sanitizeLine(pr.Action), sanitizeLine(pr.Service))
+	head := fmt.Sprintf("Proposal %s: %s %s%s", sanitizeLine(pr.ID), sanitizeLine(pr.Action), sanitizeLine(pr.Service), onHost(pr))
 	p.line(p.paint(ansiYellow, head))
 	if pr.Command != "" {
 		p.line("  command: " + sanitizeLine(pr.Command))
@@ -221,4 +221,12 @@ func (p *printer) help() {
 		rows = append(rows, []cell{{text: strings.TrimSpace(c.name + " " + c.usage)}, {text: c.help}})
 	}
 	p.table([]string{"COMMAND", "WHAT"}, rows)
+}
+
+// onHost is " on HOST" for a proposal that names its host, sanitized; "" otherwise.
+func onHost(pr Proposal) string {
+	if pr.Host == "" {
+		return ""
+	}
+	return " on " + sanitizeLine(pr.Host)
 }

@@ -144,6 +144,12 @@ func TestPrinterItems(t *testing.T) {
 		}, want: "ID  ACTION   SERVICE  COMMAND                EXPIRES   BY\n" +
 			"p1  restart  vpn      systemctl restart vpn  in 1m30s  mother\n" +
 			"p2  stop     x                               expired\n"},
+		{name: "proposals on hosts", print: func(p *printer) {
+			p.proposal(Proposal{ID: "p1", Action: "monit_restart", Host: "web2", Service: "job", Command: "monit restart job"})
+			p.proposals([]Proposal{{ID: "p1", Action: "monit_restart", Host: "web2\x1b[2J", Service: "job", Command: "monit restart job"}})
+		}, want: "Proposal p1: monit_restart job on web2\n  command: monit restart job\n" +
+			"ID  ACTION         SERVICE         COMMAND            EXPIRES  BY\n" +
+			"p1  monit_restart  job on web2[2J  monit restart job\n"},
 		{name: "no proposals", print: func(p *printer) { p.proposals(nil) }, want: "No pending proposals.\n"},
 		{name: "one proposal", print: func(p *printer) {
 			p.proposal(Proposal{ID: "p1", Action: "restart", Service: "vpn", Command: "systemctl restart vpn", ExpiresAt: testNow.Add(5 * time.Minute), ProposedBy: "mother"})

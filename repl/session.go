@@ -240,6 +240,7 @@ func confirmQuestion(p Proposal, dryRun bool) string {
 	if what == "" {
 		what = sanitizeLine(p.Action + " " + p.Service)
 	}
+	what += onHost(p)
 	if dryRun {
 		return "Execute (dry run): " + what + "? [y/N] "
 	}

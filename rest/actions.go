@@ -16,7 +16,7 @@ import (
 
 // Actions is the approval flow (approve.Flow).
 type Actions interface {
-	Propose(ctx context.Context, action, service, source, proposer string) (engine.Proposal, error)
+	Propose(ctx context.Context, a engine.SuggestedAction, source, proposer string) (engine.Proposal, error)
 	Execute(ctx context.Context, id string, approve, dryRun bool) (approve.Outcome, error)
 	Pending(ctx context.Context) ([]engine.Proposal, error)
 }
@@ -31,6 +31,7 @@ type AuditLog interface {
 type Proposal struct {
 	ID        string    `json:"id" doc:"random, single use"`
 	Action    string    `json:"action"`
+	Host      string    `json:"host,omitempty" doc:"the service's Monit host; another host's Monit is reached through its HTTP interface"`
 	Service   string    `json:"service"`
 	Unit      string    `json:"unit,omitempty"`
 	Command   string    `json:"command" doc:"exactly what will run"`
@@ -43,7 +44,7 @@ type Proposal struct {
 }
 
 func toProposal(p engine.Proposal) Proposal {
-	return Proposal{ID: p.ID, Action: p.Action, Service: p.Service, Unit: p.Unit, Command: p.Command,
+	return Proposal{ID: p.ID, Action: p.Action, Host: p.Host, Service: p.Service, Unit: p.Unit, Command: p.Command,
 		Source: p.Source, Proposer: p.Proposer, CreatedAt: p.CreatedAt.UTC(), ExpiresAt: p.ExpiresAt.UTC(),
 		State: string(p.State), Simulated: p.Simulated}
 }
@@ -51,6 +52,7 @@ func toProposal(p engine.Proposal) Proposal {
 type suggestInput struct {
 	Body struct {
 		Action  string `json:"action" minLength:"1" maxLength:"64" doc:"a whitelisted action (systemctl_restart, monit_start, …) or a verb (restart, start, stop, status, monitor, unmonitor, logs)"`
+		Host    string `json:"host,omitempty" maxLength:"256" doc:"the service's host; needed when several hosts have the service"`
 		Service string `json:"service" minLength:"1" maxLength:"256" doc:"a Monit service seen in the latest status"`
 	}
 }
@@ -99,6 +101,7 @@ type AuditEntry struct {
 	Source       string    `json:"source"`
 	Actor        string    `json:"actor,omitempty" doc:"who took the step: the proposer, or the user who approved or rejected (api for the API token)"`
 	Action       string    `json:"action"`
+	Host         string    `json:"host,omitempty"`
 	Service      string    `json:"service"`
 	Command      string    `json:"command"`
 	UserApproved bool      `json:"user_approved"`
@@ -132,11 +135,12 @@ func (s *Server) suggest(ctx context.Context, in *suggestInput) (*proposalOutput
 	if s.deps.Actions == nil {
 		return nil, huma.Error503ServiceUnavailable("actions are not configured")
 	}
-	p, err := s.deps.Actions.Propose(ctx, in.Body.Action, in.Body.Service, engine.SourceAPI, "")
+	b := in.Body
+	p, err := s.deps.Actions.Propose(ctx, engine.SuggestedAction{Action: b.Action, Host: b.Host, Service: b.Service}, engine.SourceAPI, "")
 	if err != nil {
 		// The flow has audited the refusal; an unknown service is a 404 here as everywhere.
-		if _, berr := s.deps.Board.Service(in.Body.Service); berr != nil {
-			return nil, unknownService(in.Body.Service)
+		if len(s.deps.Board.HostsOf(b.Service)) == 0 {
+			return nil, unknownService(b.Service)
 		}
 		return nil, problem(err, "") // "propose: …"
 	}
@@ -191,7 +195,7 @@ func (s *Server) audit(ctx context.Context, in *auditInput) (*auditOutput, error
 	out.Body.Entries = make([]AuditEntry, 0, len(list))
 	for _, e := range list {
 		out.Body.Entries = append(out.Body.Entries, AuditEntry{ID: e.ID, At: e.At.UTC(), ProposalID: e.ProposalID,
-			Source: e.Source, Actor: e.Actor, Action: e.Action, Service: e.Service, Command: e.Command, UserApproved: e.UserApproved,
+			Source: e.Source, Actor: e.Actor, Action: e.Action, Host: e.Host, Service: e.Service, Command: e.Command, UserApproved: e.UserApproved,
 			Result: e.Result, ExitCode: e.ExitCode, Error: e.Error, Simulated: e.Simulated(), Hash: e.Hash})
 	}
 	return out, nil

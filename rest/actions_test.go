@@ -17,7 +17,8 @@ type fakeActions struct {
 	execute func(id string, approve, dryRun bool) (approve.Outcome, error)
 }
 
-func (f fakeActions) Propose(_ context.Context, action, service, source, _ string) (engine.Proposal, error) {
+func (f fakeActions) Propose(_ context.Context, a engine.SuggestedAction, source, _ string) (engine.Proposal, error) {
+	action, service := a.Action, a.Service
 	return f.propose(action, service, source)
 }
 

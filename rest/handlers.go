@@ -258,7 +258,8 @@ func (s *Server) proposeSuggested(ctx context.Context, an engine.Analysis) ([]Pr
 		return proposals, nil
 	}
 	for _, a := range an.SuggestedActions {
-		p, err := s.deps.Actions.Propose(ctx, a.Action, a.Service, engine.SourceAnalysis, fmt.Sprintf("analysis #%d", an.ID))
+		a.Host = an.Host // the analysed service's host, whatever the model wrote
+		p, err := s.deps.Actions.Propose(ctx, a, engine.SourceAnalysis, fmt.Sprintf("analysis #%d", an.ID))
 		if err != nil {
 			refused = append(refused, err.Error())
 			continue

@@ -208,7 +208,7 @@ func (s *Server) chatTurn(ctx context.Context, session, msg string, meta func(mo
 			reply.Refused = append(reply.Refused, a.Action+" "+a.Service+": actions are not configured")
 			continue
 		}
-		p, err := s.deps.Actions.Propose(ctx, a.Action, a.Service, engine.SourceUser, "mother session "+sessionName(session))
+		p, err := s.deps.Actions.Propose(ctx, a, engine.SourceUser, "mother session "+sessionName(session))
 		if err != nil {
 			reply.Refused = append(reply.Refused, err.Error())
 			continue

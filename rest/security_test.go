@@ -22,7 +22,8 @@ type recordingActions struct {
 	proposer []string // actors of proposals
 }
 
-func (r *recordingActions) Propose(ctx context.Context, action, service, source, _ string) (engine.Proposal, error) {
+func (r *recordingActions) Propose(ctx context.Context, a engine.SuggestedAction, source, _ string) (engine.Proposal, error) {
+	action, service := a.Action, a.Service
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	p := engine.Proposal{ID: fmt.Sprintf("p%d", len(r.props)+1), Action: action, Service: service,
@@ -73,7 +74,7 @@ func TestDNSRebindingAttack(t *testing.T) {
 			if rec.Code < 400 {
 				t.Errorf("suggest = %d, want refused", rec.Code)
 			}
-			acts.Propose(t.Context(), "systemctl_restart", "sshd", engine.SourceAPI, "") // as if it had got through
+			acts.Propose(t.Context(), engine.SuggestedAction{Action: "systemctl_restart", Service: "sshd"}, engine.SourceAPI, "") // as if it had got through
 			rec = doRaw(t, s.Handler(), "GET", "/mother/actions", "", h)
 			if rec.Code < 400 || strings.Contains(rec.Body.String(), `"p1"`) {
 				t.Errorf("GET /mother/actions = %d %s, want refused without the id", rec.Code, rec.Body)

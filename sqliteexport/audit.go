@@ -29,7 +29,7 @@ var _ approve.Audit = (*DB)(nil)
 
 // auditColumns are the columns read back, in the order scanAudit expects.
 const auditColumns = `id, timestamp, proposal_id, source, proposer, action_type, service_name, command,
-	user_approved, result, exit_code, output, error_message, prev_hash, hash, actor, chain`
+	user_approved, result, exit_code, output, error_message, prev_hash, hash, actor, chain, host`
 
 // auditTriggers must exist for the table to be append-only at the SQL level.
 var auditTriggers = []string{"action_audit_log_no_update", "action_audit_log_no_delete", "action_audit_log_append_only"}
@@ -85,9 +85,9 @@ func (db *DB) AppendAudit(ctx context.Context, e engine.AuditEntry) (int64, erro
 		exit = *e.ExitCode
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO action_audit_log (`+auditColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.At.UnixMilli(), e.ProposalID, e.Source, e.Proposer, e.Action, e.Service, e.Command,
-		e.UserApproved, e.Result, exit, e.Output, e.Error, e.PrevHash, e.Hash, e.Actor, chainHMAC)
+		e.UserApproved, e.Result, exit, e.Output, e.Error, e.PrevHash, e.Hash, e.Actor, chainHMAC, e.Host)
 	if err != nil {
 		return 0, fmt.Errorf("append audit (%s %s): %w", e.Result, e.ProposalID, err)
 	}
@@ -112,7 +112,7 @@ func scanAudit(row interface{ Scan(...any) error }) (engine.AuditEntry, string, 
 	var exit sql.NullInt64
 	var chain string
 	err := row.Scan(&e.ID, &at, &e.ProposalID, &e.Source, &e.Proposer, &e.Action, &e.Service, &e.Command,
-		&e.UserApproved, &e.Result, &exit, &e.Output, &e.Error, &e.PrevHash, &e.Hash, &e.Actor, &chain)
+		&e.UserApproved, &e.Result, &exit, &e.Output, &e.Error, &e.PrevHash, &e.Hash, &e.Actor, &chain, &e.Host)
 	if err != nil {
 		return e, chain, err
 	}

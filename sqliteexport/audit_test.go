@@ -26,6 +26,9 @@ func auditEntry(i int) engine.AuditEntry {
 	if e.Result != engine.AuditProposed {
 		e.UserApproved = true
 	}
+	if i%2 == 1 {
+		e.Host = "web2" // rows with and without a host chain together
+	}
 	if e.Result == engine.AuditExecuted {
 		e.ExitCode = ptr(0)
 		e.Output = "restarted\n"
@@ -88,7 +91,8 @@ func TestAuditRoundTrip(t *testing.T) {
 		if e.ID != want.ID || !e.At.Equal(want.At) || e.ProposalID != want.ProposalID || e.Source != want.Source ||
 			e.Proposer != want.Proposer || e.Action != want.Action || e.Service != want.Service ||
 			e.Command != want.Command || e.UserApproved != want.UserApproved || e.Result != want.Result ||
-			(e.ExitCode == nil) != (want.ExitCode == nil) || e.Output != want.Output || e.Error != want.Error {
+			(e.ExitCode == nil) != (want.ExitCode == nil) || e.Output != want.Output || e.Error != want.Error ||
+			e.Host != want.Host {
 			t.Errorf("AuditEntries()[%d] = %+v, want %+v", k, e, want)
 		}
 		if e.Hash != auditMAC(auditTestKey, e) {
@@ -117,7 +121,7 @@ func TestAuditRoundTrip(t *testing.T) {
 
 func TestAuditHashCoversEveryField(t *testing.T) {
 	base := auditEntry(2)
-	base.ID, base.PrevHash, base.Error, base.Actor = 7, "abc", "e", "alice"
+	base.ID, base.PrevHash, base.Error, base.Actor, base.Host = 7, "abc", "e", "alice", "web2"
 	edits := map[string]func(e *engine.AuditEntry){
 		"id":            func(e *engine.AuditEntry) { e.ID++ },
 		"timestamp":     func(e *engine.AuditEntry) { e.At = e.At.Add(time.Millisecond) },
@@ -135,6 +139,9 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 		"error_message": func(e *engine.AuditEntry) { e.Error += "x" },
 		"prev_hash":     func(e *engine.AuditEntry) { e.PrevHash += "x" },
 		"actor":         func(e *engine.AuditEntry) { e.Actor = "api" },
+		"host":          func(e *engine.AuditEntry) { e.Host = "web3" },
+		"host removed":  func(e *engine.AuditEntry) { e.Host = "" },
+		"host moved":    func(e *engine.AuditEntry) { e.PrevHash, e.Host = e.PrevHash+"web2", "" },
 		// Length prefixes keep field boundaries: moving a byte between fields changes the hash.
 		"boundary": func(e *engine.AuditEntry) { e.Action, e.Service = e.Action+"n", e.Service[1:] },
 	}

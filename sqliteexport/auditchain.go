@@ -122,7 +122,9 @@ func (c *auditChain) putHead(ctx context.Context, h engine.AuditHead) error {
 // auditEncoding is a row's canonical encoding: a version tag, then every field and prev_hash,
 // each as a uvarint length and its bytes (integers in decimal, user_approved as "0" or "1", a
 // NULL exit code as the empty string), so no two rows encode the same way. Keyed rows (v2)
-// add the chain and the actor.
+// add the chain and the actor. A row that names its host (actions in a fleet) adds it last;
+// rows without one, as every row from before, encode as they always did (the field count
+// tells the two apart).
 func auditEncoding(e engine.AuditEntry, chain string) []byte {
 	buf := make([]byte, 0, 256+len(e.Command)+len(e.Output)+len(e.Error))
 	field := func(s string) {
@@ -155,6 +157,9 @@ func auditEncoding(e engine.AuditEntry, chain string) []byte {
 	field(e.Output)
 	field(e.Error)
 	field(e.PrevHash)
+	if e.Host != "" {
+		field(e.Host)
+	}
 	return buf
 }
 

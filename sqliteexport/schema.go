@@ -280,4 +280,9 @@ PRAGMA writable_schema = RESET;
 -- A host's events (history?host=).
 CREATE INDEX failure_events_by_host ON failure_events (host, service, at);
 `,
+	`
+-- Actions on other hosts' Monits: the host of each audited step ('' in rows from before).
+-- The MAC covers it when it is set (auditchain.go).
+ALTER TABLE action_audit_log ADD COLUMN host TEXT NOT NULL DEFAULT '';
+`,
 }

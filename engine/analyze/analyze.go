@@ -273,7 +273,10 @@ func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, 
 // reuse copies a cached model answer into an.
 func (a *Analyzer) reuse(cached engine.Analysis, an *engine.Analysis) *rca.Answer {
 	an.Source, an.Cached = engine.SourceLLM, true
-	an.ProbableCause, an.SuggestedActions = cached.ProbableCause, cached.SuggestedActions
+	an.ProbableCause = cached.ProbableCause
+	for _, s := range cached.SuggestedActions { // the cached failure may be another host's
+		an.SuggestedActions = append(an.SuggestedActions, engine.SuggestedAction{Action: s.Action, Host: an.Host, Service: s.Service})
+	}
 	an.PromptTokens, an.ResponseTokens = cached.PromptTokens, cached.ResponseTokens
 	answer := &rca.Answer{Model: an.Model, ProbableCause: cached.ProbableCause,
 		Summary: cached.Summary, Notes: []string{fmt.Sprintf("reused the model's analysis #%d of the same failure", cached.ID)}}
@@ -291,7 +294,8 @@ func (a *Analyzer) fromAnswer(answer rca.Answer, an *engine.Analysis) {
 		an.Summary = answer.Summary
 	}
 	for _, s := range answer.SuggestedActions {
-		an.SuggestedActions = append(an.SuggestedActions, engine.SuggestedAction{Action: s.Action, Service: s.Service})
+		// The host is the analysed service's, from the data; the model names no host.
+		an.SuggestedActions = append(an.SuggestedActions, engine.SuggestedAction{Action: s.Action, Host: an.Host, Service: s.Service})
 	}
 }
 

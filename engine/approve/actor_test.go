@@ -16,11 +16,11 @@ func TestActorIsRecorded(t *testing.T) {
 	var logs bytes.Buffer
 	e.flow.log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx := engine.WithActor(t.Context(), "ripley")
-	p1, err := e.flow.Propose(ctx, "restart", "nordvpn_status", engine.SourceUser, "session a")
+	p1, err := e.flow.Propose(ctx, engine.SuggestedAction{Action: "restart", Service: "nordvpn_status"}, engine.SourceUser, "session a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, err := e.flow.Propose(engine.WithActor(t.Context(), "api"), "restart", "sshd", engine.SourceAPI, "")
+	p2, err := e.flow.Propose(engine.WithActor(t.Context(), "api"), engine.SuggestedAction{Action: "restart", Service: "sshd"}, engine.SourceAPI, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,10 +31,10 @@ func TestActorIsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		`msg="proposed action" proposal_id=id1 action=systemctl_restart service=nordvpn_status source=user actor=ripley`,
-		`msg="proposed action" proposal_id=id2 action=monit_restart service=sshd source=api actor=api`,
-		`msg="approved action" proposal_id=id1 action=systemctl_restart service=nordvpn_status source=user actor=ripley result=executed`,
-		`msg="rejected action" proposal_id=id2 action=monit_restart service=sshd actor=dallas`,
+		`msg="proposed action" proposal_id=id1 action=systemctl_restart host="" service=nordvpn_status source=user actor=ripley`,
+		`msg="proposed action" proposal_id=id2 action=monit_restart host="" service=sshd source=api actor=api`,
+		`msg="approved action" proposal_id=id1 action=systemctl_restart host="" service=nordvpn_status source=user actor=ripley result=executed`,
+		`msg="rejected action" proposal_id=id2 action=monit_restart host="" service=sshd actor=dallas`,
 	} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s:\n%s", want, logs.String())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -35,9 +36,10 @@ type Audit interface {
 	AppendAudit(ctx context.Context, e engine.AuditEntry) (int64, error)
 }
 
-// Targets returns what actions may name now: the Monit services seen in the latest snapshots
-// and the units mapped in actions.units.
-type Targets func(ctx context.Context) (act.Targets, error)
+// Targets returns what actions may name on a host now: the Monit services of its latest
+// status and, for this machine, the units mapped in actions.units. The Flow marks another
+// host's targets remote itself.
+type Targets func(ctx context.Context, host string) (act.Targets, error)
 
 // Runner runs a resolved command (*act.Runner).
 type Runner interface {
@@ -66,6 +68,9 @@ type Options struct {
 	// Act must be the options the Runner was built with: Run rejects an argv that its own
 	// options would not build.
 	Act act.Options
+	// Hosts says which host is this machine's and how other hosts' Monits are reached; the
+	// zero value is one host, this machine's.
+	Hosts Hosts
 	// ExpireIn is how long a proposal can be approved (actions.expire_in); DefaultExpireIn
 	// when zero.
 	ExpireIn time.Duration
@@ -124,31 +129,34 @@ func NewID() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
-// Propose validates an action on a service and stores it as pending. source is one of
-// engine's Source* values; proposer is an optional detail (a session, an analysis ID).
+// Propose validates an action on a service and stores it as pending. a.Host, when set, is the
+// service's host as the caller's data has it (the board, an analysis), never text from a
+// model or a log; unset, the host is the one that has the service. source is one of engine's
+// Source* values; proposer is an optional detail (a session, an analysis ID).
 //
-// A refused action (unknown action or service, a name that fails act's checks) is not stored
-// but is audited as refused, and the error wraps act.ErrRefused.
-func (f *Flow) Propose(ctx context.Context, action, service, source, proposer string) (engine.Proposal, error) {
+// A refused action (unknown action, host or service, a service on several hosts without one
+// named, a local-only action on another host, another host without a hosts: entry, a name
+// that fails act's checks) is not stored but is audited as refused, and the error wraps
+// act.ErrRefused.
+func (f *Flow) Propose(ctx context.Context, a engine.SuggestedAction, source, proposer string) (engine.Proposal, error) {
 	if !engine.IsProposalSource(source) {
 		return engine.Proposal{}, fmt.Errorf("propose: unknown source %q", source)
 	}
 	proposer = clip(proposer)
-	t, err := f.targets(ctx)
-	if err != nil {
-		return engine.Proposal{}, fmt.Errorf("propose: read targets: %w", err)
-	}
 	now := f.opts.Now()
-	cmd, err := act.Resolve(action, service, t, f.opts.Act)
+	cmd, at, err := f.resolve(ctx, a)
+	if err != nil && !errors.Is(err, act.ErrRefused) {
+		return engine.Proposal{}, fmt.Errorf("propose: %w", err)
+	}
 	if err != nil {
-		e := engine.AuditEntry{At: now, Source: source, Proposer: proposer, Action: clip(action),
-			Service: clip(service), Result: engine.AuditRefused, Error: err.Error()}
+		e := engine.AuditEntry{At: now, Source: source, Proposer: proposer, Action: clip(a.Action),
+			Host: clip(at.host), Service: clip(a.Service), Result: engine.AuditRefused, Error: err.Error()}
 		if _, aerr := f.appendAudit(ctx, e); aerr != nil {
 			return engine.Proposal{}, fmt.Errorf("propose: %w (and auditing the refusal failed: %w)", err, aerr)
 		}
 		return engine.Proposal{}, fmt.Errorf("propose: %w", err)
 	}
-	p := engine.Proposal{ID: f.opts.NewID(), Action: string(cmd.Action), Service: cmd.Service, Unit: cmd.Unit,
+	p := engine.Proposal{ID: f.opts.NewID(), Action: string(cmd.Action), Host: at.host, Service: cmd.Service, Unit: cmd.Unit,
 		Argv: cmd.Argv, Command: cmd.Display, Source: source, Proposer: proposer,
 		CreatedAt: now, ExpiresAt: now.Add(f.opts.ExpireIn), State: engine.ProposalPending,
 		Simulated: f.opts.Simulate != ""}
@@ -159,7 +167,7 @@ func (f *Flow) Propose(ctx context.Context, action, service, source, proposer st
 	if err := f.props.PutProposal(ctx, p); err != nil {
 		return engine.Proposal{}, fmt.Errorf("propose: %w", err)
 	}
-	f.log.Info("proposed action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
+	f.log.Info("proposed action", "proposal_id", p.ID, "action", p.Action, "host", p.Host, "service", p.Service,
 		"source", p.Source, "actor", engine.ActorFrom(ctx))
 	return p, nil
 }
@@ -178,7 +186,7 @@ func (f *Flow) Prune(ctx context.Context) (int, error) {
 // entry is the audit row of a step about proposal p.
 func entry(p engine.Proposal, at time.Time, result string, approved bool) engine.AuditEntry {
 	return engine.AuditEntry{At: at, ProposalID: p.ID, Source: p.Source, Proposer: p.Proposer,
-		Action: p.Action, Service: p.Service, Command: p.Command, UserApproved: approved, Result: result}
+		Action: p.Action, Host: p.Host, Service: p.Service, Command: p.Command, UserApproved: approved, Result: result}
 }
 
 // clip bounds text from outside: valid UTF-8, at most maxText bytes plus a note of the

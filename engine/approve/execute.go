@@ -69,7 +69,7 @@ func (f *Flow) Execute(ctx context.Context, id string, approve, dryRun bool) (Ou
 		if _, err := f.appendAudit(ctx, entry(p, now, engine.AuditRejected, false)); err != nil {
 			return out, fmt.Errorf("reject %s: %w", p.ID, err)
 		}
-		f.log.Info("rejected action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
+		f.log.Info("rejected action", "proposal_id", p.ID, "action", p.Action, "host", p.Host, "service", p.Service,
 			"actor", engine.ActorFrom(ctx))
 		return out, nil
 	}
@@ -109,7 +109,7 @@ func (f *Flow) dryRun(ctx context.Context, id string) (Outcome, error) {
 		return f.refuseID(ctx, id, p, false, err)
 	}
 	out := Outcome{Proposal: p, Status: engine.AuditDryRun, Command: p.Command}
-	if _, err := f.revalidate(ctx, p); err != nil {
+	if _, _, err := f.revalidate(ctx, p); err != nil {
 		out.Error = err.Error()
 	}
 	if p.Simulated || f.opts.Simulate != "" {
@@ -123,35 +123,31 @@ func (f *Flow) dryRun(ctx context.Context, id string) (Outcome, error) {
 	return out, nil
 }
 
-// revalidate resolves the proposal again against the current targets and insists on the
-// exact argv the person saw.
-func (f *Flow) revalidate(ctx context.Context, p engine.Proposal) (act.Command, error) {
-	t, err := f.targets(ctx)
+// revalidate resolves the proposal again on its host against the current targets and
+// insists on the exact argv the person saw.
+func (f *Flow) revalidate(ctx context.Context, p engine.Proposal) (act.Command, Runner, error) {
+	cmd, at, err := f.resolve(ctx, engine.SuggestedAction{Action: p.Action, Host: p.Host, Service: p.Service})
 	if err != nil {
-		return act.Command{}, fmt.Errorf("read targets: %w", err)
-	}
-	cmd, err := act.Resolve(p.Action, p.Service, t, f.opts.Act)
-	if err != nil {
-		return act.Command{}, err
+		return act.Command{}, nil, err
 	}
 	if !slices.Equal(cmd.Argv, p.Argv) {
-		return act.Command{}, fmt.Errorf("%w: the command is now %s, not the proposed %s; propose it again",
+		return act.Command{}, nil, fmt.Errorf("%w: the command is now %s, not the proposed %s; propose it again",
 			act.ErrRefused, cmd.Display, p.Command)
 	}
-	return cmd, nil
+	return cmd, at.runner, nil
 }
 
 // run re-validates and runs an approved proposal and audits the result.
 func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 	p := out.Proposal
 	out.Result = act.Result{ExitCode: -1}
-	cmd, err := f.revalidate(ctx, p)
+	cmd, runner, err := f.revalidate(ctx, p)
 	if err == nil && (p.Simulated || f.opts.Simulate != "") {
 		return f.simulate(ctx, out)
 	}
 	ran := false
 	if err == nil {
-		out.Result, err = f.runner.Run(ctx, cmd)
+		out.Result, err = runner.Run(ctx, cmd)
 		ran = !errors.Is(err, act.ErrRefused)
 	}
 	if r := f.opts.Redactor; r != nil {
@@ -174,7 +170,7 @@ func (f *Flow) run(ctx context.Context, out Outcome) (Outcome, error) {
 		code := out.Result.ExitCode
 		e.ExitCode, e.Output = &code, out.Result.Output
 	}
-	f.log.Info("approved action", "proposal_id", p.ID, "action", p.Action, "service", p.Service,
+	f.log.Info("approved action", "proposal_id", p.ID, "action", p.Action, "host", p.Host, "service", p.Service,
 		"source", p.Source, "actor", engine.ActorFrom(ctx), "result", out.Status, "exit_code", out.Result.ExitCode, "duration", out.Result.Duration)
 	if _, aerr := f.appendAudit(ctx, e); aerr != nil {
 		return out, fmt.Errorf("execute %s: auditing the result (%s) failed: %w", p.ID, out.Status, aerr)

@@ -304,7 +304,7 @@ func TestSimulatedRunsNothing(t *testing.T) {
 		t.Errorf("audit row = %+v, want a simulated dry run approved by the user, with the output", row)
 	}
 	execute(t, e, p.ID, true, false, ErrAlreadyUsed, refused)
-	if _, err := e.flow.Propose(t.Context(), "rm_rf", "nordvpn_status", engine.SourceUser, ""); !errors.Is(err, act.ErrRefused) {
+	if _, err := e.flow.Propose(t.Context(), engine.SuggestedAction{Action: "rm_rf", Service: "nordvpn_status"}, engine.SourceUser, ""); !errors.Is(err, act.ErrRefused) {
 		t.Errorf("Propose(rm_rf) error = %v, want act.ErrRefused", err)
 	}
 	if e.runner.count() != 0 {
@@ -355,7 +355,7 @@ func TestAuditRowsNameTheActor(t *testing.T) {
 	e := newEnv(t)
 	p := e.propose(t) // no actor in the context: the source
 	ctx := engine.WithActor(t.Context(), "api")
-	q, err := e.flow.Propose(ctx, "restart", "sshd", engine.SourceAPI, "")
+	q, err := e.flow.Propose(ctx, engine.SuggestedAction{Action: "restart", Service: "sshd"}, engine.SourceAPI, "")
 	if err != nil {
 		t.Fatal(err)
 	}

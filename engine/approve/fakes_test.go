@@ -194,7 +194,7 @@ func newEnvWith(t *testing.T, opts Options) *env {
 	t.Helper()
 	e := &env{props: &memProposals{m: map[string]engine.Proposal{}}, audit: &memAudit{}, runner: &fakeRunner{},
 		clock: &clock{t: t0}, tg: testTargets()}
-	targets := func(ctx context.Context) (act.Targets, error) {
+	targets := func(ctx context.Context, _ string) (act.Targets, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		return e.tg, e.tgErr
@@ -223,7 +223,7 @@ func (e *env) setTargets(tg act.Targets, err error) {
 // propose proposes restarting nordvpn_status and fails the test on error.
 func (e *env) propose(t *testing.T) engine.Proposal {
 	t.Helper()
-	p, err := e.flow.Propose(t.Context(), "restart", "nordvpn_status", engine.SourceMother, "session default")
+	p, err := e.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: "nordvpn_status"}, engine.SourceMother, "session default")
 	if err != nil {
 		t.Fatalf("Propose() error = %v", err)
 	}

@@ -33,7 +33,7 @@ func TestPropose(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			got, err := e.flow.Propose(t.Context(), tt.action, tt.service, engine.SourceUser, "session a")
+			got, err := e.flow.Propose(t.Context(), engine.SuggestedAction{Action: tt.action, Service: tt.service}, engine.SourceUser, "session a")
 			if err != nil {
 				t.Fatalf("Propose() error = %v", err)
 			}
@@ -60,7 +60,7 @@ func TestPropose(t *testing.T) {
 func TestProposeExpireIn(t *testing.T) {
 	e := newEnv(t)
 	f := New(e.props, e.audit, e.flow.targets, e.runner, Options{Now: e.clock.now, ExpireIn: 2 * time.Minute})
-	p, err := f.Propose(t.Context(), "restart", "sshd", engine.SourceAPI, "")
+	p, err := f.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: "sshd"}, engine.SourceAPI, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestProposeRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			_, err := e.flow.Propose(t.Context(), tt.action, tt.service, engine.SourceMother, "")
+			_, err := e.flow.Propose(t.Context(), engine.SuggestedAction{Action: tt.action, Service: tt.service}, engine.SourceMother, "")
 			if !errors.Is(err, act.ErrRefused) || !strings.Contains(err.Error(), tt.wantWhy) {
 				t.Fatalf("Propose(%q, %.40q) error = %v, want act.ErrRefused saying %q", tt.action, tt.service, err, tt.wantWhy)
 			}
@@ -124,7 +124,7 @@ func TestProposeRefused(t *testing.T) {
 
 func TestProposeBadSourceNotAudited(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.flow.Propose(t.Context(), "restart", "sshd", "llm", ""); err == nil || errors.Is(err, act.ErrRefused) {
+	if _, err := e.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: "sshd"}, "llm", ""); err == nil || errors.Is(err, act.ErrRefused) {
 		t.Fatalf("Propose(source llm) error = %v, want a caller error", err)
 	}
 	if rs := e.audit.results(); len(rs) != 0 {
@@ -135,7 +135,7 @@ func TestProposeBadSourceNotAudited(t *testing.T) {
 func TestProposeAuditFailure(t *testing.T) {
 	e := newEnv(t)
 	e.audit.fail = func(engine.AuditEntry) error { return errors.New("disk full") }
-	if _, err := e.flow.Propose(t.Context(), "restart", "sshd", engine.SourceUser, ""); err == nil {
+	if _, err := e.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: "sshd"}, engine.SourceUser, ""); err == nil {
 		t.Fatal("Propose() error = nil, want the audit failure")
 	}
 	if ps, _ := e.flow.Pending(t.Context()); len(ps) != 0 {

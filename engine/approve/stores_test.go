@@ -60,7 +60,7 @@ func newReal(t *testing.T, stubBody string) *stack {
 		t.Fatal(err)
 	}
 	opts := act.Options{Timeout: 10 * time.Second}
-	targets := func(context.Context) (act.Targets, error) {
+	targets := func(context.Context, string) (act.Targets, error) {
 		return act.Targets{Services: map[string]bool{"nordvpn_status": true},
 			Units: map[string]string{"nordvpn_status": "nordvpnd.service"}}, nil
 	}
@@ -180,7 +180,7 @@ func TestRealStores(t *testing.T) {
 		{name: "injection refused and audited", wantRows: []string{"proposed", "refused", "refused", "refused"},
 			steps: func(t *testing.T, r *stack, id string) {
 				for _, svc := range []string{"a;rm -rf /", "$(reboot)", "x\nrm -rf /"} {
-					if _, err := r.flow.Propose(t.Context(), "restart", svc, engine.SourceMother, ""); !errors.Is(err, act.ErrRefused) {
+					if _, err := r.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: svc}, engine.SourceMother, ""); !errors.Is(err, act.ErrRefused) {
 						t.Errorf("Propose(%q) error = %v, want act.ErrRefused", svc, err)
 					}
 				}
@@ -192,7 +192,7 @@ func TestRealStores(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newReal(t, tt.stub)
-			p, err := r.flow.Propose(t.Context(), "restart", "nordvpn_status", engine.SourceAPI, "")
+			p, err := r.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: "nordvpn_status"}, engine.SourceAPI, "")
 			if err != nil {
 				t.Fatalf("Propose() error = %v", err)
 			}
@@ -211,7 +211,7 @@ func TestRealStores(t *testing.T) {
 // and the real runner: systemctl runs once (run with -race).
 func TestRealStoresConcurrentExecute(t *testing.T) {
 	r := newReal(t, `sleep 0.2`)
-	p, err := r.flow.Propose(t.Context(), "restart", "nordvpn_status", engine.SourceUser, "")
+	p, err := r.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Service: "nordvpn_status"}, engine.SourceUser, "")
 	if err != nil {
 		t.Fatal(err)
 	}

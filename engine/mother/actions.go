@@ -22,7 +22,7 @@ func (tr *turnState) action(ctx context.Context, in Intent) answer {
 			show(in.Verb), orList(in.Services)), services: in.Services}
 	}
 	svc := in.Services[0]
-	asked := engine.SuggestedAction{Action: in.Verb, Service: svc}
+	asked := engine.SuggestedAction{Action: in.Verb, Host: tr.hostOf(svc), Service: svc}
 	a := answer{services: in.Services, proposed: []engine.SuggestedAction{asked}}
 	actions := tr.m.opts.Actions
 	if actions == nil {
@@ -36,11 +36,11 @@ func (tr *turnState) action(ctx context.Context, in Intent) answer {
 	}
 	if p, ok := tr.samePending(ctx, actions, asked); ok {
 		a.proposals = []engine.Proposal{p}
-		a.facts = fmt.Sprintf("Already waiting for your approval: %s (proposal %s, expires %s). I did not propose it again.\n",
-			show(p.Command), show(p.ID), stamp(p.ExpiresAt, tr.now))
+		a.facts = fmt.Sprintf("Already waiting for your approval: %s%s (proposal %s, expires %s). I did not propose it again.\n",
+			show(p.Command), tr.onHost(p), show(p.ID), stamp(p.ExpiresAt, tr.now))
 		return a
 	}
-	p, err := actions.Propose(ctx, in.Verb, svc, engine.SourceUser, "mother")
+	p, err := actions.Propose(ctx, asked, engine.SourceUser, "mother")
 	if err != nil {
 		a.refused = []string{err.Error()}
 		a.facts = fmt.Sprintf("Refused: %s %s. %s. Nothing was proposed and nothing ran.\n", show(in.Verb), show(svc),
@@ -48,8 +48,8 @@ func (tr *turnState) action(ctx context.Context, in Intent) answer {
 		return a
 	}
 	a.proposals = []engine.Proposal{p}
-	a.facts = fmt.Sprintf("Proposed: %s (proposal %s, expires %s). Nothing runs until you approve it.\n",
-		show(p.Command), show(p.ID), stamp(p.ExpiresAt, tr.now))
+	a.facts = fmt.Sprintf("Proposed: %s%s (proposal %s, expires %s). Nothing runs until you approve it.\n",
+		show(p.Command), tr.onHost(p), show(p.ID), stamp(p.ExpiresAt, tr.now))
 	return a
 }
 
@@ -61,7 +61,7 @@ func (tr *turnState) samePending(ctx context.Context, actions Actions, asked eng
 		return engine.Proposal{}, false // Propose reports the store's trouble
 	}
 	for _, p := range pending {
-		if p.Service != asked.Service {
+		if p.Service != asked.Service || (asked.Host != "" && p.Host != "" && p.Host != asked.Host) {
 			continue
 		}
 		if p.Action == asked.Action || p.Action == "systemctl_"+asked.Action || p.Action == "monit_"+asked.Action {
@@ -87,7 +87,7 @@ func (tr *turnState) pending(ctx context.Context) answer {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s waiting for your approval, oldest first:\n", plural(len(ps), "proposal"))
 	for _, p := range ps {
-		fmt.Fprintf(&b, "  %s  %s  (%s, expires %s)\n", show(p.ID), show(p.Command), show(p.Source), stamp(p.ExpiresAt, tr.now))
+		fmt.Fprintf(&b, "  %s  %s%s  (%s, expires %s)\n", show(p.ID), show(p.Command), tr.onHost(p), show(p.Source), stamp(p.ExpiresAt, tr.now))
 	}
 	return answer{facts: b.String()}
 }
@@ -124,4 +124,37 @@ func (tr *turnState) audit(ctx context.Context, in Intent) answer {
 	fmt.Fprintf(&b, "Audit log %s (%s, newest first; I only propose, a person approves):\n", windowText(w, tr.now), plural(len(lines), "row"))
 	b.WriteString(strings.Join(lines, "\n") + "\n")
 	return answer{facts: b.String(), window: w, services: in.Services}
+}
+
+// hostOf is the host of a service the turn sees, from the data: the host the message named
+// ("on HOST" scopes the turn to it), else the one host that has the service. "" when no
+// host, or several, have it (the approval flow then refuses or finds it).
+func (tr *turnState) hostOf(service string) string {
+	host := ""
+	for _, c := range tr.services {
+		if c.Snapshot.Name != service {
+			continue
+		}
+		if host != "" && host != c.Snapshot.Host {
+			return ""
+		}
+		host = c.Snapshot.Host
+	}
+	return host
+}
+
+// onHost names a proposal's host when the turn is about a fleet (a host was named, or the
+// services are on several hosts); one host needs no name.
+func (tr *turnState) onHost(p engine.Proposal) string {
+	if p.Host == "" {
+		return ""
+	}
+	fleet := tr.host != ""
+	for _, c := range tr.services {
+		fleet = fleet || c.Snapshot.Host != p.Host
+	}
+	if !fleet {
+		return ""
+	}
+	return " on host " + show(p.Host)
 }

@@ -48,3 +48,28 @@ func TestOnHost(t *testing.T) {
 		t.Errorf("status on web2 = %q, want web2's services only", reply.Text)
 	}
 }
+
+// TestActionOnHost: the proposal's host is the board's: the host the message named, or the one
+// host that has the service; in a fleet Mother's answer names it.
+func TestActionOnHost(t *testing.T) {
+	r := newRig(t, ollamafake.Reply{Content: "ok"}, 8192)
+	fa := &fakeActions{}
+	r.m.opts.Actions = fa
+	second := r.data.services[1] // nginx, OK on vm
+	second.Snapshot.Host, second.State.Host = "web2", "web2"
+	r.data.services = append(r.data.services, second)
+	cases := []struct{ msg, wantHost, has string }{
+		{"restart nginx on web2", "web2", "on host web2"},
+		{"restart nginx on vm", "vm", "on host vm"},
+		{"restart gamma_conn", "vm", "Proposed: systemctl restart gamma_conn.service on host vm"},
+	}
+	for _, c := range cases {
+		t.Run(c.msg, func(t *testing.T) {
+			fa.pending = nil
+			reply, _ := r.chat(t, "s-"+c.msg, c.msg)
+			if len(fa.pending) != 1 || fa.pending[0].Host != c.wantHost || !strings.Contains(reply.Text, c.has) {
+				t.Errorf("%q: proposals %+v, text %q; want one on host %s saying %q", c.msg, fa.pending, reply.Text, c.wantHost, c.has)
+			}
+		})
+	}
+}

@@ -40,7 +40,7 @@ type Data interface {
 // Actions is the approval flow (approve.Flow): Mother turns an operator's request into a
 // pending proposal through it, and reads what is waiting.
 type Actions interface {
-	Propose(ctx context.Context, action, service, source, proposer string) (engine.Proposal, error)
+	Propose(ctx context.Context, a engine.SuggestedAction, source, proposer string) (engine.Proposal, error)
 	// Pending returns the proposals that can still be approved, oldest first.
 	Pending(ctx context.Context) ([]engine.Proposal, error)
 }

@@ -18,12 +18,13 @@ type fakeActions struct {
 	proposed int
 }
 
-func (f *fakeActions) Propose(_ context.Context, action, service, source, _ string) (engine.Proposal, error) {
+func (f *fakeActions) Propose(_ context.Context, a engine.SuggestedAction, source, _ string) (engine.Proposal, error) {
+	action, service := a.Action, a.Service
 	if service == "system_backup" {
 		return engine.Proposal{}, errors.New("propose: action refused: systemctl_restart needs a systemd unit, and none is mapped")
 	}
 	f.proposed++
-	p := engine.Proposal{ID: fmt.Sprintf("p%d", f.proposed), Action: "systemctl_" + action, Service: service,
+	p := engine.Proposal{ID: fmt.Sprintf("p%d", f.proposed), Action: "systemctl_" + action, Host: a.Host, Service: service,
 		Command: "systemctl " + action + " " + service + ".service", Source: source, ExpiresAt: testNow.Add(10 * time.Minute),
 		State: engine.ProposalPending}
 	f.pending = append(f.pending, p)

@@ -192,7 +192,7 @@ func (c *Client) Analyze(ctx context.Context, service string) ([]repl.Analysis, 
 }
 
 func toProposal(p rest.Proposal) repl.Proposal {
-	return repl.Proposal{ID: p.ID, Action: p.Action, Service: p.Service, Command: p.Command,
+	return repl.Proposal{ID: p.ID, Action: p.Action, Host: p.Host, Service: p.Service, Command: p.Command,
 		ExpiresAt: p.ExpiresAt, ProposedBy: p.Source, Simulated: p.Simulated}
 }
 

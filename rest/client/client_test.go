@@ -72,7 +72,8 @@ func (m *slowMother) Clear(context.Context, string) error                       
 
 type stubActions struct{}
 
-func (stubActions) Propose(_ context.Context, action, service, source, _ string) (engine.Proposal, error) {
+func (stubActions) Propose(_ context.Context, a engine.SuggestedAction, source, _ string) (engine.Proposal, error) {
+	service := a.Service
 	return engine.Proposal{ID: "p1", Action: "monit_restart", Service: service, Command: "monit restart " + service,
 		Source: source, State: engine.ProposalPending}, nil
 }

@@ -412,6 +412,7 @@ type AuditEntry struct {
 	Error      *string   `json:"error,omitempty"`
 	ExitCode   *int64    `json:"exit_code,omitempty"`
 	Hash       string    `json:"hash"`
+	Host       *string   `json:"host,omitempty"`
 	Id         int64     `json:"id"`
 	ProposalId string    `json:"proposal_id"`
 	Result     string    `json:"result"`
@@ -740,6 +741,9 @@ type Proposal struct {
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
 
+	// Host the service's Monit host; another host's Monit is reached through its HTTP interface
+	Host *string `json:"host,omitempty"`
+
 	// Id random, single use
 	Id       string  `json:"id"`
 	Proposer *string `json:"proposer,omitempty"`
@@ -823,6 +827,9 @@ type StatusOutputBody struct {
 type SuggestInputBody struct {
 	// Action a whitelisted action (systemctl_restart, monit_start, …) or a verb (restart, start, stop, status, monitor, unmonitor, logs)
 	Action string `json:"action"`
+
+	// Host the service's host; needed when several hosts have the service
+	Host *string `json:"host,omitempty"`
 
 	// Service a Monit service seen in the latest status
 	Service string `json:"service"`

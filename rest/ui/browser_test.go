@@ -150,7 +150,7 @@ func browserRecovers(t *testing.T, browser context.Context) {
 func browserLabelled(t *testing.T, browser context.Context) {
 	snaps, states := fleet(12, time.Now())
 	f := newFixture(t, snaps, states)
-	p, _ := f.actions.Propose(context.Background(), "monit_start", "svc-0003", engine.SourceUser, "test")
+	p, _ := f.actions.Propose(context.Background(), engine.SuggestedAction{Action: "monit_start", Service: "svc-0003"}, engine.SourceUser, "test")
 	tab := browsertest.PrivateTab(t, browser, 375, 800, false)
 	browserLogin(t, tab, f.srv.URL, "alice")
 	for _, page := range []string{"/ui/", "/ui/services/svc-0003", "/ui/mother", "/ui/approvals", "/ui/approvals/" + p.ID, "/ui/audit"} {

@@ -132,7 +132,8 @@ type fakeActions struct {
 	proposed []string
 }
 
-func (a *fakeActions) Propose(_ context.Context, action, service, source, proposer string) (engine.Proposal, error) {
+func (a *fakeActions) Propose(_ context.Context, asked engine.SuggestedAction, source, proposer string) (engine.Proposal, error) {
+	action, service := asked.Action, asked.Service
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.proposed = append(a.proposed, action+" "+service+" by "+proposer)
@@ -198,7 +199,7 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 	for _, s := range services {
 		hist.names = append(hist.names, s.Name)
 	}
-	targets := func(context.Context) (act.Targets, error) {
+	targets := func(context.Context, string) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}}
 		for _, s := range services {
 			t.Services[s.Name] = true

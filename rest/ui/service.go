@@ -60,17 +60,17 @@ func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
 			d.LogsErr = err.Error()
 		}
 	}
-	d.Actions = u.applicable(ctx, name)
+	d.Actions = u.applicable(ctx, c.Snapshot.Host, name)
 	u.render(w, r, http.StatusOK, "service", name, d)
 }
 
 // applicable lists the whitelisted actions that resolve for the service now. The command
 // shown is indicative: the approval flow resolves it again with the daemon's options.
-func (u *UI) applicable(ctx context.Context, service string) []act.Command {
+func (u *UI) applicable(ctx context.Context, host, service string) []act.Command {
 	if u.deps.Actions == nil || u.deps.Targets == nil {
 		return nil
 	}
-	t, err := u.deps.Targets(ctx)
+	t, err := u.deps.Targets(ctx, host)
 	if err != nil {
 		return nil
 	}
@@ -91,7 +91,9 @@ func (u *UI) propose(w http.ResponseWriter, r *http.Request, p Principal) {
 		return
 	}
 	name := r.PathValue("name")
-	prop, err := u.deps.Actions.Propose(r.Context(), r.PostFormValue("action"), name, engine.SourceUser, proposer(p))
+	// The host is the one the page showed; the flow refuses one the board does not have.
+	asked := engine.SuggestedAction{Action: r.PostFormValue("action"), Host: r.PostFormValue("host"), Service: name}
+	prop, err := u.deps.Actions.Propose(r.Context(), asked, engine.SourceUser, proposer(p))
 	if err != nil {
 		status := http.StatusInternalServerError
 		if errors.Is(err, act.ErrRefused) {

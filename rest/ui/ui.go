@@ -51,7 +51,7 @@ type Audit interface {
 
 // Actions is the approval flow (approve.Flow).
 type Actions interface {
-	Propose(ctx context.Context, action, service, source, proposer string) (engine.Proposal, error)
+	Propose(ctx context.Context, a engine.SuggestedAction, source, proposer string) (engine.Proposal, error)
 	Execute(ctx context.Context, id string, approve, dryRun bool) (approve.Outcome, error)
 	Pending(ctx context.Context) ([]engine.Proposal, error)
 }
@@ -91,7 +91,7 @@ type Deps struct {
 	Audit    Audit
 	Users    Authenticator
 	Sessions SessionStore // nil: sessions in memory
-	Targets  func(ctx context.Context) (act.Targets, error)
+	Targets  func(ctx context.Context, host string) (act.Targets, error)
 	Health   func() []Dependency
 }
 

@@ -140,7 +140,7 @@ func TestLimiterWindow(t *testing.T) {
 
 func TestViewerIsRefusedActions(t *testing.T) {
 	f := demoFixture(t)
-	p, _ := f.actions.Propose(context.Background(), "monit_start", "zzz_failing", engine.SourceUser, "test")
+	p, _ := f.actions.Propose(context.Background(), engine.SuggestedAction{Action: "monit_start", Service: "zzz_failing"}, engine.SourceUser, "test")
 	c := f.client(t)
 	f.login(t, c, "victor")
 	for _, u := range []string{"/ui/approvals/" + p.ID, "/ui/services/zzz_failing/propose"} {

@@ -1,0 +1,121 @@
+package approve
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"monit-intel/act"
+	"monit-intel/engine"
+)
+
+// Hosts says where actions go. Its zero value is one host, this machine's: proposals then
+// name no host and every action runs here.
+type Hosts struct {
+	// Local returns the host whose Monit, systemd and journal are this machine's (the host
+	// of the first poll target); "" while none is known.
+	Local func() string
+	// Of returns the hosts that have a service of that name, sorted (engine.Board.HostsOf).
+	Of func(service string) []string
+	// Known returns every host on the board, sorted (engine.Board.Hosts).
+	Known func() []string
+	// Remote are the other hosts whose Monit actions may reach (the hosts: entries), by name.
+	Remote map[string]Remote
+}
+
+// Remote is another host's Monit: the act options that reach it (its URL, credentials and
+// transport, with MonitRemote and MonitHost set) and a Runner built with them.
+type Remote struct {
+	Act    act.Options
+	Runner Runner
+}
+
+// place is where a resolved action runs.
+type place struct {
+	host   string
+	remote bool
+	runner Runner
+}
+
+// resolve finds the host of a, reads its targets and resolves the command there. Its errors
+// wrap act.ErrRefused, except when the targets cannot be read.
+func (f *Flow) resolve(ctx context.Context, a engine.SuggestedAction) (act.Command, place, error) {
+	host, err := f.locate(a)
+	if err != nil {
+		return act.Command{}, place{host: a.Host}, err
+	}
+	at := place{host: host, runner: f.runner}
+	t, err := f.targets(ctx, host)
+	if err != nil {
+		return act.Command{}, at, fmt.Errorf("read targets: %w", err)
+	}
+	h := f.opts.Hosts
+	if h.Local == nil || host == h.Local() {
+		cmd, err := act.Resolve(a.Action, a.Service, t, f.opts.Act)
+		return cmd, at, err
+	}
+	at.remote = true
+	t.Host, t.Remote = host, true
+	r, ok := h.Remote[host]
+	opts := r.Act
+	if !ok {
+		opts = act.Options{MonitRemote: true, MonitHost: host}
+	}
+	cmd, err := act.Resolve(a.Action, a.Service, t, opts) // a local-only action says so first
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: no hosts.%s entry: monit-intel has no credentials for %s's Monit", act.ErrRefused, show(host), show(host))
+	}
+	at.runner = r.Runner
+	return cmd, at, err
+}
+
+// locate returns the host an action is for: the one it names, which must be on the board, or
+// else the one host that has the service. A service on several hosts needs the host named; a
+// service on none is looked for on this machine (act refuses it there, or maps a unit).
+func (f *Flow) locate(a engine.SuggestedAction) (string, error) {
+	h := f.opts.Hosts
+	if h.Local == nil {
+		if a.Host != "" {
+			return "", fmt.Errorf("%w: unknown host %s: actions reach this machine's Monit only", act.ErrRefused, show(a.Host))
+		}
+		return "", nil
+	}
+	if a.Host != "" {
+		if known := h.Known(); a.Host != h.Local() && !slices.Contains(known, a.Host) {
+			return "", fmt.Errorf("%w: unknown host %s (the hosts are: %s)", act.ErrRefused, show(a.Host), showList(known))
+		}
+		return a.Host, nil
+	}
+	on := h.Of(a.Service)
+	switch len(on) {
+	case 0:
+		return h.Local(), nil
+	case 1:
+		return on[0], nil
+	}
+	return "", fmt.Errorf("%w: service %s is on several hosts (%s): name the host", act.ErrRefused, show(a.Service), showList(on))
+}
+
+// show renders a name from outside (a host or service name Monit reported) for a message:
+// as it is when it is plain, else quoted with its control characters escaped, and clipped.
+func show(s string) string {
+	s = clip(s)
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r == ' ' || r == '"' || !unicode.IsPrint(r) }) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+func showList(names []string) string {
+	if len(names) == 0 {
+		return "none yet"
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = show(n)
+	}
+	return strings.Join(out, ", ")
+}
