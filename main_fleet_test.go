@@ -146,14 +146,14 @@ ollama:
 		}
 	})
 
-	t.Run("actions run on this machine's Monit only", func(t *testing.T) {
+	t.Run("actions reach another host only through a hosts entry", func(t *testing.T) {
 		waitFor(t, 10*time.Second, func() bool {
-			code, _ := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","service":"job"}`)
+			code, _ := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","host":"delta","service":"job"}`)
 			return code == 200 // delta, the polled Monit, is this machine's
 		})
 		code, body := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","service":"worker"}`)
-		if code < 400 || code >= 500 || !strings.Contains(fmt.Sprint(body["detail"]), "worker") {
-			t.Errorf("restart of alpha's worker = %d %v, want it refused", code, body)
+		if code != 422 || !strings.Contains(fmt.Sprint(body["detail"]), "no hosts.alpha entry") {
+			t.Errorf("restart of alpha's worker = %d %v, want it refused for want of hosts.alpha", code, body)
 		}
 	})
 

@@ -53,7 +53,7 @@ func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	// A port FreePort found free can be taken by another test's server before the daemon
 	// binds it: then the daemon exits naming the port, and it is started again on another.
 	for attempt := 1; ; attempt++ {
-		d, err := tryStartDaemon(t, bin, config, env)
+		d, err := tryStartDaemon(t, bin, config, monittest.FreePort(t), env)
 		if err == nil {
 			return d
 		}
@@ -63,12 +63,21 @@ func startDaemon(t *testing.T, config string, env ...string) *daemon {
 	}
 }
 
-// tryStartDaemon starts the daemon on a free port and waits until it is the one answering
-// there: its log names the API token's file (it does so after taking the port) and /health
-// answers.
-func tryStartDaemon(t *testing.T, bin, config string, env []string) (*daemon, error) {
+// startDaemonAt starts the daemon on a port chosen beforehand (Monits that push to it were
+// told the port): once, as a port taken meanwhile cannot be swapped for another.
+func startDaemonAt(t *testing.T, config string, port int, env ...string) *daemon {
 	t.Helper()
-	port := monittest.FreePort(t)
+	d, err := tryStartDaemon(t, buildBinary(t), config, port, env)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, d.logs)
+	}
+	return d
+}
+
+// tryStartDaemon starts the daemon on port and waits until it is the one answering there:
+// its log names the API token's file (it does so after taking the port) and /health answers.
+func tryStartDaemon(t *testing.T, bin, config string, port int, env []string) (*daemon, error) {
+	t.Helper()
 	d := &daemon{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &lockedBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "serve", "--config", config, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
 	d.cmd.Env = append(os.Environ(), env...)
