@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -121,13 +120,9 @@ func weekMother(t testing.TB) *mother.Mother {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow := approve.New(s.state, s.history, func(context.Context, string) (act.Targets, error) {
-		t := act.Targets{Services: map[string]bool{}, Units: cfg.Actions.Units}
-		for _, n := range board.Names() {
-			t.Services[n] = true
-		}
-		return t, nil
-	}, act.NewRunner(actOptions(cfg, src)), approve.Options{Act: actOptions(cfg, src), Now: clock})
+	local := func() string { return board.Hosts()[0] } // the week's one host is this machine's
+	flow := approve.New(s.state, s.history, actionTargets(cfg, board, local), act.NewRunner(actOptions(cfg, src)),
+		approve.Options{Act: actOptions(cfg, src), Now: clock, Hosts: approve.Hosts{Local: local, Of: board.HostsOf, Known: board.Hosts}})
 	seedAudit(t, s, flow)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, mother.Options{
