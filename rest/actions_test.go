@@ -18,8 +18,11 @@ type fakeActions struct {
 }
 
 func (f fakeActions) Propose(_ context.Context, a engine.SuggestedAction, source, _ string) (engine.Proposal, error) {
-	action, service := a.Action, a.Service
-	return f.propose(action, service, source)
+	p, err := f.propose(a.Action, a.Service, source)
+	if err == nil {
+		p.Host = a.Host // the flow keeps the host it was given
+	}
+	return p, err
 }
 
 func (f fakeActions) Execute(_ context.Context, id string, ok, dry bool) (approve.Outcome, error) {
@@ -77,6 +80,7 @@ func TestActionEndpoints(t *testing.T) {
 		has                string
 	}{
 		{"suggest", "POST", "/mother/actions/suggest", map[string]any{"action": "restart", "service": "nordvpn_status"}, 200, `"id":"p1"`},
+		{"suggest on a host", "POST", "/mother/actions/suggest", map[string]any{"action": "restart", "host": "web2", "service": "nordvpn_status"}, 200, `"host":"web2"`},
 		{"suggest refused", "POST", "/mother/actions/suggest", map[string]any{"action": "rm", "service": "sshd"}, 422, "not a whitelisted action"},
 		{"suggest injection", "POST", "/mother/actions/suggest", map[string]any{"action": "restart", "service": "a;rm -rf /"}, 404, "unknown service"},
 		{"suggest empty", "POST", "/mother/actions/suggest", map[string]any{"action": "", "service": "x"}, 422, "action"},

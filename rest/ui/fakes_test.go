@@ -137,7 +137,7 @@ func (a *fakeActions) Propose(_ context.Context, asked engine.SuggestedAction, s
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.proposed = append(a.proposed, action+" "+service+" by "+proposer)
-	p := engine.Proposal{ID: fmt.Sprintf("p%d", len(a.proposed)), Action: action, Service: service,
+	p := engine.Proposal{ID: fmt.Sprintf("p%d", len(a.proposed)), Action: action, Host: asked.Host, Service: service,
 		Command: "monit start " + service, Source: source, Proposer: proposer,
 		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(10 * time.Minute), State: engine.ProposalPending}
 	a.pending = append(a.pending, p)

@@ -189,6 +189,29 @@ func TestOperatorProposesConfirmsAndApproves(t *testing.T) {
 	}
 }
 
+// TestProposalNamesItsHost: the service page proposes on the host it shows, and the
+// approvals and the confirmation show the proposal's host.
+func TestProposalNamesItsHost(t *testing.T) {
+	f := demoFixture(t)
+	c := f.client(t)
+	f.login(t, c, "alice")
+	svc, _ := f.board.Service("zzz_failing")
+	_, page := get(t, c, f.srv.URL+"/ui/services/zzz_failing")
+	if want := `name="host" value="` + svc.Snapshot.Host + `"`; svc.Snapshot.Host == "" || !strings.Contains(page, want) {
+		t.Fatalf("service page lacks %s", want)
+	}
+	resp := post(t, c, f.srv.URL+"/ui/services/zzz_failing/propose", url.Values{"action": {"monit_start"}, "host": {"web2"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("propose = %d", resp.StatusCode)
+	}
+	if _, body := get(t, c, f.srv.URL+"/ui/approvals/p1"); !strings.Contains(body, `<dd id="host">web2</dd>`) {
+		t.Errorf("confirmation page lacks the host web2:\n%s", body)
+	}
+	if _, body := get(t, c, f.srv.URL+"/ui/approvals"); !strings.Contains(body, "</a> on web2</td>") {
+		t.Errorf("approvals page lacks the host web2:\n%s", body)
+	}
+}
+
 func TestEverythingFromOutsideIsEscaped(t *testing.T) {
 	f := demoFixture(t)
 	c := f.client(t)
