@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"monit-intel/logs/redact"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, red *redact.Redactor, board *engine.Board,
 	src *monit.Client, local func() string, e *env) (*approve.Flow, error) {
 	opts := actOptions(cfg, src)
-	remote, err := remoteHosts(cfg)
+	remote, err := remoteHosts(cfg, e.logger)
 	if err != nil {
 		return nil, err
 	}
@@ -62,12 +63,17 @@ func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, re
 // remoteHosts builds the act options and runner of each hosts: entry: its URL and
 // credentials, and the transport a Monit client builds for it (its TLS trust). Credentials
 // Monit sends in its pushes are not among them: only the configuration's.
-func remoteHosts(cfg config.Config) (map[string]approve.Remote, error) {
+func remoteHosts(cfg config.Config, logger *slog.Logger) (map[string]approve.Remote, error) {
 	remote := make(map[string]approve.Remote, len(cfg.Hosts))
 	for name, h := range cfg.Hosts {
 		client, err := monit.New(h.MonitOptions())
 		if err != nil {
 			return nil, fmt.Errorf("hosts.%s: %w", name, err)
+		}
+		if h.TLS.InsecureSkipVerify {
+			logger.Warn("hosts."+name+".tls.insecure_skip_verify is on: the Monit's certificate is not checked, so anyone "+
+				"between here and it can read the credentials actions send; set hosts."+name+".tls.ca_file instead",
+				"component", "approve", "host", name, "monit", client.Source())
 		}
 		opts := act.Options{Timeout: cfg.Actions.Timeout.D(), MonitURL: h.URL, MonitUser: h.Username, MonitPassword: h.Password,
 			MonitTransport: client.Transport(), MonitRemote: true, MonitHost: name}
