@@ -79,14 +79,14 @@ func (u *UI) auditCSV(w http.ResponseWriter, r *http.Request, _ Principal) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="monit-intel-audit-%s.csv"`, u.opts.Now().UTC().Format("20060102-150405")))
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"id", "at", "user", "proposer", "source", "action", "service", "command", "result", "exit_code", "error", "proposal_id", "hash"})
+	cw.Write([]string{"id", "at", "user", "proposer", "source", "action", "host", "service", "command", "result", "exit_code", "error", "proposal_id", "hash"})
 	for _, e := range d.Entries {
 		code := ""
 		if e.ExitCode != nil {
 			code = strconv.Itoa(*e.ExitCode)
 		}
 		rec := []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Proposer, e.Source, e.Action,
-			e.Service, e.Command, e.Result, code, e.Error, e.ProposalID, e.Hash}
+			e.Host, e.Service, e.Command, e.Result, code, e.Error, e.ProposalID, e.Hash}
 		for i := range rec {
 			rec[i] = csvSafe(rec[i])
 		}

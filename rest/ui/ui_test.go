@@ -301,7 +301,7 @@ func TestAuditCSV(t *testing.T) {
 	f := demoFixture(t)
 	code := 0
 	f.audit.entries = []engine.AuditEntry{
-		{ID: 2, Service: "=cmd|' /C calc'!A0", Proposer: "web user alice", Result: engine.AuditExecuted, ExitCode: &code},
+		{ID: 2, Host: "web2", Service: "=cmd|' /C calc'!A0", Proposer: "web user alice", Result: engine.AuditExecuted, ExitCode: &code},
 		{ID: 1, Service: "other", Proposer: "web user bob", Result: engine.AuditProposed},
 	}
 	c := f.client(t)
@@ -311,7 +311,8 @@ func TestAuditCSV(t *testing.T) {
 		t.Errorf("Content-Type = %q", resp.Header.Get("Content-Type"))
 	}
 	lines := strings.Split(strings.TrimSpace(body), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], "'=cmd") || !strings.Contains(lines[1], "web user alice") {
+	if len(lines) != 2 || !strings.Contains(lines[1], "'=cmd") || !strings.Contains(lines[1], "web user alice") ||
+		!strings.Contains(lines[0], ",action,host,service,") || !strings.Contains(lines[1], ",web2,") {
 		t.Errorf("CSV filtered by user = %q, want the header and alice's row with the formula neutralised", lines)
 	}
 }
