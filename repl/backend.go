@@ -112,7 +112,8 @@ type Backend interface {
 	// ClearSession forgets a session's conversation on the server.
 	ClearSession(ctx context.Context, session string) error
 	// Suggest asks for a proposal to run action on service.
-	Suggest(ctx context.Context, action, service string) (Proposal, error)
+	// Suggest proposes an action; host is "" for the one host that has the service.
+	Suggest(ctx context.Context, action, service, host string) (Proposal, error)
 	// Actions lists the pending proposals.
 	Actions(ctx context.Context) ([]Proposal, error)
 	// Execute approves (approve) or rejects a proposal; with dryRun nothing is run.

@@ -38,7 +38,7 @@ const (
 	argsService              // SERVICE
 	argsID                   // ID
 	argsN                    // [N]
-	argsVerbService          // ACTION SERVICE
+	argsVerbService          // ACTION SERVICE [HOST]
 )
 
 // argKind is what one argument position holds; completion uses it.
@@ -50,6 +50,7 @@ const (
 	argCount
 	argID
 	argVerb
+	argHost // optional, last
 )
 
 // kinds lists the arguments of a shape, position by position.
@@ -64,7 +65,7 @@ func (s argShape) kinds() []argKind {
 	case argsN:
 		return []argKind{argCount}
 	case argsVerbService:
-		return []argKind{argVerb, argService}
+		return []argKind{argVerb, argService, argHost}
 	}
 	return nil
 }
@@ -89,7 +90,7 @@ var commands = []cmdSpec{
 	{name: "/actions", kind: cmdActions, help: "pending proposals"},
 	{name: "/approve", kind: cmdApprove, shape: argsID, usage: "ID", help: "run a pending proposal"},
 	{name: "/reject", kind: cmdReject, shape: argsID, usage: "ID", help: "reject a pending proposal"},
-	{name: "/suggest", kind: cmdSuggest, shape: argsVerbService, usage: "ACTION SERVICE", help: "propose an action"},
+	{name: "/suggest", kind: cmdSuggest, shape: argsVerbService, usage: "ACTION SERVICE [HOST]", help: "propose an action (on HOST when several have SERVICE)"},
 	{name: "/audit", kind: cmdAudit, shape: argsN, usage: "[N]", help: "last N audit entries", defN: 20},
 	{name: "/clear", kind: cmdClear, help: "forget this session's conversation"},
 	{name: "/help", kind: cmdHelp, help: "this help"},
@@ -109,6 +110,7 @@ type command struct {
 	kind    cmdKind
 	text    string // chat message
 	service string
+	host    string
 	n       int
 	id      string
 	action  string
@@ -155,7 +157,7 @@ func parseCommand(line string) (command, error) {
 func parseArgs(spec cmdSpec, args []string) (command, error) {
 	kinds := spec.shape.kinds()
 	required := len(kinds)
-	if required > 0 && kinds[required-1] == argCount {
+	if required > 0 && (kinds[required-1] == argCount || kinds[required-1] == argHost) {
 		required--
 	}
 	switch {
@@ -176,6 +178,8 @@ func parseArgs(spec cmdSpec, args []string) (command, error) {
 			cmd.n, err = parseCount(a)
 		case argVerb:
 			cmd.action, err = parseVerb(a)
+		case argHost:
+			cmd.host, err = checkToken("host", a)
 		}
 		if err != nil {
 			return command{}, err

@@ -42,6 +42,8 @@ func TestParseCommand(t *testing.T) {
 		{name: "n too big", line: "/logs x 1001", wantErr: "the count must be a number from 1 to 1000"},
 		{name: "n not a number", line: "/audit ten", wantErr: `not "ten"`},
 		{name: "approve without id", line: "/approve", wantErr: "usage: /approve ID"},
+		{name: "suggest on a host", line: "/suggest restart web beta", want: command{kind: cmdSuggest, action: "restart", service: "web", host: "beta"}},
+		{name: "suggest too many", line: "/suggest restart web beta gamma", wantErr: "too many arguments"},
 		{name: "suggest one arg", line: "/suggest restart", wantErr: "usage: /suggest ACTION SERVICE"},
 		{name: "bad verb", line: "/suggest rm;reboot x", wantErr: "is not a word like restart"},
 		{name: "control char in service", line: "/logs a\x1bb", wantErr: "has a control character"},
@@ -83,6 +85,10 @@ func format(c command) string {
 				parts = append(parts, c.action)
 			case argCount:
 				parts = append(parts, strconv.Itoa(c.n))
+			case argHost:
+				if c.host != "" {
+					parts = append(parts, c.host)
+				}
 			}
 		}
 		return strings.Join(append([]string{s.name}, parts...), " ")
@@ -91,7 +97,7 @@ func format(c command) string {
 }
 
 func FuzzParseCommand(f *testing.F) {
-	for _, s := range []string{"", "hello", "/status", "/logs nordvpn_status 5", "/suggest restart x",
+	for _, s := range []string{"", "hello", "/status", "/logs nordvpn_status 5", "/suggest restart x", "/suggest restart x web2",
 		"/approve p1", "/audit 3", "/history a\x00b", "/LOGS x 1000", "/exit", "/ é 9"} {
 		f.Add(s)
 	}

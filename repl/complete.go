@@ -66,6 +66,8 @@ func complete(before string, d completionData) []suggestion {
 		return matchWords(verbSuggestions(d.verbs), word)
 	case argID:
 		return matchWords(d.ids, word)
+	case argHost:
+		return matchWords(d.hosts, word)
 	}
 	return nil
 }

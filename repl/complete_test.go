@@ -33,6 +33,7 @@ func TestComplete(t *testing.T) {
 		{name: "no args for status", before: "/status ", want: nil},
 		{name: "verb first for suggest", before: "/suggest st", want: []string{"start", "stop"}},
 		{name: "service second for suggest", before: "/suggest restart no", want: []string{"nordvpn_status"}},
+		{name: "host third for suggest", before: "/suggest restart nginx g", want: []string{"gamma"}},
 		{name: "ids for approve", before: "/approve ", want: []string{"p1", "p2"}},
 		{name: "unknown command args", before: "/nope x", want: nil},
 		{name: "free text short word", before: "why is ng", want: nil},

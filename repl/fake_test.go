@@ -66,11 +66,13 @@ func (f *fakeBackend) ClearSession(ctx context.Context, session string) error {
 	return f.clear(ctx, session)
 }
 
-func (f *fakeBackend) Suggest(ctx context.Context, action, service string) (Proposal, error) {
+func (f *fakeBackend) Suggest(ctx context.Context, action, service, host string) (Proposal, error) {
 	if f.suggest == nil {
 		return Proposal{}, errNotFaked
 	}
-	return f.suggest(ctx, action, service)
+	p, err := f.suggest(ctx, action, service)
+	p.Host = host
+	return p, err
 }
 
 func (f *fakeBackend) Actions(ctx context.Context) ([]Proposal, error) {

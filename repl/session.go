@@ -150,9 +150,9 @@ func (s *session) runAction(ctx context.Context, cmd command) ([]Proposal, error
 		}
 		s.out.audit(es)
 	case cmdSuggest:
-		p, err := s.b.Suggest(ctx, cmd.action, cmd.service)
+		p, err := s.b.Suggest(ctx, cmd.action, cmd.service, cmd.host)
 		if err != nil {
-			return nil, wrapStep(fmt.Sprintf("suggest %s %s", cmd.action, cmd.service), err)
+			return nil, wrapStep(strings.TrimSpace(fmt.Sprintf("suggest %s %s %s", cmd.action, cmd.service, cmd.host)), err)
 		}
 		return []Proposal{p}, nil
 	default:

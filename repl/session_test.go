@@ -39,6 +39,8 @@ func TestSessionProposalConfirmation(t *testing.T) {
 			wantQuestion: "Execute: systemctl restart nordvpnd.service? [y/N] ", wantOut: "Not approved: no terminal to ask. Approve p1 at a terminal"},
 		{name: "suggest asks too", line: "/suggest restart nordvpn_status", answers: []bool{true},
 			wantQuestion: "Execute: systemctl restart nordvpnd.service? [y/N] ", wantExecute: "p1 approve=true dry=false", wantOut: "Proposal p1: restart nordvpn_status"},
+		{name: "suggest on a host names it", line: "/suggest restart nordvpn_status web2", answers: []bool{true},
+			wantQuestion: "Execute: systemctl restart nordvpnd.service on web2? [y/N] ", wantExecute: "p1 approve=true dry=false", wantOut: "Proposal p1: restart nordvpn_status on web2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

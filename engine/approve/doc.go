@@ -7,6 +7,11 @@
 // REST handler behind the API token (and so the REPL, through REST). Mother, analyses and the
 // suggest endpoint only call Propose, and a proposal is data until a person approves it.
 //
+// A proposal names its host (Hosts): the one the caller's data gives, or the one host that has
+// the service. This machine's host runs through the Runner; another host's Monit actions run
+// through that host's own Runner (its hosts: entry), and without an entry, or for a systemd or
+// journal action there, the proposal is refused.
+//
 // It owns the order of the steps (claim, audit, re-validate, run, audit) and what each flow
 // writes to the audit log; storage (Proposals, Audit) and running (Runner) are interfaces.
 // It must not run a command except through Runner, nor import bolt, sqliteexport or rest.

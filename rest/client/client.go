@@ -197,9 +197,13 @@ func toProposal(p rest.Proposal) repl.Proposal {
 }
 
 // Suggest proposes an action (POST /mother/actions/suggest).
-func (c *Client) Suggest(ctx context.Context, action, service string) (repl.Proposal, error) {
+func (c *Client) Suggest(ctx context.Context, action, service, host string) (repl.Proposal, error) {
 	var out rest.Proposal
-	err := c.do(ctx, http.MethodPost, "/mother/actions/suggest", nil, map[string]any{"action": action, "service": service}, &out)
+	body := map[string]any{"action": action, "service": service}
+	if host != "" {
+		body["host"] = host
+	}
+	err := c.do(ctx, http.MethodPost, "/mother/actions/suggest", nil, body, &out)
 	return toProposal(out), err
 }
 

@@ -126,7 +126,7 @@ func TestClientCalls(t *testing.T) {
 	if a, err := c.Analyze(ctx, "web"); err != nil || len(a) != 1 || a[0].Text != "rules say so" {
 		t.Errorf("Analyze() = %+v, %v", a, err)
 	}
-	if p, err := c.Suggest(ctx, "restart", "web"); err != nil || p.ID != "p1" || p.Command != "monit restart web" {
+	if p, err := c.Suggest(ctx, "restart", "web", ""); err != nil || p.ID != "p1" || p.Command != "monit restart web" {
 		t.Errorf("Suggest() = %+v, %v", p, err)
 	}
 	if r, err := c.Execute(ctx, "p1", true, false); err != nil || r.Status != "executed" {

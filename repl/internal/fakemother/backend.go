@@ -134,11 +134,13 @@ func (b *backend) ClearSession(_ context.Context, session string) error {
 	return nil
 }
 
-func (b *backend) Suggest(_ context.Context, action, service string) (repl.Proposal, error) {
+func (b *backend) Suggest(_ context.Context, action, service, host string) (repl.Proposal, error) {
 	if err := b.known(service); err != nil {
 		return repl.Proposal{}, err
 	}
-	return b.proposal(action, service), nil
+	p := b.proposal(action, service)
+	p.Host = host
+	return p, nil
 }
 
 func (b *backend) Actions(context.Context) ([]repl.Proposal, error) {
