@@ -20,6 +20,12 @@ func FuzzResolve(f *testing.F) {
 	f.Fuzz(func(t *testing.T, action, service string) {
 		targets := testTargets()
 		targets.Services[service] = true // even a name Monit reported must pass the checks
+		remote := targets
+		remote.Host, remote.Remote = "web2", true
+		if c, err := Resolve(action, service, remote, Options{MonitRemote: true, MonitHost: "web2"}); err == nil &&
+			(!strings.HasPrefix(string(c.Action), "monit_") || c.Unit != "") {
+			t.Fatalf("Resolve(%q, %q) on another host = %+v: only Monit actions, and no unit, reach another host", action, service, c)
+		}
 		c, err := Resolve(action, service, targets, opts)
 		if err != nil {
 			return
