@@ -17,12 +17,12 @@ type webMonit struct {
 	web monittest.Daemon
 }
 
-// startWebMonit starts a Monit named name with the process "web"; collector, when set, is
-// where it pushes as it would to M/Monit.
-func startWebMonit(t *testing.T, name, collector string) webMonit {
+// startWebMonit starts a Monit named name with the process "web", its httpd on listen;
+// collector, when set, is where it pushes as it would to M/Monit.
+func startWebMonit(t *testing.T, name, collector string, listen monittest.Listen) webMonit {
 	t.Helper()
 	m := monittest.New(t)
-	m.System = name
+	m.System, m.Listen = name, listen
 	if collector != "" {
 		m.Settings = fmt.Sprintf("set mmonit %s timeout 2 seconds", collector)
 	}
@@ -44,15 +44,15 @@ func (w webMonit) pid(t *testing.T) int {
 
 // TestFleetActionsOnTheRightMonit runs the real binary with this machine's Monit (polled) and
 // three that push, each with a process "web": an approved restart on beta restarts beta's web
-// only, through beta's Monit HTTP interface with the credentials of hosts.beta; gamma, without
-// a hosts: entry, is refused and says why.
+// only, through beta's Monit HTTPS interface with the credentials and the TLS trust of
+// hosts.beta; gamma, without a hosts: entry, is refused and says why.
 func TestFleetActionsOnTheRightMonit(t *testing.T) {
 	port := monittest.FreePort(t)
 	collector := fmt.Sprintf("http://monit:push-pw@127.0.0.1:%d/collector", port)
-	local := startWebMonit(t, "local", "")
-	alpha := startWebMonit(t, "alpha", collector)
-	beta := startWebMonit(t, "beta", collector)
-	gamma := startWebMonit(t, "gamma", collector)
+	local := startWebMonit(t, "local", "", monittest.ListenTCP)
+	alpha := startWebMonit(t, "alpha", collector, monittest.ListenTCP)
+	beta := startWebMonit(t, "beta", collector, monittest.ListenTLS)
+	gamma := startWebMonit(t, "gamma", collector, monittest.ListenTCP)
 	cfg := writeConfig(t, fmt.Sprintf(`monit:
   - url: %s
     username: %s
@@ -63,13 +63,13 @@ collector:
     monit: push-pw
 hosts:
   alpha: {url: %s, username: %s, password: %s}
-  beta: {url: %s, username: %s, password: %s}
+  beta: {url: %s, username: %s, password: %s, tls: {ca_file: %s, server_name: %s}}
 data_dir: %s
 ollama:
   url: http://127.0.0.1:%d
   timeout: 1s
 `, local.m.URL, local.m.Username, local.m.Password, alpha.m.URL, alpha.m.Username, alpha.m.Password,
-		beta.m.URL, beta.m.Username, beta.m.Password, t.TempDir(), monittest.FreePort(t)))
+		beta.m.URL, beta.m.Username, beta.m.Password, beta.m.CAFile, monittest.CertName, t.TempDir(), monittest.FreePort(t)))
 	d := startDaemonAt(t, cfg, port)
 	waitFor(t, 30*time.Second, func() bool {
 		for _, host := range []string{"local", "alpha", "beta", "gamma"} {
