@@ -85,7 +85,7 @@ func (m *Message) render() {
 	switch {
 	case m.Proposal != nil:
 		p := m.Proposal
-		m.Title = fmt.Sprintf("Approval wanted: %s on %s", p.Action, p.Service)
+		m.Title = fmt.Sprintf("Approval wanted: %s on %s", p.Action, where)
 		fmt.Fprintf(&b, "Proposed (%s): %s\nExpires: %s\n", p.Source, p.Command, p.ExpiresAt.UTC().Format(time.RFC3339))
 		if p.ApproveURL != "" {
 			fmt.Fprintf(&b, "Approve or reject: %s\n", p.ApproveURL)

@@ -141,13 +141,13 @@ func (n *Notifier) Proposal(ctx context.Context, p engine.Proposal) error {
 	if p.State != engine.ProposalPending {
 		return nil
 	}
-	m := Message{Kind: KindProposal, At: p.CreatedAt, Service: p.Service, ID: messageID(KindProposal, p.ID),
+	m := Message{Kind: KindProposal, At: p.CreatedAt, Host: p.Host, Service: p.Service, ID: messageID(KindProposal, p.ID),
 		Proposal: &ProposalInfo{ID: p.ID, Action: p.Action, Service: p.Service, Command: p.Command, Source: p.Source,
 			ExpiresAt: p.ExpiresAt, ApproveURL: n.approveURL(p.ID)}}
 	m.render()
 	var items []Item
 	for _, t := range n.targets {
-		if t.matches(KindProposal, "", p.Service) {
+		if t.matches(KindProposal, p.Host, p.Service) {
 			items = append(items, n.item(t, m, m.At, false))
 		}
 	}

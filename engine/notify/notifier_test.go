@@ -249,6 +249,26 @@ func TestProposalCarriesTheApprovalLink(t *testing.T) {
 	}
 }
 
+// TestProposalOnAHost: a proposal's message names its host, and a target's hosts filter
+// applies to it as to events.
+func TestProposalOnAHost(t *testing.T) {
+	web := Target{URL: "http://127.0.0.1:1/web", Events: []string{KindProposal}, Hosts: []string{"web*"}}
+	db := Target{URL: "http://127.0.0.1:1/db", Events: []string{KindProposal}, Hosts: []string{"db*"}}
+	h := newHarness(t, []Target{web, db}, Options{})
+	p := engine.Proposal{ID: "p1", Action: "monit_restart", Host: "web2", Service: "nginx", Command: "monit restart nginx",
+		Source: "api", CreatedAt: t0, ExpiresAt: t0.Add(10 * time.Minute), State: engine.ProposalPending}
+	if err := h.n.Proposal(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	if len(h.rec.delivered(db.URL)) != 0 || len(h.rec.got) != 1 {
+		t.Fatalf("delivered %d messages (%d to db*), want one, to web*", len(h.rec.got), len(h.rec.delivered(db.URL)))
+	}
+	if m := h.rec.got[0].msg; m.Host != "web2" || m.Title != "Approval wanted: monit_restart on web2/nginx" {
+		t.Errorf("message host %q, title %q; want web2 named", m.Host, m.Title)
+	}
+}
+
 func TestRetriesWithBackoffDeliverOnce(t *testing.T) {
 	tg := Target{URL: "http://127.0.0.1:1/x"}
 	h := newHarness(t, []Target{tg}, Options{})
