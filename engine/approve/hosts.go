@@ -36,7 +36,6 @@ type Remote struct {
 // place is where a resolved action runs.
 type place struct {
 	host   string
-	remote bool
 	runner Runner
 }
 
@@ -57,7 +56,6 @@ func (f *Flow) resolve(ctx context.Context, a engine.SuggestedAction) (act.Comma
 		cmd, err := act.Resolve(a.Action, a.Service, t, f.opts.Act)
 		return cmd, at, err
 	}
-	at.remote = true
 	t.Host, t.Remote = host, true
 	r, ok := h.Remote[host]
 	opts := r.Act
