@@ -112,6 +112,9 @@ func (tr *turnState) audit(ctx context.Context, in Intent) answer {
 			continue
 		}
 		line := fmt.Sprintf("  %s  %-8s  %s %s", stamp(e.At, tr.now), e.Result, show(e.Action), show(e.Service))
+		if e.Host != "" {
+			line += " on " + show(e.Host)
+		}
 		if e.Error != "" {
 			line += ": " + show(e.Error)
 		}

@@ -93,7 +93,7 @@ func TestTurns(t *testing.T) {
 		}},
 		{"audit of today", []turn{
 			{msg: "what did you do today", intent: "audit", window: "11-25 00:00..11-25 14:30",
-				facts: []string{"executed  systemctl_restart nginx"}, notFacts: []string{"yesterday's"}},
+				facts: []string{"executed  systemctl_restart nginx on web2"}, notFacts: []string{"yesterday's"}},
 		}},
 		{"uptime", []turn{
 			{msg: "is nginx running", intent: "status", services: "nginx"},
@@ -104,7 +104,7 @@ func TestTurns(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, _ := downRig(t)
 			r.data.audit = []engine.AuditEntry{
-				{At: testNow.Add(-time.Hour), Action: "systemctl_restart", Service: "nginx", Result: engine.AuditExecuted},
+				{At: testNow.Add(-time.Hour), Action: "systemctl_restart", Host: "web2", Service: "nginx", Result: engine.AuditExecuted},
 				{At: testNow.Add(-20 * time.Hour), Action: "systemctl_restart", Service: "yesterday's", Result: engine.AuditExecuted},
 			}
 			for _, tu := range tt.turns {
