@@ -76,6 +76,7 @@ type AuditEntry struct {
 	ID       int64
 	At       time.Time
 	Action   string
+	Host     string // the service's Monit host; "" in rows from before hosts
 	Service  string
 	Command  string
 	Result   string

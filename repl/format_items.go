@@ -208,7 +208,11 @@ func (p *printer) audit(es []AuditEntry) {
 		if e.Approved {
 			approved = "yes"
 		}
-		rows = append(rows, []cell{plain(p.stamp(e.At)), plain(e.Action), plain(e.Service), plain(result),
+		service := e.Service
+		if e.Host != "" {
+			service += " on " + e.Host
+		}
+		rows = append(rows, []cell{plain(p.stamp(e.At)), plain(e.Action), plain(service), plain(result),
 			plain(approved), plain(e.Source), plain(e.Command)})
 	}
 	p.table([]string{"AT", "ACTION", "SERVICE", "RESULT", "APPROVED", "BY", "COMMAND"}, rows)

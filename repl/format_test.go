@@ -191,6 +191,10 @@ func TestPrinterItems(t *testing.T) {
 		}, want: "AT                   ACTION   SERVICE  RESULT          APPROVED  BY    COMMAND\n" +
 			"2026-11-24 11:00:00  restart  vpn      executed        yes       repl  systemctl restart vpn\n" +
 			"2026-11-24 11:00:00  stop     x        failed: exit 5  no        api\n"},
+		{name: "audit on hosts", print: func(p *printer) {
+			p.audit([]AuditEntry{{At: at, Action: "monit_restart", Host: "web2", Service: "job", Command: "monit restart job", Result: "executed", Source: "api", Approved: true}})
+		}, want: "AT                   ACTION         SERVICE      RESULT    APPROVED  BY   COMMAND\n" +
+			"2026-11-24 11:00:00  monit_restart  job on web2  executed  yes       api  monit restart job\n"},
 		{name: "no audit", print: func(p *printer) { p.audit(nil) }, want: "No audit entries.\n"},
 	}
 	for _, tt := range tests {

@@ -247,7 +247,7 @@ func (c *Client) Audit(ctx context.Context, n int) ([]repl.AuditEntry, error) {
 	}
 	list := make([]repl.AuditEntry, 0, len(out.Entries))
 	for _, e := range out.Entries {
-		list = append(list, repl.AuditEntry{ID: e.ID, At: e.At, Action: e.Action, Service: e.Service,
+		list = append(list, repl.AuditEntry{ID: e.ID, At: e.At, Action: e.Action, Host: e.Host, Service: e.Service,
 			Command: e.Command, Result: e.Result, Error: e.Error, Source: e.Source, Approved: e.UserApproved,
 			Simulated: e.Simulated})
 	}
