@@ -53,6 +53,7 @@ func TestFleetActionsOnTheRightMonit(t *testing.T) {
 	alpha := startWebMonit(t, "alpha", collector, monittest.ListenTCP)
 	beta := startWebMonit(t, "beta", collector, monittest.ListenTLS)
 	gamma := startWebMonit(t, "gamma", collector, monittest.ListenTCP)
+	viewer := startWebMonit(t, "viewer", collector, monittest.ListenTCP) // its entry holds a read-only user
 	cfg := writeConfig(t, fmt.Sprintf(`monit:
   - url: %s
     username: %s
@@ -64,15 +65,17 @@ collector:
 hosts:
   alpha: {url: %s, username: %s, password: %s}
   beta: {url: %s, username: %s, password: %s, tls: {ca_file: %s, server_name: %s}}
+  viewer: {url: %s, username: %s, password: %s}
 data_dir: %s
 ollama:
   url: http://127.0.0.1:%d
   timeout: 1s
 `, local.m.URL, local.m.Username, local.m.Password, alpha.m.URL, alpha.m.Username, alpha.m.Password,
-		beta.m.URL, beta.m.Username, beta.m.Password, beta.m.CAFile, monittest.CertName, t.TempDir(), monittest.FreePort(t)))
+		beta.m.URL, beta.m.Username, beta.m.Password, beta.m.CAFile, monittest.CertName,
+		viewer.m.URL, viewer.m.ReadOnlyUsername, viewer.m.ReadOnlyPassword, t.TempDir(), monittest.FreePort(t)))
 	d := startDaemonAt(t, cfg, port)
 	waitFor(t, 30*time.Second, func() bool {
-		for _, host := range []string{"local", "alpha", "beta", "gamma"} {
+		for _, host := range []string{"local", "alpha", "beta", "gamma", "viewer"} {
 			_, body := d.call(t, "GET", "/status?host="+host, "")
 			if !strings.Contains(fmt.Sprint(body["services"]), "service:web ") {
 				return false
@@ -80,11 +83,12 @@ ollama:
 		}
 		return true
 	})
-	before := map[string]int{"local": local.pid(t), "alpha": alpha.pid(t), "beta": beta.pid(t), "gamma": gamma.pid(t)}
+	before := map[string]int{"local": local.pid(t), "alpha": alpha.pid(t), "beta": beta.pid(t), "gamma": gamma.pid(t),
+		"viewer": viewer.pid(t)}
 
 	t.Run("a name on several hosts needs the host", func(t *testing.T) {
 		code, body := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","service":"web"}`)
-		if code != 422 || !strings.Contains(fmt.Sprint(body["detail"]), "service web is on several hosts (alpha, beta, gamma, local): name the host") {
+		if code != 422 || !strings.Contains(fmt.Sprint(body["detail"]), "service web is on several hosts (alpha, beta, gamma, local, viewer): name the host") {
 			t.Errorf("restart web = %d %v, want 422 asking for the host", code, body)
 		}
 	})
@@ -117,7 +121,7 @@ ollama:
 			return ok && s.Process != nil && engine.ValueOr(s.Process.PID, 0) > 0 && *s.Process.PID != before["beta"]
 		})
 		// beta restarted (its Monit took at least one cycle): the others' web kept its pid.
-		for name, w := range map[string]webMonit{"local": local, "alpha": alpha, "gamma": gamma} {
+		for name, w := range map[string]webMonit{"local": local, "alpha": alpha, "gamma": gamma, "viewer": viewer} {
 			if pid := w.pid(t); pid != before[name] {
 				t.Errorf("%s's web has pid %d, was %d: only beta's was to restart", name, pid, before[name])
 			}
@@ -139,6 +143,21 @@ ollama:
 		}
 	})
 
+	t.Run("a read-only user is refused by that Monit, naming the host", func(t *testing.T) {
+		code, prop := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","host":"viewer","service":"web"}`)
+		if code != 200 {
+			t.Fatalf("restart web on viewer = %d %v, want a proposal", code, prop)
+		}
+		code, out := d.call(t, "POST", "/mother/actions/execute", fmt.Sprintf(`{"id":%q,"approve":true}`, prop["id"]))
+		if errText := fmt.Sprint(out["error"]); code != 200 || out["status"] != "failed" ||
+			!strings.Contains(errText, `host "viewer"`) || !strings.Contains(errText, "monit http 403") {
+			t.Errorf("approve with a read-only user = %d %v, want failed with Monit's 403 naming viewer", code, out)
+		}
+		if pid := viewer.pid(t); pid != before["viewer"] {
+			t.Errorf("viewer's web has pid %d, was %d: the read-only user restarted it", pid, before["viewer"])
+		}
+	})
+
 	t.Run("an unreachable Monit fails naming its host, with no fallback", func(t *testing.T) {
 		alpha.m.Stop(t)
 		code, prop := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","host":"alpha","service":"web"}`)
@@ -157,8 +176,8 @@ ollama:
 	})
 
 	t.Run("no password is logged", func(t *testing.T) {
-		for _, m := range []*monittest.Monit{local.m, alpha.m, beta.m, gamma.m} {
-			if strings.Contains(d.logs.String(), m.Password) {
+		for _, m := range []*monittest.Monit{local.m, alpha.m, beta.m, gamma.m, viewer.m} {
+			if strings.Contains(d.logs.String(), m.Password) || strings.Contains(d.logs.String(), m.ReadOnlyPassword) {
 				t.Errorf("the daemon's log shows the password of %s's Monit", m.System)
 			}
 		}
