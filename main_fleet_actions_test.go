@@ -88,8 +88,8 @@ ollama:
 
 	t.Run("a name on several hosts needs the host", func(t *testing.T) {
 		code, body := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","service":"web"}`)
-		if code != 422 || !strings.Contains(fmt.Sprint(body["detail"]), "service web is on several hosts (alpha, beta, gamma, local, viewer): name the host") {
-			t.Errorf("restart web = %d %v, want 422 asking for the host", code, body)
+		if code != 409 || !strings.Contains(fmt.Sprint(body["detail"]), "service web is on several hosts (alpha, beta, gamma, local, viewer): name the host") {
+			t.Errorf("restart web = %d %v, want 409 asking for the host", code, body)
 		}
 	})
 

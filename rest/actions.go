@@ -138,9 +138,13 @@ func (s *Server) suggest(ctx context.Context, in *suggestInput) (*proposalOutput
 	b := in.Body
 	p, err := s.deps.Actions.Propose(ctx, engine.SuggestedAction{Action: b.Action, Host: b.Host, Service: b.Service}, engine.SourceAPI, "")
 	if err != nil {
-		// The flow has audited the refusal; an unknown service is a 404 here as everywhere.
-		if len(s.deps.Board.HostsOf(b.Service)) == 0 {
+		// The flow has audited the refusal; an unknown service is a 404 here as everywhere, and
+		// a name several hosts have, without a host, a 409.
+		switch hosts := s.deps.Board.HostsOf(b.Service); {
+		case len(hosts) == 0:
 			return nil, unknownService(b.Service)
+		case len(hosts) > 1 && b.Host == "":
+			return nil, huma.Error409Conflict(err.Error())
 		}
 		return nil, problem(err, "") // "propose: …"
 	}

@@ -147,3 +147,34 @@ func TestAnalyzeProposesSuggestedActions(t *testing.T) {
 		t.Errorf("sources = %v, want analysis", sources)
 	}
 }
+
+// TestSuggestOnSeveralHosts: a name several hosts have is a 409 without a host, as everywhere
+// in the API, and proposed with one.
+func TestSuggestOnSeveralHosts(t *testing.T) {
+	deps := testDeps()
+	deps.Board.(*engine.Board).Record(engine.CycleResult{Started: t0, Services: []engine.Classified{
+		{Snapshot: engine.Snapshot{Host: "nas", Name: "sshd", Type: engine.TypeProcess, Monitor: 1, CollectedAt: t0}},
+	}}, nil)
+	deps.Actions = hostRequired{fakeActions{propose: func(action, service, source string) (engine.Proposal, error) {
+		return engine.Proposal{ID: "p1", Action: "monit_restart", Service: service}, nil
+	}}}
+	_, api := newTestServer(t, Options{}, deps)
+	if resp := api.Post("/mother/actions/suggest", map[string]any{"action": "restart", "service": "sshd"}); resp.Code != 409 ||
+		!strings.Contains(resp.Body.String(), "on several hosts") {
+		t.Errorf("suggest sshd = %d %s, want 409", resp.Code, resp.Body)
+	}
+	if resp := api.Post("/mother/actions/suggest", map[string]any{"action": "restart", "service": "sshd", "host": "pi"}); resp.Code != 200 ||
+		!strings.Contains(resp.Body.String(), `"host":"pi"`) {
+		t.Errorf("suggest sshd on pi = %d %s, want 200 on pi", resp.Code, resp.Body)
+	}
+}
+
+// hostRequired refuses, as the approval flow does, a proposal without a host.
+type hostRequired struct{ fakeActions }
+
+func (h hostRequired) Propose(ctx context.Context, a engine.SuggestedAction, source, proposer string) (engine.Proposal, error) {
+	if a.Host == "" {
+		return engine.Proposal{}, fmt.Errorf("propose: %w: service %s is on several hosts (nas, pi): name the host", act.ErrRefused, a.Service)
+	}
+	return h.fakeActions.Propose(ctx, a, source, proposer)
+}
