@@ -103,9 +103,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// Ordered shutdown: the API has stopped taking requests; stop the scheduler (cancelling a
 	// running cycle), then the analysis queue (the failures still waiting get the rules'
 	// analysis) and the notification outbox (what is not delivered stays in it for the next
-	// start), then the stores close (deferred).
+	// start), then the stores close (deferred). The host registry is saved once the scheduler
+	// has stopped: with the API closed, nothing changes it after that.
 	e.logger.Info("shutting down")
-	schedErr := sched.Shutdown()
+	schedErr := errors.Join(sched.Shutdown(), d.fleet.Save(context.WithoutCancel(ctx)))
 	stopQueue()
 	<-queueDone
 	<-notifyDone
@@ -240,6 +241,9 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	if err := seedBoard(ctx, d.board, s); err != nil {
+		return nil, err
+	}
+	if err := restoreHosts(ctx, d.fleet, d.board); err != nil {
 		return nil, err
 	}
 	d.flow, err = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red,

@@ -55,12 +55,33 @@ func newFleet(cfg config.Config, s *stores, sink fleet.Sink, onEvent func(contex
 	pushIn := engine.NewIngester(nil, s.state, s.history, engine.IngesterOptions{
 		Retention: cfg.Retention.D(), Redactor: s.red, Logger: e.logger})
 	f := fleet.New(pushIn, sink, s.history, fleet.Options{StaleAfter: cfg.Collector.StaleAfter, Logger: e.logger,
-		OnEvent: onEvent})
+		OnEvent: onEvent, Store: s.state})
 	if len(cfg.Collector.Users) == 0 {
 		return f, pushIn, nil
 	}
 	return f, pushIn, collector.New(f, collector.Options{Users: cfg.Collector.Users,
 		MaxBytes: cfg.Collector.MaxBytes, Logger: e.logger})
+}
+
+// hostSaveEvery is how often the host registry's last seen times are saved: a crash loses
+// at most this much of them (the registry's STALE and RECOVERED are saved at once).
+const hostSaveEvery = 15 * time.Second
+
+// restoreHosts loads the host registry saved before the last stop, then adds the hosts only
+// the history knows (seedBoard put their newest snapshots on the board), each last seen at
+// its newest snapshot.
+func restoreHosts(ctx context.Context, f *fleet.Fleet, b *engine.Board) error {
+	if _, err := f.Restore(ctx); err != nil {
+		return err
+	}
+	seen := map[string]time.Time{}
+	for _, c := range b.Services() {
+		if at := c.Snapshot.CollectedAt; at.After(seen[c.Snapshot.Host]) {
+			seen[c.Snapshot.Host] = at
+		}
+	}
+	f.Remember(seen)
+	return nil
 }
 
 // scheduleFleet adds the poll of every target, the stale-host check and the pruning of
@@ -81,6 +102,9 @@ func (d *daemonParts) scheduleFleet(sched *schedule.Scheduler) error {
 		_, err := d.fleet.CheckStale(ctx)
 		return err
 	}); err != nil {
+		return err
+	}
+	if err := sched.Every("save-hosts", hostSaveEvery, d.fleet.Save); err != nil {
 		return err
 	}
 	return sched.Every("prune-pushed", 10*time.Minute, func(ctx context.Context) error {

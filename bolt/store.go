@@ -25,7 +25,8 @@ var ErrLocked = errors.New("state file is locked by another process")
 var bucketStates = []byte("failure_states")
 
 // buckets are created by Open, so transactions never have to.
-var buckets = [][]byte{bucketStates, bucketProposals, bucketConversations, bucketOutbox, bucketUsers, bucketSessions}
+var buckets = [][]byte{bucketStates, bucketProposals, bucketConversations, bucketOutbox, bucketUsers, bucketSessions,
+	bucketHosts}
 
 // Store is the bbolt state file.
 type Store struct {

@@ -60,8 +60,10 @@ type Options struct {
 	StaleAfter int
 	// OnEvent is told each host event (STALE, RECOVERED) after it is stored: notifications.
 	OnEvent func(ctx context.Context, ev engine.Event)
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// Store keeps the registry across restarts (Restore, Save); nil keeps it in memory only.
+	Store  HostStore
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Host is what the fleet knows of one Monit.
@@ -89,9 +91,13 @@ type Fleet struct {
 	opts   Options
 	log    *slog.Logger
 
+	started time.Time // silence before it does not count (silentSince)
+	saveMu  sync.Mutex
+
 	mu     sync.Mutex
 	hosts  map[string]*host // by Monit id
 	byName map[string]*host
+	dirty  bool // the registry changed since the last Save
 }
 
 // New returns an empty fleet.
@@ -105,7 +111,7 @@ func New(in Ingester, sink Sink, events EventStore, opts Options) *Fleet {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Fleet{in: in, sink: sink, events: events, opts: opts, log: opts.Logger.With("component", "fleet"),
-		hosts: map[string]*host{}, byName: map[string]*host{}}
+		started: opts.Now(), hosts: map[string]*host{}, byName: map[string]*host{}}
 }
 
 // PushResult is what one collector message did.
@@ -161,21 +167,28 @@ func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration)
 }
 
 // admit finds or adds the host of a message. A name held by another Monit id is refused while
-// that Monit still speaks; once it is STALE the new one takes the name over (a Monit whose id
-// was reset with `monit -r`).
+// that Monit still speaks; once it is STALE, or when it is known only from the history, the
+// new one takes the name over (a Monit whose id was reset with `monit -r`) with its silence:
+// a STALE name is RECOVERED.
 func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.dirty = true
+	var before *host // the entry the name had under another id
 	if other, ok := f.byName[name]; ok && other.ID != id {
-		if !other.Stale {
+		if !other.Stale && other.Source != SourceHistory {
 			return nil, fmt.Errorf("%w: %q is the localhostname of Monit %s too; give one of them its own `check system NAME`",
 				ErrNameTaken, name, other.ID)
 		}
 		delete(f.hosts, other.ID)
+		before = other
 	}
 	h, ok := f.hosts[id]
 	if !ok {
 		h = &host{Host: Host{ID: id, Source: source, LastSeen: f.opts.Now()}}
+		if before != nil {
+			h.LastSeen, h.Stale, h.StaleSince = before.LastSeen, before.Stale, before.StaleSince
+		}
 		f.hosts[id] = h
 		f.log.Info("new host", "host", name, "monit_id", id, "source", source)
 	}
@@ -204,8 +217,9 @@ func (f *Fleet) heard(ctx context.Context, h *host) error {
 		return nil
 	}
 	f.log.Info("host speaks again", "host", name, "silent_sec", int64(silent.Seconds()))
-	return f.record(ctx, name, engine.StateRecovered,
+	err := f.record(ctx, name, engine.StateRecovered,
 		fmt.Sprintf("Monit speaks again after %s of silence", silent.Round(time.Second)))
+	return errors.Join(err, f.Save(ctx))
 }
 
 // CheckStale marks every host silent for StaleAfter of its intervals STALE and stores its
@@ -216,9 +230,10 @@ func (f *Fleet) CheckStale(ctx context.Context) ([]Host, error) {
 	var stale []Host
 	for _, h := range f.hosts {
 		limit := time.Duration(f.opts.StaleAfter) * h.Interval
-		if !h.Stale && now.Sub(h.LastSeen) > limit {
+		if !h.Stale && now.Sub(f.silentSince(h)) > limit {
 			h.Stale, h.StaleSince = true, now
 			stale = append(stale, h.Host)
+			f.dirty = true
 		}
 	}
 	f.mu.Unlock()
@@ -227,6 +242,9 @@ func (f *Fleet) CheckStale(ctx context.Context) ([]Host, error) {
 		f.log.Warn("host is stale", "host", h.Name, "last_seen", h.LastSeen, "interval", h.Interval.String())
 		errs = append(errs, f.record(ctx, h.Name, StateStale, fmt.Sprintf("Monit silent since %s (%d intervals of %s)",
 			h.LastSeen.UTC().Format(time.RFC3339), f.opts.StaleAfter, h.Interval)))
+	}
+	if len(stale) > 0 {
+		errs = append(errs, f.Save(ctx))
 	}
 	return stale, errors.Join(errs...)
 }
