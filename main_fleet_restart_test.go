@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"monit-intel/engine/monit/monittest"
+)
+
+// stopDaemon stops the daemon with SIGTERM and waits for it to exit.
+func stopDaemon(t *testing.T, d *daemon) {
+	t.Helper()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		d.done <- err
+		if err != nil {
+			t.Fatalf("daemon exit after SIGTERM: %v\n%s", err, d.logs)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("daemon still running 20 s after SIGTERM:\n%s", d.logs)
+	}
+}
+
+// restartDaemon stops the daemon and starts the binary again on the same address, where the
+// Monits push.
+func restartDaemon(t *testing.T, d *daemon, cfg string) *daemon {
+	t.Helper()
+	stopDaemon(t, d)
+	port, err := strconv.Atoi(d.url[strings.LastIndex(d.url, ":")+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startDaemonAt(t, cfg, port)
+}
+
+// hostEventsOf returns a host's own events (STALE, RECOVERED), newest first.
+func hostEventsOf(t *testing.T, d *daemon, host string) []string {
+	t.Helper()
+	_, hist := d.call(t, "GET", "/history?service=Monit&host="+host+"&limit=50", "")
+	var kinds []string
+	for _, e := range hist["events"].([]any) {
+		if k := e.(map[string]any)["kind"].(string); k == "STALE" || k == "RECOVERED" {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+func staleListed(t *testing.T, d *daemon, host string) bool {
+	t.Helper()
+	_, h := d.call(t, "GET", "/health", "")
+	return strings.Contains(fmt.Sprint(h["stale_hosts"]), "name:"+host+" ")
+}
+
+// TestFleetRegistryAcrossRestarts: a real Monit pushes, then stops; the daemon restarts and
+// still knows the host, calls it STALE once (not again after another restart) and RECOVERED
+// when the Monit comes back.
+func TestFleetRegistryAcrossRestarts(t *testing.T) {
+	cfg := writeConfig(t, fmt.Sprintf(`monit:
+  url: http://127.0.0.1:%d
+  interval: 1h
+collector:
+  users:
+    monit: push-pw
+data_dir: %s
+ollama:
+  url: http://127.0.0.1:%d
+  timeout: 1s
+`, monittest.FreePort(t), t.TempDir(), monittest.FreePort(t)))
+	d := startDaemon(t, cfg)
+	epsilon := startPusher(t, d, "epsilon", "monit", "push-pw", "")
+	waitFor(t, 20*time.Second, func() bool { return hostsOf(t, d)["epsilon"]["source"] == "push" })
+	epsilon.m.Stop(t)
+
+	d = restartDaemon(t, d, cfg)
+	if h := hostsOf(t, d)["epsilon"]; h["source"] != "push" || h["stale"] != false {
+		t.Fatalf("/hosts after the restart, before epsilon spoke: %v; want it known, pushing, not stale yet", h)
+	}
+	waitFor(t, 20*time.Second, func() bool { return staleListed(t, d, "epsilon") })
+	if got := hostEventsOf(t, d, "epsilon"); strings.Join(got, ",") != "STALE" {
+		t.Fatalf("epsilon's host events after the restart = %v, want one STALE", got)
+	}
+
+	d = restartDaemon(t, d, cfg)
+	if !staleListed(t, d, "epsilon") {
+		t.Error("/health after another restart does not list epsilon as stale")
+	}
+	time.Sleep(4 * time.Second) // more than 3 of epsilon's 1 s intervals: a second STALE would be stored by now
+	if got := hostEventsOf(t, d, "epsilon"); strings.Join(got, ",") != "STALE" {
+		t.Fatalf("epsilon's host events after another restart = %v, want still one STALE", got)
+	}
+
+	epsilon.m.Restart(t)
+	waitFor(t, 20*time.Second, func() bool { return !staleListed(t, d, "epsilon") })
+	if got := hostEventsOf(t, d, "epsilon"); strings.Join(got, ",") != "RECOVERED,STALE" {
+		t.Errorf("epsilon's host events = %v, want STALE, then RECOVERED", got)
+	}
+}
