@@ -30,6 +30,7 @@ type turnV1 struct {
 	Answer    string                   `json:"answer"`
 	Intent    string                   `json:"intent,omitempty"`
 	Services  []string                 `json:"services,omitempty"`
+	Hosts     []string                 `json:"hosts,omitempty"` // added within version 1: absent means none
 	Context   string                   `json:"context,omitempty"`
 	Logs      []string                 `json:"logs,omitempty"`
 	Proposed  []engine.SuggestedAction `json:"proposed,omitempty"`
@@ -82,7 +83,7 @@ func (s *Store) AppendTurn(ctx context.Context, t engine.Turn) error {
 			return err
 		}
 		v, err := json.Marshal(turnV1{V: 1, ID: int64(id), At: t.At.UnixNano(), Query: t.Query, Answer: t.Answer,
-			Intent: t.Intent, Services: t.Services, Context: t.Context, Logs: t.Logs, Proposed: t.Proposed,
+			Intent: t.Intent, Services: t.Services, Hosts: t.Hosts, Context: t.Context, Logs: t.Logs, Proposed: t.Proposed,
 			Model: t.Model, ModelNote: t.ModelNote, Since: unixNanoOrZero(t.Since), Until: unixNanoOrZero(t.Until)})
 		if err != nil {
 			return err
@@ -133,7 +134,7 @@ func (s *Store) Turns(ctx context.Context, session string, limit int) ([]engine.
 				return fmt.Errorf("decode turn %x: %w", k, err)
 			}
 			out = append(out, engine.Turn{ID: st.ID, At: time.Unix(0, st.At).UTC(), Session: session,
-				Query: st.Query, Answer: st.Answer, Intent: st.Intent, Services: st.Services,
+				Query: st.Query, Answer: st.Answer, Intent: st.Intent, Services: st.Services, Hosts: st.Hosts,
 				Context: st.Context, Logs: st.Logs, Proposed: st.Proposed, Model: st.Model, ModelNote: st.ModelNote,
 				Since: timeOrZero(st.Since), Until: timeOrZero(st.Until)})
 		}

@@ -28,7 +28,7 @@ func TestConversationsRoundTrip(t *testing.T) {
 	t0 := time.Unix(1795507134, 123456789).UTC()
 	full := engine.Turn{At: t0, Session: "ops", Query: "why is system_backup failing?",
 		Answer: "system_backup is failing since 02:14.\nModel (tiny):\nThe disk is full.", Intent: "why",
-		Services: []string{"system_backup"}, Since: t0.Add(-10 * time.Hour), Until: t0.Add(-2 * time.Hour),
+		Services: []string{"system_backup"}, Hosts: []string{"web2"}, Since: t0.Add(-10 * time.Hour), Until: t0.Add(-2 * time.Hour),
 		Context:  "<<<BEGIN LOGS n>>>\nno space\n<<<END LOGS n>>>",
 		Logs:     []string{"rsync: No space left on device", "password=[REDACTED]"},
 		Proposed: []engine.SuggestedAction{{Action: "restart", Service: "system_backup"}},

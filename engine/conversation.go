@@ -14,6 +14,10 @@ type Turn struct {
 	Intent  string // what Mother understood: "status", "history", "logs", "why", …
 	// Services are the services the turn was about, as recognised in the message.
 	Services []string
+	// Hosts are the Monit hosts the turn was about: the one it named ("on web2"), the one
+	// Mother was told after asking which, or the hosts of its services. A follow-up that
+	// names no host takes a single one over.
+	Hosts []string
 	// Since and Until are the window the turn was about; zero when it had none. A follow-up
 	// that names no time takes them over.
 	Since, Until time.Time

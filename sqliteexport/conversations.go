@@ -10,6 +10,12 @@ import (
 	"monit-intel/engine"
 )
 
+// migrationConversationHosts adds the hosts a turn was about (engine.Turn.Hosts).
+const migrationConversationHosts = `
+-- The Monit hosts a turn of Mother's was about, comma-separated (Monit's localhostnames).
+ALTER TABLE conversations ADD COLUMN hosts TEXT NOT NULL DEFAULT '';
+`
+
 // AppendTurn exports one of Mother's turns to the conversations table. The row's id is the
 // table's own; the turn's ID (the state file's) is not kept.
 func (db *DB) AppendTurn(ctx context.Context, t engine.Turn) error {
@@ -21,10 +27,10 @@ func (db *DB) AppendTurn(ctx context.Context, t engine.Turn) error {
 		proposed = []byte("[]")
 	}
 	_, err = db.w.ExecContext(ctx, `INSERT INTO conversations (timestamp, session, user_query, agent_response,
-		service_context, logs_provided, intent, services, proposed, model, model_note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		service_context, logs_provided, intent, services, hosts, proposed, model, model_note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.At.Unix(), t.Session, t.Query, t.Answer, t.Context, strings.Join(t.Logs, "\n"), t.Intent,
-		strings.Join(t.Services, ","), string(proposed), t.Model, t.ModelNote)
+		strings.Join(t.Services, ","), strings.Join(t.Hosts, ","), string(proposed), t.Model, t.ModelNote)
 	if err != nil {
 		return fmt.Errorf("export turn of session %q: %w", t.Session, err)
 	}
@@ -38,7 +44,7 @@ func (db *DB) Turns(ctx context.Context, session string, limit int) ([]engine.Tu
 		limit = -1 // SQLite: no limit
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT id, timestamp, user_query, agent_response, service_context,
-		logs_provided, intent, services, proposed, model, model_note
+		logs_provided, intent, services, hosts, proposed, model, model_note
 		FROM conversations WHERE session = ? ORDER BY timestamp DESC, id DESC LIMIT ?`, session, limit)
 	if err != nil {
 		return nil, fmt.Errorf("turns of session %q: %w", session, err)
@@ -48,8 +54,8 @@ func (db *DB) Turns(ctx context.Context, session string, limit int) ([]engine.Tu
 	for rows.Next() {
 		t := engine.Turn{Session: session}
 		var at int64
-		var logs, services, proposed string
-		if err := rows.Scan(&t.ID, &at, &t.Query, &t.Answer, &t.Context, &logs, &t.Intent, &services,
+		var logs, services, hosts, proposed string
+		if err := rows.Scan(&t.ID, &at, &t.Query, &t.Answer, &t.Context, &logs, &t.Intent, &services, &hosts,
 			&proposed, &t.Model, &t.ModelNote); err != nil {
 			return nil, fmt.Errorf("turns of session %q: %w", session, err)
 		}
@@ -59,6 +65,9 @@ func (db *DB) Turns(ctx context.Context, session string, limit int) ([]engine.Tu
 		}
 		if services != "" {
 			t.Services = strings.Split(services, ",")
+		}
+		if hosts != "" {
+			t.Hosts = strings.Split(hosts, ",")
 		}
 		if proposed != "[]" {
 			if err := json.Unmarshal([]byte(proposed), &t.Proposed); err != nil {

@@ -16,7 +16,7 @@ func TestConversationsExport(t *testing.T) {
 	db := openTest(t)
 	t0 := time.Unix(1795507134, 0).UTC()
 	full := engine.Turn{At: t0, Session: "ops", Query: "show logs for gamma_conn",
-		Answer: "gamma_conn: last 2 lines", Intent: "logs", Services: []string{"gamma_conn", "beta"},
+		Answer: "gamma_conn: last 2 lines", Intent: "logs", Services: []string{"gamma_conn", "beta"}, Hosts: []string{"vm", "web2"},
 		Context: "<<<BEGIN LOGS n>>>\nline\n<<<END LOGS n>>>", Logs: []string{"connect failed", "token=[REDACTED]"},
 		Proposed: []engine.SuggestedAction{{Action: "restart", Service: "gamma_conn"}},
 		Model:    "tiny", ModelNote: "model unavailable"}
