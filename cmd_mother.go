@@ -26,24 +26,24 @@ func (d motherData) Services(context.Context) ([]engine.Classified, error) {
 	return d.board.Services(), nil
 }
 
-func (d motherData) Events(ctx context.Context, service string, limit int) ([]engine.Event, error) {
-	return d.s.history.Events(ctx, service, limit)
+func (d motherData) Events(ctx context.Context, host, service string, limit int) ([]engine.Event, error) {
+	return d.s.history.EventsOn(ctx, host, service, limit)
 }
 
 func (d motherData) EventsSince(ctx context.Context, since time.Time, limit int) ([]engine.Event, error) {
 	return d.s.history.EventsSince(ctx, since, limit)
 }
 
-func (d motherData) Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error) {
-	return d.s.history.Analyses(ctx, service, limit)
+func (d motherData) Analyses(ctx context.Context, host, service string, limit int) ([]engine.Analysis, error) {
+	return d.s.history.AnalysesOn(ctx, host, service, limit)
 }
 
 func (d motherData) Logs(ctx context.Context, service string, n int, since, until time.Time) (logs.Result, error) {
 	return d.logs.ReadWindow(ctx, service, n, since, until)
 }
 
-func (d motherData) Samples(ctx context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
-	return d.s.history.Samples(ctx, service, f, since, until)
+func (d motherData) Samples(ctx context.Context, host, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+	return d.s.history.SamplesOn(ctx, host, service, f, since, until)
 }
 
 func (d motherData) Audit(ctx context.Context, limit int) ([]engine.AuditEntry, error) {

@@ -34,7 +34,7 @@ type HealthReport struct {
 type HostInfo struct {
 	Name       string     `json:"name" doc:"Monit's localhostname"`
 	MonitID    string     `json:"monit_id,omitempty" doc:"Monit's id (pushing hosts)"`
-	Source     string     `json:"source" enum:"push,poll,history" doc:"history: known from stored snapshots, not heard since the start"`
+	Source     string     `json:"source" enum:"push,poll,history" doc:"history: known only from stored snapshots (older than the host registry), not heard from since"`
 	IntervalS  int64      `json:"interval_sec"`
 	LastSeen   time.Time  `json:"last_seen"`
 	Stale      bool       `json:"stale"`

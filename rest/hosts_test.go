@@ -30,6 +30,7 @@ func twoHosts() Deps {
 			Type: engine.TypeProgram, Status: status, Monitor: 1, CollectedAt: t0}}}}, nil)
 	}
 	deps.Board = b
+	deps.Trends = &fakeTrends{}
 	deps.Fleet = fakeFleet{
 		{ID: "a1", Name: "alpha", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0},
 		{ID: "b1", Name: "beta", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0.Add(-time.Hour),
@@ -40,7 +41,9 @@ func twoHosts() Deps {
 }
 
 func TestHostParameters(t *testing.T) {
-	_, api := newTestServer(t, Options{}, twoHosts())
+	deps := twoHosts()
+	_, api := newTestServer(t, Options{}, deps)
+	ft := deps.Trends.(*fakeTrends)
 	cases := []struct {
 		name, method, path string
 		body               any
@@ -58,6 +61,11 @@ func TestHostParameters(t *testing.T) {
 		{"analyze it on one host", "POST", "/analyze", map[string]any{"service": "job", "host": "alpha"}, 200, `"service":"job"`},
 		{"it is healthy on the other", "POST", "/analyze", map[string]any{"service": "job", "host": "gamma"}, 200, `"healthy":["job"]`},
 		{"analyze one host's failing services", "POST", "/analyze", map[string]any{"host": "gamma"}, 200, `"analyses":[]`},
+		{"analyses of one host", "GET", "/analyses?service=job&host=alpha", nil, 200, "analyses"},
+		{"a trend of a shared name needs the host", "GET", "/trends?service=job&figure=exit_status", nil, 409, "alpha, gamma"},
+		{"a trend on one host", "GET", "/trends?service=job&figure=exit_status&host=gamma", nil, 200, `"host":"gamma"`},
+		{"a trend of a service on one host needs none", "GET", "/trends?service=db&figure=exit_status", nil, 200, `"host":"beta"`},
+		{"a trend of a service not on that host", "GET", "/trends?service=db&figure=exit_status&host=alpha", nil, 404, "on host"},
 		{"hosts", "GET", "/hosts", nil, 200, `"name":"gamma","source":"poll"`},
 		{"health lists the stale host", "GET", "/health", nil, 200, `"stale_hosts":[{"name":"beta"`},
 	}
@@ -70,6 +78,10 @@ func TestHostParameters(t *testing.T) {
 			resp := api.Do(c.method, c.path, args...)
 			if resp.Code != c.want || !strings.Contains(resp.Body.String(), c.has) {
 				t.Errorf("%s %s = %d %s, want %d with %s", c.method, c.path, resp.Code, resp.Body, c.want, c.has)
+			}
+			if strings.HasPrefix(c.path, "/trends") && resp.Code == 200 &&
+				(ft.host == "" || !strings.Contains(resp.Body.String(), `"host":"`+ft.host+`"`)) {
+				t.Errorf("%s read the samples of host %q", c.path, ft.host)
 			}
 		})
 	}

@@ -35,6 +35,7 @@ type ChatRequest struct {
 type Understood struct {
 	Intent   string     `json:"intent"`
 	Services []string   `json:"services" nullable:"false"`
+	Hosts    []string   `json:"hosts" nullable:"false" doc:"the Monit hosts the turn is about: named (\"on web2\"), chosen when Mother asked which, carried from the previous turn, or those of its services"`
 	Since    *time.Time `json:"since,omitempty" doc:"start of the window the answer covers; absent when it has none"`
 	Until    *time.Time `json:"until,omitempty" doc:"end of that window"`
 }
@@ -44,6 +45,7 @@ type ChatReply struct {
 	Text       string     `json:"text"`
 	Intent     string     `json:"intent"`
 	Services   []string   `json:"services" nullable:"false"`
+	Hosts      []string   `json:"hosts" nullable:"false" doc:"the Monit hosts the answer is about"`
 	Understood Understood `json:"understood"`
 	Proposals  []Proposal `json:"proposals" nullable:"false" doc:"pending actions awaiting approval; nothing ran"`
 	Refused    []string   `json:"refused,omitempty" nullable:"false" doc:"actions asked for that the whitelist refused, with the reason"`
@@ -74,6 +76,7 @@ type Turn struct {
 	Answer    string    `json:"agent_response"`
 	Intent    string    `json:"intent"`
 	Services  []string  `json:"service_context" nullable:"false"`
+	Hosts     []string  `json:"hosts" nullable:"false" doc:"the Monit hosts the turn was about"`
 	Logs      int       `json:"logs_provided" doc:"log lines given to the model"`
 	Model     string    `json:"model,omitempty"`
 	ModelNote string    `json:"model_note,omitempty"`
@@ -192,11 +195,8 @@ func (s *Server) chatTurn(ctx context.Context, session, msg string, meta func(mo
 	if err != nil {
 		return ChatReply{}, err
 	}
-	reply := ChatReply{Text: r.Text, Intent: r.Intent, Services: r.Services, ModelNote: r.ModelNote,
-		Understood: toUnderstood(r.Understood), Proposals: []Proposal{}, Refused: r.Refused}
-	if reply.Services == nil {
-		reply.Services = []string{}
-	}
+	reply := ChatReply{Text: r.Text, Intent: r.Intent, Services: orEmpty(r.Services), Hosts: orEmpty(r.Hosts),
+		ModelNote: r.ModelNote, Understood: toUnderstood(r.Understood), Proposals: []Proposal{}, Refused: r.Refused}
 	for _, p := range r.Proposals {
 		reply.Proposals = append(reply.Proposals, toProposal(p))
 	}
@@ -219,10 +219,7 @@ func (s *Server) chatTurn(ctx context.Context, session, msg string, meta func(mo
 }
 
 func toUnderstood(u mother.Understood) Understood {
-	out := Understood{Intent: u.Intent, Services: u.Services}
-	if out.Services == nil {
-		out.Services = []string{}
-	}
+	out := Understood{Intent: u.Intent, Services: orEmpty(u.Services), Hosts: orEmpty(u.Hosts)}
 	if !u.Since.IsZero() {
 		since, until := u.Since.UTC(), u.Until.UTC()
 		out.Since, out.Until = &since, &until
@@ -259,14 +256,19 @@ func (s *Server) motherHistory(ctx context.Context, in *sessionInput) (*historyT
 	out.Body.Session = sessionName(in.Session)
 	out.Body.Turns = make([]Turn, 0, len(turns))
 	for _, t := range turns {
-		services := t.Services
-		if services == nil {
-			services = []string{}
-		}
 		out.Body.Turns = append(out.Body.Turns, Turn{ID: t.ID, At: t.At.UTC(), Session: t.Session, Query: t.Query,
-			Answer: t.Answer, Intent: t.Intent, Services: services, Logs: len(t.Logs), Model: t.Model, ModelNote: t.ModelNote})
+			Answer: t.Answer, Intent: t.Intent, Services: orEmpty(t.Services), Hosts: orEmpty(t.Hosts), Logs: len(t.Logs),
+			Model: t.Model, ModelNote: t.ModelNote})
 	}
 	return out, nil
+}
+
+// orEmpty is list, or an empty list for nil: the JSON is [] rather than null.
+func orEmpty(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 func (s *Server) motherClear(ctx context.Context, in *clearInput) (*clearOutput, error) {

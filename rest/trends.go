@@ -15,7 +15,7 @@ import (
 
 // Trends reads a figure's samples from the history (sqliteexport.DB).
 type Trends interface {
-	Samples(ctx context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error)
+	SamplesOn(ctx context.Context, host, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error)
 }
 
 // defaultTrendWindow is the window of GET /trends without since.
@@ -23,6 +23,7 @@ const defaultTrendWindow = 24 * time.Hour
 
 type trendInput struct {
 	Service string    `query:"service" required:"true" maxLength:"256"`
+	Host    string    `query:"host" maxLength:"256" doc:"the Monit host; needed when several have the service"`
 	Figure  string    `query:"figure" required:"true" enum:"load1,load5,load15,cpu,memory,swap,disk,inodes,response_time,exit_status" doc:"cpu and memory are the host's for a system check, the process's (children included) for a process check; disk and inodes are percent used; response_time is the slowest port test in seconds"`
 	Since   time.Time `query:"since" doc:"RFC 3339; default 24 hours before until"`
 	Until   time.Time `query:"until" doc:"RFC 3339; default now"`
@@ -49,6 +50,7 @@ type TrendSummary struct {
 type trendOutput struct {
 	Body struct {
 		Service string        `json:"service"`
+		Host    string        `json:"host"`
 		Figure  string        `json:"figure"`
 		Label   string        `json:"label"`
 		Unit    string        `json:"unit" doc:"%, s, or empty for load and exit status"`
@@ -68,9 +70,9 @@ func (s *Server) trends(ctx context.Context, in *trendInput) (*trendOutput, erro
 	if s.deps.Trends == nil {
 		return nil, huma.Error503ServiceUnavailable("trends are not configured")
 	}
-	c, err := s.deps.Board.Service(in.Service)
+	c, err := s.lookup(in.Host, in.Service)
 	if err != nil {
-		return nil, unknownService(in.Service)
+		return nil, err
 	}
 	f, _ := trend.Parse(in.Figure) // the enum let only known figures through
 	if has := trend.For(c.Snapshot.Type); !slices.Contains(has, f) {
@@ -88,13 +90,13 @@ func (s *Server) trends(ctx context.Context, in *trendInput) (*trendOutput, erro
 	if !since.Before(until) {
 		return nil, huma.Error422UnprocessableEntity("since must be before until")
 	}
-	samples, err := s.deps.Trends.Samples(ctx, in.Service, f, since, until)
+	samples, err := s.deps.Trends.SamplesOn(ctx, c.Snapshot.Host, in.Service, f, since, until)
 	if err != nil {
 		return nil, problem(err, "read the trend")
 	}
 	out := &trendOutput{}
 	b := &out.Body
-	b.Service, b.Figure, b.Label, b.Unit = in.Service, string(f), f.Label(), strings.TrimSpace(f.Unit())
+	b.Service, b.Host, b.Figure, b.Label, b.Unit = in.Service, c.Snapshot.Host, string(f), f.Label(), strings.TrimSpace(f.Unit())
 	b.Since, b.Until = since.UTC(), until.UTC()
 	b.Points = make([]TrendPoint, 0, len(samples))
 	for _, p := range samples {

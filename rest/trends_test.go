@@ -12,12 +12,13 @@ import (
 
 // fakeTrends serves sshd's CPU: 1, 5, 3 percent an hour apart ending at t0.
 type fakeTrends struct {
+	host         string // of the last read
 	since, until time.Time
 	err          error
 }
 
-func (f *fakeTrends) Samples(_ context.Context, service string, fig trend.Figure, since, until time.Time) ([]trend.Sample, error) {
-	f.since, f.until = since, until
+func (f *fakeTrends) SamplesOn(_ context.Context, host, service string, fig trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+	f.host, f.since, f.until = host, since, until
 	if f.err != nil || service != "sshd" || fig != trend.CPU {
 		return nil, f.err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/trend"
 )
 
 // TestStaleEventKind stores the fleet's STALE event, also after a reopen (the migration
@@ -67,6 +68,10 @@ func TestHostFilters(t *testing.T) {
 			if c.host != "" && s.Host != c.host {
 				t.Errorf("SeriesOn(%q) returned a snapshot of %s", c.host, s.Host)
 			}
+		}
+		samples, err := db.SamplesOn(ctx, c.host, "job", trend.ExitStatus, at.Add(-time.Hour), at)
+		if err != nil || len(samples) != c.want {
+			t.Errorf("SamplesOn(%q) = %d samples, %v; want %d", c.host, len(samples), err, c.want)
 		}
 	}
 }

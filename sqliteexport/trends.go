@@ -25,14 +25,15 @@ var figureExpr = map[trend.Figure]string{
 // maxSamples bounds one series: 30 days of one-minute cycles.
 const maxSamples = 30 * 24 * 60
 
-// Samples returns a service's readings of a figure collected in [since, until], oldest first.
-// Failed port tests are no reading of the response time.
-func (db *DB) Samples(ctx context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+// SamplesOn returns a service's readings of a figure collected in [since, until] on one host
+// (empty: the service of that name on any host), oldest first. Failed port tests are no
+// reading of the response time.
+func (db *DB) SamplesOn(ctx context.Context, host, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
 	var q string
 	if f == trend.ResponseTime {
 		q = `SELECT ts.at, max(ts.response_us) / 1e6 FROM services sv
 			JOIN tests t ON t.service_id = sv.id JOIN test_samples ts ON ts.test_id = t.id
-			WHERE sv.name = ? AND ts.at >= ? AND ts.at <= ? AND ts.response_us IS NOT NULL
+			WHERE sv.name = ? AND (? = '' OR sv.host = ?) AND ts.at >= ? AND ts.at <= ? AND ts.response_us IS NOT NULL
 			GROUP BY ts.at HAVING min(ts.response_us) >= 0 ORDER BY ts.at LIMIT ?`
 	} else {
 		expr, ok := figureExpr[f]
@@ -41,9 +42,9 @@ func (db *DB) Samples(ctx context.Context, service string, f trend.Figure, since
 		}
 		q = `SELECT at, v FROM (SELECT s.at AS at, ` + expr + ` AS v FROM samples_all s
 			JOIN services sv ON sv.id = s.service_id
-			WHERE sv.name = ? AND s.at >= ? AND s.at <= ?) WHERE v IS NOT NULL ORDER BY at LIMIT ?`
+			WHERE sv.name = ? AND (? = '' OR sv.host = ?) AND s.at >= ? AND s.at <= ?) WHERE v IS NOT NULL ORDER BY at LIMIT ?`
 	}
-	rows, err := db.r.QueryContext(ctx, q, service, since.Unix(), until.Unix(), maxSamples)
+	rows, err := db.r.QueryContext(ctx, q, service, host, host, since.Unix(), until.Unix(), maxSamples)
 	if err != nil {
 		return nil, fmt.Errorf("samples of %s %s: %w", service, f, err)
 	}

@@ -41,7 +41,7 @@ func TestSamples(t *testing.T) {
 		{"rootfs", trend.Load1, nil},
 	}
 	for _, tt := range tests {
-		got, err := db.Samples(ctx, tt.service, tt.fig, since, until)
+		got, err := db.SamplesOn(ctx, "", tt.service, tt.fig, since, until)
 		if err != nil {
 			t.Fatalf("Samples(%s, %s) error = %v", tt.service, tt.fig, err)
 		}
@@ -62,7 +62,7 @@ func TestSamples(t *testing.T) {
 			t.Errorf("Samples(%s, %s) starts at %v, before %v", tt.service, tt.fig, got[0].At, since)
 		}
 	}
-	if _, err := db.Samples(ctx, "vm", trend.Figure("nope"), since, until); err == nil {
+	if _, err := db.SamplesOn(ctx, "", "vm", trend.Figure("nope"), since, until); err == nil {
 		t.Error("Samples(unknown figure) error = nil")
 	}
 }
@@ -94,7 +94,7 @@ func BenchmarkSamples(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := db.Samples(ctx, bc.service, bc.fig, end.Add(-bc.span), end); err != nil {
+				if _, err := db.SamplesOn(ctx, "", bc.service, bc.fig, end.Add(-bc.span), end); err != nil {
 					b.Fatal(err)
 				}
 			}

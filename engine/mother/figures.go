@@ -158,7 +158,7 @@ func (tr *turnState) figureLine(ctx context.Context, c engine.Classified, f tren
 	} else {
 		b.WriteString("no current reading")
 	}
-	samples, err := tr.m.data.Samples(ctx, c.Snapshot.Name, f, w.Since, w.Until)
+	samples, err := tr.m.data.Samples(ctx, c.Snapshot.Host, c.Snapshot.Name, f, w.Since, w.Until)
 	if err != nil {
 		fmt.Fprintf(&b, "; trend unavailable: %s", show(err.Error()))
 		return b.String()

@@ -12,7 +12,8 @@ import (
 // last intent with a count, "ok restart that one" names the service of the previous turn,
 // "what about nginx?" asks the last question of another service, "cpu?" asks for a figure of
 // the service just discussed when it has one. A carried intent, or a message that opens like
-// a follow-up, or a word or two, brings the previous window with it when it sets none.
+// a follow-up, or a word or two, brings the previous window with it when it sets none, and the
+// previous turn's host when it names none.
 func (tr *turnState) followUp() {
 	prev, _ := tr.previous() // the zero turn when none: its intent carries nothing
 	in := &tr.in
@@ -28,10 +29,14 @@ func (tr *turnState) followUp() {
 	case in.Kind == KindChanges && !named && in.FollowUp && inherits(Kind(prev.Intent)):
 		in.Kind, kindCarried = Kind(prev.Intent), true // "and yesterday?"
 	}
+	carried := false
 	if !named && !in.All && carries(in.Kind) && (needsService(in.Kind) || in.Refers || in.FollowUp || kindCarried || short) {
 		if still := tr.fitting(tr.stillKnown(tr.lastServices())); len(still) > 0 {
-			in.Services, in.Unknown = still, nil
+			in.Services, in.Unknown, carried = still, nil, true
 		}
+	}
+	if prev.Intent != "" && (carried || kindCarried || in.FollowUp || in.Refers || short) {
+		tr.carryHost()
 	}
 	if (kindCarried || in.FollowUp || short) && !in.Window.Said() && !prev.Since.IsZero() {
 		in.Window = Window{Since: prev.Since, Until: prev.Until}

@@ -192,7 +192,7 @@ func (tr *turnState) history(ctx context.Context, in Intent) answer {
 		}
 		shown = append(shown, n)
 		b.WriteString(statusLine(c, tr.now) + "\n")
-		events, err := tr.m.data.Events(ctx, n, fetch)
+		events, err := tr.m.data.Events(ctx, c.Snapshot.Host, n, fetch)
 		if err != nil {
 			fmt.Fprintf(&b, "  (failure events unavailable: %s)\n", show(err.Error()))
 			continue
@@ -210,13 +210,18 @@ func (tr *turnState) allHistory(ctx context.Context, count int, w Window) answer
 	if w.Said() {
 		events, err = tr.m.data.EventsSince(ctx, w.Since, 4*maxEvents)
 	} else {
-		events, err = tr.m.data.Events(ctx, "", 4*count)
+		events, err = tr.m.data.Events(ctx, tr.host, "", 4*count)
 	}
 	if err != nil {
 		return answer{facts: fmt.Sprintf("Failure events unavailable: %s\n", show(err.Error()))}
 	}
+	events = tr.hostEvents(events)
 	var b strings.Builder
-	b.WriteString("All services:\n")
+	if tr.host != "" {
+		fmt.Fprintf(&b, "All services on %s:\n", show(tr.host))
+	} else {
+		b.WriteString("All services:\n")
+	}
 	writeFailures(&b, events, count, w, tr.now, true)
 	return answer{facts: b.String(), prose: true, window: w,
 		task: "Say in one to three sentences which services fail most and whether failures cluster."}
@@ -261,7 +266,7 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 	if err != nil {
 		return answer{facts: fmt.Sprintf("Failure events unavailable: %s\n", show(err.Error()))}
 	}
-	events = slices.DeleteFunc(events, func(e engine.Event) bool {
+	events = slices.DeleteFunc(tr.hostEvents(events), func(e engine.Event) bool {
 		return !w.Contains(e.At) || (len(in.Services) > 0 && !slices.Contains(in.Services, e.Service))
 	})
 	more := len(events) > maxChanges
@@ -317,7 +322,7 @@ const (
 // placed in a window: the newest are read then, and logNote says so.
 func (tr *turnState) serviceInput(ctx context.Context, c engine.Classified, w Window) (rca.Input, string) {
 	in := rca.Input{Snapshot: c.Snapshot}
-	events, err := tr.m.data.Events(ctx, c.Snapshot.Name, 5)
+	events, err := tr.m.data.Events(ctx, c.Snapshot.Host, c.Snapshot.Name, 5)
 	if err == nil {
 		in.Events = events
 	}
@@ -343,7 +348,7 @@ func (tr *turnState) failureWindow(ctx context.Context, c engine.Classified, ask
 	at := time.Time{}
 	if c.Snapshot.Failing() && !c.State.Since.IsZero() && (!asked.Said() || asked.Contains(c.State.Since)) {
 		at = c.State.Since
-	} else if events, err := tr.m.data.Events(ctx, c.Snapshot.Name, 4*maxEvents); err == nil {
+	} else if events, err := tr.m.data.Events(ctx, c.Snapshot.Host, c.Snapshot.Name, 4*maxEvents); err == nil {
 		for _, e := range events {
 			if e.Kind == engine.StateNew && (!asked.Said() || asked.Contains(e.At)) {
 				at = e.At

@@ -94,7 +94,7 @@ func newFakeData(t testing.TB) *fakeData {
 	for i := range d.events {
 		d.events[i].ID = int64(len(d.events) - i)
 	}
-	d.analyses = []engine.Analysis{{ID: 7, At: at(27 * time.Minute), Service: "nordvpn_status", Source: engine.SourceLLM,
+	d.analyses = []engine.Analysis{{ID: 7, At: at(27 * time.Minute), Host: "vm", Service: "nordvpn_status", Source: engine.SourceLLM,
 		Model: "llama3.1:8b", ProbableCause: "The VPN daemon lost its session after a token expired.",
 		Summary: "nordvpn check fails", Text: "Rules (deterministic)\n  Summary: nordvpn check fails\nModel (llama3.1:8b)\n  Probable cause: token expired"}}
 	return d
@@ -106,12 +106,12 @@ func (d *fakeData) Services(ctx context.Context) ([]engine.Classified, error) {
 	return slices.Clone(d.services), ctx.Err()
 }
 
-func (d *fakeData) Events(_ context.Context, service string, limit int) ([]engine.Event, error) {
+func (d *fakeData) Events(_ context.Context, host, service string, limit int) ([]engine.Event, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []engine.Event
 	for _, e := range d.events {
-		if (service == "" || e.Service == service) && len(out) < limit {
+		if (host == "" || e.Host == host) && (service == "" || e.Service == service) && len(out) < limit {
 			out = append(out, e)
 		}
 	}
@@ -130,10 +130,10 @@ func (d *fakeData) EventsSince(_ context.Context, since time.Time, limit int) ([
 	return out, d.eventsErr
 }
 
-func (d *fakeData) Analyses(_ context.Context, service string, limit int) ([]engine.Analysis, error) {
+func (d *fakeData) Analyses(_ context.Context, host, service string, limit int) ([]engine.Analysis, error) {
 	var out []engine.Analysis
 	for _, a := range d.analyses {
-		if a.Service == service && len(out) < limit {
+		if (host == "" || a.Host == host) && a.Service == service && len(out) < limit {
 			out = append(out, a)
 		}
 	}
@@ -144,9 +144,9 @@ func (d *fakeData) Logs(ctx context.Context, service string, n int, since, until
 	return d.reg.ReadWindow(ctx, service, n, since, until)
 }
 
-// Samples gives rootfs a disk usage that rises by a point an hour over the last day.
-func (d *fakeData) Samples(_ context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
-	if service != "rootfs" || f != trend.Disk {
+// Samples gives rootfs on vm a disk usage that rises by a point an hour over the last day.
+func (d *fakeData) Samples(_ context.Context, host, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+	if (host != "" && host != "vm") || service != "rootfs" || f != trend.Disk {
 		return nil, nil
 	}
 	var out []trend.Sample

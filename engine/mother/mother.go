@@ -21,18 +21,20 @@ import (
 type Data interface {
 	// Services are the services of the latest cycle: snapshot and failure state.
 	Services(ctx context.Context) ([]engine.Classified, error)
-	// Events returns a service's failure events, newest first.
-	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
+	// Events returns a service's failure events on a host, newest first; an empty host means
+	// every host, an empty service every service.
+	Events(ctx context.Context, host, service string, limit int) ([]engine.Event, error)
 	// EventsSince returns every service's failure events at or after since, newest first.
 	EventsSince(ctx context.Context, since time.Time, limit int) ([]engine.Event, error)
-	// Analyses returns a service's stored analyses, newest first.
-	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
+	// Analyses returns a service's stored analyses on a host (empty: any), newest first.
+	Analyses(ctx context.Context, host, service string, limit int) ([]engine.Analysis, error)
 	// Logs returns a service's last n log lines, redacted (logs.Registry.Read); n <= 0 means
 	// the registry's maximum for the service. A non-zero since keeps the lines logged in
 	// [since, until] (logs.Registry.ReadWindow).
 	Logs(ctx context.Context, service string, n int, since, until time.Time) (logs.Result, error)
-	// Samples returns a service's readings of a figure in [since, until], oldest first.
-	Samples(ctx context.Context, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error)
+	// Samples returns a service's readings of a figure on a host (empty: any) in [since,
+	// until], oldest first.
+	Samples(ctx context.Context, host, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error)
 	// Audit returns the newest limit rows of the action audit log, newest first.
 	Audit(ctx context.Context, limit int) ([]engine.AuditEntry, error)
 }
@@ -121,6 +123,8 @@ type Reply struct {
 	Text     string
 	Intent   string
 	Services []string
+	// Hosts are the Monit hosts the turn was about (engine.Turn.Hosts).
+	Hosts []string
 	// Understood is what Mother read in the message, follow-up context included.
 	Understood Understood
 	// Proposed are actions the user asked for; Mother runs nothing. With Options.Actions they
@@ -151,8 +155,11 @@ func (m *Mother) Chat(ctx context.Context, session, message string, out func(chu
 type Understood struct {
 	Intent   string
 	Services []string
-	Since    time.Time
-	Until    time.Time
+	// Hosts are the hosts the turn is about: named, carried from the previous turn, or those
+	// of its services.
+	Hosts []string
+	Since time.Time
+	Until time.Time
 }
 
 // ChatWith is Chat that first calls understood, when not nil, with what Mother read in the
@@ -181,12 +188,12 @@ func (m *Mother) ChatWith(ctx context.Context, session, message string, understo
 		said = tr.in.Window
 	}
 	t := engine.Turn{At: at, Session: session, Query: message, Answer: reply.Text, Intent: reply.Intent,
-		Services: reply.Services, Since: said.Since, Until: said.Until, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
+		Services: reply.Services, Hosts: reply.Hosts, Since: said.Since, Until: said.Until, Context: tr.context, Logs: tr.ans.logs, Proposed: reply.Proposed,
 		Model: tr.model, ModelNote: reply.ModelNote}
 	if err := m.mem.AppendTurn(ctx, t); err != nil {
 		m.log.Warn("turn not remembered", "session", session, "err", err)
 	}
-	m.log.Info("chat turn", "session", session, "intent", reply.Intent, "services", reply.Services,
+	m.log.Info("chat turn", "session", session, "intent", reply.Intent, "services", reply.Services, "hosts", reply.Hosts,
 		"llm_calls", reply.LLMCalls, "model_note", reply.ModelNote)
 	return reply, nil
 }
@@ -216,7 +223,7 @@ type turnState struct {
 	past     []engine.Turn
 	message  string
 	meta     func(Understood) error
-	host     string // the host the message named ("on HOST"); "" for none
+	host     string // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
 
 	in       Intent
 	ans      answer
@@ -250,6 +257,7 @@ func (tr *turnState) emit(s string) error {
 }
 
 func (tr *turnState) run(ctx context.Context) error {
+	tr.answerWhichHost()
 	tr.scopeHost()
 	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
 	tr.followUp()
@@ -293,7 +301,7 @@ func stopped(ctx context.Context) error {
 
 func (tr *turnState) reply() Reply {
 	r := Reply{Text: tr.text.String(), Intent: string(tr.in.Kind), Services: tr.ans.services,
-		Understood: tr.understood(), Proposed: tr.ans.proposed, Proposals: tr.ans.proposals,
+		Hosts: tr.hosts(tr.ans.services), Understood: tr.understood(), Proposed: tr.ans.proposed, Proposals: tr.ans.proposals,
 		Refused: tr.ans.refused, LLMCalls: tr.llmCalls}
 	r.ModelNote = strings.Join(tr.note, "; ")
 	return r

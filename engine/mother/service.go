@@ -51,7 +51,7 @@ const whyLogLines = 8
 // current failure (made at or after the failure started), or about the last one when the
 // service is OK now.
 func (tr *turnState) currentAnalysis(ctx context.Context, c engine.Classified) (engine.Analysis, bool) {
-	ans, err := tr.m.data.Analyses(ctx, c.Snapshot.Name, 1)
+	ans, err := tr.m.data.Analyses(ctx, c.Snapshot.Host, c.Snapshot.Name, 1)
 	if err != nil || len(ans) == 0 {
 		return engine.Analysis{}, false
 	}

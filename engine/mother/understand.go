@@ -17,6 +17,7 @@ func (tr *turnState) understood() Understood {
 	if u.Services == nil {
 		u.Services = []string{}
 	}
+	u.Hosts = tr.hosts(u.Services)
 	w := tr.ans.window
 	if !w.Said() {
 		w = tr.in.Window

@@ -442,7 +442,9 @@ type ChatError struct {
 
 // ChatReply defines model for ChatReply.
 type ChatReply struct {
-	Intent string `json:"intent"`
+	// Hosts the Monit hosts the answer is about
+	Hosts  []string `json:"hosts"`
+	Intent string   `json:"intent"`
 
 	// ModelNote why the model's part is missing or short
 	ModelNote *string `json:"model_note,omitempty"`
@@ -658,13 +660,13 @@ type HostInfo struct {
 	Name     string `json:"name"`
 	Services int64  `json:"services"`
 
-	// Source history: known from stored snapshots, not heard since the start
+	// Source history: known only from stored snapshots (older than the host registry), not heard from since
 	Source     HostInfoSource `json:"source"`
 	Stale      bool           `json:"stale"`
 	StaleSince *time.Time     `json:"stale_since,omitempty"`
 }
 
-// HostInfoSource history: known from stored snapshots, not heard since the start
+// HostInfoSource history: known only from stored snapshots (older than the host registry), not heard from since
 type HostInfoSource string
 
 // HostsOutputBody defines model for HostsOutputBody.
@@ -866,6 +868,7 @@ type TestKind string
 // TrendOutputBody defines model for TrendOutputBody.
 type TrendOutputBody struct {
 	Figure string `json:"figure"`
+	Host   string `json:"host"`
 	Label  string `json:"label"`
 
 	// Points oldest first
@@ -900,8 +903,11 @@ type TrendSummary struct {
 type Turn struct {
 	AgentResponse string    `json:"agent_response"`
 	At            time.Time `json:"at"`
-	Id            int64     `json:"id"`
-	Intent        string    `json:"intent"`
+
+	// Hosts the Monit hosts the turn was about
+	Hosts  []string `json:"hosts"`
+	Id     int64    `json:"id"`
+	Intent string   `json:"intent"`
 
 	// LogsProvided log lines given to the model
 	LogsProvided   int64    `json:"logs_provided"`
@@ -914,6 +920,8 @@ type Turn struct {
 
 // Understood defines model for Understood.
 type Understood struct {
+	// Hosts the Monit hosts the turn is about: named ("on web2"), chosen when Mother asked which, carried from the previous turn, or those of its services
+	Hosts    []string `json:"hosts"`
 	Intent   string   `json:"intent"`
 	Services []string `json:"services"`
 
@@ -1023,6 +1031,9 @@ type StatusParams struct {
 // TrendsParams defines parameters for Trends.
 type TrendsParams struct {
 	Service string `form:"service" json:"service"`
+
+	// Host the Monit host; needed when several have the service
+	Host *string `form:"host,omitempty" json:"host,omitempty"`
 
 	// Figure cpu and memory are the host's for a system check, the process's (children included) for a process check; disk and inodes are percent used; response_time is the slowest port test in seconds
 	Figure TrendsParamsFigure `form:"figure" json:"figure"`
@@ -2627,6 +2638,18 @@ func NewTrendsRequest(server string, params *TrendsParams) (*http.Request, error
 			for _, qp := range strings.Split(queryFrag, "&") {
 				rawQueryFragments = append(rawQueryFragments, qp)
 			}
+		}
+
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
 		}
 
 		if queryFrag, err := runtime.StyleParamWithOptions("form", false, "figure", params.Figure, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
