@@ -66,12 +66,12 @@ func scanAnalysis(row interface{ Scan(...any) error }) (engine.Analysis, error) 
 	return a, nil
 }
 
-// CachedAnalysis returns the newest model analysis of the same failure (service, fingerprint,
-// model and prompt version), if there is one.
-func (db *DB) CachedAnalysis(ctx context.Context, service, fingerprint, model, promptVersion string) (engine.Analysis, bool, error) {
+// CachedAnalysis returns the newest model analysis of the same failure (host, service,
+// fingerprint, model and prompt version), if there is one.
+func (db *DB) CachedAnalysis(ctx context.Context, host, service, fingerprint, model, promptVersion string) (engine.Analysis, bool, error) {
 	row := db.r.QueryRowContext(ctx, `SELECT `+analysisColumns+` FROM analyses
-		WHERE fingerprint = ? AND model = ? AND prompt_version = ? AND service = ? AND source = 'llm'
-		ORDER BY at DESC, id DESC LIMIT 1`, fingerprint, model, promptVersion, service)
+		WHERE fingerprint = ? AND model = ? AND prompt_version = ? AND service = ? AND host = ? AND source = 'llm'
+		ORDER BY at DESC, id DESC LIMIT 1`, fingerprint, model, promptVersion, service, host)
 	a, err := scanAnalysis(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return engine.Analysis{}, false, nil

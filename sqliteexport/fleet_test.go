@@ -75,3 +75,25 @@ func TestHostFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestCachedAnalysisPerHost: a model's analysis is reused for the same failure of the same
+// service on the same host only.
+func TestCachedAnalysisPerHost(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	at := time.Unix(1795507200, 0)
+	a := engine.Analysis{At: at, Host: "alpha", Service: "job", Source: engine.SourceLLM, Model: "m",
+		Fingerprint: "fp", PromptVersion: "rca-1", Summary: "alpha's"}
+	if _, err := db.SaveAnalysis(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		host string
+		want bool
+	}{{"alpha", true}, {"gamma", false}} {
+		got, ok, err := db.CachedAnalysis(ctx, c.host, "job", "fp", "m", "rca-1")
+		if err != nil || ok != c.want || (ok && got.Host != c.host) {
+			t.Errorf("CachedAnalysis(%s) = %+v, %v, %v; want found %v", c.host, got, ok, err, c.want)
+		}
+	}
+}

@@ -16,9 +16,12 @@ import (
 
 // Store is what the workflow reads and writes in the history.
 type Store interface {
-	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
+	// EventsOn returns a service's failure events on one host, newest first.
+	EventsOn(ctx context.Context, host, service string, limit int) ([]engine.Event, error)
 	SaveAnalysis(ctx context.Context, a engine.Analysis) (int64, error)
-	CachedAnalysis(ctx context.Context, service, fingerprint, model, promptVersion string) (engine.Analysis, bool, error)
+	// CachedAnalysis returns the newest model analysis of the same failure of the service on
+	// that host: another host's nginx may fail alike for another reason.
+	CachedAnalysis(ctx context.Context, host, service, fingerprint, model, promptVersion string) (engine.Analysis, bool, error)
 }
 
 // LogReader reads a service's registry logs (logs.Registry).
@@ -196,7 +199,7 @@ func (a *Analyzer) save(ctx context.Context, an engine.Analysis) (engine.Analysi
 // reason goes into the prompt instead.
 func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, error) {
 	in := rca.Input{Snapshot: snap, Actions: a.opts.Actions(snap.Name)}
-	events, err := a.store.Events(ctx, snap.Name, recentEvents)
+	events, err := a.store.EventsOn(ctx, snap.Host, snap.Name, recentEvents)
 	if err != nil {
 		return in, fmt.Errorf("analyze %s: %w", snap.Name, err)
 	}
@@ -227,7 +230,7 @@ func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, 
 	an.Model = llm.Model()
 	allowed := allowedSet(in.Actions)
 	if !force {
-		cached, ok, err := a.store.CachedAnalysis(ctx, an.Service, an.Fingerprint, an.Model, an.PromptVersion)
+		cached, ok, err := a.store.CachedAnalysis(ctx, an.Host, an.Service, an.Fingerprint, an.Model, an.PromptVersion)
 		if err != nil {
 			a.log.Warn("analysis cache unavailable", "service", an.Service, "err", err)
 		}

@@ -24,12 +24,12 @@ type memStore struct {
 	analyses []engine.Analysis
 }
 
-func (m *memStore) Events(_ context.Context, service string, limit int) ([]engine.Event, error) {
+func (m *memStore) EventsOn(_ context.Context, host, service string, limit int) ([]engine.Event, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []engine.Event
 	for i := len(m.events) - 1; i >= 0 && len(out) < limit; i-- {
-		if m.events[i].Service == service {
+		if m.events[i].Host == host && m.events[i].Service == service {
 			out = append(out, m.events[i])
 		}
 	}
@@ -44,12 +44,12 @@ func (m *memStore) SaveAnalysis(_ context.Context, a engine.Analysis) (int64, er
 	return a.ID, nil
 }
 
-func (m *memStore) CachedAnalysis(_ context.Context, service, fp, model, pv string) (engine.Analysis, bool, error) {
+func (m *memStore) CachedAnalysis(_ context.Context, host, service, fp, model, pv string) (engine.Analysis, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i := len(m.analyses) - 1; i >= 0; i-- {
 		a := m.analyses[i]
-		if a.Service == service && a.Fingerprint == fp && a.Model == model && a.PromptVersion == pv && a.Source == engine.SourceLLM {
+		if a.Host == host && a.Service == service && a.Fingerprint == fp && a.Model == model && a.PromptVersion == pv && a.Source == engine.SourceLLM {
 			return a, true, nil
 		}
 	}
@@ -208,6 +208,42 @@ func TestSameFailureReusesTheModelsAnswer(t *testing.T) {
 	}
 	if fake.Calls() != 2 {
 		t.Errorf("model calls = %d, want 2 (first, then forced; the repeat reuses)", fake.Calls())
+	}
+}
+
+// TestAnotherHostsFailureIsNotReused: the same failure of a service of the same name on
+// another host is asked of the model again, and the events read are that host's.
+func TestAnotherHostsFailureIsNotReused(t *testing.T) {
+	fake := ollamafake.New(t, ollamafake.Reply{Content: goodAnswer})
+	t0 := time.Now()
+	store := &memStore{events: []engine.Event{
+		{At: t0.Add(-time.Hour), Host: "nas2", Service: "system_backup", Kind: engine.StateNew, Detail: "on nas2"},
+	}}
+	a := newAnalyzer(t, fake, store, 5*time.Second)
+	for i, host := range []string{"nas", "nas2", "nas"} {
+		snap := backupSnapshot(t0.Add(time.Duration(i) * time.Hour))
+		snap.Host = host
+		an, err := a.Analyze(t.Context(), snap, int64(i+1), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantCached := i == 2; an.Cached != wantCached || an.Host != host {
+			t.Errorf("analysis %d on %s: cached %v host %s, want cached %v", i, host, an.Cached, an.Host, wantCached)
+		}
+	}
+	if fake.Calls() != 2 {
+		t.Errorf("model calls = %d, want 2 (one per host)", fake.Calls())
+	}
+	var sent []string
+	for _, r := range fake.Requests() {
+		var b strings.Builder
+		for _, m := range r.Messages {
+			b.WriteString(m.Content)
+		}
+		sent = append(sent, b.String())
+	}
+	if len(sent) != 2 || strings.Contains(sent[0], "on nas2") || !strings.Contains(sent[1], "on nas2") {
+		t.Errorf("each host's analysis was not given its own host's events: %q", sent)
 	}
 }
 
