@@ -74,6 +74,11 @@ func TestHostFilters(t *testing.T) {
 			t.Errorf("SamplesOn(%q) = %d samples, %v; want %d", c.host, len(samples), err, c.want)
 		}
 	}
+	recent, err := db.Recent(ctx, at.Add(-time.Hour), time.Minute)
+	if err != nil || len(recent[engine.ServiceKey{Host: "alpha", Service: "job"}]) != 1 ||
+		len(recent[engine.ServiceKey{Host: "gamma", Service: "job"}]) != 1 {
+		t.Errorf("Recent() = %v, %v; want one snapshot of each host's job", recent, err)
+	}
 }
 
 // TestCachedAnalysisPerHost: a model's analysis is reused for the same failure of the same

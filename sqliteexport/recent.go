@@ -13,11 +13,11 @@ import (
 // at most one per step (the latest of each step): one scan where the web UI's overview would
 // otherwise call Series once per service, each of which reads every service's rows of the
 // period (the samples are keyed by time first).
-func (db *DB) Recent(ctx context.Context, since time.Time, step time.Duration) (map[string][]engine.Snapshot, error) {
+func (db *DB) Recent(ctx context.Context, since time.Time, step time.Duration) (map[engine.ServiceKey][]engine.Snapshot, error) {
 	secs := max(int64(step.Seconds()), 1)
 	cols := strings.Replace(snapshotColumns, "collected_at,", "max(collected_at),", 1)
 	rows, err := db.r.QueryContext(ctx, `SELECT `+cols+` FROM snapshots WHERE collected_at >= ?
-		GROUP BY service, collected_at / ? ORDER BY 1`, since.Unix(), secs)
+		GROUP BY host, service, collected_at / ? ORDER BY 1`, since.Unix(), secs)
 	if err != nil {
 		return nil, fmt.Errorf("recent snapshots: %w", err)
 	}
@@ -25,9 +25,10 @@ func (db *DB) Recent(ctx context.Context, since time.Time, step time.Duration) (
 	if err != nil {
 		return nil, fmt.Errorf("recent snapshots: %w", err)
 	}
-	out := map[string][]engine.Snapshot{}
+	out := map[engine.ServiceKey][]engine.Snapshot{}
 	for _, s := range snaps {
-		out[s.Name] = append(out[s.Name], s)
+		k := engine.ServiceKey{Host: s.Host, Service: s.Name}
+		out[k] = append(out[k], s)
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package sqliteexport
 import (
 	"testing"
 	"time"
+
+	"monit-intel/engine"
 )
 
 func TestRecent(t *testing.T) {
@@ -24,7 +26,7 @@ func TestRecent(t *testing.T) {
 	if len(got) != len(sampleStatus(start).Services) {
 		t.Errorf("Recent() has %d services, want every one", len(got))
 	}
-	vm := got["vm"]
+	vm := got[engine.ServiceKey{Host: "vm", Service: "vm"}]
 	var loads []float64
 	for i, s := range vm {
 		loads = append(loads, *s.System.Load1)

@@ -92,16 +92,22 @@ type fakeHistory struct {
 	events   []engine.Event
 	analyses []engine.Analysis
 	now      time.Time
-	names    []string
+	keys     []engine.ServiceKey
 }
 
-func (h *fakeHistory) Events(_ context.Context, service string, _ int) ([]engine.Event, error) {
-	return h.events, nil
+func (h *fakeHistory) EventsOn(_ context.Context, host, service string, _ int) ([]engine.Event, error) {
+	var out []engine.Event
+	for _, e := range h.events {
+		if (e.Host == "" || e.Host == host) && (e.Service == "" || e.Service == service) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
-func (h *fakeHistory) Analyses(context.Context, string, int) ([]engine.Analysis, error) {
+func (h *fakeHistory) AnalysesOn(context.Context, string, string, int) ([]engine.Analysis, error) {
 	return h.analyses, nil
 }
-func (h *fakeHistory) Series(_ context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error) {
+func (h *fakeHistory) SeriesOn(_ context.Context, host, service string, since time.Time, limit int) ([]engine.Snapshot, error) {
 	var out []engine.Snapshot
 	for i := range min(limit, 48) {
 		at := h.now.Add(-time.Duration(i) * 30 * time.Minute)
@@ -109,18 +115,18 @@ func (h *fakeHistory) Series(_ context.Context, service string, since time.Time,
 			break
 		}
 		cpu := float64((i*7+len(service))%40) + 0.5
-		out = append(out, engine.Snapshot{Name: service, CollectedAt: at,
+		out = append(out, engine.Snapshot{Host: host, Name: service, CollectedAt: at,
 			Process: &engine.ProcessFigures{CPUPercentTotal: &cpu}})
 	}
 	return out, nil
 }
 
-func (h *fakeHistory) Recent(ctx context.Context, since time.Time, _ time.Duration) (map[string][]engine.Snapshot, error) {
-	out := map[string][]engine.Snapshot{}
-	for _, name := range h.names {
-		snaps, _ := h.Series(ctx, name, since, 48)
+func (h *fakeHistory) Recent(ctx context.Context, since time.Time, _ time.Duration) (map[engine.ServiceKey][]engine.Snapshot, error) {
+	out := map[engine.ServiceKey][]engine.Snapshot{}
+	for _, k := range h.keys {
+		snaps, _ := h.SeriesOn(ctx, k.Host, k.Service, since, 48)
 		slices.Reverse(snaps)
-		out[name] = snaps
+		out[k] = snaps
 	}
 	return out, nil
 }
@@ -197,7 +203,7 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 	f.board.Seed(services, states)
 	hist := &fakeHistory{now: now}
 	for _, s := range services {
-		hist.names = append(hist.names, s.Name)
+		hist.keys = append(hist.keys, engine.ServiceKey{Host: s.Host, Service: s.Name})
 	}
 	targets := func(context.Context, string) (act.Targets, error) {
 		t := act.Targets{Services: map[string]bool{}}

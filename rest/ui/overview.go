@@ -32,6 +32,7 @@ type overviewData struct {
 	Query     string
 	Window    string // the sparklines' period
 	LastCycle engine.CycleInfo
+	Hosts     int // how many hosts have services: with more than one, each row names its host
 }
 
 func (u *UI) overview(w http.ResponseWriter, r *http.Request, _ Principal) {
@@ -59,6 +60,11 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 	sparks, window := u.sparklines(ctx, d.LastCycle.At)
 	d.Window = window
 	needle := strings.ToLower(strings.TrimSpace(q))
+	hosts := map[string]bool{}
+	for _, c := range services {
+		hosts[c.Snapshot.Host] = true
+	}
+	d.Hosts = len(hosts)
 	for _, c := range services {
 		rw := toRow(c)
 		if c.Snapshot.Failing() {
@@ -67,7 +73,7 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		if needle != "" && !strings.Contains(rw.Search, needle) {
 			continue
 		}
-		if sp, ok := sparks[c.Snapshot.Name]; ok {
+		if sp, ok := sparks[engine.ServiceKey{Host: c.Snapshot.Host, Service: c.Snapshot.Name}]; ok {
 			rw.Spark, rw.SparkLabel = sp.Points, sp.Figure+" over "+window
 		}
 		d.Rows = append(d.Rows, rw)
@@ -79,7 +85,7 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 type sparkCache struct {
 	mu     sync.Mutex
 	cycle  time.Time
-	lines  map[string]spark
+	lines  map[engine.ServiceKey]spark
 	window string
 }
 
@@ -92,13 +98,13 @@ var sparkWindows = []struct {
 
 // sparklines returns every service's sparkline as of the cycle at cycle, and the window they
 // cover.
-func (u *UI) sparklines(ctx context.Context, cycle time.Time) (map[string]spark, string) {
+func (u *UI) sparklines(ctx context.Context, cycle time.Time) (map[engine.ServiceKey]spark, string) {
 	u.sparks.mu.Lock()
 	defer u.sparks.mu.Unlock()
 	if u.sparks.lines != nil && u.sparks.cycle.Equal(cycle) {
 		return u.sparks.lines, u.sparks.window
 	}
-	var lines map[string]spark
+	var lines map[engine.ServiceKey]spark
 	var window string
 	for _, w := range sparkWindows {
 		recent, err := u.deps.History.Recent(ctx, u.opts.Now().Add(-w.span), w.span/48)
@@ -106,10 +112,10 @@ func (u *UI) sparklines(ctx context.Context, cycle time.Time) (map[string]spark,
 			u.log.Warn("sparklines", "err", err)
 			return nil, ""
 		}
-		lines, window = make(map[string]spark, len(recent)), w.label
-		for name, snaps := range recent {
+		lines, window = make(map[engine.ServiceKey]spark, len(recent)), w.label
+		for key, snaps := range recent {
 			if l := sparkline(snaps); l.Points != "" {
-				lines[name] = l
+				lines[key] = l
 			}
 		}
 		if len(lines) > 0 {

@@ -30,12 +30,11 @@ type serviceData struct {
 
 func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
 	name := r.PathValue("name")
-	c, err := u.deps.Board.Service(name)
-	if err != nil {
-		u.fail(w, r, http.StatusNotFound, "Monit reports no service called “"+name+"”.")
+	c, ok := u.lookup(w, r, name)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
+	host, ctx := c.Snapshot.Host, r.Context()
 	d := serviceData{Row: toRow(c), Figures: figures(c.Snapshot), Snap: c.Snapshot, Pending: c.Snapshot.PendingAction.String(),
 		Ports: c.Snapshot.Ports, Range: "24h", Ranges: ranges}
 	span := ranges[0].Span
@@ -44,15 +43,15 @@ func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
 			d.Range, span = rg.Key, rg.Span
 		}
 	}
-	snaps, err := u.deps.History.Series(ctx, name, u.opts.Now().Add(-span), 100000)
+	snaps, err := u.deps.History.SeriesOn(ctx, host, name, u.opts.Now().Add(-span), 100000)
 	if err != nil {
 		d.Problems = append(d.Problems, "figures: "+err.Error())
 	}
 	d.Chart, d.Points = chart(snaps), len(snaps)
-	if d.Events, err = u.deps.History.Events(ctx, name, 50); err != nil {
+	if d.Events, err = u.deps.History.EventsOn(ctx, host, name, 50); err != nil {
 		d.Problems = append(d.Problems, "events: "+err.Error())
 	}
-	if d.Analyses, err = u.deps.History.Analyses(ctx, name, 5); err != nil {
+	if d.Analyses, err = u.deps.History.AnalysesOn(ctx, host, name, 5); err != nil {
 		d.Problems = append(d.Problems, "analyses: "+err.Error())
 	}
 	if u.deps.Logs != nil {
@@ -62,6 +61,38 @@ func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
 	}
 	d.Actions = u.applicable(ctx, c.Snapshot.Host, name)
 	u.render(w, r, http.StatusOK, "service", name, d)
+}
+
+// lookup finds the service of a page: on the host its ?host= names, or on the only host that
+// has it. A name several hosts have, without a host, gets a page that lets the person choose
+// (409); an unknown one a 404. ok is false when the page has been written.
+func (u *UI) lookup(w http.ResponseWriter, r *http.Request, name string) (engine.Classified, bool) {
+	host := r.URL.Query().Get("host")
+	hosts := []string{host}
+	if host == "" {
+		hosts = u.deps.Board.HostsOf(name)
+	}
+	if len(hosts) > 1 {
+		u.render(w, r, http.StatusConflict, "choosehost", name, choice{Name: name, Hosts: hosts, Range: r.URL.Query().Get("range")})
+		return engine.Classified{}, false
+	}
+	if len(hosts) == 1 {
+		if c, err := u.deps.Board.ServiceOn(hosts[0], name); err == nil {
+			return c, true
+		}
+	}
+	msg := "Monit reports no service called “" + name + "”"
+	if host != "" {
+		msg += " on " + host
+	}
+	u.fail(w, r, http.StatusNotFound, msg+".")
+	return engine.Classified{}, false
+}
+
+// choice is the page that asks which host's service to show.
+type choice struct {
+	Name, Range string
+	Hosts       []string
 }
 
 // applicable lists the whitelisted actions that resolve for the service now. The command

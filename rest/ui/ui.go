@@ -29,18 +29,21 @@ var staticFS embed.FS
 // Board is the daemon's view of the latest cycle (engine.Board).
 type Board interface {
 	Services() []engine.Classified
-	Service(name string) (engine.Classified, error)
+	// ServiceOn is a service of one host; HostsOf the hosts that have a service of that name.
+	ServiceOn(host, name string) (engine.Classified, error)
+	HostsOf(name string) []string
 	LastCycle() engine.CycleInfo
 }
 
 // History reads the long-term record (sqliteexport.DB).
 type History interface {
-	Events(ctx context.Context, service string, limit int) ([]engine.Event, error)
-	Series(ctx context.Context, service string, since time.Time, limit int) ([]engine.Snapshot, error)
-	Analyses(ctx context.Context, service string, limit int) ([]engine.Analysis, error)
+	// EventsOn, SeriesOn and AnalysesOn read one service of one host.
+	EventsOn(ctx context.Context, host, service string, limit int) ([]engine.Event, error)
+	SeriesOn(ctx context.Context, host, service string, since time.Time, limit int) ([]engine.Snapshot, error)
+	AnalysesOn(ctx context.Context, host, service string, limit int) ([]engine.Analysis, error)
 	// Recent returns every service's snapshots since a time, oldest first, at most one per
 	// step: the overview's sparklines in one query.
-	Recent(ctx context.Context, since time.Time, step time.Duration) (map[string][]engine.Snapshot, error)
+	Recent(ctx context.Context, since time.Time, step time.Duration) (map[engine.ServiceKey][]engine.Snapshot, error)
 }
 
 // Audit reads and verifies the action audit log (sqliteexport.DB).
@@ -211,7 +214,7 @@ func WantsHTML(r *http.Request) bool {
 }
 
 func parsePages() (map[string]*template.Template, error) {
-	names := []string{"overview", "service", "mother", "approvals", "confirm", "audit", "login", "error"}
+	names := []string{"overview", "service", "choosehost", "mother", "approvals", "confirm", "audit", "login", "error"}
 	pages := make(map[string]*template.Template, len(names))
 	for _, n := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+n+".html")

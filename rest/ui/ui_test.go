@@ -234,7 +234,7 @@ func TestServiceLinksKeepOddNames(t *testing.T) {
 	c := f.client(t)
 	f.login(t, c, "victor")
 	_, body := get(t, c, f.srv.URL+"/ui/")
-	link := "/ui/services/" + url.PathEscape("odd #name?/x")
+	link := "/ui/services/" + url.PathEscape("odd #name?/x") + "?host=vm"
 	if !strings.Contains(body, `href="`+link+`"`) {
 		t.Fatalf("the overview does not link %s", link)
 	}
@@ -411,15 +411,16 @@ func demoFixture(t testing.TB) *fixture {
 // youngHistory has 20 minutes of figures: one point per service in the day's 30-minute steps.
 type youngHistory struct{ *fakeHistory }
 
-func (h youngHistory) Recent(_ context.Context, since time.Time, step time.Duration) (map[string][]engine.Snapshot, error) {
-	out := map[string][]engine.Snapshot{}
+func (h youngHistory) Recent(_ context.Context, since time.Time, step time.Duration) (map[engine.ServiceKey][]engine.Snapshot, error) {
+	out := map[engine.ServiceKey][]engine.Snapshot{}
+	k := engine.ServiceKey{Host: "vm", Service: "aaa_ok"}
 	for i := 20; i >= 0; i-- {
 		at := h.now.Add(-time.Duration(i) * time.Minute)
 		if at.Before(since) || (step >= 30*time.Minute && i != 0) {
 			continue
 		}
 		cpu := float64(i)
-		out["aaa_ok"] = append(out["aaa_ok"], engine.Snapshot{Name: "aaa_ok", CollectedAt: at,
+		out[k] = append(out[k], engine.Snapshot{Host: "vm", Name: "aaa_ok", CollectedAt: at,
 			Process: &engine.ProcessFigures{CPUPercentTotal: &cpu}})
 	}
 	return out, nil
@@ -453,5 +454,46 @@ func TestAuditNamesWhoApproved(t *testing.T) {
 	_, body = get(t, c, f.srv.URL+"/ui/audit.csv?user=alice")
 	if lines := strings.Split(strings.TrimSpace(body), "\n"); len(lines) != 2 || !strings.Contains(lines[1], ",alice,mother,") {
 		t.Errorf("CSV filtered by alice = %q, want her approval with user and proposer", lines)
+	}
+}
+
+// TestServiceOnSeveralHosts: with two hosts the overview names each row's host and links to
+// that host's page; a name without a host asks which; a host's page shows its own events.
+func TestServiceOnSeveralHosts(t *testing.T) {
+	now := time.Now()
+	var snaps []engine.Snapshot
+	for _, h := range []string{"vm", "web2"} {
+		snaps = append(snaps, engine.Snapshot{Host: h, Name: "nginx", Type: engine.TypeProcess, CollectedAt: now,
+			Monitor: engine.MonitorYes})
+	}
+	f := newFixture(t, snaps, nil)
+	f.ui.deps.History.(*fakeHistory).events = []engine.Event{
+		{At: now, Host: "web2", Service: "nginx", Kind: engine.StateNew, Detail: "refused on web2"},
+		{At: now, Host: "vm", Service: "nginx", Kind: engine.StateNew, Detail: "refused on vm"},
+	}
+	c := f.client(t)
+	f.login(t, c, "victor")
+	_, body := get(t, c, f.srv.URL+"/ui/")
+	for _, want := range []string{`href="/ui/services/nginx?host=web2"`, "process on web2", `href="/ui/services/nginx?host=vm"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the overview lacks %s", want)
+		}
+	}
+	cases := []struct {
+		path       string
+		code       int
+		has, lacks string
+	}{
+		{"/ui/services/nginx", http.StatusConflict, `href="/ui/services/nginx?host=web2"`, "refused on"},
+		{"/ui/services/nginx?range=7d", http.StatusConflict, `?host=vm&amp;range=7d`, "refused on"},
+		{"/ui/services/nginx?host=web2", 200, "refused on web2", "refused on vm"},
+		{"/ui/services/nginx?host=vm", 200, `href="?host=vm&amp;range=7d"`, "refused on web2"},
+		{"/ui/services/nginx?host=nosuch", http.StatusNotFound, "on nosuch", "refused on"},
+	}
+	for _, tc := range cases {
+		resp, page := get(t, c, f.srv.URL+tc.path)
+		if resp.StatusCode != tc.code || !strings.Contains(page, tc.has) || strings.Contains(page, tc.lacks) {
+			t.Errorf("GET %s = %d, want %d with %q and without %q:\n%s", tc.path, resp.StatusCode, tc.code, tc.has, tc.lacks, page)
+		}
 	}
 }
