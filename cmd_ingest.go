@@ -167,7 +167,7 @@ func newModel(cfg config.Config) (*llm.Client, engine.LLM, error) {
 
 // newAnalyzer wires the analysis workflow: the log registry, the model and the actions that
 // apply to each service.
-func newAnalyzer(cfg config.Config, store analyze.Store, red *redact.Redactor, model engine.LLM,
+func newAnalyzer(cfg config.Config, store analyze.Store, red *redact.Redactor, model engine.LLM, local func() string,
 	e *env) (*analyze.Analyzer, *logs.Registry, error) {
 	reg, err := logs.NewRegistry(cfg.Logs, logsOptions(cfg, red))
 	if err != nil {
@@ -175,7 +175,7 @@ func newAnalyzer(cfg config.Config, store analyze.Store, red *redact.Redactor, m
 	}
 	a := analyze.New(store, reg, analyze.Options{
 		LLM: engine.RedactingLLM{LLM: model, Redactor: red}, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
-		Actions: actionsFor(cfg), Logger: e.logger,
+		Actions: actionsFor(cfg), LocalHost: local, Logger: e.logger,
 	})
 	return a, reg, nil
 }
@@ -231,7 +231,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := newAnalyzer(cfg, s.history, s.red, model, e)
+	a, _, err := newAnalyzer(cfg, s.history, s.red, model, nil, e)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"monit-intel/engine"
-	"monit-intel/engine/approve"
 	"monit-intel/engine/config"
 	"monit-intel/engine/mother"
 	"monit-intel/engine/trend"
@@ -53,10 +52,12 @@ func (d motherData) Audit(ctx context.Context, limit int) ([]engine.AuditEntry, 
 // newMother wires Mother: turns live in bbolt and are exported to SQLite's conversations
 // table (mother.Tee); a failed export is logged by Mother and does not lose the answer.
 // Requests for actions go through the approval flow.
-func newMother(cfg config.Config, s *stores, board *engine.Board, reg *logs.Registry, model engine.LLM, flow *approve.Flow, e *env) *mother.Mother {
-	opts := mother.Options{LLM: engine.RedactingLLM{LLM: model, Redactor: s.red}, NumCtx: cfg.Ollama.NumCtx, Timeout: cfg.Ollama.Timeout.D(),
-		Units: cfg.Actions.Units, Aliases: serviceAliases(cfg), Actions: flow, Logger: e.logger}
-	return mother.New(motherData{board: board, s: s, logs: reg}, mother.Tee{Live: s.state, Export: s.history}, opts)
+// Logs are read for the services of this machine's host only (Options.LocalHost).
+func newMother(cfg config.Config, s *stores, d *daemonParts, e *env) *mother.Mother {
+	opts := mother.Options{LLM: engine.RedactingLLM{LLM: d.model, Redactor: s.red}, NumCtx: cfg.Ollama.NumCtx,
+		Timeout: cfg.Ollama.Timeout.D(), Units: cfg.Actions.Units, Aliases: serviceAliases(cfg), Actions: d.flow,
+		LocalHost: d.localHost, Logger: e.logger}
+	return mother.New(motherData{board: d.board, s: s, logs: d.reg}, mother.Tee{Live: s.state, Export: s.history}, opts)
 }
 
 // serviceAliases gathers the other names of each service from the configuration: its systemd

@@ -165,7 +165,7 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	srv, err := rest.New(rest.Options{Listen: cfg.Listen, Token: token, AllowedHosts: cfg.API.AllowedHosts,
 		Metrics: onAPI, Collector: d.collector, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
-			Mother: newMother(cfg, s, d.board, d.reg, d.model, d.flow, e), Actions: d.flow, Audit: s.history, Trends: s.history,
+			Mother: newMother(cfg, s, d, e), Actions: d.flow, Audit: s.history, Trends: s.history,
 			Notify: d.notify.status(), Redactor: s.red, Users: accounts, Fleet: d.fleet})
 	if err != nil {
 		return nil, nil, err
@@ -232,7 +232,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 	d.model = d.metrics.WrapLLM(d.model) // outside the gate: a call it refuses counts as busy
 	d.notify = newNotifier(cfg, s.state, e.logger)
 	d.metrics.WatchOutbox(s.state)
-	if d.an, d.reg, err = newAnalyzer(cfg, notifyingAnalyses{Store: s.history, nt: d.notify}, s.red, d.model, e); err != nil {
+	if d.an, d.reg, err = newAnalyzer(cfg, notifyingAnalyses{Store: s.history, nt: d.notify}, s.red, d.model, d.localHost, e); err != nil {
 		return nil, err
 	}
 	d.queue = analyze.NewQueue(d.an, analysisQueueSize)

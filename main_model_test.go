@@ -34,7 +34,7 @@ func modelDaemon(t testing.TB, modelURL string, tune func(*config.Config)) (*dae
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d, newMother(cfg, s, d.board, d.reg, d.model, d.flow, e)
+	return d, newMother(cfg, s, d, e)
 }
 
 // fillBoard runs one cycle onto the board, without analyses.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	"monit-intel/engine/fleet"
 	"monit-intel/engine/rca"
 	"monit-intel/logs"
 )
@@ -40,6 +41,9 @@ type Options struct {
 	// Actions returns the whitelisted action names that apply to a service; the model may
 	// only suggest those.
 	Actions func(service string) []string
+	// LocalHost is this machine's Monit host, "" while unknown: a service of another host
+	// gets no log lines from here (fleet.LogsHere). Nil means unknown.
+	LocalHost func() string
 	// Now and Nonce are injectable for tests.
 	Now    func() time.Time
 	Nonce  func() string
@@ -204,6 +208,12 @@ func (a *Analyzer) input(ctx context.Context, snap engine.Snapshot) (rca.Input, 
 		return in, fmt.Errorf("analyze %s: %w", snap.Name, err)
 	}
 	in.Events = events
+	if a.opts.LocalHost != nil {
+		if err := fleet.LogsHere(a.opts.LocalHost(), snap.Host, snap.Name); err != nil {
+			in.LogError = err.Error()
+			return in, nil
+		}
+	}
 	res, err := a.logs.Read(ctx, snap.Name, 0)
 	switch {
 	case errors.Is(err, logs.ErrNoSource):

@@ -255,3 +255,31 @@ func TestNoModelConfigured(t *testing.T) {
 		t.Errorf("Analyze() = %+v, %v; want rules with a reason", an, err)
 	}
 }
+
+// TestLogsOfAnotherHost: a failing service of another host is analysed without this
+// machine's log lines of a service of that name.
+func TestLogsOfAnotherHost(t *testing.T) {
+	fake := ollamafake.New(t, ollamafake.Reply{Content: goodAnswer})
+	a := newAnalyzer(t, fake, &memStore{}, 5*time.Second)
+	a.opts.LocalHost = func() string { return "nas" }
+	for _, c := range []struct {
+		host string
+		logs bool
+	}{{"nas", true}, {"nas2", false}} {
+		snap := backupSnapshot(time.Now())
+		snap.Host = c.host
+		if _, err := a.Analyze(t.Context(), snap, 1, true); err != nil {
+			t.Fatal(err)
+		}
+		reqs := fake.Requests()
+		var b strings.Builder
+		for _, m := range reqs[len(reqs)-1].Messages {
+			b.WriteString(m.Content)
+		}
+		sent := b.String()
+		if got := strings.Contains(sent, "No space left on device (28)"); got != c.logs ||
+			strings.Contains(sent, "logs are local-only") == c.logs {
+			t.Errorf("analysis on %s: the local log lines in the prompt = %v, want %v", c.host, got, c.logs)
+		}
+	}
+}

@@ -326,7 +326,7 @@ func (tr *turnState) serviceInput(ctx context.Context, c engine.Classified, w Wi
 	if err == nil {
 		in.Events = events
 	}
-	res, err := tr.m.data.Logs(ctx, c.Snapshot.Name, 0, w.Since, w.Until)
+	res, err := tr.logsOf(ctx, c, w)
 	if err != nil {
 		in.LogError = err.Error()
 		return in, ""

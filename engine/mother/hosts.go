@@ -1,12 +1,15 @@
 package mother
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
+	"monit-intel/logs"
 )
 
 // KindWhichHost is a turn that asks back: a service named in it is on several hosts and the
@@ -123,6 +126,16 @@ func (tr *turnState) hosts(services []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// logsOf reads a service's log lines of w, when its logs are on this machine.
+func (tr *turnState) logsOf(ctx context.Context, c engine.Classified, w Window) (logs.Result, error) {
+	if tr.m.opts.LocalHost != nil {
+		if err := enginefleet.LogsHere(tr.m.opts.LocalHost(), c.Snapshot.Host, c.Snapshot.Name); err != nil {
+			return logs.Result{}, err
+		}
+	}
+	return tr.m.data.Logs(ctx, c.Snapshot.Name, 0, w.Since, w.Until)
 }
 
 // hostEvents keeps the events of the turn's host, all of them when it has none.

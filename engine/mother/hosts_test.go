@@ -162,3 +162,18 @@ func TestConversationStaysOnHost(t *testing.T) {
 }
 
 func s2(list []string) string { return strings.Join(list, ",") }
+
+// TestLogsAreLocalOnly: the logs of a service of another host are not this machine's lines.
+func TestLogsAreLocalOnly(t *testing.T) {
+	r := twoNginx(t)
+	r.m.opts.LocalHost = func() string { return "vm" }
+	reply, _ := r.chat(t, "s", "show me the logs of gamma_conn")
+	if !strings.Contains(reply.Text, "connection refused by") {
+		t.Errorf("logs of a local service = %q, want its lines", reply.Text)
+	}
+	r.data.services[4].Snapshot.Name, r.data.services[4].State.Service = "gamma_conn", "gamma_conn" // gamma_conn on web2 too
+	reply, _ = r.chat(t, "s2", "show me the logs of gamma_conn on web2")
+	if !strings.Contains(reply.Text, "logs are local-only: gamma_conn is on web2") || strings.Contains(reply.Text, "connection refused by") {
+		t.Errorf("logs of web2's gamma_conn = %q, want them refused as local-only", reply.Text)
+	}
+}

@@ -73,6 +73,9 @@ type Options struct {
 	Units map[string]string
 	// Actions is the approval flow; nil means Mother only says what was asked for.
 	Actions Actions
+	// LocalHost is this machine's Monit host, "" while unknown: a service of another host
+	// gets no log lines from here (fleet.LogsHere). Nil means unknown.
+	LocalHost func() string
 	// HistoryTurns is how many earlier turns of the session the prompt may carry (default 6);
 	// fewer go in when they do not fit the budget.
 	HistoryTurns int
