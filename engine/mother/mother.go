@@ -304,8 +304,9 @@ func stopped(ctx context.Context) error {
 
 func (tr *turnState) reply() Reply {
 	r := Reply{Text: tr.text.String(), Intent: string(tr.in.Kind), Services: tr.ans.services,
-		Hosts: tr.hosts(tr.ans.services), Understood: tr.understood(), Proposed: tr.ans.proposed, Proposals: tr.ans.proposals,
+		Understood: tr.understood(), Proposed: tr.ans.proposed, Proposals: tr.ans.proposals,
 		Refused: tr.ans.refused, LLMCalls: tr.llmCalls}
+	r.Hosts = r.Understood.Hosts // a question back remembers the hosts it asked about
 	r.ModelNote = strings.Join(tr.note, "; ")
 	return r
 }

@@ -101,3 +101,54 @@ ollama:
 		t.Errorf("epsilon's host events = %v, want STALE, then RECOVERED", got)
 	}
 }
+
+// TestConversationOnTwoHosts: two real Monits push a service of the same name; Mother asks
+// which host, a follow-up stays on the host named, and /mother/history and SQLite's
+// conversations keep each turn's hosts.
+func TestConversationOnTwoHosts(t *testing.T) {
+	dataDir := t.TempDir()
+	cfg := writeConfig(t, fmt.Sprintf(`monit:
+  url: http://127.0.0.1:%d
+  interval: 1h
+collector:
+  users:
+    monit: push-pw
+data_dir: %s
+ollama:
+  url: http://127.0.0.1:%d
+  timeout: 1s
+`, monittest.FreePort(t), dataDir, monittest.FreePort(t)))
+	d := startDaemon(t, cfg)
+	alpha := startPusher(t, d, "alpha", "monit", "push-pw", "")
+	startPusher(t, d, "gamma", "monit", "push-pw", "")
+	alpha.job.Fail(t)
+	waitFor(t, 20*time.Second, func() bool { return failingOn(t, d, "alpha") == 1 && len(hostsOf(t, d)) == 2 })
+
+	steps := []struct{ msg, intent, hosts string }{
+		{"why is job failing", "which_host", "alpha,gamma"},
+		{"alpha", "why", "alpha"},
+		{"show me its logs", "logs", "alpha"},
+		{"how is job on gamma", "status", "gamma"},
+		{"and the history?", "history", "gamma"},
+	}
+	for _, s := range steps {
+		code, reply := d.call(t, "POST", "/mother/chat", fmt.Sprintf(`{"message":%q,"session":"two"}`, s.msg))
+		u, _ := reply["understood"].(map[string]any)
+		if code != 200 || reply["intent"] != s.intent || fmt.Sprint(u["hosts"]) != "["+strings.ReplaceAll(s.hosts, ",", " ")+"]" {
+			t.Errorf("%q = %d intent %v hosts %v, want %s on %s (%v)", s.msg, code, reply["intent"], u["hosts"], s.intent, s.hosts, reply["text"])
+		}
+	}
+	_, hist := d.call(t, "GET", "/mother/history?session=two", "")
+	var got []string
+	for _, tu := range hist["turns"].([]any) {
+		got = append(got, fmt.Sprint(tu.(map[string]any)["hosts"]))
+	}
+	if strings.Join(got, ",") != "[alpha gamma],[alpha],[alpha],[gamma],[gamma]" {
+		t.Errorf("/mother/history hosts = %v", got)
+	}
+	var exported int
+	db := openHistory(t, dataDir)
+	if err := db.QueryRow(`SELECT count(*) FROM conversations WHERE session = 'two' AND hosts = 'gamma'`).Scan(&exported); err != nil || exported != 2 {
+		t.Errorf("conversations rows on gamma = %d, %v; want 2", exported, err)
+	}
+}
