@@ -4,27 +4,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"monit-intel/engine/monit/monittest"
 )
-
-// stopDaemon stops the daemon with SIGTERM and waits for it to exit.
-func stopDaemon(t *testing.T, d *daemon) {
-	t.Helper()
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-d.done:
-		d.done <- err
-		if err != nil {
-			t.Fatalf("daemon exit after SIGTERM: %v\n%s", err, d.logs)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("daemon still running 20 s after SIGTERM:\n%s", d.logs)
-	}
-}
 
 // restartDaemon stops the daemon and starts the binary again on the same address, where the
 // Monits push.
@@ -36,6 +20,23 @@ func restartDaemon(t *testing.T, d *daemon, cfg string) *daemon {
 		t.Fatal(err)
 	}
 	return startDaemonAt(t, cfg, port)
+}
+
+// pushConfig is a daemon's configuration for Monits that push (user monit, password
+// push-pw); its one poll target and Ollama answer nowhere.
+func pushConfig(t *testing.T, dataDir string) string {
+	t.Helper()
+	return writeConfig(t, fmt.Sprintf(`monit:
+  url: http://127.0.0.1:%d
+  interval: 1h
+collector:
+  users:
+    monit: push-pw
+data_dir: %s
+ollama:
+  url: http://127.0.0.1:%d
+  timeout: 1s
+`, monittest.FreePort(t), dataDir, monittest.FreePort(t)))
 }
 
 // hostEventsOf returns a host's own events (STALE, RECOVERED), newest first.
@@ -61,17 +62,7 @@ func staleListed(t *testing.T, d *daemon, host string) bool {
 // still knows the host, calls it STALE once (not again after another restart) and RECOVERED
 // when the Monit comes back.
 func TestFleetRegistryAcrossRestarts(t *testing.T) {
-	cfg := writeConfig(t, fmt.Sprintf(`monit:
-  url: http://127.0.0.1:%d
-  interval: 1h
-collector:
-  users:
-    monit: push-pw
-data_dir: %s
-ollama:
-  url: http://127.0.0.1:%d
-  timeout: 1s
-`, monittest.FreePort(t), t.TempDir(), monittest.FreePort(t)))
+	cfg := pushConfig(t, t.TempDir())
 	d := startDaemon(t, cfg)
 	epsilon := startPusher(t, d, "epsilon", "monit", "push-pw", "")
 	waitFor(t, 20*time.Second, func() bool { return hostsOf(t, d)["epsilon"]["source"] == "push" })
@@ -107,18 +98,7 @@ ollama:
 // conversations keep each turn's hosts.
 func TestConversationOnTwoHosts(t *testing.T) {
 	dataDir := t.TempDir()
-	cfg := writeConfig(t, fmt.Sprintf(`monit:
-  url: http://127.0.0.1:%d
-  interval: 1h
-collector:
-  users:
-    monit: push-pw
-data_dir: %s
-ollama:
-  url: http://127.0.0.1:%d
-  timeout: 1s
-`, monittest.FreePort(t), dataDir, monittest.FreePort(t)))
-	d := startDaemon(t, cfg)
+	d := startDaemon(t, pushConfig(t, dataDir))
 	alpha := startPusher(t, d, "alpha", "monit", "push-pw", "")
 	startPusher(t, d, "gamma", "monit", "push-pw", "")
 	alpha.job.Fail(t)

@@ -7,7 +7,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -113,17 +112,8 @@ func TestServeStopsWithABrowserOpen(t *testing.T) {
 	}
 	defer stream.Body.Close()
 	start := time.Now()
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-d.done:
-		d.done <- err
-		if err != nil {
-			t.Errorf("daemon exit after SIGTERM: %v\n%s", err, d.logs)
-		}
-		if took := time.Since(start); took > shutdownGrace/2 {
-			t.Errorf("shutdown took %v with a browser open, want well under the %v grace", took, shutdownGrace)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("daemon still running 20 s after SIGTERM:\n%s", d.logs)
+	stopDaemon(t, d)
+	if took := time.Since(start); took > shutdownGrace/2 {
+		t.Errorf("shutdown took %v with a browser open, want well under the %v grace", took, shutdownGrace)
 	}
 }

@@ -48,6 +48,7 @@ func (f *Fleet) Restore(ctx context.Context) (int, error) {
 		f.hosts[h.ID] = &host{Host: h}
 		f.byName[h.Name] = f.hosts[h.ID]
 	}
+	f.log.Info("host registry restored", "hosts", len(hosts))
 	return len(hosts), nil
 }
 
@@ -74,6 +75,7 @@ func (f *Fleet) Remember(lastSeen map[string]time.Time) int {
 		f.hosts[h.ID], f.byName[name] = h, h
 		f.dirty = true
 		n++
+		f.log.Info("host known from the history", "host", name, "last_seen", at)
 	}
 	return n
 }
