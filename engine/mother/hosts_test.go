@@ -128,6 +128,10 @@ func TestConversationStaysOnHost(t *testing.T) {
 			{"and nginx on vm?", KindWhy, "vm", nil, nil},
 			{"what about gamma_conn?", KindWhy, "vm", []string{"gamma_conn"}, nil},
 		}},
+		{"a host's own history and changes", []step{
+			{"what failed on web2?", KindHistory, "web2", []string{"All services on web2", "port 443 refused"}, []string{"port 80 refused", "Status failed"}},
+			{"what changed on vm today", KindChanges, "vm", []string{"port 80 refused"}, []string{"port 443 refused"}},
+		}},
 		{"a fresh question is not a follow-up", []step{
 			{"how is nginx on web2", KindStatus, "web2", nil, nil},
 			{"how is nginx", KindWhichHost, "vm,web2", []string{"Which one?"}, nil},
