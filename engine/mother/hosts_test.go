@@ -3,7 +3,6 @@ package mother
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"monit-intel/engine"
 	"monit-intel/engine/llm/ollamafake"
@@ -72,112 +71,5 @@ func TestActionOnHost(t *testing.T) {
 				t.Errorf("%q: proposals %+v, text %q; want one on host %s saying %q", c.msg, fa.pending, reply.Text, c.wantHost, c.has)
 			}
 		})
-	}
-}
-
-// twoNginx is the rig's fleet with a second nginx on web2, failing there, with a failure
-// event of its own; the one on vm is OK and has an older event.
-func twoNginx(t *testing.T) *rig {
-	t.Helper()
-	r := newRig(t, ollamafake.Reply{Content: "ok"}, 8192)
-	second := r.data.services[1] // nginx, OK on vm
-	second.Snapshot.Host, second.State.Host = "web2", "web2"
-	second.Snapshot.Status, second.State.Status = engine.BitConnection, engine.BitConnection
-	second.State.State, second.State.Since = engine.StateOngoing, testNow.Add(-10*time.Minute)
-	r.data.services = append(r.data.services, second)
-	r.data.events = append([]engine.Event{
-		{ID: 90, At: testNow.Add(-10 * time.Minute), Host: "web2", Service: "nginx", Kind: engine.StateNew,
-			Status: engine.BitConnection, Detail: "web2: port 443 refused"},
-		{ID: 91, At: testNow.Add(-5 * time.Hour), Host: "vm", Service: "nginx", Kind: engine.StateNew,
-			Status: engine.BitConnection, Detail: "vm: port 80 refused"},
-	}, r.data.events...)
-	return r
-}
-
-// TestConversationStaysOnHost: a follow-up that names no host stays on the host of the turn
-// before, whether that host was named or chosen when Mother asked; naming another host or a
-// service that host lacks leaves it.
-func TestConversationStaysOnHost(t *testing.T) {
-	type step struct {
-		msg       string
-		kind      Kind
-		hosts     string
-		has, lack []string
-	}
-	cases := []struct {
-		name  string
-		steps []step
-	}{
-		{"named host carried by follow-ups", []step{
-			{"why is nginx failing on web2?", KindWhy, "web2", []string{"failing (Connection failed) since 2026-11-25 14:20"}, nil},
-			{"show me its logs", KindLogs, "web2", nil, nil},
-			{"and the memory?", KindFigures, "web2", []string{"nginx"}, nil},
-			{"history", KindHistory, "web2", []string{"port 443 refused"}, []string{"port 80 refused"}},
-		}},
-		{"asked which host, then answered", []step{
-			{"show me the history of nginx", KindWhichHost, "vm,web2", []string{"nginx is on several hosts"}, nil},
-			{"web2", KindHistory, "web2", []string{"port 443 refused"}, []string{"port 80 refused"}},
-			{"and the memory?", KindFigures, "web2", nil, nil},
-		}},
-		{"answered with on HOST", []step{
-			{"why is nginx failing", KindWhichHost, "vm,web2", []string{"Which one?"}, nil},
-			{"on vm", KindWhy, "vm", []string{"nginx (process): OK"}, []string{"failing"}},
-		}},
-		{"another host or a service elsewhere leaves the host", []step{
-			{"why is nginx failing on web2?", KindWhy, "web2", nil, nil},
-			{"and nginx on vm?", KindWhy, "vm", nil, nil},
-			{"what about gamma_conn?", KindWhy, "vm", []string{"gamma_conn"}, nil},
-		}},
-		{"a host's own history and changes", []step{
-			{"what failed on web2?", KindHistory, "web2", []string{"All services on web2", "port 443 refused"}, []string{"port 80 refused", "Status failed"}},
-			{"what changed on vm today", KindChanges, "vm", []string{"port 80 refused"}, []string{"port 443 refused"}},
-		}},
-		{"a fresh question is not a follow-up", []step{
-			{"how is nginx on web2", KindStatus, "web2", nil, nil},
-			{"how is nginx", KindWhichHost, "vm,web2", []string{"Which one?"}, nil},
-		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := twoNginx(t)
-			for _, s := range c.steps {
-				reply, _ := r.chat(t, "s", s.msg)
-				if Kind(reply.Intent) != s.kind || strings.Join(reply.Understood.Hosts, ",") != s.hosts {
-					t.Errorf("%q: intent %s, hosts %v; want %s on %s (text %q)", s.msg, reply.Intent,
-						reply.Understood.Hosts, s.kind, s.hosts, reply.Text)
-				}
-				for _, h := range s.has {
-					if !strings.Contains(reply.Text, h) {
-						t.Errorf("%q: text %q lacks %q", s.msg, reply.Text, h)
-					}
-				}
-				for _, h := range s.lack {
-					if strings.Contains(reply.Text, h) {
-						t.Errorf("%q: text %q has %q, of another host", s.msg, reply.Text, h)
-					}
-				}
-			}
-			last := r.mem.turns[len(r.mem.turns)-1]
-			if want := c.steps[len(c.steps)-1].hosts; s2(last.Hosts) != want && last.Intent != string(KindWhichHost) {
-				t.Errorf("stored turn hosts = %v, want %s", last.Hosts, want)
-			}
-		})
-	}
-}
-
-func s2(list []string) string { return strings.Join(list, ",") }
-
-// TestLogsAreLocalOnly: the logs of a service of another host are not this machine's lines.
-func TestLogsAreLocalOnly(t *testing.T) {
-	r := twoNginx(t)
-	r.m.opts.LocalHost = func() string { return "vm" }
-	reply, _ := r.chat(t, "s", "show me the logs of gamma_conn")
-	if !strings.Contains(reply.Text, "connection refused by") {
-		t.Errorf("logs of a local service = %q, want its lines", reply.Text)
-	}
-	r.data.services[4].Snapshot.Name, r.data.services[4].State.Service = "gamma_conn", "gamma_conn" // gamma_conn on web2 too
-	reply, _ = r.chat(t, "s2", "show me the logs of gamma_conn on web2")
-	if !strings.Contains(reply.Text, "logs are local-only: gamma_conn is on web2") || strings.Contains(reply.Text, "connection refused by") {
-		t.Errorf("logs of web2's gamma_conn = %q, want them refused as local-only", reply.Text)
 	}
 }
