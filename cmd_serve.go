@@ -73,6 +73,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return errors.Join(err, s.CloseFailed())
 	}
 	defer s.Close()
+	if err := restoreHosts(ctx, d.fleet, d.board); err != nil { // before the collector and the stale checks start
+		return err
+	}
 	sched, err := schedule.New(e.logger)
 	if err != nil {
 		return err
@@ -241,9 +244,6 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	if err := seedBoard(ctx, d.board, s); err != nil {
-		return nil, err
-	}
-	if err := restoreHosts(ctx, d.fleet, d.board); err != nil {
 		return nil, err
 	}
 	d.flow, err = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red,

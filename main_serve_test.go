@@ -110,21 +110,6 @@ func tryStartDaemon(t *testing.T, bin, config string, port int, env []string) (*
 	return d, errors.New("daemon did not answer /health within 15s")
 }
 
-// stopDaemon stops the daemon with SIGTERM and waits for it to exit.
-func stopDaemon(t *testing.T, d *daemon) {
-	t.Helper()
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-d.done:
-		d.done <- err
-		if err != nil {
-			t.Errorf("daemon exit after SIGTERM: %v\n%s", err, d.logs)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("daemon still running 20 s after SIGTERM:\n%s", d.logs)
-	}
-}
-
 // tokenLine is the start-up line naming the API token's file.
 var tokenLine = regexp.MustCompile(`msg="(?:created the API token|API token)" path=(\S+)`)
 
@@ -254,4 +239,19 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("condition not met within %v", timeout)
+}
+
+// stopDaemon stops the daemon with SIGTERM and waits for it to exit.
+func stopDaemon(t *testing.T, d *daemon) {
+	t.Helper()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		d.done <- err
+		if err != nil {
+			t.Errorf("daemon exit after SIGTERM: %v\n%s", err, d.logs)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("daemon still running 20 s after SIGTERM:\n%s", d.logs)
+	}
 }
