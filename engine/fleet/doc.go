@@ -5,5 +5,8 @@
 // intervals (STALE) and when it speaks again (RECOVERED).
 //
 // It does no I/O of its own: the HTTP endpoint (rest/collector) hands it decoded bodies, and
-// storage goes through the engine's interfaces. Monit's <credentials> are never decoded.
+// storage goes through the engine's interfaces; the registry of hosts is kept across restarts
+// through HostStore (bolt), saved lazily, never on an ordinary push. Monit's <credentials>
+// are never decoded. It also says where a service's logs can be read (LogsHere): on this
+// machine only.
 package fleet
