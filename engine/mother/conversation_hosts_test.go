@@ -66,6 +66,10 @@ func TestConversationStaysOnHost(t *testing.T) {
 			{"what failed on web2?", KindHistory, "web2", []string{"All services on web2", "port 443 refused"}, []string{"port 80 refused", "Status failed"}},
 			{"what changed on vm today", KindChanges, "vm", []string{"port 80 refused"}, []string{"port 443 refused"}},
 		}},
+		{"a list across hosts names each event's host", []step{
+			{"what failed today?", KindHistory, "", []string{"nginx on web2  NEW", "nginx on vm  NEW"}, nil},
+			{"what changed today", KindChanges, "", []string{"nginx on web2  NEW"}, nil},
+		}},
 		{"a fresh question is not a follow-up", []step{
 			{"how is nginx on web2", KindStatus, "web2", nil, nil},
 			{"how is nginx", KindWhichHost, "vm,web2", []string{"Which one?"}, nil},

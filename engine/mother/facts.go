@@ -82,12 +82,36 @@ func overview(cs []engine.Classified, now time.Time) string {
 }
 
 // eventLine is one failure event: "2026-11-23 14:02  NEW        Connection failed".
-func eventLine(e engine.Event, now time.Time, withService bool) string {
+func eventLine(e engine.Event, now time.Time, label eventLabel) string {
 	svc := ""
-	if withService {
+	switch label {
+	case labelService:
 		svc = show(e.Service) + "  "
+	case labelHost:
+		svc = show(e.Service) + " on " + show(e.Host) + "  "
 	}
 	return fmt.Sprintf("%s  %s%-9s  %s", stamp(e.At, now), svc, e.Kind, show(e.Detail))
+}
+
+// eventLabel is what an event line names besides the event: nothing (in a list of one
+// service's events), the service, or the service and its host (a list across hosts).
+type eventLabel int
+
+const (
+	labelNone eventLabel = iota
+	labelService
+	labelHost
+)
+
+// labelOf is the label of a list of events of several services: with their hosts when the
+// list spans more than one.
+func labelOf(events []engine.Event) eventLabel {
+	for _, e := range events {
+		if e.Host != events[0].Host {
+			return labelHost
+		}
+	}
+	return labelService
 }
 
 // countKinds counts failures (NEW events) and recoveries. CHANGED and any other kind of event

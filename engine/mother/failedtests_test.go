@@ -46,7 +46,7 @@ func TestChangesAndUnmonitoringAreNotFailures(t *testing.T) {
 		t.Errorf("countKinds() = %d failures, %d recoveries; want 1, 1", f, r)
 	}
 	var b strings.Builder
-	writeFailures(&b, events, 5, Window{}, now, true)
+	writeFailures(&b, events, 5, Window{}, now, labelService)
 	if got := b.String(); !strings.Contains(got, "Last 1 failure") || strings.Contains(got, "Checksum changed") {
 		t.Errorf("writeFailures() = %q, want only the NEW event", got)
 	}

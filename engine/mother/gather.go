@@ -197,7 +197,7 @@ func (tr *turnState) history(ctx context.Context, in Intent) answer {
 			fmt.Fprintf(&b, "  (failure events unavailable: %s)\n", show(err.Error()))
 			continue
 		}
-		writeFailures(&b, events, count, w, tr.now, false)
+		writeFailures(&b, events, count, w, tr.now, labelNone)
 	}
 	return answer{facts: b.String(), services: shown, prose: true, window: w,
 		task: "Say in one to three sentences what pattern these failures show: one-off, recurring, flapping or getting worse."}
@@ -222,7 +222,7 @@ func (tr *turnState) allHistory(ctx context.Context, count int, w Window) answer
 	} else {
 		b.WriteString("All services:\n")
 	}
-	writeFailures(&b, events, count, w, tr.now, true)
+	writeFailures(&b, events, count, w, tr.now, labelOf(events))
 	return answer{facts: b.String(), prose: true, window: w,
 		task: "Say in one to three sentences which services fail most and whether failures cluster."}
 }
@@ -230,7 +230,7 @@ func (tr *turnState) allHistory(ctx context.Context, count int, w Window) answer
 // writeFailures lists the last count failures in the window. A failure is a NEW event: a
 // CHANGED event is the same failure with another error and a recovery ends one, so neither
 // is counted; the other kinds are listed apart.
-func writeFailures(b *strings.Builder, events []engine.Event, count int, w Window, now time.Time, withService bool) {
+func writeFailures(b *strings.Builder, events []engine.Event, count int, w Window, now time.Time, label eventLabel) {
 	var fails []engine.Event
 	for _, e := range events {
 		if e.Kind == engine.StateNew && (!w.Said() || w.Contains(e.At)) && len(fails) < count {
@@ -247,7 +247,7 @@ func writeFailures(b *strings.Builder, events []engine.Event, count int, w Windo
 	}
 	fmt.Fprintf(b, "  Last %s%s, newest first:\n", plural(len(fails), "failure"), scope)
 	for _, e := range fails {
-		b.WriteString("    " + eventLine(e, now, withService) + "\n")
+		b.WriteString("    " + eventLine(e, now, label) + "\n")
 	}
 }
 
@@ -286,8 +286,9 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 			fmt.Fprintf(&b, "; the newest %d", maxChanges)
 		}
 		b.WriteString(", newest first:\n")
+		label := labelOf(events)
 		for _, e := range events {
-			b.WriteString("  " + eventLine(e, tr.now, true) + "\n")
+			b.WriteString("  " + eventLine(e, tr.now, label) + "\n")
 		}
 	}
 	return answer{facts: b.String(), services: in.Services, prose: len(events) > 0, window: w,
