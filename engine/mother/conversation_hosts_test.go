@@ -119,3 +119,16 @@ func TestLogsAreLocalOnly(t *testing.T) {
 		t.Errorf("logs of web2's gamma_conn = %q, want them refused as local-only", reply.Text)
 	}
 }
+
+// TestFollowUpActionStaysOnHost: "restart it" after a question about nginx on web2 proposes
+// the restart on web2, not on the other host with an nginx.
+func TestFollowUpActionStaysOnHost(t *testing.T) {
+	r := twoNginx(t)
+	fa := &fakeActions{}
+	r.m.opts.Actions = fa
+	r.chat(t, "s", "why is nginx failing on web2?")
+	reply, _ := r.chat(t, "s", "restart it")
+	if Kind(reply.Intent) != KindAction || len(fa.pending) != 1 || fa.pending[0].Host != "web2" {
+		t.Errorf("restart it: intent %s, proposals %+v; want one on web2 (text %q)", reply.Intent, fa.pending, reply.Text)
+	}
+}
