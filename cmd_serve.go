@@ -169,7 +169,7 @@ func wireServer(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		Metrics: onAPI, Collector: d.collector, Version: version, Logger: e.logger, UI: web.Handler(), Authenticators: []rest.Authenticator{webSessions{web}}},
 		rest.Deps{Board: d.board, History: s.history, Logs: d.reg, Analyzer: d.an, Health: d.health,
 			Mother: newMother(cfg, s, d, e), Actions: d.flow, Audit: s.history, Trends: s.history,
-			Notify: d.notify.status(), Redactor: s.red, Users: accounts, Fleet: d.fleet})
+			Notify: d.notify.status(), Redactor: s.red, Users: accounts, Fleet: d.fleet, LocalHost: d.localHost})
 	if err != nil {
 		return nil, nil, err
 	}

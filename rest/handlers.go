@@ -62,6 +62,7 @@ type seriesOutput struct {
 
 type logsInput struct {
 	Service string `path:"service"`
+	Host    string `query:"host" maxLength:"256" doc:"the Monit host of the service; logs are read on this machine only, so another host's is refused"`
 	Lines   int    `query:"lines" minimum:"0" maximum:"2000" doc:"default and maximum: the service's max_lines"`
 }
 
@@ -202,6 +203,9 @@ func (s *Server) series(ctx context.Context, in *seriesInput) (*seriesOutput, er
 }
 
 func (s *Server) logs(ctx context.Context, in *logsInput) (*logsOutput, error) {
+	if err := s.logsHere(in.Host, in.Service); err != nil {
+		return nil, problem(err, "")
+	}
 	res, err := s.deps.Logs.Read(ctx, in.Service, in.Lines)
 	if err != nil {
 		return nil, problem(err, "") // the registry names the service and the source

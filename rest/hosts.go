@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 )
 
 type hostsOutput struct {
@@ -64,6 +66,19 @@ func (s *Server) lookup(host, name string) (engine.Classified, error) {
 		return engine.Classified{}, huma.Error409Conflict(fmt.Sprintf("service %q is on several hosts (%s): say which with host",
 			name, strings.Join(hosts, ", ")))
 	}
+}
+
+// logsHere refuses the logs of a service of another host (fleet.LogsHere): the one named, or,
+// without a host, the one host that has the service when this machine does not.
+func (s *Server) logsHere(host, name string) error {
+	local := ""
+	if s.deps.LocalHost != nil {
+		local = s.deps.LocalHost()
+	}
+	if hosts := s.deps.Board.HostsOf(name); host == "" && len(hosts) > 0 && !slices.Contains(hosts, local) {
+		host = hosts[0]
+	}
+	return enginefleet.LogsHere(local, host, name)
 }
 
 func isAmbiguous(err error) bool {

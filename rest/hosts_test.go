@@ -7,6 +7,7 @@ import (
 
 	"monit-intel/engine"
 	enginefleet "monit-intel/engine/fleet"
+	"monit-intel/logs"
 )
 
 type fakeFleet []enginefleet.Host
@@ -31,6 +32,10 @@ func twoHosts() Deps {
 	}
 	deps.Board = b
 	deps.Trends = &fakeTrends{}
+	deps.LocalHost = func() string { return "alpha" }
+	deps.Logs = fakeLogs(func(service string, _ int) (logs.Result, error) {
+		return logs.Result{Service: service, Lines: []string{"a line of the local " + service}}, nil
+	})
 	deps.Fleet = fakeFleet{
 		{ID: "a1", Name: "alpha", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0},
 		{ID: "b1", Name: "beta", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0.Add(-time.Hour),
@@ -66,6 +71,11 @@ func TestHostParameters(t *testing.T) {
 		{"a trend on one host", "GET", "/trends?service=job&figure=exit_status&host=gamma", nil, 200, `"host":"gamma"`},
 		{"a trend of a service on one host needs none", "GET", "/trends?service=db&figure=exit_status", nil, 200, `"host":"beta"`},
 		{"a trend of a service not on that host", "GET", "/trends?service=db&figure=exit_status&host=alpha", nil, 404, "on host"},
+		{"logs of this machine's service", "GET", "/logs/job?host=alpha", nil, 200, "a line of the local job"},
+		{"logs of a name this machine has", "GET", "/logs/job", nil, 200, "a line of the local job"},
+		{"logs of another host's service", "GET", "/logs/job?host=gamma", nil, 404, "logs are local-only: job is on gamma"},
+		{"logs of a service only another host has", "GET", "/logs/db", nil, 404, "logs are local-only: db is on beta"},
+		{"logs of a source Monit does not check", "GET", "/logs/syslog", nil, 200, "a line of the local syslog"},
 		{"hosts", "GET", "/hosts", nil, 200, `"name":"gamma","source":"poll"`},
 		{"health lists the stale host", "GET", "/health", nil, 200, `"stale_hosts":[{"name":"beta"`},
 	}

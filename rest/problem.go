@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 	"monit-intel/logs"
 )
 
@@ -22,7 +23,7 @@ func problem(err error, what string) error {
 	switch {
 	case errors.Is(err, engine.ErrUnknownService):
 		return huma.Error404NotFound(detail)
-	case errors.Is(err, logs.ErrNoSource):
+	case errors.Is(err, logs.ErrNoSource), errors.Is(err, enginefleet.ErrLogsElsewhere):
 		return huma.Error404NotFound(detail)
 	case errors.Is(err, logs.ErrNotLogFile):
 		// The request is fine; what the registry names is not a file it will read.

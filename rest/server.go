@@ -70,6 +70,9 @@ type Deps struct {
 	// Redactor passes every string of every response body (logs/redact.Redactor).
 	Redactor engine.Redactor
 	Fleet    Fleet // nil: /health lists no hosts and /hosts answers an empty list
+	// LocalHost is this machine's Monit host, "" while unknown: /logs reads the logs of its
+	// services only (logs are local-only). Nil means unknown.
+	LocalHost func() string
 }
 
 // Fleet knows every Monit host, pushing or polled (engine/fleet).

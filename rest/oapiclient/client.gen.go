@@ -994,6 +994,9 @@ type HistorySnapshotsParams struct {
 
 // LogsParams defines parameters for Logs.
 type LogsParams struct {
+	// Host the Monit host of the service; logs are read on this machine only, so another host's is refused
+	Host *string `form:"host,omitempty" json:"host,omitempty"`
+
 	// Lines default and maximum: the service's max_lines
 	Lines *int64 `form:"lines,omitempty" json:"lines,omitempty"`
 }
@@ -2175,6 +2178,18 @@ func NewLogsRequest(server string, service string, params *LogsParams) (*http.Re
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.Lines != nil {
 
