@@ -24,6 +24,17 @@ type DB struct {
 	wmu   sync.Mutex
 	cache *writerCache // prepared on the first write
 	audit auditChain   // the audit log's key and head (auditchain.go)
+	tiers Tiers        // guarded by wmu
+	// rolledTo and trimmedTo are the raw and rollup cut-offs the last Prune applied: both
+	// move once a bucket, so most Prunes skip the rollup statements. Guarded by wmu.
+	rolledTo, trimmedTo int64
+}
+
+// SetTiers sets how long Prune keeps raw samples before rolling them up.
+func (db *DB) SetTiers(t Tiers) {
+	db.wmu.Lock()
+	db.tiers = t
+	db.wmu.Unlock()
 }
 
 // Open opens (creating if needed) DATA_DIR/monit_history.db and migrates it.

@@ -285,4 +285,5 @@ CREATE INDEX failure_events_by_host ON failure_events (host, service, at);
 -- The MAC covers it when it is set (auditchain.go).
 ALTER TABLE action_audit_log ADD COLUMN host TEXT NOT NULL DEFAULT '';
 `,
+	migrationTiers,
 }
