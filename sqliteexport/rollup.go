@@ -48,14 +48,15 @@ var rollupTables = []rollupTable{
 
 // testRollup rolls the connection tests: failures (response_us < 0) are counted, the times
 // are the successful tests'.
-const testRollup = `INSERT INTO test_rollups (test_id, bucket, samples, failed,
+var testRollup = `INSERT INTO test_rollups (test_id, bucket, samples, failed,
 	response_us_min, response_us_avg, response_us_max)
 SELECT test_id, bucket, samples, failed, nullif(lo, av), av, nullif(hi, av) FROM (
 	SELECT test_id, at - at % ?1 AS bucket, count(*) AS samples, sum(response_us < 0) AS failed,
 		min(CASE WHEN response_us >= 0 THEN response_us END) AS lo,
 		CAST(round(avg(CASE WHEN response_us >= 0 THEN response_us END)) AS INTEGER) AS av,
 		max(CASE WHEN response_us >= 0 THEN response_us END) AS hi
-	FROM test_samples AS s WHERE at BETWEEN ?2 AND ?3 AND ` + keptByNoCycle4 + ` GROUP BY 1, 2)
+	FROM test_samples AS s WHERE at BETWEEN ?2 AND ?3 AND ` + keptByNoCycle4 + `
+	GROUP BY 1, 2 HAVING count(*) > 1 OR ` + rolledTest + `)
 WHERE true
 ON CONFLICT (test_id, bucket) DO UPDATE SET ` + mergeCounts + `, `
 
@@ -79,14 +80,14 @@ func (t rollupTable) rollupSQL() string {
 		outs = append(outs, "g."+f+"_min", "g."+f+"_avg", "g."+f+"_max")
 		merge = append(merge, mergeFigure(f))
 	}
-	return fmt.Sprintf(`INSERT INTO %s (%s)
-SELECT %s FROM (SELECT %s FROM %s AS s WHERE at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+`
-	GROUP BY service_id, bucket) g
-JOIN %s l ON l.at = g.last_at AND l.service_id = g.service_id
+	return fmt.Sprintf(`INSERT INTO %[1]s (%[2]s)
+SELECT %[3]s FROM (SELECT %[4]s FROM %[5]s AS s WHERE at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+`
+	GROUP BY service_id, bucket HAVING count(*) > 1 OR %[6]s) g
+JOIN %[5]s l ON l.at = g.last_at AND l.service_id = g.service_id
 WHERE true
-ON CONFLICT (service_id, bucket) DO UPDATE SET %s`,
+ON CONFLICT (service_id, bucket) DO UPDATE SET %[7]s`,
 		t.rollup, strings.Join(cols, ", "), strings.Join(outs, ", "), strings.Join(aggs, ", "), t.raw,
-		t.raw, strings.Join(merge, ", "))
+		rolledBucket(t.rollup, "service_id"), strings.Join(merge, ", "))
 }
 
 // mergeFigure combines a stored bucket's figure with a late one's. A NULL minimum or
@@ -102,14 +103,24 @@ func mergeFigure(f string) string {
 	return bound("min", f+"_min") + ",\n\t" + bound("max", f+"_max") + ",\n\t" + f + "_avg = " + avg
 }
 
+// rolledBucket is true of a raw row s whose bucket the rollup table holds already; its
+// parameter ?1 is the bucket width.
+func rolledBucket(rollup, key string) string {
+	return fmt.Sprintf(`EXISTS (SELECT 1 FROM %s r WHERE r.%s = s.%s AND r.bucket = s.at - s.at %% ?1)`, rollup, key, key)
+}
+
+// rolledTest is rolledBucket of the connection tests.
+var rolledTest = rolledBucket("test_rollups", "test_id")
+
 // keptByNoCycle4 is keptByNoCycle with its parameter numbered 4.
 const keptByNoCycle4 = `NOT EXISTS (
 	SELECT 1 FROM cycles c WHERE c.recorded_at >= ?4 AND s.at BETWEEN c.oldest_at AND c.newest_at)`
 
-// rollUp rolls every raw sample recorded before rawBefore (see expiredRanges) into its bucket
-// and deletes it, in the caller's transaction: a bucket is rolled up once (samples of it
-// that come later are merged into it), and a crash leaves both tiers as they were. It
-// returns how many raw samples went.
+// rollUp rolls the raw samples recorded before rawBefore (see expiredRanges) into their
+// buckets and deletes them, in the caller's transaction: a bucket is rolled up once
+// (samples of it that come later are merged into it), and a crash leaves both tiers as they
+// were. A bucket of one sample (a poll every 5 minutes or slower) stays raw, which is
+// smaller, until the retention; so do parse notes. It returns how many raw samples went.
 func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time) (int64, error) {
 	ranges, err := expiredRanges(ctx, tx, rawBefore)
 	if err != nil {
@@ -126,13 +137,17 @@ func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time) (int64, error)
 		if _, err := tx.ExecContext(ctx, testRollup+mergeFigure("response_us"), width, r[0], r[1], recorded); err != nil {
 			return 0, fmt.Errorf("roll up test_samples: %w", err)
 		}
-		for _, t := range append(sampleTables, "test_samples", "parse_notes") {
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at BETWEEN ? AND ? AND `+keptByNoCycle,
-				r[0], r[1], recorded)
-			if err != nil {
-				return 0, fmt.Errorf("delete rolled-up %s: %w", t, err)
+		for _, t := range append(rollupTables, rollupTable{raw: "test_samples"}) {
+			rolled := rolledTest
+			if t.rollup != "" {
+				rolled = rolledBucket(t.rollup, "service_id")
 			}
-			if n, _ := res.RowsAffected(); t != "test_samples" && t != "parse_notes" {
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.raw+` AS s WHERE at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+
+				` AND `+rolled, width, r[0], r[1], recorded)
+			if err != nil {
+				return 0, fmt.Errorf("delete rolled-up %s: %w", t.raw, err)
+			}
+			if n, _ := res.RowsAffected(); t.rollup != "" {
 				moved += n
 			}
 		}

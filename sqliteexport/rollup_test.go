@@ -242,3 +242,35 @@ func TestRetentionTiers(t *testing.T) {
 		t.Errorf("oldest Series() row = %+v, want a bucket start with the average CPU 2", last)
 	}
 }
+
+// TestRollupSingleSample: a bucket of one sample (a 5-minute poll) stays raw, which is
+// smaller; a second sample of it rolls both up.
+func TestRollupSingleSample(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	base := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	now := base.Add(2 * time.Hour)
+	db.SetTiers(Tiers{KeepRaw: 30 * time.Minute, Now: func() time.Time { return now }})
+	if err := record(ctx, db, procAt(base, new(1.0), 0), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Prune(ctx, base.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if raw, rolled := count(t, db, "SELECT count(*) FROM proc_samples"), count(t, db, "SELECT count(*) FROM proc_rollups"); raw != 1 || rolled != 0 {
+		t.Fatalf("one sample: raw %d rollups %d, want it raw", raw, rolled)
+	}
+	if err := record(ctx, db, procAt(base.Add(time.Minute), new(3.0), 0), nil); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(Bucket)
+	if _, err := db.Prune(ctx, base.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := readBucket(t, db, base); got.samples != 2 || *got.cpuAvg != 20 {
+		t.Errorf("bucket = %s, want 2 samples, cpu avg 20", fmtBucket(got))
+	}
+	if raw := count(t, db, "SELECT count(*) FROM proc_samples"); raw != 0 {
+		t.Errorf("raw samples = %d, want 0 once rolled up", raw)
+	}
+}
