@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -119,13 +120,15 @@ const keptByNoCycle4 = `NOT EXISTS (
 // rollUp rolls the raw samples recorded before rawBefore (see expiredRanges) into their
 // buckets and deletes them, in the caller's transaction: a bucket is rolled up once
 // (samples of it that come later are merged into it), and a crash leaves both tiers as they
-// were. A bucket of one sample (a poll every 5 minutes or slower) stays raw, which is
+// were. Of the rows collected before the cut-off, only those from on are read (a Prune
+// before read the older ones). A bucket of one sample (a poll every 5 minutes or slower) stays raw, which is
 // smaller, until the retention; so do parse notes. It returns how many raw samples went.
-func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time) (int64, error) {
+func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (int64, error) {
 	ranges, err := expiredRanges(ctx, tx, rawBefore)
 	if err != nil {
 		return 0, err
 	}
+	ranges[0][0] = from
 	width, recorded := int64(Bucket/time.Second), rawBefore.Unix()
 	var moved int64
 	for _, r := range ranges {
@@ -162,7 +165,11 @@ func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time) (int64, error)
 func (db *DB) pruneTiers(ctx context.Context, tx *sql.Tx, before time.Time) (moved, rolledTo, trimmedTo int64, err error) {
 	rolledTo, trimmedTo = db.rolledTo, db.trimmedTo
 	if raw := db.tiers.rawBefore(); raw.After(before) && bucketOf(raw) > rolledTo {
-		if moved, err = rollUp(ctx, tx, raw); err != nil {
+		from, err := rollFrom(ctx, tx, rolledTo, raw)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if moved, err = rollUp(ctx, tx, raw, from); err != nil {
 			return 0, 0, 0, err
 		}
 		rolledTo = bucketOf(raw)
@@ -174,6 +181,25 @@ func (db *DB) pruneTiers(ctx context.Context, tx *sql.Tx, before time.Time) (mov
 		trimmedTo = bucketOf(before)
 	}
 	return moved, rolledTo, trimmedTo, nil
+}
+
+// rollFrom is the oldest collection time the rollup up to raw must read, the last one having
+// reached prev: what was collected lateAfter before prev, and what the cycles recorded
+// since prev stored (late documents). After a start (prev 0) it reads every raw row once.
+func rollFrom(ctx context.Context, tx *sql.Tx, prev int64, raw time.Time) (int64, error) {
+	if prev == 0 {
+		return math.MinInt64, nil
+	}
+	from := prev - int64((lateAfter+Bucket)/time.Second)
+	var oldest sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT min(oldest_at) FROM cycles WHERE recorded_at >= ? AND recorded_at < ?`,
+		prev, raw.Unix()).Scan(&oldest); err != nil {
+		return 0, fmt.Errorf("roll up: late cycles: %w", err)
+	}
+	if oldest.Valid && oldest.Int64 < from {
+		from = oldest.Int64 - oldest.Int64%int64(Bucket/time.Second) // its whole bucket
+	}
+	return from, nil
 }
 
 // trimRollups deletes the rollups whose whole bucket was recorded before the cut-off.

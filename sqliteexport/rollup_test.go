@@ -177,10 +177,11 @@ func TestRollupIdempotent(t *testing.T) {
 	if got := readBucket(t, db, base); got.samples != 2 || *got.cpuAvg != 30 || got.portSamples != 2 {
 		t.Fatalf("after a restart bucket = %s, want 2 samples, avg 30", fmtBucket(got))
 	}
-	if err := record(ctx, db, procAt(base.Add(3*time.Minute), new(9.0), 0), nil); err != nil {
+	// a late document, recorded now: raw for KeepRaw from its recording, then merged
+	if _, err := db.RecordCycle(ctx, now, procAt(base.Add(3*time.Minute), new(9.0), 0), nil); err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(Bucket) // a late sample is rolled up when the cut-off next moves
+	now = now.Add(30*time.Minute + Bucket)
 	if _, err := db.Prune(ctx, base.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -260,10 +261,11 @@ func TestRollupSingleSample(t *testing.T) {
 	if raw, rolled := count(t, db, "SELECT count(*) FROM proc_samples"), count(t, db, "SELECT count(*) FROM proc_rollups"); raw != 1 || rolled != 0 {
 		t.Fatalf("one sample: raw %d rollups %d, want it raw", raw, rolled)
 	}
-	if err := record(ctx, db, procAt(base.Add(time.Minute), new(3.0), 0), nil); err != nil {
+	// a late document, recorded now: raw for KeepRaw from its recording, then rolled up
+	if _, err := db.RecordCycle(ctx, now, procAt(base.Add(time.Minute), new(3.0), 0), nil); err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(Bucket)
+	now = now.Add(30*time.Minute + Bucket)
 	if _, err := db.Prune(ctx, base.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
