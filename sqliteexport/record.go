@@ -219,7 +219,7 @@ func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, err
 	var deleted int64
 	for _, r := range ranges {
 		for _, t := range append(sampleTables, "test_samples", "parse_notes") {
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at BETWEEN ? AND ? AND `+keptByNoCycle,
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE `+everyOwner(t)+` AND at BETWEEN ? AND ? AND `+keptByNoCycle,
 				r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("prune %s: %w", t, err)
@@ -235,6 +235,16 @@ func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, err
 		return 0, fmt.Errorf("prune cycles: %w", err)
 	}
 	return deleted, nil
+}
+
+// everyOwner is the condition that makes a statement over a time range of table seek each
+// service's (or connection test's) range of its key, (service_id, at) or (test_id, at),
+// instead of reading the whole table (migration 8).
+func everyOwner(table string) string {
+	if table == "test_samples" || table == "test_rollups" {
+		return "test_id IN (SELECT id FROM tests)"
+	}
+	return "service_id IN (SELECT id FROM services)"
 }
 
 // keptByNoCycle is true of a row s (column at) that no cycle recorded at or after ?

@@ -56,7 +56,7 @@ SELECT test_id, bucket, samples, failed, nullif(lo, av), av, nullif(hi, av) FROM
 		min(CASE WHEN response_us >= 0 THEN response_us END) AS lo,
 		CAST(round(avg(CASE WHEN response_us >= 0 THEN response_us END)) AS INTEGER) AS av,
 		max(CASE WHEN response_us >= 0 THEN response_us END) AS hi
-	FROM test_samples AS s WHERE at BETWEEN ?2 AND ?3 AND ` + keptByNoCycle4 + `
+	FROM test_samples AS s WHERE ` + everyOwner("test_samples") + ` AND at BETWEEN ?2 AND ?3 AND ` + keptByNoCycle4 + `
 	GROUP BY 1, 2 HAVING count(*) > 1 OR ` + rolledTest + `)
 WHERE true
 ON CONFLICT (test_id, bucket) DO UPDATE SET ` + mergeCounts + `, `
@@ -82,7 +82,7 @@ func (t rollupTable) rollupSQL() string {
 		merge = append(merge, mergeFigure(f))
 	}
 	return fmt.Sprintf(`INSERT INTO %[1]s (%[2]s)
-SELECT %[3]s FROM (SELECT %[4]s FROM %[5]s AS s WHERE at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+`
+SELECT %[3]s FROM (SELECT %[4]s FROM %[5]s AS s WHERE `+everyOwner(t.raw)+` AND at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+`
 	GROUP BY service_id, bucket HAVING count(*) > 1 OR %[6]s) g
 JOIN %[5]s l ON l.at = g.last_at AND l.service_id = g.service_id
 WHERE true
@@ -145,7 +145,7 @@ func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (i
 			if t.rollup != "" {
 				rolled = rolledBucket(t.rollup, "service_id")
 			}
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.raw+` AS s WHERE at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.raw+` AS s WHERE `+everyOwner(t.raw)+` AND at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+
 				` AND `+rolled, width, r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("delete rolled-up %s: %w", t.raw, err)
@@ -210,7 +210,7 @@ func trimRollups(ctx context.Context, tx *sql.Tx, before time.Time) error {
 	}
 	for _, r := range ranges {
 		for _, t := range append(rollupTables, rollupTable{rollup: "test_rollups"}) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.rollup+` AS s WHERE bucket BETWEEN ? AND ? - ?
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.rollup+` AS s WHERE `+everyOwner(t.rollup)+` AND bucket BETWEEN ? AND ? - ?
 				AND NOT EXISTS (SELECT 1 FROM cycles c WHERE c.recorded_at >= ?
 					AND s.bucket + ? > c.oldest_at AND s.bucket <= c.newest_at)`,
 				r[0], r[1], int64(Bucket/time.Second)-1, before.Unix(), int64(Bucket/time.Second)); err != nil {

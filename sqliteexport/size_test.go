@@ -79,7 +79,7 @@ func TestThirtyDaysSize(t *testing.T) {
 	if _, err := db.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		t.Fatal(err)
 	}
-	rows := count(t, db, "SELECT count(*) FROM snapshots") + count(t, db, "SELECT count(*) FROM rollup_snapshots")
+	rows := count(t, db, "SELECT count(*) FROM snapshots") + count(t, db, "SELECT count(*) FROM rollups_all")
 	size := db.Size()
 	t.Logf("30 days × 30 services every 5 min: %d snapshot rows, %.2f MB on disk (%.1f bytes/row)",
 		rows, float64(size)/1e6, float64(size)/float64(rows))
