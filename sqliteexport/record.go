@@ -219,8 +219,7 @@ func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, err
 	var deleted int64
 	for _, r := range ranges {
 		for _, t := range append(sampleTables, "test_samples", "parse_notes") {
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE `+everyOwner(t)+` AND at BETWEEN ? AND ? AND `+keptByNoCycle,
-				r[0], r[1], recorded)
+			res, err := tx.ExecContext(ctx, pruneSQL(t), r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("prune %s: %w", t, err)
 			}
@@ -235,6 +234,12 @@ func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, err
 		return 0, fmt.Errorf("prune cycles: %w", err)
 	}
 	return deleted, nil
+}
+
+// pruneSQL deletes table's rows collected between ? and ? that no cycle recorded at or
+// after ? stored.
+func pruneSQL(table string) string {
+	return `DELETE FROM ` + table + ` AS s WHERE ` + everyOwner(table) + ` AND at BETWEEN ? AND ? AND ` + keptByNoCycle
 }
 
 // everyOwner is the condition that makes a statement over a time range of table seek each

@@ -141,12 +141,7 @@ func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (i
 			return 0, fmt.Errorf("roll up test_samples: %w", err)
 		}
 		for _, t := range append(rollupTables, rollupTable{raw: "test_samples"}) {
-			rolled := rolledTest
-			if t.rollup != "" {
-				rolled = rolledBucket(t.rollup, "service_id")
-			}
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.raw+` AS s WHERE `+everyOwner(t.raw)+` AND at BETWEEN ?2 AND ?3 AND `+keptByNoCycle4+
-				` AND `+rolled, width, r[0], r[1], recorded)
+			res, err := tx.ExecContext(ctx, t.deleteRolledSQL(), width, r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("delete rolled-up %s: %w", t.raw, err)
 			}
@@ -202,6 +197,24 @@ func rollFrom(ctx context.Context, tx *sql.Tx, prev int64, raw time.Time) (int64
 	return from, nil
 }
 
+// deleteRolledSQL deletes t's raw rows that rollupSQL rolled up (the same parameters).
+func (t rollupTable) deleteRolledSQL() string {
+	rolled := rolledTest
+	if t.rollup != "" {
+		rolled = rolledBucket(t.rollup, "service_id")
+	}
+	return `DELETE FROM ` + t.raw + ` AS s WHERE ` + everyOwner(t.raw) + ` AND at BETWEEN ?2 AND ?3 AND ` +
+		keptByNoCycle4 + ` AND ` + rolled
+}
+
+// trimSQL deletes the rollups of buckets between ?1 and ?2 - ?3 (the width less a second)
+// that no cycle recorded at or after ?4 stored a sample of (?5 is the width).
+func trimSQL(rollup string) string {
+	return `DELETE FROM ` + rollup + ` AS s WHERE ` + everyOwner(rollup) + ` AND bucket BETWEEN ?1 AND ?2 - ?3
+		AND NOT EXISTS (SELECT 1 FROM cycles c WHERE c.recorded_at >= ?4
+			AND s.bucket + ?5 > c.oldest_at AND s.bucket <= c.newest_at)`
+}
+
 // trimRollups deletes the rollups whose whole bucket was recorded before the cut-off.
 func trimRollups(ctx context.Context, tx *sql.Tx, before time.Time) error {
 	ranges, err := expiredRanges(ctx, tx, before)
@@ -210,10 +223,7 @@ func trimRollups(ctx context.Context, tx *sql.Tx, before time.Time) error {
 	}
 	for _, r := range ranges {
 		for _, t := range append(rollupTables, rollupTable{rollup: "test_rollups"}) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.rollup+` AS s WHERE `+everyOwner(t.rollup)+` AND bucket BETWEEN ? AND ? - ?
-				AND NOT EXISTS (SELECT 1 FROM cycles c WHERE c.recorded_at >= ?
-					AND s.bucket + ? > c.oldest_at AND s.bucket <= c.newest_at)`,
-				r[0], r[1], int64(Bucket/time.Second)-1, before.Unix(), int64(Bucket/time.Second)); err != nil {
+			if _, err := tx.ExecContext(ctx, trimSQL(t.rollup), r[0], r[1], int64(Bucket/time.Second)-1, before.Unix(), int64(Bucket/time.Second)); err != nil {
 				return fmt.Errorf("prune %s: %w", t.rollup, err)
 			}
 		}
