@@ -1,9 +1,12 @@
 package sqliteexport
 
 import (
+	"database/sql"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,5 +131,73 @@ func TestSeriesMergesTiers(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, all[:limit]) {
 			t.Errorf("Series(limit %d) = %d rows, %v; want the newest %d of the whole series", limit, len(got), err, limit)
 		}
+	}
+}
+
+// TestMigrationRekeysSamples upgrades a database of schema version 8 (samples keyed by time)
+// holding two services' samples, connection tests and parse notes: every row is kept, the
+// tables are keyed by service, and the views and SeriesOn read them.
+func TestMigrationRekeysSamples(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), FileName)
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) {
+		t.Helper()
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("PRAGMA auto_vacuum = INCREMENTAL")
+	for _, m := range migrations[:8] {
+		exec(m)
+	}
+	exec("PRAGMA user_version = 8")
+	exec(`INSERT INTO services VALUES (1, 'vm', 'web', 3), (2, 'nas', 'web', 3), (3, 'vm', 'job', 7)`)
+	exec(`INSERT INTO outputs VALUES (5, 'done')`)
+	exec(`INSERT INTO tests (id, service_id, kind, hostname, port, type, protocol) VALUES (4, 1, 'port', '127.0.0.1', 80, 'TCP', 'HTTP')`)
+	for i := range 3 {
+		at := strconv.Itoa(1796026614 + 60*i)
+		exec(`INSERT INTO proc_samples (at, service_id, state, pid, cpu_x10) VALUES (` + at + `, 2, 1, 7, ` + strconv.Itoa(i) + `), (` + at + `, 1, 1, 8, 5)`)
+		exec(`INSERT INTO prog_samples (at, service_id, state, exit_status, output_id) VALUES (` + at + `, 3, 65, 1, 5)`)
+		exec(`INSERT INTO test_samples VALUES (` + at + `, 4, ` + strconv.Itoa(1000*i) + `)`)
+	}
+	exec(`INSERT INTO parse_notes VALUES (1796026614, 1, '[{"field":"cpu","value":"x","reason":"bad"}]')`)
+	raw.Close()
+
+	db, err := OpenFile(ctx, path)
+	if err != nil {
+		t.Fatalf("OpenFile() error = %v", err)
+	}
+	defer db.Close()
+	for table, key := range map[string]string{"proc_samples": "service_id, at", "prog_samples": "service_id, at",
+		"test_samples": "test_id, at", "parse_notes": "service_id, at", "proc_rollups": "service_id, bucket"} {
+		var ddl string
+		if err := db.r.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE name = ?`, table).Scan(&ddl); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ddl, "PRIMARY KEY ("+key+")") {
+			t.Errorf("%s after the migration: %s, want PRIMARY KEY (%s)", table, ddl, key)
+		}
+	}
+	for q, want := range map[string]int{
+		"SELECT count(*) FROM snapshots":                                                             9,
+		"SELECT count(*) FROM snapshots WHERE program_output = 'done' AND status = 1":                3,
+		"SELECT count(*) FROM snapshots WHERE service = 'web' AND host = 'vm' AND response_time > 0": 2,
+		"SELECT count(*) FROM connection_tests":                                                      3,
+		"SELECT count(*) FROM parse_notes":                                                           1,
+	} {
+		if got := count(t, db, q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
+		}
+	}
+	series, err := db.SeriesOn(ctx, "nas", "web", time.Unix(1796026614, 0), 10)
+	if err != nil || len(series) != 3 || *series[0].Process.CPUPercent != 0.2 || *series[0].Process.PID != 7 {
+		t.Errorf("SeriesOn(nas, web) = %+v, %v; want its 3 samples, newest first", series, err)
+	}
+	if vm, _ := db.SeriesOn(ctx, "vm", "web", time.Unix(0, 0), 10); len(vm) != 3 || len(vm[2].ParseNotes) != 1 {
+		t.Errorf("SeriesOn(vm, web) = %+v, want 3 samples, the oldest with its parse note", vm)
 	}
 }
