@@ -80,17 +80,16 @@ func (db *DB) serviceSeries(ctx context.Context, o seriesOwner, since time.Time,
 	defer rows.Close()
 	base := snapshotRow{host: o.host, service: o.name, typ: o.typ.String()}
 	var rolled int64
-	vals := make([]sql.NullInt64, len(figures))
-	var output sql.NullString
+	// The figures are scanned into interfaces, which database/sql fills without converting
+	// (an int64, a string or nil), and their setters are looked up once.
+	vals := make([]any, len(figures))
+	setters := make([]func(*snapshotRow, sql.NullInt64), len(figures))
 	dest := []any{&base.at, &base.status, &rolled}
 	for i, f := range figures {
-		if f == "output_id" {
-			dest = append(dest, &output)
-		} else {
-			dest = append(dest, &vals[i])
-		}
+		dest, setters[i] = append(dest, &vals[i]), figureSetters[f]
 	}
-	var out []engine.Snapshot
+	// Growing a slice of snapshots copies them: room for the REST API's largest page.
+	out := make([]engine.Snapshot, 0, min(limit, 10_000))
 	var raw []int // indexes of raw samples in out
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -98,10 +97,14 @@ func (db *DB) serviceSeries(ctx context.Context, o seriesOwner, since time.Time,
 		}
 		r := base
 		r.status, r.monitor, r.pending = base.status>>6, base.status&7, (base.status>>3)&7
-		r.output = output
-		for i, f := range figures {
-			if set := figureSetters[f]; set != nil {
-				set(&r, vals[i])
+		for i, v := range vals {
+			switch v := v.(type) {
+			case int64:
+				setters[i](&r, sql.NullInt64{Int64: v, Valid: true})
+			case string: // the program's output
+				r.output = sql.NullString{String: v, Valid: true}
+			case []byte:
+				r.output = sql.NullString{String: string(v), Valid: true}
 			}
 		}
 		if rolled == 0 {
