@@ -41,15 +41,18 @@ func usedBytes(tb testing.TB, db *DB) int64 {
 }
 
 // BenchmarkStorageTiers records one simulated day of the 30-service host of TestThirtyDaysSize
-// pushing every 30 s through RecordCycle, then rolls the whole day up, and reports the
-// bytes per service-day of each tier and the 30-day size of 500 hosts × 30 services: two days
-// raw and 28 rolled up. Run it once: the day takes tens of seconds to record.
+// pushing every 30 s through RecordCycle, then rolls the day up one bucket at a time as the
+// daemon's prunes do (each bucket's rows go into every service's range of the rollup
+// tables, raw rows leave from the front of theirs), and reports the bytes per service-day of
+// each tier (pages in use, free pages not counted) and the 30-day size of 500 hosts × 30
+// services: two days raw and 28 rolled up. Run it once: the day takes tens of seconds.
 func BenchmarkStorageTiers(b *testing.B) {
 	const services, push, day = 30, 30 * time.Second, 24 * time.Hour
 	for b.Loop() {
 		db := openTest(b)
 		start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-		db.SetTiers(Tiers{KeepRaw: 365 * day, Now: func() time.Time { return start.Add(day) }})
+		now := start.Add(day)
+		db.SetTiers(Tiers{KeepRaw: day, Now: func() time.Time { return now }})
 		empty := usedBytes(b, db)
 		rng := rand.New(rand.NewPCG(1, 2))
 		for at := start; at.Before(start.Add(day)); at = at.Add(push) {
@@ -58,12 +61,14 @@ func BenchmarkStorageTiers(b *testing.B) {
 			}
 		}
 		raw := float64(usedBytes(b, db)-empty) / services
-		db.SetTiers(Tiers{KeepRaw: time.Minute, Now: func() time.Time { return start.Add(2 * day) }})
-		if _, err := db.Prune(b.Context(), start.Add(-day)); err != nil {
-			b.Fatal(err)
+		// The rollup takes what was collected lateAfter before Now - KeepRaw.
+		for now = start.Add(day + lateAfter); !now.After(start.Add(2*day + lateAfter)); now = now.Add(Bucket) {
+			if _, err := db.Prune(b.Context(), start.Add(-day)); err != nil {
+				b.Fatal(err)
+			}
 		}
-		if _, err := db.w.ExecContext(b.Context(), "VACUUM"); err != nil {
-			b.Fatal(err)
+		if n := count(b, db, "SELECT count(*) FROM samples_all"); n != 0 {
+			b.Fatalf("%d raw samples left after rolling the day up", n)
 		}
 		rolled := float64(usedBytes(b, db)-empty) / services
 		b.ReportMetric(raw, "raw-B/service-day")
