@@ -26,6 +26,7 @@ func TestQueriesSeekByService(t *testing.T) {
 			ORDER BY collected_at DESC LIMIT ?3`,
 		"snapshots since":               `SELECT * FROM snapshots WHERE collected_at >= ?1`,
 		"connection tests of a service": `SELECT * FROM connection_tests WHERE service = ?1 AND collected_at >= ?2`,
+		"latest collection times":       latestAt,
 		"parse notes of a series":       `SELECT * FROM parse_notes n JOIN services sv ON sv.id = n.service_id WHERE sv.name = ? AND n.at >= ?`,
 	}
 	for typ := range sampleColumns {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"monit-intel/engine"
@@ -148,16 +149,24 @@ func floatp(v sql.NullFloat64) *float64 {
 	return &v.Float64
 }
 
-// latestAt selects each service's newest collected_at. It scans every sample: Latest runs
-// once at start-up, so that is cheaper than keeping a "last seen" column up to date on every
-// cycle.
-const latestAt = `SELECT sv.host, sv.name, m.at FROM services sv
-	JOIN (SELECT service_id, max(at) AS at FROM samples_all GROUP BY service_id) m ON m.service_id = sv.id`
+// latestAt selects each service's newest collected_at: one seek to the end of the service's
+// range in each sample table (keyed (service_id, at)), not a scan of every sample. It runs
+// at start-up, so that is cheaper than keeping a "last seen" column up to date on every cycle.
+var latestAt = func() string {
+	const none = "-9223372036854775808"
+	maxes := make([]string, len(sampleTables))
+	for i, t := range sampleTables {
+		maxes[i] = "coalesce((SELECT max(at) FROM " + t + " WHERE service_id = sv.id), " + none + ")"
+	}
+	return `SELECT host, name, at FROM (SELECT sv.host, sv.name, max(` + strings.Join(maxes, ", ") + `) AS at
+		FROM services sv) WHERE at > ` + none
+}()
 
 // Latest returns every service's most recent snapshot, with its port checks.
 func (db *DB) Latest(ctx context.Context) ([]engine.Snapshot, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+snapshotColumns+` FROM snapshots
-		WHERE (host, service, collected_at) IN (`+latestAt+`)
+	rows, err := db.r.QueryContext(ctx, `WITH latest AS MATERIALIZED (`+latestAt+`)
+		SELECT `+snapshotColumns+` FROM snapshots
+		WHERE (host, service, collected_at) IN (SELECT host, name, at FROM latest)
 		ORDER BY host, service`)
 	if err != nil {
 		return nil, fmt.Errorf("latest snapshots: %w", err)
