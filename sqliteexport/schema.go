@@ -3,8 +3,8 @@ package sqliteexport
 // migrations[i] takes the schema from version i to i+1. Append only: a released migration
 // never changes.
 //
-// Each snapshot is one row in the table of its service type, keyed (at, service_id) so every
-// cycle appends to the end of the B-trees and pages stay full. Figures are scaled integers
+// Each snapshot is one row in the table of its service type, keyed (at, service_id) until
+// migration 8 keys them (service_id, at) so one service's history is one range (schema_tiers.go). Figures are scaled integers
 // (percent×10, load×100, megabytes×10, response time in microseconds): SQLite stores small
 // integers in 1–3 bytes but every REAL in 8. The view `snapshots` scales them back and joins
 // the types into one wide table.
