@@ -65,8 +65,9 @@ ON CONFLICT (test_id, bucket) DO UPDATE SET ` + mergeCounts + `, `
 const mergeCounts = `samples = samples + excluded.samples, failed = failed + excluded.failed`
 
 // rollupSQL is the statement that rolls t's raw rows collected between ?2 and ?3 and stored
-// by no cycle recorded at or after ?4 into buckets of ?1 seconds. Each bucket takes the state (status, monitor, pending action) of its last sample.
-// Raw rows of a bucket already rolled up (they arrived late) are merged into it, the
+// by no cycle recorded at or after ?4 into buckets of ?1 seconds, each service's rows read
+// from its own key range. Each bucket takes the state (status, monitor, pending action) of
+// its last sample. Raw rows of a bucket already rolled up (they arrived late) are merged into it, the
 // average weighted by sample counts.
 func (t rollupTable) rollupSQL() string {
 	cols := []string{"service_id", "bucket", "samples", "failed", "state"}
@@ -121,8 +122,9 @@ const keptByNoCycle4 = `NOT EXISTS (
 // buckets and deletes them, in the caller's transaction: a bucket is rolled up once
 // (samples of it that come later are merged into it), and a crash leaves both tiers as they
 // were. Of the rows collected before the cut-off, only those from on are read (a Prune
-// before read the older ones). A bucket of one sample (a poll every 5 minutes or slower) stays raw, which is
-// smaller, until the retention; so do parse notes. It returns how many raw samples went.
+// before read the older ones), each service's from its own key range. A bucket of one sample
+// (a poll every 5 minutes or slower) stays raw, which is smaller, until the retention; so do
+// parse notes. It returns how many raw samples went.
 func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (int64, error) {
 	ranges, err := expiredRanges(ctx, tx, rawBefore)
 	if err != nil {
