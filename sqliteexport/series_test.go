@@ -1,7 +1,6 @@
 package sqliteexport
 
 import (
-	"database/sql"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -140,21 +139,7 @@ func TestSeriesMergesTiers(t *testing.T) {
 func TestMigrationRekeysSamples(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), FileName)
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string) {
-		t.Helper()
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec("PRAGMA auto_vacuum = INCREMENTAL")
-	for _, m := range migrations[:8] {
-		exec(m)
-	}
-	exec("PRAGMA user_version = 8")
+	raw, exec := atVersion(t, path, 8)
 	exec(`INSERT INTO services VALUES (1, 'vm', 'web', 3), (2, 'nas', 'web', 3), (3, 'vm', 'job', 7)`)
 	exec(`INSERT INTO outputs VALUES (5, 'done')`)
 	exec(`INSERT INTO tests (id, service_id, kind, hostname, port, type, protocol) VALUES (4, 1, 'port', '127.0.0.1', 80, 'TCP', 'HTTP')`)
