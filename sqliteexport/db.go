@@ -28,6 +28,7 @@ type DB struct {
 	// rolledTo and trimmedTo are the raw and rollup cut-offs the last Prune applied: both
 	// move once a bucket, so most Prunes skip the rollup statements. Guarded by wmu.
 	rolledTo, trimmedTo int64
+	pruneStmts          map[string]*sql.Stmt // prepared on the first Prune (prunestmts.go)
 }
 
 // SetTiers sets how long Prune keeps raw samples before rolling them up.
@@ -86,8 +87,9 @@ func (db *DB) Close() error {
 	if db.cache != nil {
 		db.cache.close()
 	}
+	err := closeStmts(db.pruneStmts)
 	db.wmu.Unlock()
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(err, db.r.Close(), db.w.Close())
 }
 
 // Size is the size in bytes of the database file and its WAL.

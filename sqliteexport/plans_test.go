@@ -40,18 +40,9 @@ func TestQueriesSeekByService(t *testing.T) {
 		}
 		queries["trend "+string(f)] = q
 	}
-	for _, tbl := range append(sampleTables, "test_samples", "parse_notes") {
-		queries["prune "+tbl] = pruneSQL(tbl)
+	for name, q := range pruneStatements() {
+		queries[name] = q
 	}
-	for _, r := range append(rollupTables, rollupTable{raw: "test_samples"}) {
-		if r.rollup != "" {
-			queries["roll up "+r.raw] = r.rollupSQL()
-			queries["trim "+r.rollup] = trimSQL(r.rollup)
-		}
-		queries["delete rolled-up "+r.raw] = r.deleteRolledSQL()
-	}
-	queries["roll up test_samples"] = testRollup + mergeFigure("response_us")
-	queries["trim test_rollups"] = trimSQL("test_rollups")
 	for name, q := range queries {
 		rows, err := db.w.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, 1, 2, 3, 4, 5)
 		if err != nil {

@@ -171,6 +171,9 @@ const lateAfter = time.Hour
 func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	if err := db.preparePrune(ctx); err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
@@ -180,7 +183,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	deleted, err := pruneSamples(ctx, tx, before)
+	deleted, err := db.pruneSamples(ctx, tx, before)
 	if err != nil {
 		return 0, err
 	}
@@ -210,7 +213,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 // collected more than lateAfter before it, and those collected ahead of our clock by an
 // expired cycle, unless a retained cycle's range holds them. Then it forgets the cycles no
 // later prune needs.
-func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
+func (db *DB) pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
 	ranges, err := expiredRanges(ctx, tx, before)
 	if err != nil {
 		return 0, err
@@ -219,7 +222,7 @@ func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, err
 	var deleted int64
 	for _, r := range ranges {
 		for _, t := range append(sampleTables, "test_samples", "parse_notes") {
-			res, err := tx.ExecContext(ctx, pruneSQL(t), r[0], r[1], recorded)
+			res, err := db.execPrune(ctx, tx, "prune "+t, r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("prune %s: %w", t, err)
 			}

@@ -125,7 +125,7 @@ const keptByNoCycle4 = `NOT EXISTS (
 // before read the older ones), each service's from its own key range. A bucket of one sample
 // (a poll every 5 minutes or slower) stays raw, which is smaller, until the retention; so do
 // parse notes. It returns how many raw samples went.
-func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (int64, error) {
+func (db *DB) rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (int64, error) {
 	ranges, err := expiredRanges(ctx, tx, rawBefore)
 	if err != nil {
 		return 0, err
@@ -135,15 +135,15 @@ func rollUp(ctx context.Context, tx *sql.Tx, rawBefore time.Time, from int64) (i
 	var moved int64
 	for _, r := range ranges {
 		for _, t := range rollupTables {
-			if _, err := tx.ExecContext(ctx, t.rollupSQL(), width, r[0], r[1], recorded); err != nil {
+			if _, err := db.execPrune(ctx, tx, "roll up "+t.raw, width, r[0], r[1], recorded); err != nil {
 				return 0, fmt.Errorf("roll up %s: %w", t.raw, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, testRollup+mergeFigure("response_us"), width, r[0], r[1], recorded); err != nil {
+		if _, err := db.execPrune(ctx, tx, "roll up test_samples", width, r[0], r[1], recorded); err != nil {
 			return 0, fmt.Errorf("roll up test_samples: %w", err)
 		}
 		for _, t := range append(rollupTables, rollupTable{raw: "test_samples"}) {
-			res, err := tx.ExecContext(ctx, t.deleteRolledSQL(), width, r[0], r[1], recorded)
+			res, err := db.execPrune(ctx, tx, "delete rolled-up "+t.raw, width, r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("delete rolled-up %s: %w", t.raw, err)
 			}
@@ -166,13 +166,13 @@ func (db *DB) pruneTiers(ctx context.Context, tx *sql.Tx, before time.Time) (mov
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		if moved, err = rollUp(ctx, tx, raw, from); err != nil {
+		if moved, err = db.rollUp(ctx, tx, raw, from); err != nil {
 			return 0, 0, 0, err
 		}
 		rolledTo = bucketOf(raw)
 	}
 	if bucketOf(before) > trimmedTo {
-		if err := trimRollups(ctx, tx, before); err != nil {
+		if err := db.trimRollups(ctx, tx, before); err != nil {
 			return 0, 0, 0, err
 		}
 		trimmedTo = bucketOf(before)
@@ -218,14 +218,14 @@ func trimSQL(rollup string) string {
 }
 
 // trimRollups deletes the rollups whose whole bucket was recorded before the cut-off.
-func trimRollups(ctx context.Context, tx *sql.Tx, before time.Time) error {
+func (db *DB) trimRollups(ctx context.Context, tx *sql.Tx, before time.Time) error {
 	ranges, err := expiredRanges(ctx, tx, before)
 	if err != nil {
 		return err
 	}
 	for _, r := range ranges {
 		for _, t := range append(rollupTables, rollupTable{rollup: "test_rollups"}) {
-			if _, err := tx.ExecContext(ctx, trimSQL(t.rollup), r[0], r[1], int64(Bucket/time.Second)-1, before.Unix(), int64(Bucket/time.Second)); err != nil {
+			if _, err := db.execPrune(ctx, tx, "trim "+t.rollup, r[0], r[1], int64(Bucket/time.Second)-1, before.Unix(), int64(Bucket/time.Second)); err != nil {
 				return fmt.Errorf("prune %s: %w", t.rollup, err)
 			}
 		}
