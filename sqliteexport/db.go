@@ -143,6 +143,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		if _, err := conn.ExecContext(ctx, "VACUUM"); err != nil {
 			return fmt.Errorf("vacuum after migrating: %w", err)
 		}
+		// In WAL mode VACUUM writes the whole database to the WAL, which keeps its size
+		// until it is truncated: the upgrade would otherwise leave the file twice as large.
+		if _, err := conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			return fmt.Errorf("checkpoint after migrating: %w", err)
+		}
 	}
 	return nil
 }
