@@ -28,7 +28,7 @@ type DB struct {
 	// rolledTo and trimmedTo are the raw and rollup cut-offs the last Prune applied: both
 	// move once a bucket, so most Prunes skip the rollup statements. Guarded by wmu.
 	rolledTo, trimmedTo int64
-	pruneStmts          map[string]*sql.Stmt // prepared on the first Prune (prunestmts.go)
+	pruneStmts          map[string]*sql.Stmt // prepared on the first Prune (prune.go)
 }
 
 // SetTiers sets how long Prune keeps raw samples before rolling them up.
