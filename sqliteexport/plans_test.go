@@ -14,7 +14,7 @@ var scanned = regexp.MustCompile(`^SCAN (\w+)`)
 // notScanned are what a plan may read whole: the services, the cycles (a few rows), the
 // co-routines of views and subqueries (their rows were sought) and constants.
 var notScanned = map[string]bool{"sv": true, "services": true, "c": true, "cycles": true, "g": true,
-	"snapshots": true, "samples_all": true, "rollups_all": true, "CONSTANT": true}
+	"snapshots": true, "rollup_snapshots": true, "samples_all": true, "rollups_all": true, "CONSTANT": true}
 
 // TestQueriesSeekByService: with the sample tables keyed by service first (migration 8), every
 // statement that reads them for one service or for a time range seeks each service's range:
@@ -27,6 +27,7 @@ func TestQueriesSeekByService(t *testing.T) {
 		"snapshots since":               `SELECT * FROM snapshots WHERE collected_at >= ?1`,
 		"connection tests of a service": `SELECT * FROM connection_tests WHERE service = ?1 AND collected_at >= ?2`,
 		"latest collection times":       latestAt,
+		"rollups since":                 `SELECT * FROM rollup_snapshots WHERE collected_at >= ?1`,
 		"parse notes of a series":       `SELECT * FROM parse_notes n JOIN services sv ON sv.id = n.service_id WHERE sv.name = ? AND n.at >= ?`,
 	}
 	for typ := range sampleColumns {

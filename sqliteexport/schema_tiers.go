@@ -20,6 +20,7 @@ import (
 //     table they name is renamed). snapshots is a UNION ALL of one join per type, so that a
 //     condition on the service or the collection time is pushed into each arm and answered
 //     from the arm's key (through services_by_name, or one seek per service).
+//     rollup_snapshots reads the rollups the same way.
 var migrationTiers = `
 DROP VIEW connection_tests;
 DROP VIEW snapshots;
@@ -34,6 +35,9 @@ CREATE VIEW rollups_all AS
 
 CREATE VIEW snapshots AS
 ` + unionAll(snapshotArms) + `;
+
+CREATE VIEW rollup_snapshots AS
+` + unionAll(rollupSnapshotArms) + `;
 
 CREATE VIEW connection_tests AS
 SELECT ts.at AS collected_at, sv.host, sv.name AS service, t.kind, t.hostname, t.port, t.path,
@@ -168,16 +172,37 @@ func rollupArms(t tierTable) string {
 
 // snapshotArms are the snapshots view's arms: migration 5's columns, from one type's table
 // joined to its services.
-func snapshotArms(t tierTable) string {
+func snapshotArms(t tierTable) string { return snapshotArm(t, false) }
+
+// rollupSnapshotArms are rollup_snapshots' arms: the same columns from the rollups, each
+// figure its bucket's average, collected_at the bucket's start, no status hint (a change is
+// an event of one collection) and the response time the slowest test's average, or -1 when
+// a test failed in the bucket.
+func rollupSnapshotArms(t tierTable) string { return snapshotArm(t, true) }
+
+func snapshotArm(t tierTable, rolled bool) string {
 	cols := wide(t, func(c string) string { return "s." + c })
 	output := "NULL"
-	from := fmt.Sprintf("FROM services sv CROSS JOIN %s_samples s ON s.service_id = sv.id", t.prefix)
-	if t.prefix == "prog" {
+	at, table, hint := "s.at", t.prefix+"_samples", `coalesce((SELECT e.status FROM failure_events e
+		WHERE e.service = w.service AND e.at = w.collected_at AND e.host = w.host AND e.kind = 'CHANGE_DETECTED'), 0)`
+	response := `(SELECT CASE WHEN min(ts.response_us) < 0 THEN -1.0 ELSE max(ts.response_us) / 1e6 END
+		FROM tests t JOIN test_samples ts ON ts.test_id = t.id AND ts.at = w.collected_at
+		WHERE t.service_id = w.service_id)`
+	if rolled {
+		cols = wide(t, func(c string) string {
+			if c == "output_id" {
+				return "NULL"
+			}
+			return "s." + c + "_avg"
+		})
+		at, table, hint = "s.bucket", t.prefix+"_rollups", "0"
+		response = `(SELECT CASE WHEN sum(tr.failed) > 0 THEN -1.0 ELSE max(tr.response_us_avg) / 1e6 END
+		FROM tests t JOIN test_rollups tr ON tr.test_id = t.id AND tr.bucket = w.collected_at
+		WHERE t.service_id = w.service_id)`
+	} else if t.prefix == "prog" {
 		output = "(SELECT o.body FROM outputs o WHERE o.id = s.output_id)"
 	}
-	return fmt.Sprintf(`SELECT collected_at, host, service, type, state >> 6 AS status,
-	coalesce((SELECT e.status FROM failure_events e WHERE e.service = w.service AND e.at = w.collected_at
-		AND e.host = w.host AND e.kind = 'CHANGE_DETECTED'), 0) AS status_hint,
+	return fmt.Sprintf(`SELECT collected_at, host, service, type, state >> 6 AS status, %s AS status_hint,
 	state & 7 AS monitor, (state >> 3) & 7 AS pending_action,
 	pid, ppid, uptime, threads, children,
 	cpu_x10 / 10.0 AS cpu_percent, cpu_total_x10 / 10.0 AS cpu_percent_total,
@@ -191,11 +216,10 @@ func snapshotArms(t tierTable) string {
 	swap_x10 / 10.0 AS swap_percent, swap_kb,
 	size AS file_size, modified AS file_modified,
 	link AS link_state, speed AS link_speed, download AS download_bytes, upload AS upload_bytes,
-	(SELECT CASE WHEN min(ts.response_us) < 0 THEN -1.0 ELSE max(ts.response_us) / 1e6 END
-		FROM tests t JOIN test_samples ts ON ts.test_id = t.id AND ts.at = w.collected_at
-		WHERE t.service_id = w.service_id) AS response_time
-FROM (SELECT s.at AS collected_at, sv.id AS service_id, sv.host, sv.name AS service, %s AS type, s.state,
-	%s AS program_output, %s %s) w`, typeName, output, cols, from)
+	%s AS response_time
+FROM (SELECT %s AS collected_at, sv.id AS service_id, sv.host, sv.name AS service, %s AS type, s.state,
+	%s AS program_output, %s FROM services sv CROSS JOIN %s s ON s.service_id = sv.id) w`,
+		hint, response, at, typeName, output, cols, table)
 }
 
 // typeName is services.type as Monit's word for it.

@@ -126,6 +126,10 @@ func TestSeriesMergesTiers(t *testing.T) {
 			t.Fatalf("Series()[%d] at %s not before %s", i, all[i].CollectedAt, all[i-1].CollectedAt)
 		}
 	}
+	recent, err := db.Recent(ctx, base, time.Hour)
+	if web := recent["web"]; err != nil || len(web) != 3 || !web[0].CollectedAt.Equal(base.Add(55*time.Minute)) {
+		t.Errorf("Recent(hourly) = %+v, %v; want 3, the first the 12:55 rollup", web, err)
+	}
 	for _, limit := range []int{1, 60, lone, lone + 1, len(all)} {
 		got, err := db.Series(ctx, "web", base, limit)
 		if err != nil || !reflect.DeepEqual(got, all[:limit]) {
