@@ -16,7 +16,7 @@ var scanned = regexp.MustCompile(`^SCAN (\w+)`)
 var notScanned = map[string]bool{"sv": true, "services": true, "c": true, "cycles": true, "g": true,
 	"snapshots": true, "rollup_snapshots": true, "samples_all": true, "rollups_all": true, "CONSTANT": true}
 
-// TestQueriesSeekByService: with the sample tables keyed by service first (migration 8), every
+// TestQueriesSeekByService: with the sample tables keyed by service first (migrationTiers), every
 // statement that reads them for one service or for a time range seeks each service's range:
 // none scans a sample or rollup table whole (which for a fleet is millions of rows).
 func TestQueriesSeekByService(t *testing.T) {

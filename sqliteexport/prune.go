@@ -67,7 +67,7 @@ func pruneSQL(table string) string {
 
 // everyOwner is the condition that makes a statement over a time range of table seek each
 // service's (or connection test's) range of its key, (service_id, at) or (test_id, at),
-// instead of reading the whole table (migration 8).
+// instead of reading the whole table (migrationTiers).
 func everyOwner(table string) string {
 	if table == "test_samples" || table == "test_rollups" {
 		return "test_id IN (SELECT id FROM tests)"

@@ -33,7 +33,7 @@ type rollupTable struct {
 	figures     []string
 }
 
-// rollupTables match migration 8 (schema_tiers.go).
+// rollupTables match migrationTiers (schema_tiers.go).
 var rollupTables = []rollupTable{
 	{"proc_samples", "proc_rollups", []string{"pid", "ppid", "uptime", "threads", "children", "cpu_x10",
 		"cpu_total_x10", "mem_x10", "mem_total_x10", "mem_kb", "mem_kb_total", "fd_open"}},

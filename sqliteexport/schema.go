@@ -4,10 +4,10 @@ package sqliteexport
 // never changes.
 //
 // Each snapshot is one row in the table of its service type, keyed (at, service_id) until
-// migration 8 keys them (service_id, at) so one service's history is one range (schema_tiers.go). Figures are scaled integers
-// (percent×10, load×100, megabytes×10, response time in microseconds): SQLite stores small
-// integers in 1–3 bytes but every REAL in 8. The view `snapshots` scales them back and joins
-// the types into one wide table.
+// migrationTiers keys them (service_id, at), so one service's history is one range
+// (schema_tiers.go). Figures are scaled integers (percent×10, load×100, megabytes×10,
+// response time in microseconds): SQLite stores small integers in 1–3 bytes but every REAL
+// in 8. The view `snapshots` scales them back and joins the types into one wide table.
 var migrations = []string{
 	`
 CREATE TABLE services (

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// migrationTiers is migration 8 (issue 16): the storage tiers (rollup.go) and per-service keys.
+// migrationTiers is issue 16's migration: the storage tiers (rollup.go) and per-service keys.
 //
 //   - Every per-type sample table, test_samples and parse_notes is keyed by service (or test)
 //     first, (service_id, at), instead of by time: one service's history is one contiguous
@@ -47,7 +47,7 @@ SELECT ts.at AS collected_at, sv.host, sv.name AS service, t.kind, t.hostname, t
 FROM services sv JOIN tests t ON t.service_id = sv.id JOIN test_samples ts ON ts.test_id = t.id;
 `
 
-// tierTable is one per-type table of migration 8: its prefix (proc for proc_samples and
+// tierTable is one per-type table of migrationTiers: its prefix (proc for proc_samples and
 // proc_rollups) and its figure columns.
 type tierTable struct {
 	prefix  string

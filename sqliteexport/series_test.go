@@ -138,13 +138,13 @@ func TestSeriesMergesTiers(t *testing.T) {
 	}
 }
 
-// TestMigrationRekeysSamples upgrades a database of schema version 8 (samples keyed by time)
-// holding two services' samples, connection tests and parse notes: every row is kept, the
-// tables are keyed by service, and the views and SeriesOn read them.
+// TestMigrationRekeysSamples upgrades a database of the schema before migrationTiers (samples
+// keyed by time) holding two services' samples, connection tests and parse notes: every row
+// is kept, the tables are keyed by service, and the views and SeriesOn read them.
 func TestMigrationRekeysSamples(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), FileName)
-	raw, exec := atVersion(t, path, 8)
+	raw, exec := atVersion(t, path, slices.Index(migrations, migrationTiers))
 	exec(`INSERT INTO services VALUES (1, 'vm', 'web', 3), (2, 'nas', 'web', 3), (3, 'vm', 'job', 7)`)
 	exec(`INSERT INTO outputs VALUES (5, 'done')`)
 	exec(`INSERT INTO tests (id, service_id, kind, hostname, port, type, protocol) VALUES (4, 1, 'port', '127.0.0.1', 80, 'TCP', 'HTTP')`)
