@@ -116,38 +116,32 @@ func (a *figureArena) intp(v sql.NullInt64) *int {
 	if !v.Valid {
 		return nil
 	}
-	if a.ni == len(a.ints) {
-		i := int(v.Int64)
-		return &i
-	}
-	p := &a.ints[a.ni]
-	*p, a.ni = int(v.Int64), a.ni+1
-	return p
+	return take(a.ints[:], &a.ni, int(v.Int64))
 }
 
 func (a *figureArena) int64p(v sql.NullInt64) *int64 {
 	if !v.Valid {
 		return nil
 	}
-	if a.n64 == len(a.int64s) {
-		x := v.Int64 // not &v.Int64: v would be moved to the heap at every call
-		return &x
-	}
-	p := &a.int64s[a.n64]
-	*p, a.n64 = v.Int64, a.n64+1
-	return p
+	return take(a.int64s[:], &a.n64, v.Int64)
 }
 
 func (a *figureArena) floatp(v sql.NullFloat64) *float64 {
 	if !v.Valid {
 		return nil
 	}
-	if a.nf == len(a.floats) {
-		x := v.Float64
+	return take(a.floats[:], &a.nf, v.Float64)
+}
+
+// take puts v in the next free slot of buf (n counts the used ones) and points to it, or
+// allocates it when buf is full.
+func take[T any](buf []T, n *int, v T) *T {
+	if *n == len(buf) {
+		x := v // not &v: v would be moved to the heap at every call
 		return &x
 	}
-	p := &a.floats[a.nf]
-	*p, a.nf = v.Float64, a.nf+1
+	p := &buf[*n]
+	*p, *n = v, *n+1
 	return p
 }
 
