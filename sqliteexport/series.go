@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -101,6 +102,8 @@ func (db *DB) serviceSeries(ctx context.Context, o seriesOwner, since time.Time,
 			switch v := v.(type) {
 			case int64:
 				setters[i](&r, sql.NullInt64{Int64: v, Valid: true})
+			case float64: // a figure written by hand into an INTEGER column
+				setters[i](&r, sql.NullInt64{Int64: int64(math.Round(v)), Valid: true})
 			case string: // the program's output
 				r.output = sql.NullString{String: v, Valid: true}
 			case []byte:

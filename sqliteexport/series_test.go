@@ -150,7 +150,11 @@ func TestMigrationRekeysSamples(t *testing.T) {
 	exec(`INSERT INTO tests (id, service_id, kind, hostname, port, type, protocol) VALUES (4, 1, 'port', '127.0.0.1', 80, 'TCP', 'HTTP')`)
 	for i := range 3 {
 		at := strconv.Itoa(1796026614 + 60*i)
-		exec(`INSERT INTO proc_samples (at, service_id, state, pid, cpu_x10) VALUES (` + at + `, 2, 1, 7, ` + strconv.Itoa(i) + `), (` + at + `, 1, 1, 8, 5)`)
+		cpu := strconv.Itoa(i)
+		if i == 0 {
+			cpu = "2.5" // a REAL written by hand: read, rounded
+		}
+		exec(`INSERT INTO proc_samples (at, service_id, state, pid, cpu_x10) VALUES (` + at + `, 2, 1, 7, ` + cpu + `), (` + at + `, 1, 1, 8, 5)`)
 		exec(`INSERT INTO prog_samples (at, service_id, state, exit_status, output_id) VALUES (` + at + `, 3, 65, 1, 5)`)
 		exec(`INSERT INTO test_samples VALUES (` + at + `, 4, ` + strconv.Itoa(1000*i) + `)`)
 	}
@@ -187,7 +191,8 @@ func TestMigrationRekeysSamples(t *testing.T) {
 		}
 	}
 	series, err := db.SeriesOn(ctx, "nas", "web", time.Unix(1796026614, 0), 10)
-	if err != nil || len(series) != 3 || *series[0].Process.CPUPercent != 0.2 || *series[0].Process.PID != 7 {
+	if err != nil || len(series) != 3 || *series[0].Process.CPUPercent != 0.2 || *series[0].Process.PID != 7 ||
+		*series[2].Process.CPUPercent != 0.3 {
 		t.Errorf("SeriesOn(nas, web) = %+v, %v; want its 3 samples, newest first", series, err)
 	}
 	if vm, _ := db.SeriesOn(ctx, "vm", "web", time.Unix(0, 0), 10); len(vm) != 3 || len(vm[2].ParseNotes) != 1 {
