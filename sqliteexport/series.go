@@ -33,7 +33,11 @@ func (db *DB) SeriesOn(ctx context.Context, host, service string, since time.Tim
 		if err != nil {
 			return nil, fmt.Errorf("snapshots of %s on %s: %w", service, o.host, err)
 		}
-		snaps = append(snaps, s...)
+		if snaps == nil {
+			snaps = s // one host: no copy
+		} else {
+			snaps = append(snaps, s...)
+		}
 	}
 	if len(owners) > 1 {
 		slices.SortStableFunc(snaps, func(a, b engine.Snapshot) int { return b.CollectedAt.Compare(a.CollectedAt) })
@@ -92,18 +96,21 @@ func (db *DB) serviceSeries(ctx context.Context, o seriesOwner, since time.Time,
 	// Growing a slice of snapshots copies them: room for the REST API's largest page.
 	out := make([]engine.Snapshot, 0, min(limit, 10_000))
 	var raw []int // indexes of raw samples in out
+	// One row for every row: the setters' pointer makes it escape, and snapshot copies
+	// out of it.
+	r := new(snapshotRow)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		r := base
+		*r = base
 		r.status, r.monitor, r.pending = base.status>>6, base.status&7, (base.status>>3)&7
 		for i, v := range vals {
 			switch v := v.(type) {
 			case int64:
-				setters[i](&r, sql.NullInt64{Int64: v, Valid: true})
+				setters[i](r, sql.NullInt64{Int64: v, Valid: true})
 			case float64: // a figure written by hand into an INTEGER column
-				setters[i](&r, sql.NullInt64{Int64: int64(math.Round(v)), Valid: true})
+				setters[i](r, sql.NullInt64{Int64: int64(math.Round(v)), Valid: true})
 			case string: // the program's output
 				r.output = sql.NullString{String: v, Valid: true}
 			case []byte:
