@@ -58,6 +58,7 @@ func openStores(ctx context.Context, cfg config.Config, logger *slog.Logger) (*s
 	if err != nil {
 		return nil, errors.Join(err, st.Close(), removeCreated(created))
 	}
+	h.SetTiers(sqliteexport.Tiers{KeepRaw: cfg.RawRetention.D()})
 	s := &stores{state: st, history: h, created: created, red: red}
 	if err := keyAudit(ctx, cfg.DataDir, s, logger); err != nil {
 		return nil, errors.Join(err, s.CloseFailed())

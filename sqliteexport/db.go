@@ -24,6 +24,18 @@ type DB struct {
 	wmu   sync.Mutex
 	cache *writerCache // prepared on the first write
 	audit auditChain   // the audit log's key and head (auditchain.go)
+	tiers Tiers        // guarded by wmu
+	// rolledTo and trimmedTo are the raw and rollup cut-offs the last Prune applied: both
+	// move once a bucket, so most Prunes skip the rollup statements. Guarded by wmu.
+	rolledTo, trimmedTo int64
+	pruneStmts          map[string]*sql.Stmt // prepared on the first Prune (prune.go)
+}
+
+// SetTiers sets how long Prune keeps raw samples before rolling them up.
+func (db *DB) SetTiers(t Tiers) {
+	db.wmu.Lock()
+	db.tiers = t
+	db.wmu.Unlock()
 }
 
 // Open opens (creating if needed) DATA_DIR/monit_history.db and migrates it.
@@ -75,8 +87,9 @@ func (db *DB) Close() error {
 	if db.cache != nil {
 		db.cache.close()
 	}
+	err := closeStmts(db.pruneStmts)
 	db.wmu.Unlock()
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(err, db.r.Close(), db.w.Close())
 }
 
 // Size is the size in bytes of the database file and its WAL.
@@ -129,6 +142,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		// an upgrade is rare enough to compact it once (2–3 s for 30 days of 30 services).
 		if _, err := conn.ExecContext(ctx, "VACUUM"); err != nil {
 			return fmt.Errorf("vacuum after migrating: %w", err)
+		}
+		// In WAL mode VACUUM writes the whole database to the WAL, which keeps its size
+		// until it is truncated: the upgrade would otherwise leave the file twice as large.
+		if _, err := conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			return fmt.Errorf("checkpoint after migrating: %w", err)
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"monit-intel/engine"
 )
@@ -37,28 +36,6 @@ func (db *DB) EventsOn(ctx context.Context, host, service string, limit int) ([]
 		return nil, fmt.Errorf("failure events: %w", err)
 	}
 	return events, nil
-}
-
-// SeriesOn returns a service's snapshots of one host (empty: every host) collected at or
-// after since, newest first.
-func (db *DB) SeriesOn(ctx context.Context, host, service string, since time.Time, limit int) ([]engine.Snapshot, error) {
-	if service == "" {
-		return nil, fmt.Errorf("snapshots: no service named")
-	}
-	w, args := where("service", service, "host", host)
-	q := `SELECT ` + snapshotColumns + ` FROM snapshots` + w + ` AND collected_at >= ? ORDER BY collected_at DESC LIMIT ?`
-	rows, err := db.r.QueryContext(ctx, q, append(args, since.Unix(), limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
-	}
-	snaps, err := collect(rows)
-	if err != nil {
-		return nil, fmt.Errorf("snapshots of %s: %w", service, err)
-	}
-	if err := db.attachSeriesNotes(ctx, service, since, snaps); err != nil {
-		return nil, err
-	}
-	return snaps, nil
 }
 
 // AnalysesOn returns stored analyses of one host (empty: every host), newest first; an

@@ -50,18 +50,22 @@ type noteKey struct {
 	at      int64
 }
 
-// attachNotes reads rows of (host, service, at, notes) into the matching snapshots.
+// attachNotes reads rows of (host, service, at, notes) into the matching snapshots. Most
+// series have no notes: the snapshots are indexed only when a row comes.
 func attachNotes(rows *sql.Rows, snaps []engine.Snapshot) error {
 	defer rows.Close()
-	idx := make(map[noteKey]int, len(snaps))
-	for i, s := range snaps {
-		idx[noteKey{engine.ServiceKey{Host: s.Host, Service: s.Name}, s.CollectedAt.Unix()}] = i
-	}
+	var idx map[noteKey]int
 	for rows.Next() {
 		var k noteKey
 		var body string
 		if err := rows.Scan(&k.service.Host, &k.service.Service, &k.at, &body); err != nil {
 			return fmt.Errorf("parse notes: %w", err)
+		}
+		if idx == nil {
+			idx = make(map[noteKey]int, len(snaps))
+			for i, s := range snaps {
+				idx[noteKey{engine.ServiceKey{Host: s.Host, Service: s.Name}, s.CollectedAt.Unix()}] = i
+			}
 		}
 		i, ok := idx[k]
 		if !ok {

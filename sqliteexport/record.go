@@ -3,7 +3,6 @@ package sqliteexport
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -165,18 +164,29 @@ const lateAfter = time.Hour
 // referenced, then returns free pages to the file system a little at a time. Retention
 // counts from when monit-intel recorded a snapshot, not from Monit's collection time: a
 // late document recorded now stays its full retention.
+//
+// Raw samples older than the tiers' KeepRaw are first rolled up into 5-minute buckets, and
+// rollups of buckets that start before the cut-off are deleted. Failure events are kept.
 func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	if err := db.preparePrune(ctx); err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	deleted, err := pruneSamples(ctx, tx, before)
+	rolled, rolledTo, trimmedTo, err := db.pruneTiers(ctx, tx, before)
 	if err != nil {
 		return 0, err
 	}
+	deleted, err := db.pruneSamples(ctx, tx, before)
+	if err != nil {
+		return 0, err
+	}
+	deleted += rolled
 	if deleted > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outputs
 			WHERE id NOT IN (SELECT output_id FROM prog_samples WHERE output_id IS NOT NULL)`); err != nil {
@@ -186,6 +196,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("prune commit: %w", err)
 	}
+	db.rolledTo, db.trimmedTo = rolledTo, trimmedTo
 	if deleted > 0 && db.cache != nil {
 		clear(db.cache.outputs) // an output may have gone with its last sample
 	}
@@ -201,34 +212,16 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 // collected more than lateAfter before it, and those collected ahead of our clock by an
 // expired cycle, unless a retained cycle's range holds them. Then it forgets the cycles no
 // later prune needs.
-func pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
-	cut, recorded, slack := before.Add(-lateAfter).Unix(), before.Unix(), int64(lateAfter/time.Second)
-	ranges := [][2]int64{{math.MinInt64, cut - 1}}
-	// Of an expired cycle's range, what lies past the newest recording (and its slack) can
-	// only be that cycle's; below that, a recent cycle may have stored snapshots too, and
-	// they go by collection time once they fall behind the cut-off.
-	rows, err := tx.QueryContext(ctx, `SELECT max(oldest_at, (SELECT max(recorded_at) FROM cycles) + ? + 1), newest_at
-		FROM cycles WHERE recorded_at < ? AND newest_at >= ?`, slack, recorded, cut)
+func (db *DB) pruneSamples(ctx context.Context, tx *sql.Tx, before time.Time) (int64, error) {
+	ranges, err := expiredRanges(ctx, tx, before)
 	if err != nil {
-		return 0, fmt.Errorf("prune: expired cycles: %w", err)
+		return 0, err
 	}
-	for rows.Next() {
-		var r [2]int64
-		if err := rows.Scan(&r[0], &r[1]); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("prune: expired cycles: %w", err)
-		}
-		ranges = append(ranges, r)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return 0, fmt.Errorf("prune: expired cycles: %w", err)
-	}
+	recorded, slack := before.Unix(), int64(lateAfter/time.Second)
 	var deleted int64
 	for _, r := range ranges {
 		for _, t := range append(sampleTables, "test_samples", "parse_notes") {
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` AS s WHERE at BETWEEN ? AND ? AND NOT EXISTS (
-				SELECT 1 FROM cycles c WHERE c.recorded_at >= ? AND s.at BETWEEN c.oldest_at AND c.newest_at)`,
-				r[0], r[1], recorded)
+			res, err := db.execPrune(ctx, tx, "prune "+t, r[0], r[1], recorded)
 			if err != nil {
 				return 0, fmt.Errorf("prune %s: %w", t, err)
 			}

@@ -3,11 +3,11 @@ package sqliteexport
 // migrations[i] takes the schema from version i to i+1. Append only: a released migration
 // never changes.
 //
-// Each snapshot is one row in the table of its service type, keyed (at, service_id) so every
-// cycle appends to the end of the B-trees and pages stay full. Figures are scaled integers
-// (percent×10, load×100, megabytes×10, response time in microseconds): SQLite stores small
-// integers in 1–3 bytes but every REAL in 8. The view `snapshots` scales them back and joins
-// the types into one wide table.
+// Each snapshot is one row in the table of its service type, keyed (at, service_id) until
+// migrationTiers keys them (service_id, at), so one service's history is one range
+// (schema_tiers.go). Figures are scaled integers (percent×10, load×100, megabytes×10,
+// response time in microseconds): SQLite stores small integers in 1–3 bytes but every REAL
+// in 8. The view `snapshots` scales them back and joins the types into one wide table.
 var migrations = []string{
 	`
 CREATE TABLE services (
@@ -286,4 +286,5 @@ CREATE INDEX failure_events_by_host ON failure_events (host, service, at);
 ALTER TABLE action_audit_log ADD COLUMN host TEXT NOT NULL DEFAULT '';
 `,
 	migrationConversationHosts,
+	migrationTiers,
 }

@@ -186,21 +186,7 @@ func TestEventsAfterCycle(t *testing.T) {
 func TestMigrationKeepsPortsEventsAndAnalyses(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), FileName)
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string) {
-		t.Helper()
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec("PRAGMA auto_vacuum = INCREMENTAL")
-	for _, m := range migrations[:4] {
-		exec(m)
-	}
-	exec("PRAGMA user_version = 4")
+	raw, exec := atVersion(t, path, 4)
 	exec(`INSERT INTO services VALUES (1, 'vm', 'web', 4)`)
 	exec(`INSERT INTO host_samples VALUES (1796026614, 1, 32, 1, 0)`)
 	exec(`INSERT INTO ports VALUES (7, 1, '127.0.0.1', 80, 'HTTP')`)
@@ -316,4 +302,27 @@ func TestEventsAreStoredOnce(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM failure_events"); n != 2 {
 		t.Errorf("failure_events = %d rows, want another kind at the same time stored", n)
 	}
+}
+
+// atVersion creates a database at path with the schema of the first n migrations, as an
+// older binary left it, and returns a function that runs SQL on it (close it before
+// OpenFile).
+func atVersion(t *testing.T, path string, n int) (*sql.DB, func(string)) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) {
+		t.Helper()
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("PRAGMA auto_vacuum = INCREMENTAL")
+	for _, m := range migrations[:n] {
+		exec(m)
+	}
+	exec(fmt.Sprintf("PRAGMA user_version = %d", n))
+	return raw, exec
 }

@@ -23,15 +23,18 @@ import (
 
 // Config is the whole configuration file.
 type Config struct {
-	Monit     Monit                  `yaml:"monit"`
-	DataDir   string                 `yaml:"data_dir"`
-	Retention Duration               `yaml:"retention"`
-	Listen    string                 `yaml:"listen"`
-	Ollama    Ollama                 `yaml:"ollama"`
-	Logs      map[string]logs.Source `yaml:"logs"`
-	Journal   Journal                `yaml:"journal"`
-	Actions   Actions                `yaml:"actions"`
-	API       API                    `yaml:"api"`
+	Monit     Monit    `yaml:"monit"`
+	DataDir   string   `yaml:"data_dir"`
+	Retention Duration `yaml:"retention"`
+	// RawRetention is how long raw snapshots are kept before they are rolled up into one
+	// row per service per 5 minutes (kept up to Retention).
+	RawRetention Duration               `yaml:"raw_retention"`
+	Listen       string                 `yaml:"listen"`
+	Ollama       Ollama                 `yaml:"ollama"`
+	Logs         map[string]logs.Source `yaml:"logs"`
+	Journal      Journal                `yaml:"journal"`
+	Actions      Actions                `yaml:"actions"`
+	API          API                    `yaml:"api"`
 	// Aliases are other names operators use for a service ("jellyfin" for media_server):
 	// Mother resolves them to the service.
 	Aliases map[string][]string `yaml:"aliases"`
@@ -164,9 +167,10 @@ func Default() Config {
 			Interval: Duration(5 * time.Minute),
 			Timeout:  Duration(10 * time.Second),
 		},
-		DataDir:   "./data",
-		Retention: Duration(720 * time.Hour),
-		Listen:    "127.0.0.1:8000",
+		DataDir:      "./data",
+		Retention:    Duration(720 * time.Hour),
+		RawRetention: Duration(48 * time.Hour),
+		Listen:       "127.0.0.1:8000",
 		Ollama: Ollama{
 			URL:         "http://127.0.0.1:11434",
 			Model:       "llama3.1:8b",
@@ -269,6 +273,9 @@ func (c Config) Validate() error {
 	}
 	if c.Retention.D() < time.Hour {
 		bad("retention", "must be at least 1h, got %s", c.Retention.D())
+	}
+	if c.RawRetention.D() < 5*time.Minute {
+		bad("raw_retention", "must be at least 5m (one rollup bucket), got %s", c.RawRetention.D())
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "want host:port: %v", err)

@@ -52,7 +52,7 @@ func TestLoad(t *testing.T) {
 		{name: "unknown key names the key", file: "unknown_key.yaml", wantErr: []string{"unknown key intervall", "line 3"}},
 		{name: "bad duration", file: "bad_duration.yaml", wantErr: []string{"five minutes"}},
 		{name: "every bad value is reported", file: "bad_values.yaml",
-			wantErr: []string{"monit.url", "monit.interval", "retention", "listen", `ftp://…@monit`, "ollama.url",
+			wantErr: []string{"monit.url", "monit.interval", "retention", "raw_retention", "listen", `ftp://…@monit`, "ollama.url",
 				`"…@gpu.lan"`, "api.allowed_hosts[0]", "api.allowed_hosts[1]", "api.allowed_hosts[2]", "api.allowed_hosts[3]"}},
 		{name: "logs, units and model limits are checked with the rest", file: "bad_sections.yaml",
 			wantErr: []string{"ollama.concurrency", "ollama.queue", "logs.system_backup.path", "logs.nordvpn_status.unit",
