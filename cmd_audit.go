@@ -39,7 +39,7 @@ func actOptions(cfg config.Config, src *monit.Client) act.Options {
 // machine's host (local names it: the host of the first poll target) also has the units mapped
 // in the configuration, and another host's Monit is reached through its hosts: entry.
 func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, red *redact.Redactor, board *engine.Board,
-	src *monit.Client, local func() string, e *env) (*approve.Flow, error) {
+	src *monit.Client, local func() string, monitID func(host string) string, e *env) (*approve.Flow, error) {
 	opts := actOptions(cfg, src)
 	remote, err := remoteHosts(cfg, e.logger)
 	if err != nil {
@@ -55,14 +55,16 @@ func newFlow(cfg config.Config, props approve.Proposals, audit approve.Audit, re
 		// The same for a saved document.
 		simulate = fmt.Sprintf("Monit is read from the file %s, not from this host", cfg.Monit.URL)
 	}
-	hosts := approve.Hosts{Local: local, Of: board.HostsOf, Known: board.Hosts, Remote: remote}
+	hosts := approve.Hosts{Local: local, Of: board.HostsOf, Known: board.Hosts, Remote: remote, MonitID: monitID}
 	return approve.New(props, audit, actionTargets(cfg, board, local), act.NewRunner(opts), approve.Options{
 		Act: opts, Hosts: hosts, ExpireIn: cfg.Actions.ExpireIn.D(), Simulate: simulate, Redactor: red, Logger: e.logger}), nil
 }
 
 // remoteHosts builds the act options and runner of each hosts: entry: its URL and
 // credentials, and the transport a Monit client builds for it (its TLS trust). Credentials
-// Monit sends in its pushes are not among them: only the configuration's.
+// Monit sends in its pushes are not among them: only the configuration's. The client also
+// reads the status there, which confirms that the Monit at the URL is the host's before an
+// action is proposed or runs.
 func remoteHosts(cfg config.Config, logger *slog.Logger) (map[string]approve.Remote, error) {
 	remote := make(map[string]approve.Remote, len(cfg.Hosts))
 	for name, h := range cfg.Hosts {
@@ -77,7 +79,7 @@ func remoteHosts(cfg config.Config, logger *slog.Logger) (map[string]approve.Rem
 		}
 		opts := act.Options{Timeout: cfg.Actions.Timeout.D(), MonitURL: h.URL, MonitUser: h.Username, MonitPassword: h.Password,
 			MonitTransport: client.Transport(), MonitRemote: true, MonitHost: name}
-		remote[name] = approve.Remote{Act: opts, Runner: act.NewRunner(opts)}
+		remote[name] = approve.Remote{Act: opts, Runner: act.NewRunner(opts), Status: client}
 	}
 	return remote, nil
 }

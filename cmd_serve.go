@@ -247,7 +247,7 @@ func wireDaemon(ctx context.Context, cfg config.Config, s *stores, e *env) (*dae
 		return nil, err
 	}
 	d.flow, err = newFlow(cfg, notifyingProposals{Proposals: s.state, nt: d.notify}, d.metrics.WrapAudit(s.history), s.red,
-		d.board, d.localMonit(), d.localHost, e)
+		d.board, d.localMonit(), d.localHost, d.fleet.MonitID, e)
 	if err != nil {
 		return nil, err
 	}

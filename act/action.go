@@ -92,8 +92,11 @@ type Command struct {
 	Unit    string // the systemd unit, for systemctl and journalctl actions
 	// Argv is the exact argument vector shown to the user, audited and run. For Monit
 	// actions it is the CLI equivalent of the HTTP call Run makes first (and the fallback).
-	Argv    []string
-	Display string // Argv quoted for reading, e.g. "systemctl restart nordvpnd.service"
+	Argv []string
+	// Display is Argv quoted for reading, e.g. "systemctl restart nordvpnd.service"; for
+	// another host's Monit it says how the action gets there: "monit restart web (beta's
+	// Monit HTTP interface, https://10.0.0.2:2812)", without credentials.
+	Display string
 }
 
 // Resolve turns a requested action (a whitelisted name or a short verb) and a target into a
@@ -145,6 +148,9 @@ func Resolve(action, service string, t Targets, opts Options) (Command, error) {
 	}
 	c.Argv = argv(sp, c, opts.withDefaults())
 	c.Display = display(c.Argv)
+	if opts.MonitRemote && sp.kind == kindMonit {
+		c.Display += remoteVia(opts)
+	}
 	return c, nil
 }
 

@@ -96,6 +96,16 @@ func (r *Runner) runRemoteMonit(ctx context.Context, verb string, c Command) (Re
 	return res, nil
 }
 
+// remoteVia says, for a Command's Display, how an action reaches another host's Monit: its
+// HTTP interface at the origin of Options.MonitURL (never its credentials).
+func remoteVia(opts Options) string {
+	where := "no http(s) URL configured"
+	if base, err := monitBase(opts.MonitURL); err == nil && base != nil {
+		where = origin(base)
+	}
+	return fmt.Sprintf(" (%s's Monit HTTP interface, %s)", shellQuote(opts.MonitHost), where)
+}
+
 // origin is scheme://host[:port] of u, without credentials, path or query.
 func origin(u *url.URL) string {
 	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()

@@ -144,6 +144,27 @@ func (r *fakeRunner) count() int {
 	return len(r.calls)
 }
 
+// fakeMonit is the status of the Monit at a hosts: entry's URL: who answers there. answer,
+// when set, gives the answer to each read (counted from 1), else st.
+type fakeMonit struct {
+	mu     sync.Mutex
+	st     engine.Status
+	answer func(read int) (engine.Status, error)
+	reads  int
+}
+
+func (m *fakeMonit) Fetch(context.Context) (engine.Status, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reads++
+	if m.answer != nil {
+		return m.answer(m.reads)
+	}
+	return m.st, nil
+}
+
+func (m *fakeMonit) Source() string { return "http://10.0.0.12:2812" }
+
 // clock is an injectable time.
 type clock struct {
 	mu sync.Mutex

@@ -2,6 +2,7 @@ package approve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,13 +25,19 @@ type Hosts struct {
 	Known func() []string
 	// Remote are the other hosts whose Monit actions may reach (the hosts: entries), by name.
 	Remote map[string]Remote
+	// MonitID returns the Monit id the fleet knows for a host from its pushes; "" when it
+	// knows none (a polled host, or one not heard yet): its localhostname alone is checked.
+	MonitID func(host string) string
 }
 
 // Remote is another host's Monit: the act options that reach it (its URL, credentials and
-// transport, with MonitRemote and MonitHost set) and a Runner built with them.
+// transport, with MonitRemote and MonitHost set), a Runner built with them, and the status
+// of the Monit at that URL, read to confirm it is the host's before anything is proposed or
+// run there.
 type Remote struct {
 	Act    act.Options
 	Runner Runner
+	Status StatusReader
 }
 
 // place is where a resolved action runs.
@@ -66,7 +73,14 @@ func (f *Flow) resolve(ctx context.Context, a engine.SuggestedAction) (act.Comma
 	if err == nil && !ok {
 		err = fmt.Errorf("%w: no hosts.%s entry: monit-intel has no credentials for %s's Monit", act.ErrRefused, show(host), show(host))
 	}
-	at.runner = r.Runner
+	if err == nil {
+		// A Monit that answers as another host is refused now; one that cannot be read now
+		// may be proposed: the runner confirms it again right before anything runs.
+		if cerr := f.confirm(ctx, host, r); errors.Is(cerr, act.ErrRefused) {
+			err = cerr
+		}
+	}
+	at.runner = confirming{f: f, host: host, r: r}
 	return cmd, at, err
 }
 

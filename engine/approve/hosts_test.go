@@ -21,6 +21,7 @@ type fleet struct {
 	flow         *Flow
 	audit        *memAudit
 	local, web2  *fakeRunner
+	web2Monit    *fakeMonit
 	mu           sync.Mutex
 	board        map[string][]string
 	props        *memProposals
@@ -29,7 +30,8 @@ type fleet struct {
 
 func newFleet(t *testing.T) *fleet {
 	t.Helper()
-	f := &fleet{audit: &memAudit{}, local: &fakeRunner{}, web2: &fakeRunner{}, props: &memProposals{m: map[string]engine.Proposal{}},
+	f := &fleet{audit: &memAudit{}, local: &fakeRunner{}, web2: &fakeRunner{},
+		web2Monit: &fakeMonit{st: engine.Status{Host: "web2", MonitID: "id-web2"}}, props: &memProposals{m: map[string]engine.Proposal{}},
 		board: map[string][]string{
 			"alpha": {"job", "nordvpn_status", "sshd"},
 			"db":    {"api"},
@@ -64,7 +66,8 @@ func newFleet(t *testing.T) *fleet {
 			return slices.Sorted(maps.Keys(f.board))
 		},
 		Remote: map[string]Remote{"web2": {Act: act.Options{MonitRemote: true, MonitHost: "web2",
-			MonitURL: "http://10.0.0.12:2812", MonitUser: "admin", MonitPassword: "pw"}, Runner: f.web2}},
+			MonitURL: "http://10.0.0.12:2812", MonitUser: "admin", MonitPassword: "pw"}, Runner: f.web2, Status: f.web2Monit}},
+		MonitID: func(host string) string { return map[string]string{"web2": "id-web2"}[host] },
 	}
 	newID := func() string {
 		f.mu.Lock()
@@ -87,9 +90,9 @@ func TestProposeOnHosts(t *testing.T) {
 		wantAuditHost string // the refused row's host
 	}{
 		{"the one host with the service", engine.SuggestedAction{Action: "restart", Service: "nginx"},
-			"web2", "monit restart nginx", "", ""},
+			"web2", "monit restart nginx (web2's Monit HTTP interface, http://10.0.0.12:2812)", "", ""},
 		{"host named", engine.SuggestedAction{Action: "monit_stop", Host: "web2", Service: "job"},
-			"web2", "monit stop job", "", ""},
+			"web2", "monit stop job (web2's Monit HTTP interface, http://10.0.0.12:2812)", "", ""},
 		{"this machine named", engine.SuggestedAction{Action: "restart", Host: "alpha", Service: "job"},
 			"alpha", "monit -c /etc/monitrc restart job", "", ""},
 		{"this machine's unit map", engine.SuggestedAction{Action: "restart", Service: "nordvpn_status"},

@@ -283,3 +283,15 @@ func (f *Fleet) Stale() []Host {
 	}
 	return out
 }
+
+// MonitID returns the Monit id of the host named name when it is known from its pushes (a
+// pushing host is registered by its id); "" for a polled host, a host known only from the
+// history, or a name not heard. Actions on another host check the Monit they reach against it.
+func (f *Fleet) MonitID(name string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if h, ok := f.byName[name]; ok && h.Source == SourcePush {
+		return h.ID
+	}
+	return ""
+}

@@ -234,3 +234,40 @@ func TestOnEventAfterStoring(t *testing.T) {
 		t.Errorf("OnEvent calls = %q, want %q", told, want)
 	}
 }
+
+// TestMonitID: the Monit id of a host is known from its pushes only; a polled host, a host
+// known from the history and an unknown name have none, and a take-over moves the name.
+func TestMonitID(t *testing.T) {
+	f, _, _, c := newTestFleet(t)
+	ctx := context.Background()
+	first := readSample(t, "heartbeat.xml")
+	if _, err := f.Push(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Polled(ctx, "db", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	f.Remember(map[string]time.Time{"old": c.t})
+	tests := []struct{ name, want string }{
+		{"vm", "515284eeec9a806daa177124adab5321"},
+		{"db", ""},
+		{"old", ""},
+		{"nobody", ""},
+	}
+	for _, tt := range tests {
+		if got := f.MonitID(tt.name); got != tt.want {
+			t.Errorf("MonitID(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	c.t = c.t.Add(time.Minute)
+	if _, err := f.CheckStale(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second := []byte(strings.Replace(string(first), "515284eeec9a806daa177124adab5321", "0123456789abcdef0123456789abcdef", 1))
+	if _, err := f.Push(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.MonitID("vm"); got != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("MonitID(vm) after a take-over = %q, want the new Monit's id", got)
+	}
+}
