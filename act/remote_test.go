@@ -45,6 +45,37 @@ func TestResolveRemote(t *testing.T) {
 	}
 }
 
+// TestRemoteDisplay: another host's Monit action says how it runs (that host's Monit HTTP
+// interface and its origin, never the credentials); a local one reads as the CLI call.
+func TestRemoteDisplay(t *testing.T) {
+	targets := Targets{Services: map[string]bool{"web": true}, Host: "beta", Remote: true}
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"https with credentials in the URL", Options{MonitRemote: true, MonitHost: "beta", MonitURL: "https://admin:s3cret@10.0.0.2:2812/monit/"},
+			"monit restart web (beta's Monit HTTP interface, https://10.0.0.2:2812)"},
+		{"credentials apart", Options{MonitRemote: true, MonitHost: "beta", MonitURL: "http://127.0.0.1:28122", MonitUser: "admin", MonitPassword: "s3cret"},
+			"monit restart web (beta's Monit HTTP interface, http://127.0.0.1:28122)"},
+		{"a host name a shell would split", Options{MonitRemote: true, MonitHost: "web 2", MonitURL: "http://10.0.0.3:2812"},
+			"monit restart web ('web 2''s Monit HTTP interface, http://10.0.0.3:2812)"},
+		{"no URL", Options{MonitRemote: true, MonitHost: "beta"},
+			"monit restart web (beta's Monit HTTP interface, no http(s) URL configured)"},
+		{"this machine", Options{MonitURL: "http://127.0.0.1:2812"}, "monit restart web"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tg := targets
+			tg.Remote = tt.opts.MonitRemote
+			c, err := Resolve("restart", "web", tg, tt.opts)
+			if err != nil || c.Display != tt.want || strings.Contains(c.Display, "s3cret") {
+				t.Errorf("Resolve() Display = %q, %v; want %q", c.Display, err, tt.want)
+			}
+		})
+	}
+}
+
 // TestRunRemoteMonitFaults: another host's Monit is reached through its HTTP interface only;
 // whatever goes wrong, the error names the host and the monit CLI here never runs.
 func TestRunRemoteMonitFaults(t *testing.T) {

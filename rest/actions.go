@@ -73,7 +73,8 @@ type executeOutput struct {
 	Body struct {
 		ID         string `json:"id"`
 		Status     string `json:"status" enum:"executed,failed,rejected,dry_run,refused,simulated" doc:"simulated: Monit is read from a file and nothing ran"`
-		Command    string `json:"command"`
+		Host       string `json:"host,omitempty" doc:"the proposal's Monit host; another host's Monit is reached through its HTTP interface"`
+		Command    string `json:"command" doc:"what ran, or would run; for another host it says how (that host's Monit HTTP interface)"`
 		ExitCode   int    `json:"exit_code"`
 		Output     string `json:"output,omitempty"`
 		Truncated  bool   `json:"truncated,omitempty"`
@@ -165,7 +166,7 @@ func (s *Server) execute(ctx context.Context, in *executeInput) (*executeOutput,
 	}
 	out := &executeOutput{}
 	b := &out.Body
-	b.ID, b.Status, b.Command, b.Error = in.Body.ID, o.Status, o.Command, o.Error
+	b.ID, b.Status, b.Host, b.Command, b.Error = in.Body.ID, o.Status, o.Proposal.Host, o.Command, o.Error
 	b.ExitCode, b.Output, b.Truncated = o.Result.ExitCode, o.Result.Output, o.Result.Truncated
 	b.DurationMS, b.Via = o.Result.Duration.Milliseconds(), o.Result.Via
 	return out, nil

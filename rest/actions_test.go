@@ -67,6 +67,9 @@ func TestActionEndpoints(t *testing.T) {
 					status = "rejected"
 				}
 				return approve.Outcome{Status: status, Command: "systemctl restart nordvpnd.service"}, nil
+			case "remote":
+				return approve.Outcome{Proposal: engine.Proposal{ID: "remote", Host: "beta"}, Status: "executed",
+					Command: "monit restart web (beta's Monit HTTP interface, https://10.0.0.2:2812)"}, nil
 			}
 			return approve.Outcome{}, engine.ErrUnknownProposal
 		},
@@ -86,6 +89,8 @@ func TestActionEndpoints(t *testing.T) {
 		{"suggest empty", "POST", "/mother/actions/suggest", map[string]any{"action": "", "service": "x"}, 422, "action"},
 		{"dry run", "POST", "/mother/actions/execute", map[string]any{"id": "p1", "approve": true, "dry_run": true}, 200, `"status":"dry_run"`},
 		{"approve", "POST", "/mother/actions/execute", map[string]any{"id": "p1", "approve": true}, 200, `"status":"executed"`},
+		{"approve on another host", "POST", "/mother/actions/execute", map[string]any{"id": "remote", "approve": true}, 200,
+			`"host":"beta","command":"monit restart web (beta's Monit HTTP interface, https://10.0.0.2:2812)"`},
 		{"reject", "POST", "/mother/actions/execute", map[string]any{"id": "p1", "approve": false}, 200, `"status":"rejected"`},
 		{"unknown id", "POST", "/mother/actions/execute", map[string]any{"id": "nope", "approve": true}, 404, "unknown"},
 		{"expired", "POST", "/mother/actions/execute", map[string]any{"id": "gone", "approve": true}, 410, "expired"},

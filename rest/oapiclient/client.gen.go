@@ -564,12 +564,16 @@ type ExecuteInputBody struct {
 
 // ExecuteOutputBody defines model for ExecuteOutputBody.
 type ExecuteOutputBody struct {
+	// Command what ran, or would run; for another host it says how (that host's Monit HTTP interface)
 	Command    string  `json:"command"`
 	DurationMs int64   `json:"duration_ms"`
 	Error      *string `json:"error,omitempty"`
 	ExitCode   int64   `json:"exit_code"`
-	Id         string  `json:"id"`
-	Output     *string `json:"output,omitempty"`
+
+	// Host the proposal's Monit host; another host's Monit is reached through its HTTP interface
+	Host   *string `json:"host,omitempty"`
+	Id     string  `json:"id"`
+	Output *string `json:"output,omitempty"`
 
 	// Status simulated: Monit is read from a file and nothing ran
 	Status    ExecuteOutputBodyStatus `json:"status"`
