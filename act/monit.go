@@ -37,7 +37,9 @@ func (e *unreachableError) Unwrap() error { return e.err }
 
 // runMonit performs a Monit action through the HTTP interface and falls back to the CLI
 // (c.Argv) when the interface is not configured or cannot be reached. Any answer from
-// Monit, even an error, is final: the CLI would ask the same daemon.
+// Monit, even an error, is final: the CLI would ask the same daemon. An interface on
+// another machine (monit.url not on loopback) gets no fallback: the CLI here would ask this
+// machine's Monit instead.
 func (r *Runner) runMonit(ctx context.Context, verb string, c Command) (Result, error) {
 	if r.opts.MonitRemote {
 		return r.runRemoteMonit(ctx, verb, c)
@@ -57,6 +59,12 @@ func (r *Runner) runMonit(ctx context.Context, verb string, c Command) (Result, 
 		if !errors.As(err, &unreachable) {
 			res.ExitCode = -1
 			res.Output = err.Error()
+			return res, err
+		}
+		if !onThisMachine(base) {
+			err = fmt.Errorf("%w; the monit CLI here reaches this machine's Monit, not the one at %s: nothing was run",
+				unreachable, origin(base))
+			res.ExitCode, res.Output = -1, err.Error()
 			return res, err
 		}
 	}
@@ -104,6 +112,17 @@ func remoteVia(opts Options) string {
 		where = origin(base)
 	}
 	return fmt.Sprintf(" (%s's Monit HTTP interface, %s)", shellQuote(opts.MonitHost), where)
+}
+
+// onThisMachine reports whether base is this machine's Monit (a loopback address, or the
+// unix socket), the only one the monit CLI fallback reaches.
+func onThisMachine(base *url.URL) bool {
+	h := base.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // origin is scheme://host[:port] of u, without credentials, path or query.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -190,6 +191,45 @@ func TestRunMonitFallback(t *testing.T) {
 				t.Errorf("Run() error = %v, want nil", err)
 			case tt.exit == "1" && (!errors.As(err, &exitErr) || !strings.Contains(err.Error(), "unreachable") || !strings.Contains(err.Error(), "monit cli fallback")):
 				t.Errorf("Run() error = %v, want the HTTP error and the CLI's exit status", err)
+			}
+		})
+	}
+}
+
+// refusingDial is a transport whose every connection is refused, wherever it goes.
+type refusingDial struct{}
+
+func (refusingDial) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+}
+
+// TestRunMonitNoFallbackToAnotherMachine: the CLI fallback reaches this machine's Monit, so a
+// monit.url on another machine that cannot be reached runs nothing; a loopback one falls back.
+func TestRunMonitNoFallbackToAnotherMachine(t *testing.T) {
+	tests := []struct {
+		url     string
+		wantCLI bool
+	}{
+		{"http://10.0.0.12:2812", false},
+		{"https://admin:pw@monit.example.org:2812/", false},
+		{"http://[2001:db8::1]:2812", false},
+		{"http://127.0.0.1:2812", true},
+		{"http://127.0.1.1:2812", true},
+		{"http://[::1]:2812", true},
+		{"http://LOCALHOST:2812", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			dir := t.TempDir()
+			monit := stub(t, dir, "monit", "")
+			opts := Options{MonitURL: tt.url, MonitPath: monit, MonitTransport: refusingDial{}}
+			c := resolve(t, "monit_restart", "sleeper", opts)
+			res, err := NewRunner(opts).Run(t.Context(), c)
+			if ran := recorded(t, monit) != nil; ran != tt.wantCLI {
+				t.Fatalf("the monit CLI ran: %v, want %v (Run() = %+v, %v)", ran, tt.wantCLI, res, err)
+			}
+			if !tt.wantCLI && (err == nil || !strings.Contains(err.Error(), "nothing was run") || strings.Contains(err.Error(), "pw@")) {
+				t.Errorf("Run() error = %v, want unreachable, nothing run, no credentials", err)
 			}
 		})
 	}
