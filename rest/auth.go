@@ -96,8 +96,10 @@ const CollectorPath = "/collector"
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The collector authenticates Monit itself (HTTP Basic against collector.users); no
-		// other path is let through, and a token does not open it.
-		if s.opts.Collector != nil && r.Method == http.MethodPost && r.URL.Path == CollectorPath {
+		// other path is let through, and a token does not open it. Every method gets past here:
+		// routesOnly answers all but POST with 405 and Allow: POST (RFC 9110), not with a
+		// challenge for a token that would not open it either.
+		if s.opts.Collector != nil && r.URL.Path == CollectorPath {
 			next.ServeHTTP(w, r)
 			return
 		}

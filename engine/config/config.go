@@ -220,22 +220,9 @@ func decode(r io.Reader, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
-		return errors.New(friendlyYAMLError(err))
+		return errors.New(friendlyYAMLError(err, data))
 	}
 	return nil
-}
-
-// friendlyYAMLError rewords yaml's "field x not found in type config.Monit" as
-// "unknown key x" so the user sees the key, not our type names.
-func friendlyYAMLError(err error) string {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n  ")
-	if i := strings.Index(msg, "field "); i >= 0 && strings.Contains(msg, " not found in type ") {
-		rest := msg[i+len("field "):]
-		key := rest[:strings.Index(rest, " not found in type ")]
-		return msg[:i] + "unknown key " + key
-	}
-	return msg
 }
 
 // Bounds of the model's concurrency settings: a home server's model answers one or two calls
@@ -268,6 +255,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
 	c.validateFleet(bad)
+	c.validatePorts(bad)
 	if c.DataDir == "" {
 		bad("data_dir", "must not be empty")
 	}

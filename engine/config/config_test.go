@@ -49,7 +49,7 @@ func TestLoad(t *testing.T) {
 					t.Errorf("Load() = %+v %+v, want the environment's values", c.Monit, c.API)
 				}
 			}},
-		{name: "unknown key names the key", file: "unknown_key.yaml", wantErr: []string{"unknown key intervall", "line 3"}},
+		{name: "unknown key names the key", file: "unknown_key.yaml", wantErr: []string{"line 3: unknown key monit.intervall"}},
 		{name: "bad duration", file: "bad_duration.yaml", wantErr: []string{"five minutes"}},
 		{name: "every bad value is reported", file: "bad_values.yaml",
 			wantErr: []string{"monit.url", "monit.interval", "retention", "raw_retention", "listen", `ftp://…@monit`, "ollama.url",
@@ -94,7 +94,7 @@ func TestLoad(t *testing.T) {
 				t.Errorf("MonitTargets() = %+v, want none", got)
 			}
 		}},
-		{name: "unknown key in a list item", file: "fleet_unknown_key.yaml", wantErr: []string{"unknown key intervall"}},
+		{name: "unknown key in a list item", file: "fleet_unknown_key.yaml", wantErr: []string{"line 3: unknown key monit[0].intervall"}},
 		{name: "bad fleet values", file: "fleet_bad.yaml",
 			wantErr: []string{"monit[0].url", "monit[0].interval", "collector.users", `"a:b"`, "collector.users.empty",
 				"stale_after"}},
@@ -112,7 +112,7 @@ func TestLoad(t *testing.T) {
 			wantErr: []string{"hosts.nourl.url", "hosts.ftp.url", `"ftp://10.0.0.1:2812"`, "hosts.inurl.url: must not carry credentials",
 				"hosts.nopassword: username and password must both be set", "hosts.tlsplain.tls: applies to an https://",
 				"hosts.nocafile.tls.ca_file", `hosts["web 3"]`}},
-		{name: "unknown key in a hosts entry", file: "hosts_unknown_key.yaml", wantErr: []string{"unknown key user"}},
+		{name: "unknown key in a hosts entry", file: "hosts_unknown_key.yaml", wantErr: []string{"line 4: unknown key hosts.web2.user"}},
 		{name: "missing file", file: "does-not-exist.yaml", wantErr: []string{"does-not-exist.yaml"}},
 	}
 	for _, tt := range tests {

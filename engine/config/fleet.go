@@ -146,6 +146,12 @@ func (c Config) validateFleet(bad func(field, format string, args ...any)) {
 	if c.Collector.MaxBytes < 0 || c.Collector.StaleAfter < 0 {
 		bad("collector", "max_bytes and stale_after must not be negative")
 	}
+	if c.Collector.MaxBytes != 0 && len(c.Collector.Users) == 0 {
+		// A setting that would do nothing is as likely a mistake as an unknown key: the user
+		// meant to turn the collector on. (stale_after applies to polled hosts too.)
+		bad("collector.max_bytes", "is set, but without collector.users the collector is off (POST /collector "+
+			"answers 404): add the users Monits push as, or remove max_bytes")
+	}
 	c.validateHosts(bad)
 }
 

@@ -18,7 +18,7 @@ func TestMonitURLAndTLS(t *testing.T) {
 		{"no scheme", "monit: {url: \"127.0.0.1:2812\"}", "monit.url: \"127.0.0.1:2812\" has no scheme: did you mean http://127.0.0.1:2812?"},
 		{"relative socket", "monit: {url: unix://monit.sock}", "monit.url: unix socket URL"},
 		{"TLS on plain HTTP", "monit: {url: http://127.0.0.1:2812, tls: {ca_file: /x.pem}}", "monit.tls: applies to an https:// monit.url only"},
-		{"unknown TLS key", "monit: {url: https://h:1, tls: {cafile: /x.pem}}", "unknown key cafile"},
+		{"unknown TLS key", "monit: {url: https://h:1, tls: {cafile: /x.pem}}", "unknown key monit.tls.cafile"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
