@@ -41,17 +41,25 @@ func TestConfigGaps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := Default()
-			err := decode(strings.NewReader(tt.yaml), &c)
-			if err == nil {
-				err = c.Validate()
-			}
-			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-				t.Errorf("decode+Validate(%q) error = %v, want %q", tt.yaml, err, tt.want)
-			}
+			err := checkYAML(t, tt.yaml, tt.want)
 			if err != nil && strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("the error shows a token: %v", err)
 			}
 		})
 	}
+}
+
+// checkYAML decodes and validates a configuration and checks the error: want is part of it,
+// or "" for none. It returns the error.
+func checkYAML(t *testing.T, yaml, want string) error {
+	t.Helper()
+	c := Default()
+	err := decode(strings.NewReader(yaml), &c)
+	if err == nil {
+		err = c.Validate()
+	}
+	if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
+		t.Errorf("decode+Validate(%q) error = %v, want %q", yaml, err, want)
+	}
+	return err
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -21,16 +20,7 @@ func TestMonitURLAndTLS(t *testing.T) {
 		{"unknown TLS key", "monit: {url: https://h:1, tls: {cafile: /x.pem}}", "unknown key monit.tls.cafile"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := Default()
-			err := decode(strings.NewReader(tt.yaml), &c)
-			if err == nil {
-				err = c.Validate()
-			}
-			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-				t.Errorf("decode+Validate(%s) error = %v, want %q", tt.yaml, err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkYAML(t, tt.yaml, tt.want) })
 	}
 	c := Default()
 	c.Monit.URL = "https://127.0.0.1:2812"
