@@ -181,3 +181,21 @@ func TestConfirmAgainstMonitsOwnStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestDryRunConfirmsTheHostsMonit: a dry run reads the Monit at the entry's URL too and says
+// it would be refused when another host's Monit answers there; nothing runs.
+func TestDryRunConfirmsTheHostsMonit(t *testing.T) {
+	f := newFleet(t)
+	p, err := f.flow.Propose(t.Context(), engine.SuggestedAction{Action: "restart", Host: "web2", Service: "job"}, engine.SourceAPI, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.web2Monit.answer = func(int) (engine.Status, error) { return engine.Status{Host: "db", MonitID: "id-db"}, nil }
+	out, err := f.flow.Execute(t.Context(), p.ID, true, true)
+	if err != nil || out.Status != engine.AuditDryRun || !strings.Contains(out.Error, "answers as Monit db (id id-db), not web2") {
+		t.Errorf("dry run = %+v, %v; want dry_run saying another Monit answers", out, err)
+	}
+	if f.web2.count() != 0 {
+		t.Errorf("web2's runner ran %d times in a dry run", f.web2.count())
+	}
+}
