@@ -5,7 +5,7 @@
 // action and target into an exact argument vector (Resolve), and runs it (Runner.Run) with a
 // timeout and a cap on captured output. Monit actions go through Monit's HTTP action
 // interface first and fall back to the monit CLI only when the HTTP interface cannot be
-// reached. Another host's Monit (Options.MonitRemote) is reached through its HTTP interface
+// reached and is on this machine (loopback or a unix socket). Another host's Monit (Options.MonitRemote) is reached through its HTTP interface
 // only, and systemctl and journalctl are refused for another host's services: they would run
 // on this machine. An answer that redirects to another origin is never followed.
 //

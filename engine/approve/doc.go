@@ -10,7 +10,11 @@
 // A proposal names its host (Hosts): the one the caller's data gives, or the one host that has
 // the service. This machine's host runs through the Runner; another host's Monit actions run
 // through that host's own Runner (its hosts: entry), and without an entry, or for a systemd or
-// journal action there, the proposal is refused.
+// journal action there, the proposal is refused. Before such an action is proposed, and again
+// right before it runs, the status of the Monit at the entry's URL is read: unless that Monit
+// answers as the host (its localhostname, and the Monit id the fleet knows from the host's
+// pushes) the action is refused and nothing runs. What a Monit says only verifies the target
+// the configuration chose; it never chooses one.
 //
 // It owns the order of the steps (claim, audit, re-validate, run, audit) and what each flow
 // writes to the audit log; storage (Proposals, Audit) and running (Runner) are interfaces.
