@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -66,8 +67,10 @@ type Ingester struct {
 	logger     *slog.Logger
 	afterHist  func(ctx context.Context) error
 	monitClock func() time.Time
-	skewed     bool // the last cycle found Monit's clock off: logged once, not every cycle
+	clockMu    sync.Mutex
+	skewed     map[string]bool // hosts whose last cycle found Monit's clock off: logged once, not every cycle
 	notes      noteLog
+	group      groupCommit
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
@@ -185,23 +188,16 @@ func (in *Ingester) ingest(ctx context.Context, started time.Time, st Status) (C
 		events = append(events, evs...)
 		res.Services = append(res.Services, Classified{Snapshot: snap, State: state})
 	}
-	rec, err := in.hist.RecordCycle(ctx, res.Started, st, events)
-	if err != nil {
-		return res, fmt.Errorf("store history: %w", err)
-	}
-	res.Cycle, res.Events = rec.ID, rec.Events
-	for i := range next {
-		next[i].Cycle = rec.ID
-		res.Services[i].State.Cycle = rec.ID
-	}
-	in.linkEvents(&res)
-	if in.afterHist != nil {
-		if err := in.afterHist(ctx); err != nil {
-			return res, fmt.Errorf("after history: %w", err)
+	rec, err := in.commit(ctx, CycleRecord{RecordedAt: res.Started, Status: st, Events: events}, next)
+	if rec.ID != 0 {
+		res.Cycle, res.Events = rec.ID, rec.Events
+		for i := range res.Services {
+			res.Services[i].State.Cycle = rec.ID
 		}
+		in.linkEvents(&res)
 	}
-	if err := in.states.PutStates(ctx, next); err != nil {
-		return res, fmt.Errorf("save failure state: %w", err)
+	if err != nil {
+		return res, err
 	}
 	ref := res.Started
 	if in.monitClock != nil {
@@ -211,12 +207,18 @@ func (in *Ingester) ingest(ctx context.Context, started time.Time, st Status) (C
 	return res, nil
 }
 
-// checkClock compares Monit's clock with ours, logging when it goes off and when it agrees again.
+// checkClock compares Monit's clock with ours, logging when it goes off and when it agrees
+// again, for each host (the fleet's hosts are ingested concurrently).
 func (in *Ingester) checkClock(st Status, recordedAt time.Time) ClockCheck {
 	c := CheckClock(st, recordedAt)
-	if c.Skewed != in.skewed {
-		in.skewed = c.Skewed
-		if in.skewed {
+	in.clockMu.Lock()
+	defer in.clockMu.Unlock()
+	if c.Skewed != in.skewed[st.Host] {
+		if in.skewed == nil {
+			in.skewed = map[string]bool{}
+		}
+		in.skewed[st.Host] = c.Skewed
+		if c.Skewed {
 			in.logger.Warn("monit clock is off", "host", st.Host, "offset_sec", c.OffsetSec, "detail", c.Detail)
 		} else {
 			in.logger.Info("monit clock agrees again", "host", st.Host)

@@ -14,26 +14,28 @@ import (
 var _ engine.History = (*DB)(nil)
 
 // RecordCycle stores one cycle's snapshots and events in one transaction, numbered as a new
-// cycle. A snapshot whose service and collected_at are already stored (Monit did not
-// re-check it since the last poll) is skipped, unless Monit's status, monitor state or
-// pending action changed meanwhile ("monit unmonitor" keeps the collection time): then the
-// stored snapshot takes the new state.
+// cycle (RecordCycles with one cycle).
+func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.Status, events []engine.Event) (engine.RecordedCycle, error) {
+	out, errs, err := db.RecordCycles(ctx, []engine.CycleRecord{{RecordedAt: recordedAt, Status: st, Events: events}})
+	if err != nil {
+		return engine.RecordedCycle{}, err
+	}
+	if errs[0] != nil {
+		return engine.RecordedCycle{}, errs[0]
+	}
+	return out[0], nil
+}
+
+// record stores one cycle in the transaction. A snapshot whose service and collected_at are
+// already stored (Monit did not re-check it since the last poll) is skipped, unless Monit's
+// status, monitor state or pending action changed meanwhile ("monit unmonitor" keeps the
+// collection time): then the stored snapshot takes the new state.
 //
 // The statements are prepared once on the single writer connection, and the IDs of services,
 // tests and each service's last program output are cached, so a cycle is mostly inserts.
 // IDs created in a transaction join the caches only once it has committed.
-func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.Status, events []engine.Event) (engine.RecordedCycle, error) {
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
-	if err := db.prepareWriter(ctx); err != nil {
-		return engine.RecordedCycle{}, err
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return engine.RecordedCycle{}, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	w := db.cache.begin(ctx, tx)
+func (w *cycleTx) record(c engine.CycleRecord) (engine.RecordedCycle, error) {
+	ctx, st := w.ctx, c.Status
 	for i := range st.Services {
 		if err := w.snapshot(ctx, &st.Services[i]); err != nil {
 			return engine.RecordedCycle{}, fmt.Errorf("store %s: %w", st.Services[i].Name, err)
@@ -43,23 +45,19 @@ func (db *DB) RecordCycle(ctx context.Context, recordedAt time.Time, st engine.S
 	if w.oldest != 0 {
 		oldest, newest = w.oldest, w.newest
 	}
-	res, err := w.stmt(db.cache.cycle).ExecContext(ctx, recordedAt.Unix(), oldest, newest)
+	res, err := w.stmt(w.c.cycle).ExecContext(ctx, c.RecordedAt.Unix(), oldest, newest)
 	if err != nil {
 		return engine.RecordedCycle{}, fmt.Errorf("number the cycle: %w", err)
 	}
-	out := engine.RecordedCycle{Events: make([]engine.Event, len(events))}
+	out := engine.RecordedCycle{Events: make([]engine.Event, len(c.Events))}
 	out.ID, _ = res.LastInsertId()
-	for i, e := range events {
+	for i, e := range c.Events {
 		e.Cycle = out.ID
 		if err := w.event(&e); err != nil {
 			return engine.RecordedCycle{}, fmt.Errorf("store event for %s: %w", e.Service, err)
 		}
 		out.Events[i] = e
 	}
-	if err := tx.Commit(); err != nil {
-		return engine.RecordedCycle{}, fmt.Errorf("commit: %w", err)
-	}
-	db.cache.commit(w)
 	return out, nil
 }
 
