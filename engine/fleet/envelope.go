@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strings"
 	"time"
 )
 
 // envelope is what a collector message carries besides the status that engine/monit reads:
-// the poll interval (how often a heartbeat comes) and the events. There is deliberately no
-// field for <credentials>: they are never copied out of the body.
+// the events. There is deliberately no field for <credentials>: they are never copied out of
+// the body.
 type envelope struct {
-	Poll   int        `xml:"server>poll"`
 	Events []xmlEvent `xml:"event"`
 }
 
@@ -34,10 +34,24 @@ type MonitEvent struct {
 	State   int    // 0 succeeded, 1 failed, 2 changed, 4 changed not
 }
 
-// readEnvelope decodes the poll interval and events. It is lenient (the status itself has
-// been read strictly by engine/monit): a part it cannot read is left out.
-func readEnvelope(body []byte) (time.Duration, []MonitEvent) {
-	dec := xml.NewDecoder(bytes.NewReader(body))
+// readEvents decodes the message's events. It is lenient (the status itself has been read
+// strictly by engine/monit): a part it cannot read is left out.
+//
+// Monit writes its event after the services (<services>…</services><servicegroups>…
+// </servicegroups><event>…</event></monit>), so only the tail after the last </services>
+// is decoded: the document has been decoded once already, and decoding it again cost as
+// much as a third of a push. When that boundary is not plainly markup (there is none, as
+// in format 1, or it lies inside a CDATA section), the whole document is decoded.
+func readEvents(body []byte) []MonitEvent {
+	doc := io.Reader(bytes.NewReader(body))
+	if i := bytes.LastIndex(body, []byte("</services>")); i >= 0 {
+		tail := body[i+len("</services>"):]
+		end, start := bytes.Index(tail, []byte("]]>")), bytes.Index(tail, []byte("<![CDATA["))
+		if end < 0 || (start >= 0 && start < end) {
+			doc = io.MultiReader(strings.NewReader("<monit>"), bytes.NewReader(tail))
+		}
+	}
+	dec := xml.NewDecoder(doc)
 	dec.Strict = false
 	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	var env envelope
@@ -49,5 +63,5 @@ func readEnvelope(body []byte) (time.Duration, []MonitEvent) {
 			Service: e.Service, ID: e.ID, State: e.State,
 		})
 	}
-	return time.Duration(env.Poll) * time.Second, events
+	return events
 }

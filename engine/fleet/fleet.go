@@ -134,8 +134,8 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 	if st.MonitID == "" {
 		return PushResult{}, fmt.Errorf("%w: the document has no Monit id (<monit id=…>)", ErrRefused)
 	}
-	interval, monitEvents := readEnvelope(body)
-	h, err := f.admit(st.MonitID, st.Host, SourcePush, cmp.Or(interval, f.opts.DefaultInterval))
+	monitEvents := readEvents(body)
+	h, err := f.admit(st.MonitID, st.Host, SourcePush, cmp.Or(time.Duration(st.PollSec)*time.Second, f.opts.DefaultInterval))
 	if err != nil {
 		return PushResult{}, err
 	}
