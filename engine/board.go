@@ -29,10 +29,24 @@ type Board struct {
 	order []string                // host names, sorted
 	all   []Classified            // every host's services in order; nil when stale
 	last  CycleInfo
+	// version counts the changes of the services: readers cache what they make of them
+	// (the encoded /status) until it moves. changed is the version at which each host's
+	// services were last replaced.
+	version uint64
+	changed map[string]uint64
+}
+
+// HostServices is one host's services on the board, as Snapshot shares them.
+type HostServices struct {
+	Host     string
+	Version  uint64 // changes whenever this host's services do
+	Services []Classified
 }
 
 // NewBoard returns an empty board.
-func NewBoard() *Board { return &Board{hosts: map[string][]Classified{}} }
+func NewBoard() *Board {
+	return &Board{hosts: map[string][]Classified{}, changed: map[string]uint64{}}
+}
 
 // Seed fills the board from stored history at start-up, before the first cycle.
 func (b *Board) Seed(snaps []Snapshot, states map[ServiceKey]FailureState) {
@@ -81,6 +95,16 @@ func (b *Board) put(host string, list []Classified) {
 	}
 	b.hosts[host] = list
 	b.all = nil
+	b.version++
+	b.changed[host] = b.version
+}
+
+// Version changes whenever the services do. Read it before the services: what is read after
+// it is at least as new.
+func (b *Board) Version() uint64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.version
 }
 
 // Services returns the latest services, ordered by host and name. The slice is the caller's.
@@ -100,6 +124,19 @@ func (b *Board) Services() []Classified {
 		b.mu.Unlock()
 	}
 	return append([]Classified(nil), all...)
+}
+
+// Snapshot returns the board's version and every host's services, ordered by host and name,
+// without copying them: a cycle replaces a host's list and never changes one in place, so
+// the lists stay as they were read. They are shared: read them, never modify them.
+func (b *Board) Snapshot() (uint64, []HostServices) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	out := make([]HostServices, 0, len(b.order))
+	for _, h := range b.order {
+		out = append(out, HostServices{Host: h, Version: b.changed[h], Services: b.hosts[h]})
+	}
+	return b.version, out
 }
 
 // ServicesOn returns one host's services ordered by name (nil for an unknown host).

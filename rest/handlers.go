@@ -22,15 +22,19 @@ type rootOutput struct {
 }
 
 type statusInput struct {
-	Host    string `query:"host" doc:"only services of this Monit host"`
-	Failing bool   `query:"failing" doc:"only services that are failing now"`
+	Host        string `query:"host" doc:"only services of this Monit host"`
+	Failing     bool   `query:"failing" doc:"only services that are failing now"`
+	IfNoneMatch string `header:"If-None-Match" doc:"the ETag of a response already held: 304 Not Modified while the services have not changed (RFC 9110)"`
 }
 
 type statusOutput struct {
-	Body struct {
+	Status int
+	ETag   string `header:"ETag" doc:"changes whenever the services do"`
+	Body   struct {
 		Services []Service `json:"services" nullable:"false"`
 		Count    int       `json:"count"`
 		Failing  int       `json:"failing"`
+		preEncoded
 	}
 }
 
@@ -138,25 +142,43 @@ func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {
 	return out, nil
 }
 
+// status serves the board. The whole fleet's answer is encoded once per version of the
+// board (statusCache); a client that holds the current ETag gets 304 without a body.
 func (s *Server) status(_ context.Context, in *statusInput) (*statusOutput, error) {
-	out := &statusOutput{}
-	out.Body.Services = []Service{}
-	services := s.deps.Board.Services
-	if in.Host != "" {
-		services = func() []engine.Classified { return s.deps.Board.ServicesOn(in.Host) }
+	version := s.deps.Board.Version() // before the services: what is read next is at least as new
+	out := &statusOutput{Status: http.StatusOK, ETag: s.statusETag(version, in.Host, in.Failing)}
+	if in.IfNoneMatch != "" && noneMatch(in.IfNoneMatch, out.ETag) {
+		out.Status = http.StatusNotModified
+		return out, nil
 	}
-	for _, c := range services() {
-		failing := c.Snapshot.Failing()
-		if in.Failing && !failing {
+	if in.Host != "" {
+		out.Body.Services, out.Body.Count, out.Body.Failing = statusOf(s.deps.Board.ServicesOn(in.Host), in.Failing)
+		return out, nil
+	}
+	body, version, err := s.fleetStatus(in.Failing)
+	if err != nil {
+		return nil, problem(err, "encode the status")
+	}
+	out.ETag = s.statusETag(version, "", in.Failing)
+	out.Body.preEncoded = preEncoded{body: body}
+	return out, nil
+}
+
+// statusOf converts the services (only the failing ones when failing is set) and counts
+// those failing.
+func statusOf(services []engine.Classified, failing bool) (out []Service, count, failed int) {
+	out = make([]Service, 0, len(services))
+	for _, c := range services {
+		f := c.Snapshot.Failing()
+		if failing && !f {
 			continue
 		}
-		if failing {
-			out.Body.Failing++
+		if f {
+			failed++
 		}
-		out.Body.Services = append(out.Body.Services, toService(c))
+		out = append(out, toService(c))
 	}
-	out.Body.Count = len(out.Body.Services)
-	return out, nil
+	return out, len(out), failed
 }
 
 func (s *Server) history(ctx context.Context, in *historyInput) (*historyOutput, error) {

@@ -21,6 +21,10 @@ import (
 type Board interface {
 	Services() []engine.Classified
 	Service(name string) (engine.Classified, error)
+	// Version changes whenever the services do; Snapshot shares every host's services
+	// with their versions, without copying (read-only).
+	Version() uint64
+	Snapshot() (uint64, []engine.HostServices)
 	LastCycle() engine.CycleInfo
 	// The fleet: one host's services, one service of one host, the hosts that have a
 	// service of that name, and every host.
@@ -110,14 +114,15 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	opts    Options
-	deps    Deps
-	log     *slog.Logger
-	handler http.Handler
-	api     huma.API
-	auth    []Authenticator
-	hosts   hostAllowList
-	started time.Time
+	opts     Options
+	deps     Deps
+	log      *slog.Logger
+	handler  http.Handler
+	api      huma.API
+	auth     []Authenticator
+	hosts    hostAllowList
+	started  time.Time
+	statuses statusCache // the encoded whole-fleet /status
 }
 
 // ErrNoToken refuses to build a server without an API token.
@@ -157,7 +162,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	cfg.Info.Description = "Monit history, failure analysis and Mother, the assistant that proposes whitelisted actions."
 	cfg.DocsPath = "" // huma's page loads scripts from a CDN; ours is embedded (docs.go)
 	cfg.CreateHooks = nil
-	cfg.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
+	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
 	cfg.Transformers = append(cfg.Transformers, redactBodies(deps.Redactor))
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},

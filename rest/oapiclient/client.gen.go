@@ -1033,6 +1033,9 @@ type StatusParams struct {
 
 	// Failing only services that are failing now
 	Failing *bool `form:"failing,omitempty" json:"failing,omitempty"`
+
+	// IfNoneMatch the ETag of a response already held: 304 Not Modified while the services have not changed (RFC 9110)
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // TrendsParams defines parameters for Trends.
@@ -2620,6 +2623,21 @@ func NewStatusRequest(server string, params *StatusParams) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -3815,6 +3833,11 @@ func (r MotherHistoryResponse) ContentType() string {
 	return ""
 }
 
+// StatusResponse200Headers the declared response headers of an HTTP 200 response for Status
+type StatusResponse200Headers struct {
+	ETag *string
+}
+
 type StatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3822,6 +3845,8 @@ type StatusResponse struct {
 	JSON200 *StatusOutputBody
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *ErrorModel
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatusResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4949,6 +4974,19 @@ func ParseStatusResponse(rsp *http.Response) (*StatusResponse, error) {
 		}
 		response.ApplicationproblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatusResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
