@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -29,7 +30,7 @@ func (s boardSink) AfterCycle(_ context.Context, res engine.CycleResult, err err
 // (each round 30 s later), through the real collector handler, fleet, ingest path, bbolt and
 // SQLite: one op is one push. At 500 hosts pushing every 30 s a daemon takes ~17 pushes a
 // second, so cpu-ms/push × 17 / 10 is the share of one core in percent (core-%-at-17/s).
-// p99-ms is the 99th percentile of the handler's response time.
+// p50-ms, p90-ms and p99-ms are percentiles of the handler's response time.
 //
 //   - one-at-a-time: each push starts when the last one is answered (a push's own cost).
 //   - poisson-17/s: pushes arrive at random (a Poisson process) at 500 every 30 s, whether or
@@ -109,7 +110,9 @@ func benchCollector(b *testing.B, senders int, rate float64) {
 	slices.Sort(lat)
 	b.ReportMetric(cpu/1e6, "cpu-ms/push")
 	b.ReportMetric(cpu/1e6*17/10, "core-%-at-17/s")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	for _, q := range []int{50, 90, 99} {
+		b.ReportMetric(float64(lat[len(lat)*q/100].Microseconds())/1000, fmt.Sprintf("p%d-ms", q))
+	}
 	b.ReportMetric(float64(b.N)/time.Since(wall0).Seconds(), "pushes/s")
 	// Bytes of history (SQLite file and WAL) per stored snapshot: × 2,880 is a service-day
 	// at one push every 30 s.

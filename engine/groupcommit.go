@@ -22,127 +22,125 @@ type BatchHistory interface {
 	RecordCycles(ctx context.Context, cycles []CycleRecord) (out []RecordedCycle, errs []error, err error)
 }
 
-// groupCommit makes the cycles that are ready together share their commits: while one batch
-// is being written (a history transaction, then a failure-state transaction, each with its
-// fsync), the cycles that arrive wait, and the first of them then writes them all at once.
-// A cycle alone is written at once, with no added delay. Guarded by mu.
-type groupCommit struct {
+// batcher makes the writes that are ready together share one transaction: while one batch
+// is being written (a transaction and its fsync), the items that arrive wait, and the first
+// of them then writes them all at once. An item alone is written at once, with no added
+// delay. Guarded by mu.
+type batcher[T any] struct {
 	mu    sync.Mutex
 	cond  *sync.Cond
 	busy  bool // a batch is being written
-	queue []*pendingCycle
+	queue []*batchItem[T]
 }
 
-// pendingCycle is one cycle waiting in a batch, and its result.
-type pendingCycle struct {
-	rec  CycleRecord
-	next []FailureState // the failure states to save once the history has the cycle
+type batchItem[T any] struct {
+	v    *T
 	done bool
-
-	out   RecordedCycle
-	err   error
-	after bool // err is AfterHistory's (the history committed)
 }
 
-// commit stores the history and then the failure state of one cycle, in a batch with the
-// cycles ready at the same time. The stored RecordedCycle's ID is the cycle number of next.
-func (in *Ingester) commit(ctx context.Context, rec CycleRecord, next []FailureState) (RecordedCycle, error) {
-	g := &in.group
-	p := &pendingCycle{rec: rec, next: next}
-	g.mu.Lock()
-	if g.cond == nil {
-		g.cond = sync.NewCond(&g.mu)
+// do has v written by write, in a batch with the items ready at the same time; write sets
+// each item's result in it. The batch is written for every item in it: one caller hanging up
+// does not abort the others' commit.
+func (b *batcher[T]) do(ctx context.Context, v *T, write func(ctx context.Context, batch []*T)) {
+	it := &batchItem[T]{v: v}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cond == nil {
+		b.cond = sync.NewCond(&b.mu)
 	}
-	g.queue = append(g.queue, p)
-	for g.busy && !p.done {
-		g.cond.Wait()
+	b.queue = append(b.queue, it)
+	for b.busy && !it.done {
+		b.cond.Wait()
 	}
-	if !p.done {
-		batch := g.queue
-		g.queue, g.busy = nil, true
-		g.mu.Unlock()
-		// The batch is written for every cycle in it: one sender hanging up does not
-		// abort the others' commit.
-		in.writeBatch(context.WithoutCancel(ctx), batch)
-		g.mu.Lock()
-		for _, q := range batch {
-			q.done = true
-		}
-		g.busy = false
-		g.cond.Broadcast()
-	}
-	g.mu.Unlock()
-	switch {
-	case p.err == nil:
-		return p.out, nil
-	case p.after:
-		return p.out, fmt.Errorf("after history: %w", p.err)
-	}
-	return p.out, p.err
-}
-
-// writeBatch records the batch's cycles in the history, then saves the failure states of
-// those the history stored, in one transaction. A state store that fails fails every cycle
-// of the batch; their history is kept and the next cycle of each host replays its events
-// (catchUp).
-func (in *Ingester) writeBatch(ctx context.Context, batch []*pendingCycle) {
-	stored := in.recordBatch(ctx, batch)
-	if len(stored) == 0 {
+	if it.done {
 		return
+	}
+	items := b.queue
+	b.queue, b.busy = nil, true
+	b.mu.Unlock()
+	batch := make([]*T, len(items))
+	for i, q := range items {
+		batch[i] = q.v
+	}
+	write(context.WithoutCancel(ctx), batch)
+	b.mu.Lock()
+	for _, q := range items {
+		q.done = true
+	}
+	b.busy = false
+	b.cond.Broadcast()
+}
+
+// historyItem is one cycle in a history batch, and its result.
+type historyItem struct {
+	rec CycleRecord
+	out RecordedCycle
+	err error
+}
+
+// stateItem is one cycle's failure states in a state-store batch, and its result.
+type stateItem struct {
+	states []FailureState
+	err    error
+}
+
+// commit stores the history and then the failure state of one cycle. Each of the two is a
+// batch with the cycles ready at the same time (a push's state save overlaps the next
+// batch's history transaction). The RecordedCycle's ID is the cycle number of next.
+func (in *Ingester) commit(ctx context.Context, rec CycleRecord, next []FailureState) (RecordedCycle, error) {
+	h := &historyItem{rec: rec}
+	in.histBatch.do(ctx, h, in.recordBatch)
+	if h.err != nil {
+		return RecordedCycle{}, fmt.Errorf("store history: %w", h.err)
 	}
 	if in.afterHist != nil {
 		if err := in.afterHist(ctx); err != nil {
-			for _, p := range stored {
-				p.err, p.after = err, true
-			}
-			return
+			return h.out, fmt.Errorf("after history: %w", err)
 		}
 	}
-	var states []FailureState
-	for _, p := range stored {
-		for i := range p.next {
-			p.next[i].Cycle = p.out.ID
-		}
-		states = append(states, p.next...)
+	for i := range next {
+		next[i].Cycle = h.out.ID
 	}
-	if err := in.states.PutStates(ctx, states); err != nil {
-		for _, p := range stored {
-			p.err = fmt.Errorf("save failure state: %w", err)
+	st := &stateItem{states: next}
+	in.stateBatch.do(ctx, st, in.saveBatch)
+	if st.err != nil {
+		return h.out, fmt.Errorf("save failure state: %w", st.err)
+	}
+	return h.out, nil
+}
+
+// recordBatch stores the batch's cycles in the history: in one transaction when it is a
+// BatchHistory, where a failed transaction fails every cycle of the batch.
+func (in *Ingester) recordBatch(ctx context.Context, batch []*historyItem) {
+	bh, ok := in.hist.(BatchHistory)
+	if !ok {
+		for _, h := range batch {
+			h.out, h.err = in.hist.RecordCycle(ctx, h.rec.RecordedAt, h.rec.Status, h.rec.Events)
+		}
+		return
+	}
+	recs := make([]CycleRecord, len(batch))
+	for i, h := range batch {
+		recs[i] = h.rec
+	}
+	out, errs, err := bh.RecordCycles(ctx, recs)
+	for i, h := range batch {
+		if h.err = err; err == nil {
+			h.out, h.err = out[i], errs[i]
 		}
 	}
 }
 
-// recordBatch stores the batch's cycles in the history (in one transaction when it is a
-// BatchHistory) and returns those stored.
-func (in *Ingester) recordBatch(ctx context.Context, batch []*pendingCycle) []*pendingCycle {
-	stored := make([]*pendingCycle, 0, len(batch))
-	bh, ok := in.hist.(BatchHistory)
-	if !ok {
-		for _, p := range batch {
-			p.out, p.err = in.hist.RecordCycle(ctx, p.rec.RecordedAt, p.rec.Status, p.rec.Events)
-			if p.err != nil {
-				p.err = fmt.Errorf("store history: %w", p.err)
-				continue
-			}
-			stored = append(stored, p)
-		}
-		return stored
+// saveBatch saves the batch's failure states in one transaction; a failure fails every cycle
+// of the batch, whose history is kept: the next cycle of each host replays its events
+// (catchUp).
+func (in *Ingester) saveBatch(ctx context.Context, batch []*stateItem) {
+	var states []FailureState
+	for _, s := range batch {
+		states = append(states, s.states...)
 	}
-	recs := make([]CycleRecord, len(batch))
-	for i, p := range batch {
-		recs[i] = p.rec
+	err := in.states.PutStates(ctx, states)
+	for _, s := range batch {
+		s.err = err
 	}
-	out, errs, err := bh.RecordCycles(ctx, recs)
-	for i, p := range batch {
-		switch {
-		case err != nil:
-			p.err = fmt.Errorf("store history: %w", err)
-		case errs[i] != nil:
-			p.err = fmt.Errorf("store history: %w", errs[i])
-		default:
-			p.out = out[i]
-			stored = append(stored, p)
-		}
-	}
-	return stored
 }

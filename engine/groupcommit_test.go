@@ -162,9 +162,9 @@ func TestGroupCommitStateSaveFails(t *testing.T) {
 func waitQueued(t *testing.T, in *Ingester, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		in.group.mu.Lock()
-		queued := len(in.group.queue)
-		in.group.mu.Unlock()
+		in.histBatch.mu.Lock()
+		queued := len(in.histBatch.queue)
+		in.histBatch.mu.Unlock()
 		if queued == n {
 			return
 		}

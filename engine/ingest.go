@@ -70,7 +70,8 @@ type Ingester struct {
 	clockMu    sync.Mutex
 	skewed     map[string]bool // hosts whose last cycle found Monit's clock off: logged once, not every cycle
 	notes      noteLog
-	group      groupCommit
+	histBatch  batcher[historyItem]
+	stateBatch batcher[stateItem]
 }
 
 // IngesterOptions configures an Ingester. Now defaults to time.Now.
