@@ -135,7 +135,8 @@ func (in *Ingester) RunCycle(ctx context.Context) (CycleResult, error) {
 
 // Ingest classifies and stores one status document that arrived without a fetch (a Monit
 // pushing to the collector). It does not prune: pushes come many times a second across a
-// fleet, so pruning is a job of its own (Prune).
+// fleet, so pruning is a job of its own (Prune). Concurrent calls (a fleet's hosts) share
+// their commits (groupcommit.go).
 func (in *Ingester) Ingest(ctx context.Context, st Status) (CycleResult, error) {
 	res, err := in.ingest(ctx, in.now(), st)
 	res.Duration = in.now().Sub(res.Started)
