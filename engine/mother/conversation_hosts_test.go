@@ -132,3 +132,72 @@ func TestFollowUpActionStaysOnHost(t *testing.T) {
 		t.Errorf("restart it: intent %s, proposals %+v; want one on web2 (text %q)", reply.Intent, fa.pending, reply.Text)
 	}
 }
+
+// threeHosts is a fleet like a new user's: alpha, beta and gamma each with a system check
+// of their own name, a process web and a program job; job fails on beta, web failed four
+// times on each host.
+func threeHosts(t *testing.T) *rig {
+	t.Helper()
+	r := newRig(t, ollamafake.Reply{Content: "ok"}, 8192)
+	r.data.services, r.data.events, r.data.analyses = nil, nil, nil
+	id := int64(100)
+	for _, h := range []string{"alpha", "beta", "gamma"} {
+		for _, s := range []struct {
+			name string
+			typ  engine.ServiceType
+		}{{h, engine.TypeSystem}, {"web", engine.TypeProcess}, {"job", engine.TypeProgram}} {
+			c := engine.Classified{Snapshot: engine.Snapshot{Host: h, Name: s.name, Type: s.typ, Monitor: engine.MonitorYes,
+				CollectedAt: testNow.Add(-time.Minute)}, State: engine.FailureState{Host: h, Service: s.name, Type: s.typ}}
+			if h == "beta" && s.name == "job" {
+				c.Snapshot.Status, c.State.Status = engine.BitStatus, engine.BitStatus
+				c.State.State, c.State.Since = engine.StateOngoing, testNow.Add(-10*time.Minute)
+			}
+			r.data.services = append(r.data.services, c)
+		}
+		for i := range 4 {
+			id++
+			r.data.events = append(r.data.events, engine.Event{ID: id, At: testNow.Add(-time.Duration(10+5*i) * time.Minute),
+				Host: h, Service: "web", Kind: engine.StateNew, Status: engine.BitNonExist, Detail: h + ": web does not exist"})
+		}
+	}
+	return r
+}
+
+// TestFleetAnswersNameTheHost: in a fleet, every service an answer names carries its host,
+// counts are of services on hosts, and the which-host question can be answered by the name.
+func TestFleetAnswersNameTheHost(t *testing.T) {
+	cases := []struct {
+		msgs      []string
+		has, lack []string
+	}{
+		{[]string{"what's broken?"}, []string{"9 services on 3 hosts: 8 OK, 1 failing", "job on beta (program): failing"}, nil},
+		{[]string{"help"}, []string{"the 9 services on 3 hosts monit-intel watches"}, nil},
+		{[]string{"what changed in the last hour?"}, []string{"12 events in 3 services on 3 hosts", "web on gamma  NEW"}, nil},
+		{[]string{"is web running on beta?"}, []string{"web on beta (process): OK"}, []string{"alpha", "gamma"}},
+		{[]string{"memory of web on beta in the last hour"}, []string{"web on beta memory usage"}, []string{"alpha", "gamma"}},
+		{[]string{"show me the last 3 failures of web on beta"}, []string{"beta: web does not exist"}, []string{"alpha:", "gamma:"}},
+		{[]string{"is web running?"}, []string{`Say "is web running on alpha?" or just "alpha"`}, nil},
+		{[]string{"is web running?", "beta"}, []string{"web on beta (process): OK"}, []string{"alpha", "gamma"}},
+		{[]string{"is web running on beta?", "and why?"}, []string{"web on beta (process): OK"}, []string{"Which one?"}},
+		{[]string{"status on gamma"}, []string{"3 services on gamma: 3 OK"}, []string{"beta"}},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.msgs, " / "), func(t *testing.T) {
+			r := threeHosts(t)
+			var reply Reply
+			for _, m := range c.msgs {
+				reply, _ = r.chat(t, "s", m)
+			}
+			for _, h := range c.has {
+				if !strings.Contains(reply.Text, h) {
+					t.Errorf("text %q lacks %q", reply.Text, h)
+				}
+			}
+			for _, h := range c.lack {
+				if strings.Contains(reply.Text, h) {
+					t.Errorf("text %q has %q", reply.Text, h)
+				}
+			}
+		})
+	}
+}

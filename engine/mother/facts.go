@@ -20,11 +20,12 @@ func stamp(t, now time.Time) string {
 }
 
 // statusLine is one service's state: "nordvpn_status (process): failing (Connection failed)
-// since 2026-11-23 14:02, 5 failures recorded; checked 2026-11-23 14:05".
-func statusLine(c engine.Classified, now time.Time) string {
+// since 2026-11-23 14:02, 5 failures recorded; checked 2026-11-23 14:05". In a fleet (several
+// hosts) it names the host: "job on beta (program): failing …".
+func statusLine(c engine.Classified, now time.Time, fleet bool) string {
 	s, st := c.Snapshot, c.State
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s): ", show(s.Name), s.Type)
+	fmt.Fprintf(&b, "%s (%s): ", serviceName(c, fleet), s.Type)
 	switch {
 	case s.Monitor == 0:
 		b.WriteString("not monitored")
@@ -51,8 +52,35 @@ func statusLine(c engine.Classified, now time.Time) string {
 	return b.String()
 }
 
-// overview counts the services and lists the failing ones.
-func overview(cs []engine.Classified, now time.Time) string {
+// serviceName is a service's name, with its host in a fleet: "web on beta".
+func serviceName(c engine.Classified, fleet bool) string {
+	if fleet {
+		return show(c.Snapshot.Name) + " on " + show(c.Snapshot.Host)
+	}
+	return show(c.Snapshot.Name)
+}
+
+// hostCount is how many hosts the services are on.
+func hostCount(cs []engine.Classified) int {
+	hosts := map[string]bool{}
+	for _, c := range cs {
+		hosts[c.Snapshot.Host] = true
+	}
+	return len(hosts)
+}
+
+// servicesText is "9 services", or "9 services on 3 hosts" in a fleet.
+func servicesText(n, hosts int) string {
+	if hosts > 1 {
+		return plural(n, "service") + " on " + plural(hosts, "host")
+	}
+	return plural(n, "service")
+}
+
+// overview counts the services and lists the failing ones; in a fleet it counts the hosts
+// and names each failing service's host. fleet says the whole fleet has several hosts, when
+// cs is one host's services.
+func overview(cs []engine.Classified, now time.Time, fleet bool) string {
 	var b strings.Builder
 	var failing, unmonitored []engine.Classified
 	for _, c := range cs {
@@ -67,16 +95,22 @@ func overview(cs []engine.Classified, now time.Time) string {
 		return "No services known yet: monit-intel has not read Monit's status.\n"
 	}
 	ok := len(cs) - len(failing) - len(unmonitored)
-	fmt.Fprintf(&b, "%s: %d OK, %d failing", plural(len(cs), "service"), ok, len(failing))
+	hosts := hostCount(cs)
+	counted := servicesText(len(cs), hosts)
+	if fleet && hosts == 1 {
+		counted += " on " + show(cs[0].Snapshot.Host)
+	}
+	fleet = fleet || hosts > 1
+	fmt.Fprintf(&b, "%s: %d OK, %d failing", counted, ok, len(failing))
 	if len(unmonitored) > 0 {
 		fmt.Fprintf(&b, ", %d not monitored", len(unmonitored))
 	}
 	b.WriteString(".\n")
 	for _, c := range failing {
-		b.WriteString("  " + statusLine(c, now) + "\n")
+		b.WriteString("  " + statusLine(c, now, fleet) + "\n")
 	}
 	for _, c := range unmonitored {
-		b.WriteString("  " + statusLine(c, now) + "\n")
+		b.WriteString("  " + statusLine(c, now, fleet) + "\n")
 	}
 	return b.String()
 }
@@ -148,7 +182,7 @@ func orList(names []string) string {
 }
 
 // helpText is the answer to "help".
-func helpText(known int) string {
+func helpText(known, hosts int) string {
 	return fmt.Sprintf(`I answer questions about the %s monit-intel watches, from its data:
   status                          how every service is (or: is nginx ok?)
   why is system_backup failing?   the rules' findings, stored analyses and logs, explained
@@ -157,7 +191,7 @@ func helpText(known int) string {
   what changed since yesterday?   failure events of every service
   restart nordvpnd                a proposal that runs only after you approve it
 Service names may be written loosely: "nordvpn status", "backup", a unit name, a typo.
-`, plural(known, "service"))
+`, servicesText(known, hosts))
 }
 
 // suggestions are the known names close to an unknown word, for "did you mean": the whole

@@ -27,7 +27,7 @@ func TestStatusLineNamesTheFailingTestAndChanges(t *testing.T) {
 			Status: engine.BitChecksum, StatusHint: engine.BitChecksum}, "OK (Checksum changed)"},
 	}
 	for _, tt := range tests {
-		got := statusLine(engine.Classified{Snapshot: tt.snap}, now)
+		got := statusLine(engine.Classified{Snapshot: tt.snap}, now, false)
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("%s: statusLine() = %q, want it to contain %q", tt.name, got, tt.want)
 		}

@@ -81,7 +81,7 @@ func (tr *turnState) figures(ctx context.Context, in Intent) answer {
 	for _, c := range tr.figureServices(in) {
 		figs := applicable(in.Figures, c.Snapshot.Type)
 		if len(figs) == 0 {
-			fmt.Fprintf(&b, "%s (%s) has no %s figures; it has: %s.\n", show(c.Snapshot.Name), c.Snapshot.Type,
+			fmt.Fprintf(&b, "%s (%s) has no %s figures; it has: %s.\n", serviceName(c, tr.fleet), c.Snapshot.Type,
 				figureList(in.Figures), figureList(trend.For(c.Snapshot.Type)))
 			continue
 		}
@@ -148,7 +148,7 @@ func applicable(figs []trend.Figure, t engine.ServiceType) []trend.Figure {
 // (288 samples)".
 func (tr *turnState) figureLine(ctx context.Context, c engine.Classified, f trend.Figure, w Window) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: ", show(c.Snapshot.Name), f.Label())
+	fmt.Fprintf(&b, "%s %s: ", serviceName(c, tr.fleet), f.Label())
 	if v, ok := trend.Value(c.Snapshot, f); ok {
 		fmt.Fprintf(&b, "now %s", number1(v, f))
 		if fs := c.Snapshot.Filesystem; fs != nil && f == trend.Disk && fs.BlockUsageMB != nil && fs.BlockTotalMB != nil {
@@ -227,12 +227,12 @@ func (tr *turnState) uptime(in Intent) answer {
 		switch {
 		case p != nil && p.UptimeSec != nil:
 			up := time.Duration(*p.UptimeSec) * time.Second
-			fmt.Fprintf(&b, "%s: running for %s (since %s)%s\n", show(n), span(up),
+			fmt.Fprintf(&b, "%s: running for %s (since %s)%s\n", serviceName(c, tr.fleet), span(up),
 				stamp(c.Snapshot.CollectedAt.Add(-up), tr.now), pid(p))
 		case named && c.Snapshot.Type == engine.TypeProcess && c.Snapshot.Failing():
-			fmt.Fprintf(&b, "%s is not running: %s\n", show(n), statusLine(c, tr.now))
+			fmt.Fprintf(&b, "%s is not running: %s\n", serviceName(c, tr.fleet), statusLine(c, tr.now, tr.fleet))
 		case named:
-			fmt.Fprintf(&b, "Monit reports no uptime for %s: %s\n", show(n), statusLine(c, tr.now))
+			fmt.Fprintf(&b, "Monit reports no uptime for %s: %s\n", serviceName(c, tr.fleet), statusLine(c, tr.now, tr.fleet))
 		default:
 			continue
 		}

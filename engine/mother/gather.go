@@ -151,7 +151,7 @@ func (tr *turnState) askService() answer {
 
 func (tr *turnState) status(in Intent) answer {
 	if len(in.Services) == 0 && len(in.Ambiguous) == 0 {
-		return answer{facts: overview(tr.services, tr.now), prose: true,
+		return answer{facts: overview(tr.services, tr.now, tr.fleet), prose: true,
 			task: "Say in one to three sentences how the server is doing and what deserves attention first."}
 	}
 	var b strings.Builder
@@ -159,7 +159,7 @@ func (tr *turnState) status(in Intent) answer {
 	var shown []string
 	for _, n := range named[:min(len(named), maxServicesShown)] {
 		if c, ok := tr.service(n); ok {
-			b.WriteString(statusLine(c, tr.now) + "\n")
+			b.WriteString(statusLine(c, tr.now, tr.fleet) + "\n")
 			if now := figuresNow(c.Snapshot); now != "" {
 				b.WriteString("  now: " + now + "\n")
 			}
@@ -191,7 +191,7 @@ func (tr *turnState) history(ctx context.Context, in Intent) answer {
 			continue
 		}
 		shown = append(shown, n)
-		b.WriteString(statusLine(c, tr.now) + "\n")
+		b.WriteString(statusLine(c, tr.now, tr.fleet) + "\n")
 		events, err := tr.m.data.Events(ctx, c.Snapshot.Host, n, fetch)
 		if err != nil {
 			fmt.Fprintf(&b, "  (failure events unavailable: %s)\n", show(err.Error()))
@@ -275,13 +275,13 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 	if len(events) == 0 {
 		fmt.Fprintf(&b, "Nothing changed %s: no failure events.\n", windowText(w, tr.now))
 	} else {
-		svcs := map[string]bool{}
+		svcs, hosts := map[engine.ServiceKey]bool{}, map[string]bool{}
 		for _, e := range events {
-			svcs[e.Service] = true
+			svcs[engine.ServiceKey{Host: e.Host, Service: e.Service}], hosts[e.Host] = true, true
 		}
 		f, r := countKinds(events)
 		fmt.Fprintf(&b, "%s: %s in %s (%d failures, %d recovered)", capitalise(windowText(w, tr.now)),
-			plural(len(events), "event"), plural(len(svcs), "service"), f, r)
+			plural(len(events), "event"), servicesText(len(svcs), len(hosts)), f, r)
 		if more {
 			fmt.Fprintf(&b, "; the newest %d", maxChanges)
 		}
@@ -303,10 +303,10 @@ func capitalise(s string) string {
 }
 
 func (tr *turnState) help() answer {
-	facts := helpText(len(tr.services))
+	facts := helpText(len(tr.services), hostCount(tr.services))
 	if tr.classified {
 		// The model chose "help" for a message the rules could not read: it answers it.
-		return answer{facts: "", modelFacts: overview(tr.services, tr.now), prose: true,
+		return answer{facts: "", modelFacts: overview(tr.services, tr.now, tr.fleet), prose: true,
 			task: "Answer the operator's message briefly. If it is not about the monitored services, say what you can help with."}
 	}
 	return answer{facts: facts}

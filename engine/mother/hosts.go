@@ -160,8 +160,10 @@ func (tr *turnState) whichHost() string {
 			}
 		}
 		if len(on) > 1 {
-			return fmt.Sprintf("%s is on several hosts: %s. Which one? Say \"%s on %s\", for example.\n",
-				name, strings.Join(on, ", "), tr.message, on[0])
+			said := strings.TrimSpace(tr.message)
+			ask := strings.TrimRight(said, " ?!.")
+			return fmt.Sprintf("%s is on several hosts: %s. Which one? Say \"%s on %s%s\" or just \"%s\", for example.\n",
+				name, strings.Join(on, ", "), ask, on[0], said[len(ask):], on[0])
 		}
 	}
 	return ""

@@ -227,6 +227,7 @@ type turnState struct {
 	message  string
 	meta     func(Understood) error
 	host     string // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
+	fleet    bool   // the services are on several hosts: answers name each service's host
 
 	in       Intent
 	ans      answer
@@ -260,6 +261,7 @@ func (tr *turnState) emit(s string) error {
 }
 
 func (tr *turnState) run(ctx context.Context) error {
+	tr.fleet = len(tr.knownHosts()) > 1
 	tr.answerWhichHost()
 	tr.scopeHost()
 	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})

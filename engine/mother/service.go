@@ -23,7 +23,7 @@ func (tr *turnState) why(ctx context.Context, in Intent) answer {
 	f := rca.Analyze(input)
 	var b strings.Builder
 	b.WriteString(note)
-	b.WriteString(statusLine(c, tr.now) + "\n")
+	b.WriteString(statusLine(c, tr.now, tr.fleet) + "\n")
 	if !at.IsZero() {
 		fmt.Fprintf(&b, "Failure at %s; log %s:\n", stamp(at, tr.now), windowText(lw, tr.now))
 		b.WriteString(logNote)

@@ -143,8 +143,8 @@ func TestTurns(t *testing.T) {
 func TestChangedIsNoFailure(t *testing.T) {
 	r, _ := downRig(t)
 	r.data.events = append([]engine.Event{
-		{ID: 20, At: testNow.Add(-10 * time.Minute), Service: "gamma_conn", Kind: engine.StateChanged, Detail: "Connection failed, Timeout"},
-		{ID: 21, At: testNow.Add(-5 * time.Minute), Service: "gamma_conn", Kind: engine.State("UNMONITORED"), Detail: "not monitored"},
+		{ID: 20, At: testNow.Add(-10 * time.Minute), Host: "vm", Service: "gamma_conn", Kind: engine.StateChanged, Detail: "Connection failed, Timeout"},
+		{ID: 21, At: testNow.Add(-5 * time.Minute), Host: "vm", Service: "gamma_conn", Kind: engine.State("UNMONITORED"), Detail: "not monitored"},
 	}, r.data.events...)
 	reply, _ := r.chat(t, "s", "history of gamma_conn")
 	if !strings.Contains(reply.Text, "Last 1 failure, newest first") || strings.Contains(reply.Text, "CHANGED") {
