@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,15 +22,17 @@ type fakeHistory struct {
 	analyses func(service string, limit int) ([]engine.Analysis, error)
 }
 
-// The fake ignores the host: host filtering is sqliteexport's (TestHostFilters).
-func (f fakeHistory) EventsOn(_ context.Context, _, s string, n int) ([]engine.Event, error) {
-	return f.events(s, n)
+// The fake keeps the rows of the host asked for, as sqliteexport does (TestHostFilters).
+func (f fakeHistory) EventsOn(_ context.Context, host, s string, n int) ([]engine.Event, error) {
+	events, err := f.events(s, n)
+	return slices.DeleteFunc(events, func(e engine.Event) bool { return host != "" && e.Host != host }), err
 }
 func (f fakeHistory) SeriesOn(_ context.Context, _, s string, since time.Time, n int) ([]engine.Snapshot, error) {
 	return f.series(s, since, n)
 }
-func (f fakeHistory) AnalysesOn(_ context.Context, _, s string, n int) ([]engine.Analysis, error) {
-	return f.analyses(s, n)
+func (f fakeHistory) AnalysesOn(_ context.Context, host, s string, n int) ([]engine.Analysis, error) {
+	list, err := f.analyses(s, n)
+	return slices.DeleteFunc(list, func(a engine.Analysis) bool { return host != "" && a.Host != host }), err
 }
 
 type fakeLogs func(service string, n int) (logs.Result, error)

@@ -145,6 +145,9 @@ func (s *Server) root(context.Context, *struct{}) (*rootOutput, error) {
 // status serves the board. The whole fleet's answer is encoded once per version of the
 // board (statusCache); a client that holds the current ETag gets 304 without a body.
 func (s *Server) status(_ context.Context, in *statusInput) (*statusOutput, error) {
+	if err := s.knownHost(in.Host); err != nil {
+		return nil, err
+	}
 	version := s.deps.Board.Version() // before the services: what is read next is at least as new
 	out := &statusOutput{Status: http.StatusOK, ETag: s.statusETag(version, in.Host, in.Failing)}
 	if in.IfNoneMatch != "" && noneMatch(in.IfNoneMatch, out.ETag) {
@@ -186,6 +189,13 @@ func (s *Server) history(ctx context.Context, in *historyInput) (*historyOutput,
 	if err != nil {
 		return nil, problem(err, "read failure events")
 	}
+	if len(events) == 0 {
+		// A host or service Monit no longer reports still has its history; only a name that
+		// is neither current nor in the history is unknown.
+		if err := s.knownHost(in.Host); err != nil {
+			return nil, err
+		}
+	}
 	if len(events) == 0 && in.Service != "" {
 		// A service Monit no longer reports still has its history; only a name that is
 		// neither current nor in the history is unknown.
@@ -225,6 +235,9 @@ func (s *Server) series(ctx context.Context, in *seriesInput) (*seriesOutput, er
 }
 
 func (s *Server) logs(ctx context.Context, in *logsInput) (*logsOutput, error) {
+	if err := s.knownHost(in.Host); err != nil {
+		return nil, err
+	}
 	if err := s.logsHere(in.Host, in.Service); err != nil {
 		return nil, problem(err, "")
 	}
@@ -258,6 +271,9 @@ func (s *Server) analyze(ctx context.Context, in *analyzeInput) (*analyzeOutput,
 		}
 		targets = append(targets, c)
 	} else {
+		if err := s.knownHost(in.Body.Host); err != nil {
+			return nil, err
+		}
 		for _, c := range s.deps.Board.Services() {
 			if c.Snapshot.Failing() && (in.Body.Host == "" || c.Snapshot.Host == in.Body.Host) {
 				targets = append(targets, c)
@@ -300,9 +316,14 @@ func (s *Server) analyses(ctx context.Context, in *analysesInput) (*analysesOutp
 	if err != nil {
 		return nil, problem(err, "read analyses")
 	}
+	if len(list) == 0 {
+		if err := s.knownHost(in.Host); err != nil {
+			return nil, err
+		}
+	}
 	if len(list) == 0 && in.Service != "" {
-		if _, err := s.deps.Board.Service(in.Service); err != nil {
-			return nil, unknownService(in.Service)
+		if _, err := s.lookup(in.Host, in.Service); err != nil && !isAmbiguous(err) {
+			return nil, err
 		}
 	}
 	out := &analysesOutput{}

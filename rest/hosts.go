@@ -46,10 +46,51 @@ func (s *Server) listHosts(context.Context, *struct{}) (*hostsOutput, error) {
 	return out, nil
 }
 
+// knownHosts are the names of the hosts the board or the fleet knows, sorted.
+func (s *Server) knownHosts() []string {
+	hosts := s.deps.Board.Hosts()
+	if s.deps.Fleet != nil {
+		for _, h := range s.deps.Fleet.Hosts() {
+			hosts = append(hosts, h.Name)
+		}
+	}
+	slices.Sort(hosts)
+	return slices.Compact(hosts)
+}
+
+// knownHost refuses a host= that names no known host with a 404 that lists the known ones
+// (and the one meant, when only the case differs: host names are matched exactly, as Monit
+// writes them). An empty host is every host.
+func (s *Server) knownHost(host string) error {
+	if host == "" {
+		return nil
+	}
+	known := s.knownHosts()
+	if slices.Contains(known, host) {
+		return nil
+	}
+	detail := fmt.Sprintf("unknown host %q", host)
+	for _, k := range known {
+		if strings.EqualFold(k, host) {
+			detail += fmt.Sprintf(": did you mean %q? (host names are matched exactly)", k)
+			return huma.Error404NotFound(detail)
+		}
+	}
+	if len(known) == 0 {
+		return huma.Error404NotFound(detail + ": no host is known yet (GET /hosts lists them)")
+	}
+	return huma.Error404NotFound(fmt.Sprintf("%s: the known hosts are %s (GET /hosts lists them)", detail,
+		strings.Join(known, ", ")))
+}
+
 // lookup finds a service on the board: on the host named, or on the only host that has it.
-// A name several hosts have, without a host, is a 409 that lists them.
+// A name several hosts have, without a host, is a 409 that lists them; an unknown host is a
+// 404 that lists the known ones.
 func (s *Server) lookup(host, name string) (engine.Classified, error) {
 	if host != "" {
+		if err := s.knownHost(host); err != nil {
+			return engine.Classified{}, err
+		}
 		c, err := s.deps.Board.ServiceOn(host, name)
 		if err != nil {
 			return c, huma.Error404NotFound(fmt.Sprintf("unknown service %q on host %q: GET /status?host=%s lists its services",

@@ -41,6 +41,7 @@ func twoHosts() Deps {
 		{ID: "b1", Name: "beta", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0.Add(-time.Hour),
 			Stale: true, StaleSince: t0},
 		{ID: "poll:gamma", Name: "gamma", Source: enginefleet.SourcePoll, Interval: time.Minute, LastSeen: t0},
+		{ID: "d1", Name: "delta", Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0},
 	}
 	return deps
 }
@@ -56,7 +57,17 @@ func TestHostParameters(t *testing.T) {
 		has                string
 	}{
 		{"status of one host", "GET", "/status?host=alpha", nil, 200, `"count":1`},
-		{"status of an unknown host", "GET", "/status?host=nosuch", nil, 200, `"count":0`},
+		{"status of an unknown host", "GET", "/status?host=nosuch", nil, 404, `unknown host \"nosuch\": the known hosts are alpha, beta, delta, gamma`},
+		{"status of a host in another case", "GET", "/status?host=BETA", nil, 404, `did you mean \"beta\"`},
+		{"history of an unknown host", "GET", "/history?host=nosuch", nil, 404, `unknown host \"nosuch\"`},
+		{"history of a service on an unknown host", "GET", "/history?service=job&host=nosuch", nil, 404, `unknown host \"nosuch\"`},
+		{"snapshots on an unknown host", "GET", "/history/snapshots?service=job&host=nosuch", nil, 404, `unknown host \"nosuch\"`},
+		{"analyses of an unknown host", "GET", "/analyses?host=Alpha", nil, 404, `did you mean \"alpha\"`},
+		{"analyze on an unknown host", "POST", "/analyze", map[string]any{"service": "job", "host": "nosuch"}, 404, "the known hosts are alpha, beta, delta, gamma (GET /hosts"},
+		{"analyze an unknown host's failing services", "POST", "/analyze", map[string]any{"host": "nosuch"}, 404, `unknown host \"nosuch\"`},
+		{"a trend on an unknown host", "GET", "/trends?service=job&figure=exit_status&host=nosuch", nil, 404, `unknown host \"nosuch\"`},
+		{"logs on an unknown host", "GET", "/logs/job?host=nosuch", nil, 404, `unknown host \"nosuch\"`},
+		{"a stale host with no services is known", "GET", "/status?host=delta", nil, 200, `"count":0`},
 		{"a service on several hosts needs the host", "GET", "/history/snapshots?service=job", nil, 409, "alpha, gamma"},
 		{"snapshots of one host", "GET", "/history/snapshots?service=job&host=gamma", nil, 200, "snapshots"},
 		{"a service on one host needs none", "GET", "/history/snapshots?service=db", nil, 200, "snapshots"},
