@@ -149,27 +149,28 @@ func (s *Server) status(_ context.Context, in *statusInput) (*statusOutput, erro
 		return nil, err
 	}
 	version := s.deps.Board.Version() // before the services: what is read next is at least as new
-	out := &statusOutput{Status: http.StatusOK, ETag: s.statusETag(version, in.Host, in.Failing)}
+	stale := s.staleHosts()
+	out := &statusOutput{Status: http.StatusOK, ETag: s.statusETag(version, in.Host, in.Failing, stale)}
 	if in.IfNoneMatch != "" && noneMatch(in.IfNoneMatch, out.ETag) {
 		out.Status = http.StatusNotModified
 		return out, nil
 	}
 	if in.Host != "" {
-		out.Body.Services, out.Body.Count, out.Body.Failing = statusOf(s.deps.Board.ServicesOn(in.Host), in.Failing)
+		out.Body.Services, out.Body.Count, out.Body.Failing = statusOf(s.deps.Board.ServicesOn(in.Host), in.Failing, stale)
 		return out, nil
 	}
-	body, version, err := s.fleetStatus(in.Failing)
+	body, version, err := s.fleetStatus(in.Failing, stale)
 	if err != nil {
 		return nil, problem(err, "encode the status")
 	}
-	out.ETag = s.statusETag(version, "", in.Failing)
+	out.ETag = s.statusETag(version, "", in.Failing, stale)
 	out.Body.preEncoded = preEncoded{body: body}
 	return out, nil
 }
 
 // statusOf converts the services (only the failing ones when failing is set) and counts
-// those failing.
-func statusOf(services []engine.Classified, failing bool) (out []Service, count, failed int) {
+// those failing; the services of a stale host say so.
+func statusOf(services []engine.Classified, failing bool, stale map[string]bool) (out []Service, count, failed int) {
 	out = make([]Service, 0, len(services))
 	for _, c := range services {
 		f := c.Snapshot.Failing()
@@ -179,9 +180,20 @@ func statusOf(services []engine.Classified, failing bool) (out []Service, count,
 		if f {
 			failed++
 		}
-		out = append(out, toService(c))
+		v := toService(c)
+		v.HostStale = stale[c.Snapshot.Host]
+		out = append(out, v)
 	}
 	return out, len(out), failed
+}
+
+// staleHosts are the hosts that are STALE now: /status marks their services.
+func (s *Server) staleHosts() map[string]bool {
+	stale := map[string]bool{}
+	for _, h := range s.hostInfos(true) {
+		stale[h.Name] = true
+	}
+	return stale
 }
 
 func (s *Server) history(ctx context.Context, in *historyInput) (*historyOutput, error) {

@@ -1,7 +1,10 @@
 package rest
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +60,7 @@ func TestHostParameters(t *testing.T) {
 		has                string
 	}{
 		{"status of one host", "GET", "/status?host=alpha", nil, 200, `"count":1`},
+		{"status of a stale host says so", "GET", "/status?host=beta", nil, 200, `"host_stale":true`},
 		{"status of an unknown host", "GET", "/status?host=nosuch", nil, 404, `unknown host \"nosuch\": the known hosts are alpha, beta, delta, gamma`},
 		{"status of a host in another case", "GET", "/status?host=BETA", nil, 404, `did you mean \"beta\"`},
 		{"history of an unknown host", "GET", "/history?host=nosuch", nil, 404, `unknown host \"nosuch\"`},
@@ -105,5 +109,61 @@ func TestHostParameters(t *testing.T) {
 				t.Errorf("%s read the samples of host %q", c.path, ft.host)
 			}
 		})
+	}
+}
+
+// TestStatusMarksStaleHosts: every service of a STALE host says so on /status; the services of
+// hosts that speak do not.
+func TestStatusMarksStaleHosts(t *testing.T) {
+	_, api := newTestServer(t, Options{}, twoHosts())
+	resp := api.Do("GET", "/status")
+	var body struct {
+		Services []Service `json:"services"`
+	}
+	if err := json.Unmarshal(resp.Body.Bytes(), &body); err != nil || len(body.Services) != 3 {
+		t.Fatalf("GET /status = %d %s (%v), want 3 services", resp.Code, resp.Body, err)
+	}
+	for _, s := range body.Services {
+		if s.HostStale != (s.Host == "beta") {
+			t.Errorf("%s on %s: host_stale = %v, want %v (beta is stale)", s.Service, s.Host, s.HostStale, s.Host == "beta")
+		}
+	}
+}
+
+// switchFleet is a Fleet whose hosts a test changes between requests.
+type switchFleet struct {
+	hosts atomic.Pointer[[]enginefleet.Host]
+}
+
+func (f *switchFleet) Hosts() []enginefleet.Host { return *f.hosts.Load() }
+
+// TestStatusCacheFollowsStaleness: the whole fleet's cached /status and its ETag change when a
+// host becomes STALE or speaks again, though the board did not change.
+func TestStatusCacheFollowsStaleness(t *testing.T) {
+	deps := twoHosts()
+	hosts := []enginefleet.Host(deps.Fleet.(fakeFleet))
+	for i := range hosts {
+		hosts[i].Stale = false
+	}
+	sf := &switchFleet{}
+	sf.hosts.Store(&hosts)
+	deps.Fleet = sf
+	_, api := newTestServer(t, Options{}, deps)
+	first := api.Get("/status")
+	if strings.Contains(first.Body.String(), "host_stale") {
+		t.Fatalf("GET /status with no stale host = %s", first.Body)
+	}
+	staleBeta := slices.Clone(hosts)
+	staleBeta[1].Stale, staleBeta[1].StaleSince = true, t0
+	sf.hosts.Store(&staleBeta)
+	second := api.Get("/status", "If-None-Match: "+first.Header().Get("ETag"))
+	if second.Code != 200 || strings.Count(second.Body.String(), `"host_stale":true`) != 1 ||
+		second.Header().Get("ETag") == first.Header().Get("ETag") {
+		t.Errorf("GET /status after beta went stale = %d %s (ETag %s, before %s), want beta's service marked and a new ETag",
+			second.Code, second.Body, second.Header().Get("ETag"), first.Header().Get("ETag"))
+	}
+	sf.hosts.Store(&hosts)
+	if third := api.Get("/status"); third.Body.String() != first.Body.String() {
+		t.Errorf("GET /status after beta spoke again = %s, want %s", third.Body, first.Body)
 	}
 }

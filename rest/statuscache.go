@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 type statusCache struct {
 	mu      sync.Mutex
 	version uint64
+	stale   string    // the stale hosts the bodies mark (staleKey)
 	bodies  [2][]byte // the whole fleet at version: every service, failing ones only
 	hosts   map[string]hostFragment
 }
@@ -29,14 +31,15 @@ type statusCache struct {
 // hostFragment is one host's services encoded as members of the services array.
 type hostFragment struct {
 	version uint64
+	stale   bool      // the host was STALE: its services say host_stale
 	json    [2][]byte // every service, failing ones only: comma-separated, no brackets
 	count   [2]int
 	failing int
 }
 
-// fleetStatus returns the whole fleet's /status body for the board's current version, and
-// that version.
-func (s *Server) fleetStatus(failingOnly bool) ([]byte, uint64, error) {
+// fleetStatus returns the whole fleet's /status body for the board's current version and
+// the stale hosts, and that version.
+func (s *Server) fleetStatus(failingOnly bool, stale map[string]bool) ([]byte, uint64, error) {
 	c := &s.statuses
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -45,11 +48,12 @@ func (s *Server) fleetStatus(failingOnly bool) ([]byte, uint64, error) {
 	if failingOnly {
 		i = 1
 	}
-	if c.bodies[i] != nil && c.version == version {
+	key := staleKey(stale)
+	if c.bodies[i] != nil && c.version == version && c.stale == key {
 		return c.bodies[i], version, nil
 	}
-	if c.version != version {
-		c.version, c.bodies = version, [2][]byte{}
+	if c.version != version || c.stale != key {
+		c.version, c.stale, c.bodies = version, key, [2][]byte{}
 	}
 	if c.hosts == nil {
 		c.hosts = map[string]hostFragment{}
@@ -58,9 +62,9 @@ func (s *Server) fleetStatus(failingOnly bool) ([]byte, uint64, error) {
 	fresh := make(map[string]hostFragment, len(hosts))
 	for _, h := range hosts {
 		f, ok := c.hosts[h.Host]
-		if !ok || f.version != h.Version {
+		if !ok || f.version != h.Version || f.stale != stale[h.Host] {
 			var err error
-			if f, err = s.encodeHost(h); err != nil {
+			if f, err = s.encodeHost(h, stale[h.Host]); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -90,12 +94,14 @@ func (s *Server) fleetStatus(failingOnly bool) ([]byte, uint64, error) {
 
 // encodeHost converts, redacts and encodes one host's services as huma would encode them in
 // a body (its transformer, then the JSON format).
-func (s *Server) encodeHost(h engine.HostServices) (hostFragment, error) {
-	f := hostFragment{version: h.Version}
+func (s *Server) encodeHost(h engine.HostServices, stale bool) (hostFragment, error) {
+	f := hostFragment{version: h.Version, stale: stale}
 	redact := redactBodies(s.deps.Redactor)
 	var buf bytes.Buffer
 	for _, c := range h.Services {
-		v, err := redact(nil, "200", toService(c))
+		svc := toService(c)
+		svc.HostStale = stale
+		v, err := redact(nil, "200", svc)
 		if err != nil {
 			return f, err
 		}
@@ -141,15 +147,29 @@ var jsonFormat = func() (f huma.Format) {
 }()
 
 // statusETag is the entity tag of a /status response: the server's start, the board's
-// version and the query. Strong: one version of the board always encodes to the same bytes.
-func (s *Server) statusETag(version uint64, host string, failing bool) string {
+// version, the stale hosts and the query. Strong: one version of the board with the same
+// stale hosts always encodes to the same bytes.
+func (s *Server) statusETag(version uint64, host string, failing bool, stale map[string]bool) string {
 	h := fnv.New64a()
 	io.WriteString(h, host)
 	if failing {
 		h.Write([]byte{0, 1})
 	}
+	io.WriteString(h, "\x00"+staleKey(stale))
 	return `"` + strconv.FormatInt(s.started.UnixNano(), 36) + "-" + strconv.FormatUint(version, 36) + "-" +
 		strconv.FormatUint(h.Sum64(), 36) + `"`
+}
+
+// staleKey names a set of stale hosts: their names, sorted.
+func staleKey(stale map[string]bool) string {
+	names := make([]string, 0, len(stale))
+	for h, ok := range stale {
+		if ok {
+			names = append(names, h)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, "\x00")
 }
 
 // noneMatch reports whether an If-None-Match field value (RFC 9110 13.1.2) matches etag: "*",

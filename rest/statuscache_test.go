@@ -134,7 +134,7 @@ func TestStatusCacheEncoding(t *testing.T) {
 				deps.Board, deps.Redactor = board, red
 				_, api := newTestServer(t, Options{}, deps)
 				var want statusOutput
-				want.Body.Services, want.Body.Count, want.Body.Failing = statusOf(board.Services(), failing)
+				want.Body.Services, want.Body.Count, want.Body.Failing = statusOf(board.Services(), failing, nil)
 				v, err := redactBodies(red)(nil, "200", want.Body)
 				if err != nil {
 					t.Fatal(err)

@@ -20,6 +20,7 @@ type Service struct {
 	MonitorText   string     `json:"monitor_text"`
 	PendingAction string     `json:"pending_action,omitempty"`
 	CollectedAt   time.Time  `json:"collected_at"`
+	HostStale     bool       `json:"host_stale,omitempty" doc:"the host's Monit is STALE (silent for collector.stale_after of its intervals): state and figures are its last report, as old as collected_at says"`
 	FailingSince  *time.Time `json:"failing_since,omitempty"`
 	Failures      int        `json:"failures" doc:"how many times the service started failing"`
 	Figures       *Figures   `json:"figures,omitempty"`

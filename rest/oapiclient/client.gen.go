@@ -793,6 +793,9 @@ type Service struct {
 	Figures  *Figures `json:"figures,omitempty"`
 	Host     string   `json:"host"`
 
+	// HostStale the host's Monit is STALE (silent for collector.stale_after of its intervals): state and figures are its last report, as old as collected_at says
+	HostStale *bool `json:"host_stale,omitempty"`
+
 	// Monitor Monit's monitor bitmask
 	Monitor     int32  `json:"monitor"`
 	MonitorText string `json:"monitor_text"`
