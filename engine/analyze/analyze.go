@@ -194,7 +194,7 @@ func (a *Analyzer) save(ctx context.Context, an engine.Analysis) (engine.Analysi
 		return engine.Analysis{}, fmt.Errorf("analyze %s: %w", an.Service, err)
 	}
 	an.ID = id
-	a.log.Info("analysed", "service", an.Service, "source", an.Source, "cached", an.Cached,
+	a.log.Info("analysed", "host", an.Host, "service", an.Service, "source", an.Source, "cached", an.Cached,
 		"causes", an.Causes, "duration_ms", an.Duration.Milliseconds(), "llm_error", an.LLMError)
 	return an, nil
 }
@@ -242,7 +242,7 @@ func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, 
 	if !force {
 		cached, ok, err := a.store.CachedAnalysis(ctx, an.Host, an.Service, an.Fingerprint, an.Model, an.PromptVersion)
 		if err != nil {
-			a.log.Warn("analysis cache unavailable", "service", an.Service, "err", err)
+			a.log.Warn("analysis cache unavailable", "host", an.Host, "service", an.Service, "err", err)
 		}
 		if ok {
 			return a.reuse(cached, an)
@@ -270,7 +270,7 @@ func (a *Analyzer) modelPart(ctx context.Context, in rca.Input, f rca.Findings, 
 	}
 	an.PromptTokens, an.ResponseTokens, an.Truncated = reply.PromptTokens, reply.ResponseTokens, reply.Truncated
 	if reply.Truncated {
-		a.log.Warn("prompt cut by the model server", "service", an.Service, "prompt_tokens", reply.PromptTokens,
+		a.log.Warn("prompt cut by the model server", "host", an.Host, "service", an.Service, "prompt_tokens", reply.PromptTokens,
 			"num_ctx", req.NumCtx)
 	}
 	answer, err := rca.ParseAnswer(reply.Content, func(name string) bool { return allowed[name] })

@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -281,5 +282,20 @@ func TestLogsOfAnotherHost(t *testing.T) {
 			strings.Contains(sent, "logs are local-only") == c.logs {
 			t.Errorf("analysis on %s: the local log lines in the prompt = %v, want %v", c.host, got, c.logs)
 		}
+	}
+}
+
+// TestAnalysedLogNamesTheHost: in a fleet the log line of an analysis says whose service it was.
+func TestAnalysedLogNamesTheHost(t *testing.T) {
+	var logged strings.Builder
+	a := newAnalyzer(t, nil, &memStore{}, time.Second)
+	a.log = slog.New(slog.NewTextHandler(&logged, nil))
+	snap := backupSnapshot(time.Now())
+	snap.Host = "beta"
+	if _, err := a.Analyze(t.Context(), snap, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), `msg=analysed host=beta service=system_backup`) {
+		t.Errorf("log = %s, want the analysis logged with its host", logged.String())
 	}
 }

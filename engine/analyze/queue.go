@@ -133,9 +133,9 @@ func (q *Queue) Run(ctx context.Context) error {
 		case err == nil || ctx.Err() != nil:
 		case errors.Is(err, errNoAnswer):
 			// The rules' analysis stands; /health says when the model is down.
-			q.log.Warn("the model did not answer; the rules' analysis stands", "service", j.snap.Name, "err", err)
+			q.log.Warn("the model did not answer; the rules' analysis stands", "host", j.snap.Host, "service", j.snap.Name, "err", err)
 		default:
-			q.log.Error("analysis failed", "service", j.snap.Name, "err", err)
+			q.log.Error("analysis failed", "host", j.snap.Host, "service", j.snap.Name, "err", err)
 		}
 	}
 	if n := q.Len(); n > 0 {

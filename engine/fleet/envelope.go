@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,7 +32,39 @@ type MonitEvent struct {
 	At      time.Time
 	Service string // "Monit" for the instance's own events
 	ID      uint32 // Event_Type bit
-	State   int    // 0 succeeded, 1 failed, 2 changed, 4 changed not
+	State   EventState
+}
+
+// EventState is Monit's State_Type of an event: whether the event's test failed, succeeded
+// again, changed or did not change. An event of a test that succeeded carries the test's name
+// as it reads when it fails ("Does not exist" for a process that is back): log it with its
+// state, never alone.
+type EventState int
+
+// Monit's event states (State_Type in monit.h).
+const (
+	EventSucceeded  EventState = 0
+	EventFailed     EventState = 1
+	EventChanged    EventState = 2
+	EventChangedNot EventState = 4
+	EventInit       EventState = 8
+)
+
+// String words the state as Monit does: "succeeded", "failed", "changed", "changed not".
+func (s EventState) String() string {
+	switch s {
+	case EventSucceeded:
+		return "succeeded"
+	case EventFailed:
+		return "failed"
+	case EventChanged:
+		return "changed"
+	case EventChangedNot:
+		return "changed not"
+	case EventInit:
+		return "init"
+	}
+	return "state " + strconv.Itoa(int(s))
 }
 
 // readEvents decodes the message's events. It is lenient (the status itself has been read
@@ -60,7 +93,7 @@ func readEvents(body []byte) []MonitEvent {
 	for _, e := range env.Events {
 		events = append(events, MonitEvent{
 			At:      time.Unix(e.CollectedSec, e.CollectedUsec*int64(time.Microsecond)).UTC(),
-			Service: e.Service, ID: e.ID, State: e.State,
+			Service: e.Service, ID: e.ID, State: EventState(e.State),
 		})
 	}
 	return events

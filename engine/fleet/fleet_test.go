@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -269,5 +270,35 @@ func TestMonitID(t *testing.T) {
 	}
 	if got := f.MonitID("vm"); got != "0123456789abcdef0123456789abcdef" {
 		t.Errorf("MonitID(vm) after a take-over = %q, want the new Monit's id", got)
+	}
+}
+
+// TestMonitEventLogSaysTheState: an event of a test that succeeded again carries the test's
+// failure wording ("Does not exist" for a process that is back); its log line says the state
+// in Monit's words, so it does not read as a failure.
+func TestMonitEventLogSaysTheState(t *testing.T) {
+	for _, c := range []struct {
+		state string
+		want  string
+	}{
+		{"0", `event="Status failed" state=succeeded`},
+		{"1", `event="Status failed" state=failed`},
+		{"2", `event="Status failed" state=changed`},
+		{"4", `event="Status failed" state="changed not"`},
+		{"16", `state="state 16"`},
+	} {
+		t.Run(c.state, func(t *testing.T) {
+			var logged strings.Builder
+			c0 := &clock{t: time.Unix(1795507200, 0)}
+			f := New(&fakeIngest{}, &fakeSink{}, &fakeEvents{}, Options{Now: c0.now,
+				Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+			body := strings.Replace(string(readSample(t, "event.xml")), "<state>1</state><action>", "<state>"+c.state+"</state><action>", 1)
+			if _, err := f.Push(t.Context(), []byte(body)); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(logged.String(), c.want) {
+				t.Errorf("log = %s, want %s", logged.String(), c.want)
+			}
+		})
 	}
 }
