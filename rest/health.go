@@ -35,8 +35,8 @@ type HostInfo struct {
 	Name       string     `json:"name" doc:"Monit's localhostname"`
 	MonitID    string     `json:"monit_id,omitempty" doc:"Monit's id (pushing hosts)"`
 	Source     string     `json:"source" enum:"push,poll,history" doc:"history: known only from stored snapshots (older than the host registry), not heard from since"`
-	IntervalS  int64      `json:"interval_sec"`
-	LastSeen   time.Time  `json:"last_seen"`
+	IntervalS  int64      `json:"interval_sec,omitzero" doc:"absent when not known (a host known only from the board)"`
+	LastSeen   time.Time  `json:"last_seen,omitzero" doc:"the host's last message (its newest snapshot for a host known from history); absent when none is known"`
 	Stale      bool       `json:"stale"`
 	StaleSince *time.Time `json:"stale_since,omitempty"`
 	Services   int        `json:"services"`

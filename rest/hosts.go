@@ -35,10 +35,17 @@ func (s *Server) listHosts(context.Context, *struct{}) (*hostsOutput, error) {
 		known[h.Name] = true
 	}
 	for _, name := range s.deps.Board.Hosts() {
-		if !known[name] {
-			out.Body.Hosts = append(out.Body.Hosts, HostInfo{Name: name, Source: "history",
-				Services: len(s.deps.Board.ServicesOn(name))})
+		if known[name] {
+			continue
 		}
+		services := s.deps.Board.ServicesOn(name)
+		hi := HostInfo{Name: name, Source: enginefleet.SourceHistory, Services: len(services)}
+		for _, c := range services {
+			if c.Snapshot.CollectedAt.After(hi.LastSeen) {
+				hi.LastSeen = c.Snapshot.CollectedAt.UTC()
+			}
+		}
+		out.Body.Hosts = append(out.Body.Hosts, hi)
 	}
 	if out.Body.Hosts == nil {
 		out.Body.Hosts = []HostInfo{}

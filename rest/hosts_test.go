@@ -167,3 +167,24 @@ func TestStatusCacheFollowsStaleness(t *testing.T) {
 		t.Errorf("GET /status after beta spoke again = %s, want %s", third.Body, first.Body)
 	}
 }
+
+// TestHostsNeverShowZeroTimes: a host the board knows but the fleet does not (seen before the
+// registry was kept) is listed with its newest snapshot as last seen, and no zero time or zero
+// interval leaks into the JSON.
+func TestHostsNeverShowZeroTimes(t *testing.T) {
+	deps := twoHosts()
+	b := deps.Board.(*engine.Board)
+	b.Record(engine.CycleResult{Host: "zeta", Services: []engine.Classified{{Snapshot: engine.Snapshot{Host: "zeta",
+		Name: "web", Type: engine.TypeProcess, Monitor: 1, CollectedAt: t0.Add(-time.Hour)}}}}, nil)
+	b.Record(engine.CycleResult{Host: "empty"}, nil)
+	_, api := newTestServer(t, Options{}, deps)
+	resp := api.Do("GET", "/hosts")
+	body := resp.Body.String()
+	if resp.Code != 200 || strings.Contains(body, "0001-01-01") || strings.Contains(body, `"interval_sec":0`) {
+		t.Errorf("GET /hosts = %d %s, want no zero time or interval", resp.Code, body)
+	}
+	want := `{"name":"zeta","source":"history","last_seen":"` + t0.Add(-time.Hour).UTC().Format(time.RFC3339) + `","stale":false,"services":1}`
+	if !strings.Contains(body, want) {
+		t.Errorf("GET /hosts = %s, want %s", body, want)
+	}
+}

@@ -148,7 +148,7 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 	}
 	for _, e := range monitEvents {
 		f.log.Info("monit event", "host", st.Host, "service", e.Service, "event", engine.StatusBits(e.ID).Text(),
-			"state", e.State)
+			"state", e.State.String())
 	}
 	if err := f.heard(ctx, h); err != nil {
 		return PushResult{}, err
@@ -190,7 +190,15 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 			h.LastSeen, h.Stale, h.StaleSince = before.LastSeen, before.Stale, before.StaleSince
 		}
 		f.hosts[id] = h
-		f.log.Info("new host", "host", name, "monit_id", id, "source", source)
+		switch {
+		case before == nil:
+			f.log.Info("new host", "host", name, "monit_id", id, "source", source)
+		case before.Source == SourceHistory:
+			f.log.Info("host known from the history speaks", "host", name, "monit_id", id, "source", source)
+		default:
+			f.log.Info("host taken over by another Monit id", "host", name, "monit_id", id, "source", source,
+				"previous_monit_id", before.ID)
+		}
 	}
 	if h.Name != name {
 		if f.byName[h.Name] == h {

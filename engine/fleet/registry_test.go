@@ -3,6 +3,9 @@ package fleet
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,5 +176,46 @@ func TestSaveIsLazyAndRetried(t *testing.T) {
 	}
 	if err := f.Save(ctx); err != nil || st.saves != 1 {
 		t.Errorf("Save() without a change wrote again (saves %d)", st.saves)
+	}
+}
+
+// TestKnownHostIsNotNew: "new host" is logged once per Monit: not again after a restart, nor
+// when a host known from the history speaks.
+func TestKnownHostIsNotNew(t *testing.T) {
+	var logged strings.Builder
+	clk := &clock{t: time.Unix(1795507200, 0)}
+	st := &memStore{}
+	start := func() *Fleet {
+		f := New(&fakeIngest{}, &fakeSink{}, &fakeEvents{}, Options{Now: clk.now, Store: st,
+			Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+		if _, err := f.Restore(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	f := start()
+	f.Remember(map[string]time.Time{"vm": clk.t.Add(-time.Hour)})
+	if _, err := f.Push(t.Context(), readSample(t, "heartbeat.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Polled(t.Context(), "alpha", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f = start()
+	if _, err := f.Push(t.Context(), readSample(t, "heartbeat.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Polled(t.Context(), "alpha", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	news := regexp.MustCompile(`msg="new host" component=fleet host=(\S+)`).FindAllStringSubmatch(logged.String(), -1)
+	if len(news) != 1 || news[0][1] != "alpha" {
+		t.Errorf(`"new host" logged for %v, want for alpha once:\n%s`, news, logged.String())
+	}
+	if !strings.Contains(logged.String(), `msg="host known from the history speaks" component=fleet host=vm`) {
+		t.Errorf("the history host's first message is not logged as such:\n%s", logged.String())
 	}
 }

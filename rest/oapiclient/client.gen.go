@@ -654,8 +654,11 @@ type HistoryTurnsOutputBody struct {
 
 // HostInfo defines model for HostInfo.
 type HostInfo struct {
-	IntervalSec int64     `json:"interval_sec"`
-	LastSeen    time.Time `json:"last_seen"`
+	// IntervalSec absent when not known (a host known only from the board)
+	IntervalSec *int64 `json:"interval_sec,omitempty"`
+
+	// LastSeen the host's last message (its newest snapshot for a host known from history); absent when none is known
+	LastSeen *time.Time `json:"last_seen,omitempty"`
 
 	// MonitId Monit's id (pushing hosts)
 	MonitId *string `json:"monit_id,omitempty"`
