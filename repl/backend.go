@@ -24,6 +24,7 @@ type ServiceStatus struct {
 type Event struct {
 	ID      int64
 	At      time.Time
+	Host    string // the service's Monit host; "" in rows from before hosts
 	Service string
 	Kind    string
 	Detail  string
@@ -39,6 +40,7 @@ type Logs struct {
 
 // Analysis is one explanation of a service's failure.
 type Analysis struct {
+	Host    string // the service's Monit host
 	Service string
 	Source  string // "llm" or "rules"
 	Model   string // the model asked; it answered only when Source is "llm"
@@ -101,18 +103,18 @@ type ChatReply struct {
 type Backend interface {
 	// Status lists the services, only the failing ones when failingOnly is set.
 	Status(ctx context.Context, failingOnly bool) ([]ServiceStatus, error)
-	// History returns the last n events of a service, newest first.
-	History(ctx context.Context, service string, n int) ([]Event, error)
-	// Logs returns the last n log lines of a service.
-	Logs(ctx context.Context, service string, n int) (Logs, error)
-	// Analyze explains why a service fails.
-	Analyze(ctx context.Context, service string) ([]Analysis, error)
+	// History returns the last n events of a service, newest first: of every host that has
+	// it when host is "".
+	History(ctx context.Context, host, service string, n int) ([]Event, error)
+	// Logs returns the last n log lines of a service; host is "" for the one host that has it.
+	Logs(ctx context.Context, host, service string, n int) (Logs, error)
+	// Analyze explains why a service fails; host is "" for the one host that has it.
+	Analyze(ctx context.Context, host, service string) ([]Analysis, error)
 	// Chat sends one message in a session and calls onChunk with each piece of the answer as
 	// it is generated, from the calling goroutine.
 	Chat(ctx context.Context, session, message string, onChunk func(string)) (ChatReply, error)
 	// ClearSession forgets a session's conversation on the server.
 	ClearSession(ctx context.Context, session string) error
-	// Suggest asks for a proposal to run action on service.
 	// Suggest proposes an action; host is "" for the one host that has the service.
 	Suggest(ctx context.Context, action, service, host string) (Proposal, error)
 	// Actions lists the pending proposals.

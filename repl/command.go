@@ -34,11 +34,12 @@ type argShape int
 
 const (
 	argsNone        argShape = iota
-	argsServiceN             // SERVICE [N]
-	argsService              // SERVICE
+	argsServiceN             // SERVICE [N] [on HOST]
+	argsService              // SERVICE [on HOST]
 	argsID                   // ID
 	argsN                    // [N]
-	argsVerbService          // ACTION SERVICE [HOST]
+	argsVerbService          // ACTION SERVICE [on HOST]
+	argsHost                 // [on HOST]
 )
 
 // argKind is what one argument position holds; completion uses it.
@@ -47,25 +48,31 @@ type argKind int
 const (
 	argNothing argKind = iota
 	argService
-	argCount
+	argCount // optional
 	argID
 	argVerb
-	argHost // optional, last
+	argHost // optional: "on HOST", or HOST alone
 )
+
+// optional reports whether an argument may be left out; optional ones come last, in any
+// order.
+func (k argKind) optional() bool { return k == argCount || k == argHost }
 
 // kinds lists the arguments of a shape, position by position.
 func (s argShape) kinds() []argKind {
 	switch s {
 	case argsServiceN:
-		return []argKind{argService, argCount}
+		return []argKind{argService, argCount, argHost}
 	case argsService:
-		return []argKind{argService}
+		return []argKind{argService, argHost}
 	case argsID:
 		return []argKind{argID}
 	case argsN:
 		return []argKind{argCount}
 	case argsVerbService:
 		return []argKind{argVerb, argService, argHost}
+	case argsHost:
+		return []argKind{argHost}
 	}
 	return nil
 }
@@ -82,20 +89,22 @@ type cmdSpec struct {
 
 // commands is the slash command table, in /help order.
 var commands = []cmdSpec{
-	{name: "/status", kind: cmdStatus, help: "all services"},
-	{name: "/failing", kind: cmdFailing, help: "failing services"},
-	{name: "/history", kind: cmdHistory, shape: argsServiceN, usage: "SERVICE [N]", help: "last N failure events", defN: 20},
-	{name: "/logs", kind: cmdLogs, shape: argsServiceN, usage: "SERVICE [N]", help: "last N log lines", defN: 50},
-	{name: "/analyze", kind: cmdAnalyze, shape: argsService, usage: "SERVICE", help: "explain a failure"},
+	{name: "/status", kind: cmdStatus, shape: argsHost, usage: "[on HOST]", help: "all services (of one host)"},
+	{name: "/failing", kind: cmdFailing, shape: argsHost, usage: "[on HOST]", help: "failing services (of one host)"},
+	{name: "/history", kind: cmdHistory, shape: argsServiceN, usage: "SERVICE [N] [on HOST]", help: "last N failure events", defN: 20},
+	{name: "/logs", kind: cmdLogs, shape: argsServiceN, usage: "SERVICE [N] [on HOST]", help: "last N log lines (this machine's only)", defN: 50},
+	{name: "/analyze", kind: cmdAnalyze, shape: argsService, usage: "SERVICE [on HOST]", help: "explain a failure"},
 	{name: "/actions", kind: cmdActions, help: "pending proposals"},
 	{name: "/approve", kind: cmdApprove, shape: argsID, usage: "ID", help: "run a pending proposal"},
 	{name: "/reject", kind: cmdReject, shape: argsID, usage: "ID", help: "reject a pending proposal"},
-	{name: "/suggest", kind: cmdSuggest, shape: argsVerbService, usage: "ACTION SERVICE [HOST]", help: "propose an action (on HOST when several have SERVICE)"},
+	{name: "/suggest", kind: cmdSuggest, shape: argsVerbService, usage: "ACTION SERVICE [on HOST]", help: "propose an action"},
 	{name: "/audit", kind: cmdAudit, shape: argsN, usage: "[N]", help: "last N audit entries", defN: 20},
 	{name: "/clear", kind: cmdClear, help: "forget this session's conversation"},
 	{name: "/help", kind: cmdHelp, help: "this help"},
 	{name: "/quit", kind: cmdQuit, help: "leave (Ctrl-D too)"},
 }
+
+// A service on several hosts needs its host: "on HOST" (or HOST alone) after the service.
 
 // maxCount bounds N in /history, /logs and /audit.
 const maxCount = 1000
@@ -114,6 +123,14 @@ type command struct {
 	n       int
 	id      string
 	action  string
+}
+
+// target is the service a command is about, with its host when one was said: "web on beta".
+func (c command) target() string {
+	if c.host == "" {
+		return c.service
+	}
+	return c.service + " on " + c.host
 }
 
 // lookupCommand finds a slash command by name, case-insensitively.
@@ -153,39 +170,80 @@ func parseCommand(line string) (command, error) {
 	return cmd, nil
 }
 
-// parseArgs checks a slash command's arguments against its shape.
+// parseArgs checks a slash command's arguments against its shape: the required ones in
+// order, then the optional ones (a count, a host as "on HOST" or alone) in any order.
 func parseArgs(spec cmdSpec, args []string) (command, error) {
 	kinds := spec.shape.kinds()
-	required := len(kinds)
-	if required > 0 && (kinds[required-1] == argCount || kinds[required-1] == argHost) {
-		required--
+	var required []argKind
+	takes := map[argKind]bool{}
+	for _, k := range kinds {
+		if k.optional() {
+			takes[k] = true
+		} else {
+			required = append(required, k)
+		}
 	}
-	switch {
-	case len(args) < required:
+	if len(args) < len(required) {
 		return command{}, fmt.Errorf("missing argument")
-	case len(args) > len(kinds):
-		return command{}, fmt.Errorf("too many arguments")
 	}
 	cmd := command{kind: spec.kind, n: spec.defN}
-	for i, a := range args {
-		var err error
-		switch kinds[i] {
-		case argService:
-			cmd.service, err = checkToken("service", a)
-		case argID:
-			cmd.id, err = checkToken("id", a)
-		case argCount:
-			cmd.n, err = parseCount(a)
-		case argVerb:
-			cmd.action, err = parseVerb(a)
-		case argHost:
-			cmd.host, err = checkToken("host", a)
-		}
-		if err != nil {
+	for i, k := range required {
+		if err := cmd.set(k, args[i]); err != nil {
 			return command{}, err
 		}
 	}
-	return cmd, nil
+	return cmd, cmd.setOptional(args[len(required):], takes)
+}
+
+// setOptional reads the optional arguments: "on HOST", a number as the count, a word as the
+// host.
+func (c *command) setOptional(args []string, takes map[argKind]bool) error {
+	seen := map[argKind]bool{}
+	for i := 0; i < len(args); i++ {
+		a, k := args[i], argNothing
+		switch {
+		case takes[argHost] && strings.EqualFold(a, "on"):
+			if i+1 == len(args) {
+				return fmt.Errorf("\"on\" needs a host after it")
+			}
+			i++
+			a, k = args[i], argHost
+		case takes[argCount] && (isNumber(a) || !takes[argHost]):
+			k = argCount
+		case takes[argHost]:
+			k = argHost
+		}
+		if k == argNothing || seen[k] {
+			return fmt.Errorf("too many arguments")
+		}
+		seen[k] = true
+		if err := c.set(k, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// set checks one argument and stores it.
+func (c *command) set(k argKind, a string) error {
+	var err error
+	switch k {
+	case argService:
+		c.service, err = checkToken("service", a)
+	case argID:
+		c.id, err = checkToken("id", a)
+	case argCount:
+		c.n, err = parseCount(a)
+	case argVerb:
+		c.action, err = parseVerb(a)
+	case argHost:
+		c.host, err = checkToken("host", a)
+	}
+	return err
+}
+
+func isNumber(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
 
 // checkToken accepts a printable word without spaces; the daemon validates it further.

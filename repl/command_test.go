@@ -37,7 +37,20 @@ func TestParseCommand(t *testing.T) {
 		{name: "suggest", line: "/suggest Restart nordvpn_status", want: command{kind: cmdSuggest, action: "restart", service: "nordvpn_status"}},
 		{name: "unknown", line: "/reboot now", wantErr: `unknown command "/reboot"`},
 		{name: "missing service", line: "/logs", wantErr: "missing argument; usage: /logs SERVICE [N]"},
-		{name: "too many", line: "/status all", wantErr: "too many arguments; usage: /status"},
+		{name: "too many", line: "/status all beta", wantErr: "too many arguments; usage: /status [on HOST]"},
+		{name: "status on a host", line: "/status on beta", want: command{kind: cmdStatus, host: "beta"}},
+		{name: "failing of a host", line: "/failing beta", want: command{kind: cmdFailing, host: "beta"}},
+		{name: "history on a host", line: "/history web on beta", want: command{kind: cmdHistory, service: "web", host: "beta", n: 20}},
+		{name: "history n and host", line: "/history web 3 beta", want: command{kind: cmdHistory, service: "web", host: "beta", n: 3}},
+		{name: "history host before n", line: "/history web on beta 3", want: command{kind: cmdHistory, service: "web", host: "beta", n: 3}},
+		{name: "history two counts", line: "/history web 3 4", wantErr: "too many arguments"},
+		{name: "history bad count after host", line: "/history web beta 0", wantErr: "the count must be a number from 1 to 1000"},
+		{name: "logs on a host", line: "/logs web ON gamma", want: command{kind: cmdLogs, service: "web", host: "gamma", n: 50}},
+		{name: "analyze on a host", line: "/analyze job on beta", want: command{kind: cmdAnalyze, service: "job", host: "beta"}},
+		{name: "analyze on nothing", line: "/analyze job on", wantErr: `"on" needs a host after it`},
+		{name: "a host named on", line: "/analyze job on on", want: command{kind: cmdAnalyze, service: "job", host: "on"}},
+		{name: "audit takes no host", line: "/audit 3 beta", wantErr: "too many arguments"},
+		{name: "suggest with on", line: "/suggest restart web on beta", want: command{kind: cmdSuggest, action: "restart", service: "web", host: "beta"}},
 		{name: "n zero", line: "/history x 0", wantErr: "the count must be a number from 1 to 1000"},
 		{name: "n too big", line: "/logs x 1001", wantErr: "the count must be a number from 1 to 1000"},
 		{name: "n not a number", line: "/audit ten", wantErr: `not "ten"`},
@@ -87,7 +100,7 @@ func format(c command) string {
 				parts = append(parts, strconv.Itoa(c.n))
 			case argHost:
 				if c.host != "" {
-					parts = append(parts, c.host)
+					parts = append(parts, "on", c.host)
 				}
 			}
 		}
@@ -97,7 +110,7 @@ func format(c command) string {
 }
 
 func FuzzParseCommand(f *testing.F) {
-	for _, s := range []string{"", "hello", "/status", "/logs nordvpn_status 5", "/suggest restart x", "/suggest restart x web2",
+	for _, s := range []string{"", "hello", "/status", "/logs nordvpn_status 5", "/suggest restart x", "/suggest restart x web2", "/history web on beta 3", "/logs x 5 b", "/status on a",
 		"/approve p1", "/audit 3", "/history a\x00b", "/LOGS x 1000", "/exit", "/ é 9"} {
 		f.Add(s)
 	}
@@ -118,7 +131,7 @@ func FuzzParseCommand(f *testing.F) {
 			}
 			return
 		}
-		for _, tok := range []string{c.service, c.id, c.action} {
+		for _, tok := range []string{c.service, c.id, c.action, c.host} {
 			if strings.IndexFunc(tok, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0 {
 				t.Fatalf("parseCommand(%q) argument %q has a space or control character", line, tok)
 			}

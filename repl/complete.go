@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -56,7 +57,16 @@ func complete(before string, d completionData) []suggestion {
 		pos--
 	}
 	kinds := spec.shape.kinds()
-	if pos >= len(kinds) {
+	required := slices.IndexFunc(kinds, argKind.optional)
+	if required < 0 {
+		required = len(kinds)
+	}
+	if pos >= required {
+		// The optional arguments come in any order; of them only a host can be completed, and
+		// only until one is given.
+		if slices.Contains(kinds, argHost) && !slices.ContainsFunc(fields[1+required:1+pos], isHostWord) {
+			return matchWords(d.hosts, word)
+		}
 		return nil
 	}
 	switch kinds[pos] {
@@ -66,11 +76,12 @@ func complete(before string, d completionData) []suggestion {
 		return matchWords(verbSuggestions(d.verbs), word)
 	case argID:
 		return matchWords(d.ids, word)
-	case argHost:
-		return matchWords(d.hosts, word)
 	}
 	return nil
 }
+
+// isHostWord reports whether an optional argument is a host: not a count, not "on".
+func isHostWord(a string) bool { return !isNumber(a) && !strings.EqualFold(a, "on") }
 
 func verbSuggestions(verbs []string) []suggestion {
 	out := make([]suggestion, len(verbs))

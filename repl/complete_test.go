@@ -28,9 +28,15 @@ func TestComplete(t *testing.T) {
 		{name: "all services after space", before: "/history ", want: []string{"nginx", "nordvpn_status", "root_fs", "system_backup"}},
 		{name: "service by part", before: "/analyze backup", want: []string{"system_backup"}},
 		{name: "whole-name matches first", before: "/logs s", want: []string{"system_backup", "nordvpn_status"}},
-		{name: "nothing after the count", before: "/logs nginx 5 ", want: nil},
-		{name: "count position", before: "/logs nginx ", want: nil},
-		{name: "no args for status", before: "/status ", want: nil},
+		{name: "hosts after the count", before: "/logs nginx 5 ", want: []string{"alpha", "gamma", "nas"}},
+		{name: "hosts after the service", before: "/history nginx ", want: []string{"alpha", "gamma", "nas"}},
+		{name: "host after the service", before: "/analyze nginx g", want: []string{"gamma"}},
+		{name: "host after on in history", before: "/history nginx 3 on ", want: []string{"alpha", "gamma", "nas"}},
+		{name: "host after on, before the count", before: "/logs nginx on n", want: []string{"nas"}},
+		{name: "nothing after the host", before: "/analyze nginx gamma ", want: nil},
+		{name: "hosts for failing", before: "/failing on a", want: []string{"alpha"}},
+		{name: "hosts for status", before: "/status ", want: []string{"alpha", "gamma", "nas"}},
+		{name: "no args for audit", before: "/audit ", want: nil},
 		{name: "verb first for suggest", before: "/suggest st", want: []string{"start", "stop"}},
 		{name: "service second for suggest", before: "/suggest restart no", want: []string{"nordvpn_status"}},
 		{name: "host third for suggest", before: "/suggest restart nginx g", want: []string{"gamma"}},
@@ -66,7 +72,7 @@ func TestComplete(t *testing.T) {
 
 func TestCompleteDescribesCommands(t *testing.T) {
 	got := complete("/hist", completionData{})
-	want := []suggestion{{text: "/history", desc: "SERVICE [N] last N failure events"}}
+	want := []suggestion{{text: "/history", desc: "SERVICE [N] [on HOST] last N failure events"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("complete(/hist) = %+v, want %+v", got, want)
 	}

@@ -11,9 +11,9 @@ var errNotFaked = errors.New("not faked")
 // test did not set it.
 type fakeBackend struct {
 	status   func(ctx context.Context, failingOnly bool) ([]ServiceStatus, error)
-	history  func(ctx context.Context, service string, n int) ([]Event, error)
-	logs     func(ctx context.Context, service string, n int) (Logs, error)
-	analyze  func(ctx context.Context, service string) ([]Analysis, error)
+	history  func(ctx context.Context, host, service string, n int) ([]Event, error)
+	logs     func(ctx context.Context, host, service string, n int) (Logs, error)
+	analyze  func(ctx context.Context, host, service string) ([]Analysis, error)
 	chat     func(ctx context.Context, session, message string, onChunk func(string)) (ChatReply, error)
 	clear    func(ctx context.Context, session string) error
 	suggest  func(ctx context.Context, action, service string) (Proposal, error)
@@ -31,25 +31,25 @@ func (f *fakeBackend) Status(ctx context.Context, failingOnly bool) ([]ServiceSt
 	return f.status(ctx, failingOnly)
 }
 
-func (f *fakeBackend) History(ctx context.Context, service string, n int) ([]Event, error) {
+func (f *fakeBackend) History(ctx context.Context, host, service string, n int) ([]Event, error) {
 	if f.history == nil {
 		return nil, errNotFaked
 	}
-	return f.history(ctx, service, n)
+	return f.history(ctx, host, service, n)
 }
 
-func (f *fakeBackend) Logs(ctx context.Context, service string, n int) (Logs, error) {
+func (f *fakeBackend) Logs(ctx context.Context, host, service string, n int) (Logs, error) {
 	if f.logs == nil {
 		return Logs{}, errNotFaked
 	}
-	return f.logs(ctx, service, n)
+	return f.logs(ctx, host, service, n)
 }
 
-func (f *fakeBackend) Analyze(ctx context.Context, service string) ([]Analysis, error) {
+func (f *fakeBackend) Analyze(ctx context.Context, host, service string) ([]Analysis, error) {
 	if f.analyze == nil {
 		return nil, errNotFaked
 	}
-	return f.analyze(ctx, service)
+	return f.analyze(ctx, host, service)
 }
 
 func (f *fakeBackend) Chat(ctx context.Context, session, message string, onChunk func(string)) (ChatReply, error) {

@@ -19,9 +19,10 @@ func stateColor(state string) string {
 	return ""
 }
 
-// statusTable prints services; the HOST column appears only when there are several hosts,
-// MONITOR only when some service is not plainly monitored.
-func (p *printer) statusTable(sts []ServiceStatus, failingOnly bool) {
+// statusTable prints services; the HOST column appears when there are several hosts (in
+// the list, or in the fleet: /failing with failures on one host still says which), MONITOR
+// only when some service is not plainly monitored.
+func (p *printer) statusTable(sts []ServiceStatus, failingOnly, fleet bool) {
 	if len(sts) == 0 {
 		if failingOnly {
 			p.line("No failing services.")
@@ -39,7 +40,8 @@ func (p *printer) statusTable(sts []ServiceStatus, failingOnly bool) {
 	if monitor {
 		header = append(header, "MONITOR")
 	}
-	if len(hosts) > 1 {
+	fleet = fleet || len(hosts) > 1
+	if fleet {
 		header = append([]string{"HOST"}, header...)
 	}
 	rows := make([][]cell, 0, len(sts))
@@ -53,7 +55,7 @@ func (p *printer) statusTable(sts []ServiceStatus, failingOnly bool) {
 		if monitor {
 			r = append(r, plain(s.Monitor))
 		}
-		if len(hosts) > 1 {
+		if fleet {
 			r = append([]cell{plain(s.Host)}, r...)
 		}
 		rows = append(rows, r)
@@ -62,16 +64,30 @@ func (p *printer) statusTable(sts []ServiceStatus, failingOnly bool) {
 	p.note("%s, %d failing", count(len(sts), "service"), failing)
 }
 
+// events prints a service's events; the HOST column appears when they are of several hosts
+// (a service name several hosts have, asked without a host).
 func (p *printer) events(service string, evs []Event) {
 	if len(evs) == 0 {
 		p.line("No events for " + sanitizeLine(service) + ".")
 		return
 	}
+	hosts := map[string]bool{}
+	for _, e := range evs {
+		hosts[e.Host] = true
+	}
+	header := []string{"AT", "KIND", "DETAIL"}
+	if len(hosts) > 1 {
+		header = append([]string{"HOST"}, header...)
+	}
 	rows := make([][]cell, 0, len(evs))
 	for _, e := range evs {
-		rows = append(rows, []cell{plain(p.stamp(e.At)), {text: sanitizeLine(e.Kind), color: stateColor(e.Kind)}, plain(e.Detail)})
+		r := []cell{plain(p.stamp(e.At)), {text: sanitizeLine(e.Kind), color: stateColor(e.Kind)}, plain(e.Detail)}
+		if len(hosts) > 1 {
+			r = append([]cell{plain(e.Host)}, r...)
+		}
+		rows = append(rows, r)
 	}
-	p.table([]string{"AT", "KIND", "DETAIL"}, rows)
+	p.table(header, rows)
 }
 
 func (p *printer) logs(l Logs) {
@@ -85,7 +101,8 @@ func (p *printer) logs(l Logs) {
 	}
 }
 
-func (p *printer) analyses(service string, as []Analysis) {
+// analyses prints analyses; in a fleet each names its service's host.
+func (p *printer) analyses(service string, as []Analysis, fleet bool) {
 	if len(as) == 0 {
 		p.line("No analysis for " + sanitizeLine(service) + ".")
 		return
@@ -94,8 +111,12 @@ func (p *printer) analyses(service string, as []Analysis) {
 		if i > 0 {
 			p.line("")
 		}
+		name := sanitizeLine(a.Service)
+		if fleet && a.Host != "" {
+			name += " on " + sanitizeLine(a.Host)
+		}
 		if a.Healthy {
-			p.line(sanitizeLine(a.Service) + " is healthy: Monit reports no failure, so there is nothing to analyse.")
+			p.line(name + " is healthy: Monit reports no failure, so there is nothing to analyse.")
 			continue
 		}
 		source := sanitizeLine(a.Source)
@@ -103,7 +124,7 @@ func (p *printer) analyses(service string, as []Analysis) {
 			// Only an answer names its model: a rules analysis was written without one.
 			source += " (" + sanitizeLine(a.Model) + ")"
 		}
-		p.line(p.paint(ansiBold, fmt.Sprintf("%s · %s · %s", sanitizeLine(a.Service), source, p.stamp(a.At))))
+		p.line(p.paint(ansiBold, fmt.Sprintf("%s · %s · %s", name, source, p.stamp(a.At))))
 		p.line(strings.TrimRight(sanitize(a.Text), "\n"))
 	}
 }

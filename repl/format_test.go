@@ -69,6 +69,7 @@ func TestStatusTable(t *testing.T) {
 		name        string
 		sts         []ServiceStatus
 		failingOnly bool
+		fleet       bool
 		want        string
 	}{
 		{name: "no failing", failingOnly: true, want: "No failing services.\n"},
@@ -84,6 +85,10 @@ func TestStatusTable(t *testing.T) {
 			"home  nordvpn_status  program  ONGOING  Status failed  3h12m        4      monitored\n" +
 			"nas   raid            program  OK       OK                          0      not monitored\n" +
 			"2 services, 1 failing\n"},
+		{name: "failing on one host of a fleet", sts: []ServiceStatus{vpn}, failingOnly: true, fleet: true, want: "" +
+			"HOST  SERVICE         TYPE     STATE    STATUS         FAILING FOR  FAILS\n" +
+			"home  nordvpn_status  program  ONGOING  Status failed  3h12m        4\n" +
+			"1 service, 1 failing\n"},
 		{name: "hostile name", sts: []ServiceStatus{{Host: "h", Service: "x\x1b[2Jy", State: "OK", StatusText: "OK"}}, want: "" +
 			"SERVICE  TYPE  STATE  STATUS  FAILING FOR  FAILS\n" +
 			"x[2Jy          OK     OK                   0\n" +
@@ -92,7 +97,7 @@ func TestStatusTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, buf := testPrinter(false)
-			p.statusTable(tt.sts, tt.failingOnly)
+			p.statusTable(tt.sts, tt.failingOnly, tt.fleet)
 			if got := buf.String(); got != tt.want {
 				t.Errorf("statusTable() =\n%s\nwant\n%s", got, tt.want)
 			}
@@ -102,7 +107,7 @@ func TestStatusTable(t *testing.T) {
 
 func TestStatusTableColour(t *testing.T) {
 	p, buf := testPrinter(true)
-	p.statusTable([]ServiceStatus{{Service: "a", State: "NEW", StatusText: "Timeout", Status: 4}}, false)
+	p.statusTable([]ServiceStatus{{Service: "a", State: "NEW", StatusText: "Timeout", Status: 4}}, false, false)
 	got := buf.String()
 	for _, want := range []string{"\x1b[1mSERVICE\x1b[0m", "\x1b[31mNEW\x1b[0m", "\x1b[2m1 service, 1 failing\x1b[0m"} {
 		if !strings.Contains(got, want) {
@@ -123,6 +128,11 @@ func TestPrinterItems(t *testing.T) {
 		}, want: "AT                   KIND       DETAIL\n" +
 			"2026-11-24 11:00:00  NEW        Connection failed\n" +
 			"2026-11-24 12:00:00  RECOVERED  OK (was: Connection failed)\n"},
+		{name: "events of several hosts", print: func(p *printer) {
+			p.events("web", []Event{{At: at, Host: "beta", Kind: "NEW", Detail: "Does not exist"}, {At: at, Host: "alpha", Kind: "NEW", Detail: "Does not exist"}})
+		}, want: "HOST   AT                   KIND  DETAIL\n" +
+			"beta   2026-11-24 11:00:00  NEW   Does not exist\n" +
+			"alpha  2026-11-24 11:00:00  NEW   Does not exist\n"},
 		{name: "no events", print: func(p *printer) { p.events("vpn", nil) }, want: "No events for vpn.\n"},
 		{name: "logs", print: func(p *printer) {
 			p.logs(Logs{Service: "vpn", Source: "journalctl", Lines: []string{"a\rb", "c"}})
@@ -130,13 +140,16 @@ func TestPrinterItems(t *testing.T) {
 		{name: "no logs", print: func(p *printer) { p.logs(Logs{Service: "vpn", Source: "file"}) }, want: "No log lines for vpn (file).\n"},
 		{name: "analyses", print: func(p *printer) {
 			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "llm", Model: "qwen3:4b", Text: "It lost the link.\n", At: at},
-				{Service: "vpn", Source: "rules", Text: "Connection failed.", At: at}})
+				{Service: "vpn", Source: "rules", Text: "Connection failed.", At: at}}, false)
 		}, want: "vpn · llm (qwen3:4b) · 2026-11-24 11:00:00\nIt lost the link.\n\nvpn · rules · 2026-11-24 11:00:00\nConnection failed.\n"},
 		{name: "analyses when the model did not answer", print: func(p *printer) {
-			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "rules", Model: "qwen3:4b", Text: "Connection failed.", At: at}})
+			p.analyses("vpn", []Analysis{{Service: "vpn", Source: "rules", Model: "qwen3:4b", Text: "Connection failed.", At: at}}, false)
 		}, want: "vpn · rules · 2026-11-24 11:00:00\nConnection failed.\n"},
+		{name: "analyses in a fleet name the host", print: func(p *printer) {
+			p.analyses("job on beta", []Analysis{{Host: "beta", Service: "job", Source: "rules", Text: "Status failed.", At: at}}, true)
+		}, want: "job on beta · rules · 2026-11-24 11:00:00\nStatus failed.\n"},
 		{name: "analyse a healthy service", print: func(p *printer) {
-			p.analyses("sshd", []Analysis{{Service: "sshd", Healthy: true}})
+			p.analyses("sshd", []Analysis{{Service: "sshd", Healthy: true}}, false)
 		}, want: "sshd is healthy: Monit reports no failure, so there is nothing to analyse.\n"},
 		{name: "proposals", print: func(p *printer) {
 			p.proposals([]Proposal{{ID: "p1", Action: "restart", Service: "vpn", Command: "systemctl restart vpn", ExpiresAt: testNow.Add(90 * time.Second), ProposedBy: "mother"},

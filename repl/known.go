@@ -2,6 +2,7 @@ package repl
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -46,6 +47,29 @@ func (k *knownNames) setServices(sts []ServiceStatus) {
 	k.mu.Lock()
 	k.services, k.hosts = list, hosts
 	k.mu.Unlock()
+}
+
+// hostCount is how many hosts the last service list had: with several, tables name each
+// row's host.
+func (k *knownNames) hostCount() int {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return len(k.hosts)
+}
+
+// hostNames are the hosts of the last service list and of sts, sorted.
+func (k *knownNames) hostNames(sts []ServiceStatus) []string {
+	k.mu.RLock()
+	var out []string
+	for _, h := range k.hosts {
+		out = append(out, h.text)
+	}
+	k.mu.RUnlock()
+	for _, s := range sts {
+		out = append(out, s.Host)
+	}
+	slices.Sort(out)
+	return slices.DeleteFunc(slices.Compact(out), func(h string) bool { return h == "" })
 }
 
 // addIDs remembers proposal IDs for /approve and /reject.

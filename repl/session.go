@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -86,37 +87,56 @@ func (s *session) run(ctx context.Context, cmd command) ([]Proposal, error) {
 	case cmdChat:
 		return s.chat(ctx, cmd.text)
 	case cmdStatus, cmdFailing:
-		failingOnly := cmd.kind == cmdFailing
-		sts, err := s.b.Status(ctx, failingOnly)
-		if err != nil {
-			return nil, wrapStep("status", err)
-		}
-		if !failingOnly {
-			s.known.setServices(sts)
-		}
-		s.out.statusTable(sts, failingOnly)
+		return nil, s.status(ctx, cmd)
 	case cmdHistory:
-		evs, err := s.b.History(ctx, cmd.service, cmd.n)
+		evs, err := s.b.History(ctx, cmd.host, cmd.service, cmd.n)
 		if err != nil {
-			return nil, wrapStep(fmt.Sprintf("history %s", cmd.service), err)
+			return nil, wrapStep("history "+cmd.target(), err)
 		}
-		s.out.events(cmd.service, evs)
+		s.out.events(cmd.target(), evs)
 	case cmdLogs:
-		l, err := s.b.Logs(ctx, cmd.service, cmd.n)
+		l, err := s.b.Logs(ctx, cmd.host, cmd.service, cmd.n)
 		if err != nil {
-			return nil, wrapStep(fmt.Sprintf("logs %s", cmd.service), err)
+			return nil, wrapStep("logs "+cmd.target(), err)
 		}
 		s.out.logs(l)
 	case cmdAnalyze:
-		as, err := s.b.Analyze(ctx, cmd.service)
+		as, err := s.b.Analyze(ctx, cmd.host, cmd.service)
 		if err != nil {
-			return nil, wrapStep(fmt.Sprintf("analyze %s", cmd.service), err)
+			return nil, wrapStep("analyze "+cmd.target(), err)
 		}
-		s.out.analyses(cmd.service, as)
+		s.out.analyses(cmd.target(), as, s.known.hostCount() > 1)
 	default:
 		return s.runAction(ctx, cmd)
 	}
 	return nil, nil
+}
+
+// status lists the services, or the failing ones, of every host or of the one named.
+func (s *session) status(ctx context.Context, cmd command) error {
+	failingOnly := cmd.kind == cmdFailing
+	sts, err := s.b.Status(ctx, failingOnly)
+	if err != nil {
+		return wrapStep("status", err)
+	}
+	if !failingOnly {
+		s.known.setServices(sts)
+	}
+	if cmd.host != "" {
+		hosts := s.known.hostNames(sts)
+		if !slices.Contains(hosts, cmd.host) {
+			return fmt.Errorf("status: unknown host %q: the known hosts are %s", cmd.host, strings.Join(hosts, ", "))
+		}
+		var on []ServiceStatus
+		for _, st := range sts {
+			if st.Host == cmd.host {
+				on = append(on, st)
+			}
+		}
+		sts = on
+	}
+	s.out.statusTable(sts, failingOnly, s.known.hostCount() > 1)
+	return nil
 }
 
 // runAction runs the commands about sessions and actions.
@@ -152,7 +172,7 @@ func (s *session) runAction(ctx context.Context, cmd command) ([]Proposal, error
 	case cmdSuggest:
 		p, err := s.b.Suggest(ctx, cmd.action, cmd.service, cmd.host)
 		if err != nil {
-			return nil, wrapStep(strings.TrimSpace(fmt.Sprintf("suggest %s %s %s", cmd.action, cmd.service, cmd.host)), err)
+			return nil, wrapStep("suggest "+cmd.action+" "+cmd.target(), err)
 		}
 		return []Proposal{p}, nil
 	default:

@@ -161,24 +161,32 @@ func TestSessionChatOutput(t *testing.T) {
 	}
 }
 
+// at is " on HOST" for a call's host, "" for none.
+func at(host string) string {
+	if host == "" {
+		return ""
+	}
+	return " on " + host
+}
+
 func TestSessionCommands(t *testing.T) {
 	var calls []string
 	call := func(format string, args ...any) { calls = append(calls, fmt.Sprintf(format, args...)) }
 	b := &fakeBackend{
 		status: func(_ context.Context, failingOnly bool) ([]ServiceStatus, error) {
 			call("Status(%t)", failingOnly)
-			return []ServiceStatus{{Service: "vpn", State: "NEW", StatusText: "Timeout", Status: 4}}, nil
+			return []ServiceStatus{{Host: "home", Service: "vpn", State: "NEW", StatusText: "Timeout", Status: 4}}, nil
 		},
-		history: func(_ context.Context, svc string, n int) ([]Event, error) {
-			call("History(%s, %d)", svc, n)
+		history: func(_ context.Context, host, svc string, n int) ([]Event, error) {
+			call("History(%s%s, %d)", svc, at(host), n)
 			return nil, nil
 		},
-		logs: func(_ context.Context, svc string, n int) (Logs, error) {
-			call("Logs(%s, %d)", svc, n)
+		logs: func(_ context.Context, host, svc string, n int) (Logs, error) {
+			call("Logs(%s%s, %d)", svc, at(host), n)
 			return Logs{Service: svc, Source: "journalctl"}, nil
 		},
-		analyze: func(_ context.Context, svc string) ([]Analysis, error) {
-			call("Analyze(%s)", svc)
+		analyze: func(_ context.Context, host, svc string) ([]Analysis, error) {
+			call("Analyze(%s%s)", svc, at(host))
 			return nil, nil
 		},
 		clear:   func(_ context.Context, session string) error { call("ClearSession(%s)", session); return nil },
@@ -199,6 +207,13 @@ func TestSessionCommands(t *testing.T) {
 		{line: "/history vpn", call: "History(vpn, 20)", wantOut: "No events for vpn."},
 		{line: "/logs vpn 3", call: "Logs(vpn, 3)", wantOut: "No log lines for vpn (journalctl)."},
 		{line: "/analyze vpn", call: "Analyze(vpn)", wantOut: "No analysis for vpn."},
+		{line: "/history web on beta", call: "History(web on beta, 20)", wantOut: "No events for web on beta."},
+		{line: "/history web 3 beta", call: "History(web on beta, 3)", wantOut: "No events for web on beta."},
+		{line: "/history web ON beta 4", call: "History(web on beta, 4)", wantOut: "No events for web on beta."},
+		{line: "/logs web beta", call: "Logs(web on beta, 50)", wantOut: "No log lines for web (journalctl)."},
+		{line: "/analyze job on beta", call: "Analyze(job on beta)", wantOut: "No analysis for job on beta."},
+		{line: "/status on home", call: "Status(false)", wantOut: "1 service, 1 failing"},
+		{line: "/failing on home", call: "Status(true)", wantOut: "vpn"},
 		{line: "/clear", call: "ClearSession(s1)", wantOut: "Session s1 forgotten."},
 		{line: "/actions", call: "Actions()", wantOut: "systemctl restart nordvpnd.service"},
 		{line: "/approve p1", call: "Execute(p1, true, false)", wantOut: "rejected: p1"},
@@ -239,7 +254,9 @@ func TestSessionErrors(t *testing.T) {
 		{line: "hello", wantErr: "error: chat: not faked\n"},
 		{line: "/approve p9", wantErr: "error: execute p9: not faked\n"},
 		{line: "/suggest restart vpn", wantErr: "error: suggest restart vpn: not faked\n"},
-		{line: "/logs", wantErr: "error: missing argument; usage: /logs SERVICE [N]\n"},
+		{line: "/logs", wantErr: "error: missing argument; usage: /logs SERVICE [N] [on HOST]\n"},
+		{line: "/analyze job on", wantErr: "error: \"on\" needs a host after it; usage: /analyze SERVICE [on HOST]\n"},
+		{line: "/history web beta gamma", wantErr: "error: too many arguments; usage: /history SERVICE [N] [on HOST]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -276,5 +293,36 @@ func TestWrapStepNamesEachStepOnce(t *testing.T) {
 		if got.Error() != tt.want || !errors.Is(got, base) {
 			t.Errorf("wrapStep(%q, %q) = %q, want %q wrapping the error", tt.step, tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestSessionFleet: in a fleet /failing names the host even when the failures are on one host,
+// /status on HOST keeps that host's rows, and an unknown host is an error naming the known ones.
+func TestSessionFleet(t *testing.T) {
+	fleet := []ServiceStatus{
+		{Host: "alpha", Service: "web", State: "OK", StatusText: "OK"},
+		{Host: "beta", Service: "web", State: "OK", StatusText: "OK"},
+		{Host: "beta", Service: "job", State: "ONGOING", StatusText: "Status failed", Status: 0x200000},
+	}
+	b := &fakeBackend{status: func(_ context.Context, failingOnly bool) ([]ServiceStatus, error) {
+		if failingOnly {
+			return fleet[2:], nil
+		}
+		return fleet, nil
+	}}
+	s, out, errw := testSession(b, &fakeConsole{}, false)
+	s.known.setServices(fleet)
+	s.handle(t.Context(), "/failing")
+	if got := out.String(); !strings.Contains(got, "HOST  SERVICE") || !strings.Contains(got, "beta  job") {
+		t.Errorf("/failing =\n%s\nwant a HOST column naming beta", got)
+	}
+	out.Reset()
+	s.handle(t.Context(), "/status on alpha")
+	if got := out.String(); !strings.Contains(got, "alpha  web") || strings.Contains(got, "beta") {
+		t.Errorf("/status on alpha =\n%s\nwant alpha's row only", got)
+	}
+	s.handle(t.Context(), "/status on nosuch")
+	if want := "error: status: unknown host \"nosuch\": the known hosts are alpha, beta\n"; errw.String() != want {
+		t.Errorf("/status on nosuch: errors = %q, want %q", errw.String(), want)
 	}
 }

@@ -140,9 +140,12 @@ func (c *Client) Status(ctx context.Context, failingOnly bool) ([]repl.ServiceSt
 }
 
 // History lists a service's failure events (GET /history).
-func (c *Client) History(ctx context.Context, service string, n int) ([]repl.Event, error) {
+func (c *Client) History(ctx context.Context, host, service string, n int) ([]repl.Event, error) {
 	var out struct{ Events []rest.Event }
 	q := url.Values{"service": {service}}
+	if host != "" {
+		q.Set("host", host)
+	}
 	if n > 0 {
 		q.Set("limit", strconv.Itoa(n))
 	}
@@ -151,18 +154,22 @@ func (c *Client) History(ctx context.Context, service string, n int) ([]repl.Eve
 	}
 	list := make([]repl.Event, 0, len(out.Events))
 	for _, e := range out.Events {
-		list = append(list, repl.Event{ID: e.ID, At: e.At, Service: e.Service, Kind: e.Kind, Detail: e.Detail, Status: e.Status})
+		list = append(list, repl.Event{ID: e.ID, At: e.At, Host: e.Host, Service: e.Service, Kind: e.Kind, Detail: e.Detail,
+			Status: e.Status})
 	}
 	return list, nil
 }
 
 // Logs reads a service's registry logs (GET /logs/{service}).
-func (c *Client) Logs(ctx context.Context, service string, n int) (repl.Logs, error) {
+func (c *Client) Logs(ctx context.Context, host, service string, n int) (repl.Logs, error) {
 	var out struct {
 		Service, Source string
 		Lines           []string
 	}
 	q := url.Values{}
+	if host != "" {
+		q.Set("host", host)
+	}
 	if n > 0 {
 		q.Set("lines", strconv.Itoa(n))
 	}
@@ -173,20 +180,24 @@ func (c *Client) Logs(ctx context.Context, service string, n int) (repl.Logs, er
 }
 
 // Analyze runs the analysis of a service now (POST /analyze).
-func (c *Client) Analyze(ctx context.Context, service string) ([]repl.Analysis, error) {
+func (c *Client) Analyze(ctx context.Context, host, service string) ([]repl.Analysis, error) {
 	var out struct {
 		Analyses []rest.Analysis
 		Healthy  []string
 	}
-	if err := c.do(ctx, http.MethodPost, "/analyze", nil, map[string]any{"service": service}, &out); err != nil {
+	body := map[string]any{"service": service}
+	if host != "" {
+		body["host"] = host
+	}
+	if err := c.do(ctx, http.MethodPost, "/analyze", nil, body, &out); err != nil {
 		return nil, err
 	}
 	list := make([]repl.Analysis, 0, len(out.Analyses)+len(out.Healthy))
 	for _, h := range out.Healthy {
-		list = append(list, repl.Analysis{Service: h, Healthy: true})
+		list = append(list, repl.Analysis{Host: host, Service: h, Healthy: true})
 	}
 	for _, a := range out.Analyses {
-		list = append(list, repl.Analysis{Service: a.Service, Source: a.Source, Model: a.Model, Text: a.Text, At: a.At})
+		list = append(list, repl.Analysis{Host: a.Host, Service: a.Service, Source: a.Source, Model: a.Model, Text: a.Text, At: a.At})
 	}
 	return list, nil
 }

@@ -18,8 +18,11 @@ import (
 
 type stubHistory struct{}
 
-func (stubHistory) EventsOn(context.Context, string, string, int) ([]engine.Event, error) {
-	return []engine.Event{{ID: 1, Service: "web", Kind: engine.StateNew, Detail: "Connection failed"}}, nil
+func (stubHistory) EventsOn(_ context.Context, host, _ string, _ int) ([]engine.Event, error) {
+	if host != "" && host != "h" {
+		return nil, nil
+	}
+	return []engine.Event{{ID: 1, Host: "h", Service: "web", Kind: engine.StateNew, Detail: "Connection failed"}}, nil
 }
 func (stubHistory) SeriesOn(context.Context, string, string, time.Time, int) ([]engine.Snapshot, error) {
 	return nil, nil
@@ -40,7 +43,7 @@ func (stubLogs) Read(_ context.Context, s string, n int) (logs.Result, error) {
 type stubAnalyzer struct{}
 
 func (stubAnalyzer) Analyze(_ context.Context, snap engine.Snapshot, _ int64, _ bool) (engine.Analysis, error) {
-	return engine.Analysis{Service: snap.Name, Source: engine.SourceRules, Text: "rules say so"}, nil
+	return engine.Analysis{Host: snap.Host, Service: snap.Name, Source: engine.SourceRules, Text: "rules say so"}, nil
 }
 
 type stubHealth struct{}
@@ -112,19 +115,31 @@ func TestClientCalls(t *testing.T) {
 	if st, err := c.Status(ctx, true); err != nil || len(st) != 1 || st[0].State != "NEW" || st[0].StatusText != "Connection failed" {
 		t.Errorf("Status() = %+v, %v", st, err)
 	}
-	if ev, err := c.History(ctx, "web", 5); err != nil || len(ev) != 1 || ev[0].Kind != "NEW" {
+	if ev, err := c.History(ctx, "", "web", 5); err != nil || len(ev) != 1 || ev[0].Kind != "NEW" {
 		t.Errorf("History() = %+v, %v", ev, err)
 	}
-	if l, err := c.Logs(ctx, "web", 5); err != nil || l.Source != "/var/log/web.log" {
+	if ev, err := c.History(ctx, "h", "web", 5); err != nil || len(ev) != 1 || ev[0].Host != "h" {
+		t.Errorf("History() on h = %+v, %v; want h's event", ev, err)
+	}
+	if _, err := c.History(ctx, "nosuch", "web", 5); err == nil || !strings.Contains(err.Error(), `unknown host "nosuch"`) {
+		t.Errorf("History() on an unknown host error = %v, want it named", err)
+	}
+	if l, err := c.Logs(ctx, "", "web", 5); err != nil || l.Source != "/var/log/web.log" {
 		t.Errorf("Logs() = %+v, %v", l, err)
 	}
-	_, err := c.Logs(ctx, "db", 5)
+	_, err := c.Logs(ctx, "", "db", 5)
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.Status != 404 || !strings.Contains(err.Error(), "no log source configured") {
 		t.Errorf("Logs(db) error = %v, want a 404 naming the reason", err)
 	}
-	if a, err := c.Analyze(ctx, "web"); err != nil || len(a) != 1 || a[0].Text != "rules say so" {
+	if a, err := c.Analyze(ctx, "", "web"); err != nil || len(a) != 1 || a[0].Text != "rules say so" {
 		t.Errorf("Analyze() = %+v, %v", a, err)
+	}
+	if a, err := c.Analyze(ctx, "h", "web"); err != nil || len(a) != 1 || a[0].Host != "h" {
+		t.Errorf("Analyze() on h = %+v, %v", a, err)
+	}
+	if _, err := c.Analyze(ctx, "nosuch", "web"); err == nil || !strings.Contains(err.Error(), `unknown host "nosuch"`) {
+		t.Errorf("Analyze() on an unknown host error = %v, want it named", err)
 	}
 	if p, err := c.Suggest(ctx, "restart", "web", ""); err != nil || p.ID != "p1" || p.Command != "monit restart web" {
 		t.Errorf("Suggest() = %+v, %v", p, err)

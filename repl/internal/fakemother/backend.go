@@ -74,7 +74,7 @@ func (b *backend) known(service string) error {
 	return fmt.Errorf("unknown service %q", service)
 }
 
-func (b *backend) History(_ context.Context, service string, n int) ([]repl.Event, error) {
+func (b *backend) History(_ context.Context, _, service string, n int) ([]repl.Event, error) {
 	if err := b.known(service); err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (b *backend) History(_ context.Context, service string, n int) ([]repl.Even
 	return evs[:min(n, len(evs))], nil
 }
 
-func (b *backend) Logs(_ context.Context, service string, n int) (repl.Logs, error) {
+func (b *backend) Logs(_ context.Context, _, service string, n int) (repl.Logs, error) {
 	if err := b.known(service); err != nil {
 		return repl.Logs{}, err
 	}
@@ -90,7 +90,7 @@ func (b *backend) Logs(_ context.Context, service string, n int) (repl.Logs, err
 	return repl.Logs{Service: service, Source: "journalctl", Lines: lines[:min(n, len(lines))]}, nil
 }
 
-func (b *backend) Analyze(_ context.Context, service string) ([]repl.Analysis, error) {
+func (b *backend) Analyze(_ context.Context, _, service string) ([]repl.Analysis, error) {
 	if err := b.known(service); err != nil {
 		return nil, err
 	}
