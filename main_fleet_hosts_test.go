@@ -86,10 +86,20 @@ func TestFleetRegistryAcrossRestarts(t *testing.T) {
 		t.Fatalf("epsilon's host events after another restart = %v, want still one STALE", got)
 	}
 
+	if code, body := d.call(t, "GET", "/status?host=epsilon", ""); code != 200 || !strings.Contains(fmt.Sprint(body), "host_stale:true") {
+		t.Errorf("/status?host=epsilon while it is stale = %d %v, want its services marked host_stale", code, body)
+	}
+
 	epsilon.m.Restart(t)
 	waitFor(t, 20*time.Second, func() bool { return !staleListed(t, d, "epsilon") })
 	if got := hostEventsOf(t, d, "epsilon"); strings.Join(got, ",") != "RECOVERED,STALE" {
 		t.Errorf("epsilon's host events = %v, want STALE, then RECOVERED", got)
+	}
+	if logs := d.logs.String(); strings.Contains(logs, `msg="new host"`) {
+		t.Errorf("the daemon restarted with epsilon in its registry calls it a new host:\n%s", logs)
+	}
+	if code, body := d.call(t, "GET", "/hosts", ""); code != 200 || strings.Contains(fmt.Sprint(body), "0001-01-01") {
+		t.Errorf("/hosts = %d %v, want no zero time", code, body)
 	}
 }
 

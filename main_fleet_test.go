@@ -146,6 +146,24 @@ ollama:
 		}
 	})
 
+	t.Run("a recovery is logged as one, in Monit's words", func(t *testing.T) {
+		alpha.job.Pass(t)
+		waitFor(t, 20*time.Second, func() bool { return failingOn(t, d, "alpha") == 0 })
+		waitFor(t, 10*time.Second, func() bool {
+			return regexp.MustCompile(`msg="monit event" .*host=alpha service=job event="Status failed" state=succeeded`).MatchString(d.logs.String())
+		})
+		if regexp.MustCompile(`msg="monit event" .* state=[0-9]`).MatchString(d.logs.String()) {
+			t.Errorf("a Monit event's state is logged as a number:\n%s", d.logs)
+		}
+		if !regexp.MustCompile(`msg=analysed .*host=gamma service=job`).MatchString(d.logs.String()) {
+			t.Errorf("gamma's job analysis is not logged with its host:\n%s", d.logs)
+		}
+		if code, body := d.call(t, "GET", "/history?service=job&host=GAMMA", ""); code != 404 ||
+			!strings.Contains(fmt.Sprint(body["detail"]), `did you mean "gamma"`) {
+			t.Errorf("/history?host=GAMMA = %d %v, want a 404 suggesting gamma", code, body)
+		}
+	})
+
 	t.Run("actions reach another host only through a hosts entry", func(t *testing.T) {
 		waitFor(t, 10*time.Second, func() bool {
 			code, _ := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","host":"delta","service":"job"}`)
@@ -166,8 +184,9 @@ ollama:
 		if _, ok := hostsOf(t, d)["intruder"]; ok {
 			t.Error("a push with bad credentials created a host")
 		}
-		if code, body := d.call(t, "GET", "/status?host=intruder", ""); code != 200 || body["count"] != float64(0) {
-			t.Errorf("/status?host=intruder = %d %v, want no services", code, body)
+		if code, body := d.call(t, "GET", "/status?host=intruder", ""); code != 404 ||
+			!strings.Contains(fmt.Sprint(body["detail"]), `unknown host "intruder": the known hosts are alpha, beta, delta, gamma`) {
+			t.Errorf("/status?host=intruder = %d %v, want a 404 naming the known hosts", code, body)
 		}
 	})
 
