@@ -198,6 +198,14 @@ func TestFleetAnswersNameTheHost(t *testing.T) {
 					t.Errorf("text %q has %q", reply.Text, h)
 				}
 			}
+			if strings.HasPrefix(c.msgs[0], "memory") && strings.Join(r.data.sampled, ",") != "beta/web memory" {
+				t.Errorf("samples read = %v, want beta's web memory only", r.data.sampled)
+			}
+			for _, s := range r.data.sampled {
+				if strings.Contains(strings.Join(c.msgs, " "), "on beta") && !strings.HasPrefix(s, "beta/") {
+					t.Errorf("read the samples of %s, want beta's only", s)
+				}
+			}
 		})
 	}
 }

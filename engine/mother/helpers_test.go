@@ -42,6 +42,7 @@ type fakeData struct {
 	reg       *logs.Registry
 	eventsErr error
 	audit     []engine.AuditEntry // newest first
+	sampled   []string            // "host/service figure" of each Samples call
 }
 
 func newFakeData(t testing.TB) *fakeData {
@@ -146,6 +147,9 @@ func (d *fakeData) Logs(ctx context.Context, service string, n int, since, until
 
 // Samples gives rootfs on vm a disk usage that rises by a point an hour over the last day.
 func (d *fakeData) Samples(_ context.Context, host, service string, f trend.Figure, since, until time.Time) ([]trend.Sample, error) {
+	d.mu.Lock()
+	d.sampled = append(d.sampled, host+"/"+service+" "+string(f))
+	d.mu.Unlock()
 	if (host != "" && host != "vm") || service != "rootfs" || f != trend.Disk {
 		return nil, nil
 	}
