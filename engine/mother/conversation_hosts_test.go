@@ -1,6 +1,7 @@
 package mother
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,8 @@ func TestFleetAnswersNameTheHost(t *testing.T) {
 		{[]string{"is web running?"}, []string{`Say "is web running on alpha?" or just "alpha"`}, nil},
 		{[]string{"is web running?", "beta"}, []string{"web on beta (process): OK"}, []string{"alpha", "gamma"}},
 		{[]string{"is web running on beta?", "and why?"}, []string{"web on beta (process): OK"}, []string{"Which one?"}},
+		{[]string{"what changed on beta in the last hour?"}, []string{"web on beta  NEW"}, []string{"alpha", "gamma"}},
+		{[]string{"what failed today?"}, []string{"web on gamma  NEW"}, nil},
 		{[]string{"status on gamma"}, []string{"3 services on gamma: 3 OK"}, []string{"beta"}},
 	}
 	for _, c := range cases {
@@ -207,5 +210,18 @@ func TestFleetAnswersNameTheHost(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFleetListOfOneHostNamesIt: in a fleet a list whose events are all of one host still
+// names it: "web on beta", not "web".
+func TestFleetListOfOneHostNamesIt(t *testing.T) {
+	r := threeHosts(t)
+	r.data.events = slices.DeleteFunc(r.data.events, func(e engine.Event) bool { return e.Host != "beta" })
+	for _, msg := range []string{"what failed today?", "what changed in the last hour?"} {
+		reply, _ := r.chat(t, "s-"+msg, msg)
+		if !strings.Contains(reply.Text, "web on beta  NEW") {
+			t.Errorf("%q = %q, want each row to name beta", msg, reply.Text)
+		}
 	}
 }

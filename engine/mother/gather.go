@@ -222,7 +222,11 @@ func (tr *turnState) allHistory(ctx context.Context, count int, w Window) answer
 	} else {
 		b.WriteString("All services:\n")
 	}
-	writeFailures(&b, events, count, w, tr.now, labelOf(events))
+	label := labelOf(events)
+	if tr.fleet && tr.host == "" {
+		label = labelHost // in a fleet a list of all services names each row's host
+	}
+	writeFailures(&b, events, count, w, tr.now, label)
 	return answer{facts: b.String(), prose: true, window: w,
 		task: "Say in one to three sentences which services fail most and whether failures cluster."}
 }
@@ -287,6 +291,9 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 		}
 		b.WriteString(", newest first:\n")
 		label := labelOf(events)
+		if tr.fleet {
+			label = labelHost // in a fleet each change names its host, also on one host
+		}
 		for _, e := range events {
 			b.WriteString("  " + eventLine(e, tr.now, label) + "\n")
 		}
