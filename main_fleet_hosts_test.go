@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,7 +112,8 @@ func TestFleetRegistryAcrossRestarts(t *testing.T) {
 // conversations keep each turn's hosts.
 func TestConversationOnTwoHosts(t *testing.T) {
 	dataDir := t.TempDir()
-	d := startDaemon(t, pushConfig(t, dataDir))
+	cfg := pushConfig(t, dataDir)
+	d := startDaemon(t, cfg)
 	alpha := startPusher(t, d, "alpha", "monit", "push-pw", "")
 	startPusher(t, d, "gamma", "monit", "push-pw", "")
 	alpha.job.Fail(t)
@@ -140,5 +145,35 @@ func TestConversationOnTwoHosts(t *testing.T) {
 	db := openHistory(t, dataDir)
 	if err := db.QueryRow(`SELECT count(*) FROM conversations WHERE session = 'two' AND hosts = 'gamma'`).Scan(&exported); err != nil || exported != 2 {
 		t.Errorf("conversations rows on gamma = %d, %v; want 2", exported, err)
+	}
+	t.Run("the REPL's commands take a host", func(t *testing.T) { replOnTwoHosts(t, d, cfg) })
+}
+
+// replOnTwoHosts runs the REPL (pipe mode) against a daemon where alpha and gamma both have
+// job, failing on alpha: each command about one service takes its host, and tables name the
+// hosts.
+func replOnTwoHosts(t *testing.T, d *daemon, cfg string) {
+	cmd := exec.Command(buildBinary(t), "repl", "--config", cfg, "--url", d.url, "--session", "repl")
+	cmd.Stdin = strings.NewReader("/history job on alpha\n/history job 5 gamma\n/history job\n/failing\n" +
+		"/analyze job on alpha\n/analyze job gamma\n/status on nosuch\n")
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "MONIT_INTEL_CONFIG=")
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	_ = cmd.Run() // pipe mode exits non-zero after an error: /status on nosuch is one
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^AT +KIND +DETAIL\n.*NEW +Status failed`),                    // alpha's own history: no HOST column
+		regexp.MustCompile(`No events for job on gamma\.`),                                   // gamma's job never failed
+		regexp.MustCompile(`(?m)^HOST +AT +KIND +DETAIL\nalpha +.* NEW +Status failed`),      // /history job: the fleet's
+		regexp.MustCompile(`(?m)^HOST +SERVICE +TYPE.*\nalpha +job +program +(NEW|ONGOING)`), // /failing names the host
+		regexp.MustCompile(`job on alpha · rules · `),                                        // the analysis names its host
+		regexp.MustCompile(`job on gamma is healthy`),
+	} {
+		if !want.MatchString(out.String()) {
+			t.Errorf("repl output lacks %s:\n%s\nerrors:\n%s", want, out.String(), errs.String())
+		}
+	}
+	if !strings.Contains(errs.String(), `error: status: unknown host "nosuch": the known hosts are alpha, gamma`) ||
+		strings.Count(errs.String(), "error:") != 1 {
+		t.Errorf("repl errors = %s, want one, for the unknown host", errs.String())
 	}
 }

@@ -65,8 +65,9 @@ func (p *printer) statusTable(sts []ServiceStatus, failingOnly, fleet bool) {
 }
 
 // events prints a service's events; the HOST column appears when they are of several hosts
-// (a service name several hosts have, asked without a host).
-func (p *printer) events(service string, evs []Event) {
+// (a service name several hosts have, asked without a host), or when fleet says the daemon
+// watches several and no host was named.
+func (p *printer) events(service string, evs []Event, fleet bool) {
 	if len(evs) == 0 {
 		p.line("No events for " + sanitizeLine(service) + ".")
 		return
@@ -75,14 +76,15 @@ func (p *printer) events(service string, evs []Event) {
 	for _, e := range evs {
 		hosts[e.Host] = true
 	}
+	fleet = fleet || len(hosts) > 1
 	header := []string{"AT", "KIND", "DETAIL"}
-	if len(hosts) > 1 {
+	if fleet {
 		header = append([]string{"HOST"}, header...)
 	}
 	rows := make([][]cell, 0, len(evs))
 	for _, e := range evs {
 		r := []cell{plain(p.stamp(e.At)), {text: sanitizeLine(e.Kind), color: stateColor(e.Kind)}, plain(e.Detail)}
-		if len(hosts) > 1 {
+		if fleet {
 			r = append([]cell{plain(e.Host)}, r...)
 		}
 		rows = append(rows, r)

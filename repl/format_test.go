@@ -124,16 +124,20 @@ func TestPrinterItems(t *testing.T) {
 		want  string
 	}{
 		{name: "events", print: func(p *printer) {
-			p.events("vpn", []Event{{At: at, Kind: "NEW", Detail: "Connection failed"}, {At: testNow, Kind: "RECOVERED", Detail: "OK (was: Connection failed)"}})
+			p.events("vpn", []Event{{At: at, Kind: "NEW", Detail: "Connection failed"}, {At: testNow, Kind: "RECOVERED", Detail: "OK (was: Connection failed)"}}, false)
 		}, want: "AT                   KIND       DETAIL\n" +
 			"2026-11-24 11:00:00  NEW        Connection failed\n" +
 			"2026-11-24 12:00:00  RECOVERED  OK (was: Connection failed)\n"},
 		{name: "events of several hosts", print: func(p *printer) {
-			p.events("web", []Event{{At: at, Host: "beta", Kind: "NEW", Detail: "Does not exist"}, {At: at, Host: "alpha", Kind: "NEW", Detail: "Does not exist"}})
+			p.events("web", []Event{{At: at, Host: "beta", Kind: "NEW", Detail: "Does not exist"}, {At: at, Host: "alpha", Kind: "NEW", Detail: "Does not exist"}}, false)
 		}, want: "HOST   AT                   KIND  DETAIL\n" +
 			"beta   2026-11-24 11:00:00  NEW   Does not exist\n" +
 			"alpha  2026-11-24 11:00:00  NEW   Does not exist\n"},
-		{name: "no events", print: func(p *printer) { p.events("vpn", nil) }, want: "No events for vpn.\n"},
+		{name: "events of one host in a fleet", print: func(p *printer) {
+			p.events("job", []Event{{At: at, Host: "alpha", Kind: "NEW", Detail: "Status failed"}}, true)
+		}, want: "HOST   AT                   KIND  DETAIL\n" +
+			"alpha  2026-11-24 11:00:00  NEW   Status failed\n"},
+		{name: "no events", print: func(p *printer) { p.events("vpn", nil, true) }, want: "No events for vpn.\n"},
 		{name: "logs", print: func(p *printer) {
 			p.logs(Logs{Service: "vpn", Source: "journalctl", Lines: []string{"a\rb", "c"}})
 		}, want: "vpn · journalctl · 2 lines\nab\nc\n"},

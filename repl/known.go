@@ -12,6 +12,7 @@ import (
 // refreshed in the background, so completion never waits for the daemon.
 type knownNames struct {
 	mu       sync.RWMutex
+	fetched  bool // a service list has been set
 	services []suggestion
 	hosts    []suggestion
 	ids      map[string]suggestion
@@ -45,13 +46,20 @@ func (k *knownNames) setServices(sts []ServiceStatus) {
 	sort.Slice(list, func(i, j int) bool { return list[i].text < list[j].text })
 	sort.Slice(hosts, func(i, j int) bool { return hosts[i].text < hosts[j].text })
 	k.mu.Lock()
-	k.services, k.hosts = list, hosts
+	k.services, k.hosts, k.fetched = list, hosts, true
 	k.mu.Unlock()
 }
 
 // hostCount is how many hosts the last service list had: with several, tables name each
-// row's host.
-func (k *knownNames) hostCount() int {
+// row's host. Without a list yet (pipe mode keeps none in the background) it fetches one
+// first; when that fails it counts none.
+func (k *knownNames) hostCount(ctx context.Context, b Backend) int {
+	k.mu.RLock()
+	fetched := k.fetched
+	k.mu.RUnlock()
+	if !fetched {
+		_, _ = k.refreshServices(ctx, b, initialTimeout)
+	}
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	return len(k.hosts)

@@ -93,7 +93,7 @@ func (s *session) run(ctx context.Context, cmd command) ([]Proposal, error) {
 		if err != nil {
 			return nil, wrapStep("history "+cmd.target(), err)
 		}
-		s.out.events(cmd.target(), evs)
+		s.out.events(cmd.target(), evs, cmd.host == "" && len(evs) > 0 && s.known.hostCount(ctx, s.b) > 1)
 	case cmdLogs:
 		l, err := s.b.Logs(ctx, cmd.host, cmd.service, cmd.n)
 		if err != nil {
@@ -105,7 +105,7 @@ func (s *session) run(ctx context.Context, cmd command) ([]Proposal, error) {
 		if err != nil {
 			return nil, wrapStep("analyze "+cmd.target(), err)
 		}
-		s.out.analyses(cmd.target(), as, s.known.hostCount() > 1)
+		s.out.analyses(cmd.target(), as, s.known.hostCount(ctx, s.b) > 1)
 	default:
 		return s.runAction(ctx, cmd)
 	}
@@ -135,7 +135,7 @@ func (s *session) status(ctx context.Context, cmd command) error {
 		}
 		sts = on
 	}
-	s.out.statusTable(sts, failingOnly, s.known.hostCount() > 1)
+	s.out.statusTable(sts, failingOnly, s.known.hostCount(ctx, s.b) > 1)
 	return nil
 }
 

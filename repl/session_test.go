@@ -203,17 +203,18 @@ func TestSessionCommands(t *testing.T) {
 		wantOut string
 	}{
 		{line: "/status", call: "Status(false)", wantOut: "1 service, 1 failing"},
-		{line: "/failing", call: "Status(true)", wantOut: "vpn"},
+		// A command that prints per-host tables fetches the service list once, to know the hosts.
+		{line: "/failing", call: "Status(true) + Status(false)", wantOut: "vpn"},
 		{line: "/history vpn", call: "History(vpn, 20)", wantOut: "No events for vpn."},
 		{line: "/logs vpn 3", call: "Logs(vpn, 3)", wantOut: "No log lines for vpn (journalctl)."},
-		{line: "/analyze vpn", call: "Analyze(vpn)", wantOut: "No analysis for vpn."},
+		{line: "/analyze vpn", call: "Analyze(vpn) + Status(false)", wantOut: "No analysis for vpn."},
 		{line: "/history web on beta", call: "History(web on beta, 20)", wantOut: "No events for web on beta."},
 		{line: "/history web 3 beta", call: "History(web on beta, 3)", wantOut: "No events for web on beta."},
 		{line: "/history web ON beta 4", call: "History(web on beta, 4)", wantOut: "No events for web on beta."},
 		{line: "/logs web beta", call: "Logs(web on beta, 50)", wantOut: "No log lines for web (journalctl)."},
-		{line: "/analyze job on beta", call: "Analyze(job on beta)", wantOut: "No analysis for job on beta."},
+		{line: "/analyze job on beta", call: "Analyze(job on beta) + Status(false)", wantOut: "No analysis for job on beta."},
 		{line: "/status on home", call: "Status(false)", wantOut: "1 service, 1 failing"},
-		{line: "/failing on home", call: "Status(true)", wantOut: "vpn"},
+		{line: "/failing on home", call: "Status(true) + Status(false)", wantOut: "vpn"},
 		{line: "/clear", call: "ClearSession(s1)", wantOut: "Session s1 forgotten."},
 		{line: "/actions", call: "Actions()", wantOut: "systemctl restart nordvpnd.service"},
 		{line: "/approve p1", call: "Execute(p1, true, false)", wantOut: "rejected: p1"},
@@ -228,7 +229,7 @@ func TestSessionCommands(t *testing.T) {
 			s.handle(t.Context(), tt.line)
 			var want []string
 			if tt.call != "" {
-				want = []string{tt.call}
+				want = strings.Split(tt.call, " + ")
 			}
 			if !slices.Equal(calls, want) {
 				t.Errorf("backend calls = %q, want %q", calls, want)
