@@ -18,6 +18,8 @@ type ServiceStatus struct {
 	FailingSince time.Time
 	Failures     int
 	CollectedAt  time.Time
+	// HostStale: the host's Monit is STALE, so this is its last report, not a current one.
+	HostStale bool
 }
 
 // Event is one NEW, CHANGED or RECOVERED transition of a service.

@@ -56,7 +56,11 @@ func (p *printer) statusTable(sts []ServiceStatus, failingOnly, fleet bool) {
 			r = append(r, plain(s.Monitor))
 		}
 		if fleet {
-			r = append([]cell{plain(s.Host)}, r...)
+			host := cell{text: sanitizeLine(s.Host)}
+			if s.HostStale {
+				host = cell{text: sanitizeLine(s.Host) + " (STALE)", color: ansiYellow}
+			}
+			r = append([]cell{host}, r...)
 		}
 		rows = append(rows, r)
 	}

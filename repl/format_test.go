@@ -89,6 +89,12 @@ func TestStatusTable(t *testing.T) {
 			"HOST  SERVICE         TYPE     STATE    STATUS         FAILING FOR  FAILS\n" +
 			"home  nordvpn_status  program  ONGOING  Status failed  3h12m        4\n" +
 			"1 service, 1 failing\n"},
+		{name: "a stale host's services", sts: []ServiceStatus{vpn, {Host: "nas", Service: "raid", Type: "program",
+			State: "OK", StatusText: "OK", HostStale: true}}, want: "" +
+			"HOST         SERVICE         TYPE     STATE    STATUS         FAILING FOR  FAILS\n" +
+			"home         nordvpn_status  program  ONGOING  Status failed  3h12m        4\n" +
+			"nas (STALE)  raid            program  OK       OK                          0\n" +
+			"2 services, 1 failing\n"},
 		{name: "hostile name", sts: []ServiceStatus{{Host: "h", Service: "x\x1b[2Jy", State: "OK", StatusText: "OK"}}, want: "" +
 			"SERVICE  TYPE  STATE  STATUS  FAILING FOR  FAILS\n" +
 			"x[2Jy          OK     OK                   0\n" +

@@ -130,7 +130,7 @@ func (c *Client) Status(ctx context.Context, failingOnly bool) ([]repl.ServiceSt
 	for _, s := range out.Services {
 		v := repl.ServiceStatus{Host: s.Host, Service: s.Service, Type: s.Type, State: s.State,
 			StatusText: s.StatusText, Status: s.Status, Monitor: strings.ToLower(s.MonitorText),
-			Failures: s.Failures, CollectedAt: s.CollectedAt}
+			Failures: s.Failures, CollectedAt: s.CollectedAt, HostStale: s.HostStale}
 		if s.FailingSince != nil {
 			v.FailingSince = *s.FailingSince
 		}
