@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 )
 
 // fleetBoard is 500 hosts × 30 process services, one in ten failing: 15,000 services.
@@ -41,6 +42,12 @@ func BenchmarkStatusFleet(b *testing.B) {
 	deps := testDeps()
 	board := fleetBoard()
 	deps.Board = board
+	var hosts fakeFleet // the fleet registry: /status checks host= and marks the stale hosts
+	for h := range 500 {
+		hosts = append(hosts, enginefleet.Host{ID: fmt.Sprintf("id%04d", h), Name: fmt.Sprintf("host%04d", h),
+			Source: enginefleet.SourcePush, Interval: 30 * time.Second, LastSeen: t0, Stale: h == 7})
+	}
+	deps.Fleet = hosts
 	s, err := New(Options{Listen: "127.0.0.1:0", Token: "tok"}, deps)
 	if err != nil {
 		b.Fatal(err)

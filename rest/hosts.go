@@ -65,6 +65,22 @@ func (s *Server) knownHosts() []string {
 	return slices.Compact(hosts)
 }
 
+// isHost reports whether the board or the fleet knows host, without sorting either list:
+// /status?host= asks it at every request.
+func (s *Server) isHost(host string) bool {
+	if s.deps.Board.ServicesOn(host) != nil {
+		return true
+	}
+	if s.deps.Fleet != nil {
+		for _, h := range s.deps.Fleet.Hosts() {
+			if h.Name == host {
+				return true
+			}
+		}
+	}
+	return slices.Contains(s.deps.Board.Hosts(), host) // a host whose last message had no services
+}
+
 // knownHost refuses a host= that names no known host with a 404 that lists the known ones
 // (and the one meant, when only the case differs: host names are matched exactly, as Monit
 // writes them). An empty host is every host.
@@ -72,10 +88,10 @@ func (s *Server) knownHost(host string) error {
 	if host == "" {
 		return nil
 	}
-	known := s.knownHosts()
-	if slices.Contains(known, host) {
+	if s.isHost(host) {
 		return nil
 	}
+	known := s.knownHosts()
 	detail := fmt.Sprintf("unknown host %q", host)
 	for _, k := range known {
 		if strings.EqualFold(k, host) {
