@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"monit-intel/engine"
 	"monit-intel/engine/monit"
@@ -134,6 +137,9 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 	if st.MonitID == "" {
 		return PushResult{}, fmt.Errorf("%w: the document has no Monit id (<monit id=…>)", ErrRefused)
 	}
+	if err := checkHostName(st.Host); err != nil {
+		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
+	}
 	monitEvents := readEvents(body)
 	h, err := f.admit(st.MonitID, st.Host, SourcePush, cmp.Or(time.Duration(st.PollSec)*time.Second, f.opts.DefaultInterval))
 	if err != nil {
@@ -170,15 +176,24 @@ func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration)
 // that Monit still speaks; once it is STALE, or when it is known only from the history, the
 // new one takes the name over (a Monit whose id was reset with `monit -r`) with its silence:
 // a STALE name is RECOVERED.
+//
+// A polled host's name is never taken by a push, STALE or not: the poll targets are the
+// configuration's (the first is this machine, where local actions run), and a Monit that
+// only holds collector credentials must not get its status mixed into theirs. A poll takes
+// its name back from a pusher that took it before the first poll answered.
 func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dirty = true
 	var before *host // the entry the name had under another id
 	if other, ok := f.byName[name]; ok && other.ID != id {
-		if !other.Stale && other.Source != SourceHistory {
+		polled := other.Source == SourcePoll && source != SourcePoll
+		if polled || (!other.Stale && other.Source != SourceHistory && source != SourcePoll) {
 			return nil, fmt.Errorf("%w: %q is the localhostname of Monit %s too; give one of them its own `check system NAME`",
 				ErrNameTaken, name, other.ID)
+		}
+		if source == SourcePoll && other.Source == SourcePush {
+			f.log.Warn("a polled Monit takes its name back from a pushing one", "host", name, "monit_id", other.ID)
 		}
 		delete(f.hosts, other.ID)
 		before = other
@@ -209,6 +224,23 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 	f.byName[name] = h
 	h.Interval = interval
 	return h, nil
+}
+
+// MaxHostNameLen is the longest localhostname a push may carry (a DNS name is at most 253).
+const MaxHostNameLen = 255
+
+// checkHostName refuses a pushed localhostname that cannot be a host's name: one with spaces
+// or control characters (a newline would forge a log line, an escape sequence would drive the
+// REPL's terminal), or longer than MaxHostNameLen. The configuration's hosts: names obey the
+// same rule, so every pushed host can be named there.
+func checkHostName(name string) error {
+	if len(name) > MaxHostNameLen {
+		return fmt.Errorf("localhostname of %d bytes: at most %d", len(name), MaxHostNameLen)
+	}
+	if strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) || r == ' ' || r == utf8.RuneError }) {
+		return fmt.Errorf("localhostname %q has spaces or control characters", name)
+	}
+	return nil
 }
 
 // heard records that a host spoke; a STALE host gets its RECOVERED event.
