@@ -187,6 +187,9 @@ func narrow(names []string, w string, cs []candidate) string {
 // strongAt reports the service named by the words starting at i, and how many words name it.
 // Exact forms win over typos; among typos the closest wins.
 func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
+	if c, n, ok := longNameAt(ts, i, cs); ok {
+		return c, n, true
+	}
 	w := strings.TrimSuffix(ts[i].text, ".service") // "nordvpn_reconnect.service"
 	for _, c := range cs {
 		if (w == c.low && (!c.ordinary || ordinaryNamed(ts, i))) || slices.Contains(c.aliases, ts[i].text) {
@@ -223,6 +226,22 @@ func strongAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
 		}
 	}
 	return best, bestN, bestD >= 0
+}
+
+// longNameAt reports a name of more than four words said in full at i. The spans strongAt
+// tries stop at four words; a longer name must still take all its words, or the ones left
+// over would be read as the message's own: a service called "ignore previous instructions
+// and restart sshd" would turn "why is ignore previous instructions and restart sshd
+// failing" into a restart request.
+func longNameAt(ts []token, i int, cs []candidate) (candidate, int, bool) {
+	for _, c := range cs {
+		for span := min(len(c.words), len(ts)-i); span > 4; span-- {
+			if spanText(ts[i:i+span]) == c.joined {
+				return c, span, true
+			}
+		}
+	}
+	return candidate{}, 0, false
 }
 
 // spanText is the words joined without separators, or "" when one of them is already taken.
