@@ -224,3 +224,87 @@ ollama:
 		}
 	})
 }
+
+// TestFleetHostTakeover: a Monit with valid collector credentials claims beta's name. While
+// beta speaks it is refused; once beta is STALE it takes the name, and then an action on beta
+// is refused by the identity check (the Monit at hosts.beta.url is beta, with another id),
+// also after the daemon restarts; nothing runs and hosts.beta's password is never shown.
+// The name of this machine's Monit (the first poll target) is never taken, even STALE.
+func TestFleetHostTakeover(t *testing.T) {
+	port := monittest.FreePort(t)
+	collector := fmt.Sprintf("http://monit:push-pw@127.0.0.1:%d/collector", port)
+	local := startWebMonit(t, "local", "", monittest.ListenTCP)
+	beta := startWebMonit(t, "beta", collector, monittest.ListenTCP)
+	cfg := writeConfig(t, fmt.Sprintf(`monit:
+  - {url: %s, username: %s, password: %s, interval: 1s}
+collector:
+  users:
+    monit: push-pw
+hosts:
+  beta: {url: %s, username: %s, password: %s}
+data_dir: %s
+ollama:
+  url: http://127.0.0.1:%d
+  timeout: 1s
+`, local.m.URL, local.m.Username, local.m.Password, beta.m.URL, beta.m.Username, beta.m.Password, t.TempDir(), monittest.FreePort(t)))
+	d := startDaemonAt(t, cfg, port)
+	waitFor(t, 20*time.Second, func() bool { return hostsOf(t, d)["beta"]["source"] == "push" })
+	impostor := "0123456789abcdef0123456789abcdef"
+	if code := postCollector(t, d, "monit", "push-pw", "", sampleMessage(t, impostor, "beta")); code != 409 {
+		t.Fatalf("the impostor's push while beta speaks = %d, want 409", code)
+	}
+
+	beta.m.Stop(t)
+	waitFor(t, 20*time.Second, func() bool { return staleListed(t, d, "beta") })
+	if code := postCollector(t, d, "monit", "push-pw", "", sampleMessage(t, impostor, "beta")); code != 200 {
+		t.Fatalf("the impostor's push once beta is STALE = %d, want 200 (a Monit whose id was reset takes its name)", code)
+	}
+	if id := hostsOf(t, d)["beta"]["monit_id"]; id != impostor {
+		t.Fatalf("beta's Monit id = %v, want the impostor's", id)
+	}
+	beta.m.Restart(t)
+	waitFor(t, 20*time.Second, func() bool {
+		return strings.Count(d.logs.String(), `status=409`) >= 2 // after the impostor's, beta's own pushes meet it
+	})
+
+	refused := func(t *testing.T, d *daemon) {
+		t.Helper()
+		code, body := d.call(t, "POST", "/mother/actions/suggest", `{"action":"restart","host":"beta","service":"sleeper"}`)
+		detail := fmt.Sprint(body["detail"])
+		if code != 422 || !strings.Contains(detail, fmt.Sprintf("hosts.beta.url (%s) answers as Monit beta (id ", beta.m.URL)) ||
+			!strings.Contains(detail, "not beta (id "+impostor[:4]) || !strings.Contains(detail, "nothing was run") {
+			t.Errorf("restart sleeper on beta = %d %v, want 422: beta's Monit is not the impostor", code, body)
+		}
+		_, audit := d.call(t, "GET", "/mother/actions/audit", "")
+		for _, e := range audit["entries"].([]any) {
+			if row := e.(map[string]any); row["result"] != "refused" {
+				t.Errorf("audit row %v: only refusals were to be written", row)
+			}
+		}
+		_, health := d.call(t, "GET", "/health", "")
+		for where, text := range map[string]string{"the refusal": detail, "the audit": fmt.Sprint(audit), "/health": fmt.Sprint(health),
+			"the log": d.logs.String()} {
+			if strings.Contains(text, beta.m.Password) {
+				t.Errorf("%s shows hosts.beta.password", where)
+			}
+		}
+	}
+	t.Run("an action on the taken name is refused by the identity check", func(t *testing.T) { refused(t, d) })
+	t.Run("this machine's name is never taken, even STALE", func(t *testing.T) {
+		local.m.Stop(t)
+		waitFor(t, 20*time.Second, func() bool { return staleListed(t, d, "local") })
+		if code := postCollector(t, d, "monit", "push-pw", "", sampleMessage(t, "0123456789abcdef0123456789abcde9", "local")); code != 409 {
+			t.Errorf("a push as the STALE local host = %d, want 409", code)
+		}
+		if h := hostsOf(t, d)["local"]; h["source"] != "poll" {
+			t.Errorf("/hosts local = %v, want still the polled Monit", h)
+		}
+	})
+	t.Run("also after a restart", func(t *testing.T) {
+		d = restartDaemon(t, d, cfg)
+		if id := hostsOf(t, d)["beta"]["monit_id"]; id != impostor {
+			t.Fatalf("beta's Monit id after the restart = %v, want the impostor's (the registry is kept)", id)
+		}
+		refused(t, d)
+	})
+}
