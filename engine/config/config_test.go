@@ -96,7 +96,7 @@ func TestLoad(t *testing.T) {
 		}},
 		{name: "unknown key in a list item", file: "fleet_unknown_key.yaml", wantErr: []string{"line 3: unknown key monit[0].intervall"}},
 		{name: "bad fleet values", file: "fleet_bad.yaml",
-			wantErr: []string{"monit[0].url", "monit[0].interval", "collector.users", `"a:b"`, "collector.users.empty",
+			wantErr: []string{"monit[0].url", "monit[0].interval", "collector.users", `"a:b"`, "collector.users.empty", `user name ""`, `"two words"`,
 				"stale_after"}},
 		{name: "hosts for actions on other Monits", file: "hosts.yaml", check: func(t *testing.T, c Config) {
 			w, db := c.Hosts["web2"], c.Hosts["db.home.arpa"]
