@@ -84,6 +84,10 @@ type Host struct {
 type host struct {
 	Host
 	ingest sync.Mutex // one message of a host at a time: Monit replays queued events in bursts
+	// polled is set once a poll target answered as this host since the start: its name is
+	// the configuration's (admit). A polled host restored from the registry is not, as the
+	// configuration may have dropped it for a Monit that pushes.
+	polled bool
 }
 
 // Fleet is the registry of hosts. It is safe for concurrent use.
@@ -177,17 +181,18 @@ func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration)
 // new one takes the name over (a Monit whose id was reset with `monit -r`) with its silence:
 // a STALE name is RECOVERED.
 //
-// A polled host's name is never taken by a push, STALE or not: the poll targets are the
-// configuration's (the first is this machine, where local actions run), and a Monit that
-// only holds collector credentials must not get its status mixed into theirs. A poll takes
-// its name back from a pusher that took it before the first poll answered.
+// A polled host's name is never taken by a push, STALE or not, once a poll target answered
+// as it since the start: the poll targets are the configuration's (the first is this
+// machine, where local actions run), and a Monit that only holds collector credentials must
+// not get its status mixed into theirs. A poll takes its name back from a pusher that took
+// it before the poll answered (at start-up, or while the polled Monit was down).
 func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dirty = true
 	var before *host // the entry the name had under another id
 	if other, ok := f.byName[name]; ok && other.ID != id {
-		polled := other.Source == SourcePoll && source != SourcePoll
+		polled := other.Source == SourcePoll && other.polled && source != SourcePoll
 		if polled || (!other.Stale && other.Source != SourceHistory && source != SourcePoll) {
 			return nil, fmt.Errorf("%w: %q is the localhostname of Monit %s too; give one of them its own `check system NAME`",
 				ErrNameTaken, name, other.ID)
@@ -223,6 +228,7 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 	}
 	f.byName[name] = h
 	h.Interval = interval
+	h.polled = h.polled || source == SourcePoll
 	return h, nil
 }
 
