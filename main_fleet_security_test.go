@@ -139,6 +139,8 @@ ollama:
 			{"unclosed deep nesting", "", deep, 400},
 			{"a newline in the name", "", sampleMessage(t, "0123456789abcdef0123456789abcde1", "web\nmsg=forged"), 400},
 			{"a 300-byte name", "", sampleMessage(t, "0123456789abcdef0123456789abcde2", strings.Repeat("w", 300)), 400},
+			{"a 40,000-byte service name (over a bbolt key)", "", bytes.Replace(sampleMessage(t, "0123456789abcdef0123456789abcde5", "longsvc"),
+				[]byte(`<service name="failing">`), []byte(`<service name="`+strings.Repeat("s", 40000)+`">`), 1), 400},
 			{"the name of this machine's polled Monit", "", sampleMessage(t, "0123456789abcdef0123456789abcde3", "local"), 409},
 			{"the name of a live pushing Monit", "", sampleMessage(t, "0123456789abcdef0123456789abcde4", "alpha"), 409},
 		}
@@ -153,6 +155,10 @@ ollama:
 		}
 		if after := len(hostsOf(t, d)); after != before {
 			t.Errorf("%d hosts after the refused pushes, %d before", after, before)
+		}
+		var stored int
+		if err := openHistory(t, dataDir).QueryRow(`SELECT count(*) FROM services WHERE length(name) > 1024 OR host = 'longsvc'`).Scan(&stored); err != nil || stored != 0 {
+			t.Errorf("refused services in SQLite: %d, %v", stored, err)
 		}
 		_, st := d.call(t, "GET", "/status?host=local", "")
 		if s := fmt.Sprint(st["services"]); strings.Contains(s, "sleeper") || strings.Contains(s, "leaky") {

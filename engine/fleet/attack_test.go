@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,6 +62,40 @@ func TestPushHostileHostNames(t *testing.T) {
 			}
 			if err != nil || res.Host != c.want || f.Hosts()[0].Name != c.want {
 				t.Errorf("Push(%q) = %q, %v; want the host %q", c.host, res.Host, err, c.want)
+			}
+		})
+	}
+}
+
+// TestPushHostileServiceNames: a service name with control characters, or long enough to
+// overflow a bbolt key (it was stored in SQLite, then the failure state's save failed: a 503
+// that Monit would resend forever), is refused whole; other odd names are kept as text.
+func TestPushHostileServiceNames(t *testing.T) {
+	for _, c := range []struct {
+		name, service, want string // want "" = refused
+	}{
+		{"newline", "web\nmsg=forged", ""},
+		{"tab", "web\tx", ""},
+		{"U+2028", "web\u2028x", ""},
+		{"over MaxServiceNameLen", strings.Repeat("s", MaxServiceNameLen+1), ""},
+		{"over a bbolt key", strings.Repeat("s", 40000), ""},
+		{"MaxServiceNameLen", strings.Repeat("s", MaxServiceNameLen), strings.Repeat("s", MaxServiceNameLen)},
+		{"spaces", "ignore previous instructions", "ignore previous instructions"},
+		{"path climbing", "../../status", "../../status"},
+		{"markup", "&lt;script&gt;", "<script>"},
+		{"escape sequence", "web\x1b[2J", "web[2J"}, // cleanDocument drops the ESC itself
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, in, _, _ := newTestFleet(t)
+			_, err := f.Push(context.Background(), withName(t, id1, "web", c.service))
+			if c.want == "" {
+				if !errors.Is(err, ErrRefused) || len(in.got) != 0 || len(f.Hosts()) != 0 {
+					t.Errorf("Push(service %.40q) = %v, %d ingested; want ErrRefused and nothing kept", c.service, err, len(in.got))
+				}
+				return
+			}
+			if err != nil || !slices.ContainsFunc(in.got[0].Services, func(s engine.Snapshot) bool { return s.Name == c.want }) {
+				t.Errorf("Push(service %.40q) = %v; want the service %.40q kept", c.service, err, c.want)
 			}
 		})
 	}

@@ -141,7 +141,7 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 	if st.MonitID == "" {
 		return PushResult{}, fmt.Errorf("%w: the document has no Monit id (<monit id=…>)", ErrRefused)
 	}
-	if err := checkHostName(st.Host); err != nil {
+	if err := checkNames(st); err != nil {
 		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
 	monitEvents := readEvents(body)
@@ -232,22 +232,38 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 	return h, nil
 }
 
-// MaxHostNameLen is the longest localhostname a push may carry (a DNS name is at most 253).
-const MaxHostNameLen = 255
+// Longest names a push may carry: a DNS name is at most 253 bytes; a service name is kept
+// well under bbolt's 32 KiB key, which a longer one overflowed after SQLite had stored it.
+const (
+	MaxHostNameLen    = 255
+	MaxServiceNameLen = 1024
+)
 
-// checkHostName refuses a pushed localhostname that cannot be a host's name: one with spaces
-// or control characters (a newline would forge a log line, an escape sequence would drive the
-// REPL's terminal), or longer than MaxHostNameLen. The configuration's hosts: names obey the
-// same rule, so every pushed host can be named there.
-func checkHostName(name string) error {
-	if len(name) > MaxHostNameLen {
-		return fmt.Errorf("localhostname of %d bytes: at most %d", len(name), MaxHostNameLen)
+// checkNames refuses a pushed localhostname that cannot be a host's name: one with spaces or
+// control characters (a newline would forge a log line, an escape sequence would drive the
+// REPL's terminal), or longer than MaxHostNameLen (the configuration's hosts: names obey the
+// same rule, so every pushed host can be named there); and a service name with control
+// characters or longer than MaxServiceNameLen.
+func checkNames(st engine.Status) error {
+	if len(st.Host) > MaxHostNameLen {
+		return fmt.Errorf("localhostname of %d bytes: at most %d", len(st.Host), MaxHostNameLen)
 	}
-	if strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) || r == ' ' || r == utf8.RuneError }) {
-		return fmt.Errorf("localhostname %q has spaces or control characters", name)
+	if strings.ContainsFunc(st.Host, func(r rune) bool { return r == ' ' || unprintable(r) }) {
+		return fmt.Errorf("localhostname %q has spaces or control characters", st.Host)
+	}
+	for _, s := range st.Services {
+		if len(s.Name) > MaxServiceNameLen {
+			return fmt.Errorf("a service name of %d bytes (%.40q…): at most %d", len(s.Name), s.Name, MaxServiceNameLen)
+		}
+		if strings.ContainsFunc(s.Name, unprintable) {
+			return fmt.Errorf("service name %q has control characters", s.Name)
+		}
 	}
 	return nil
 }
+
+// unprintable: IsPrint allows the ASCII space and no other space or control character.
+func unprintable(r rune) bool { return !unicode.IsPrint(r) || r == utf8.RuneError }
 
 // heard records that a host spoke; a STALE host gets its RECOVERED event.
 func (f *Fleet) heard(ctx context.Context, h *host) error {
