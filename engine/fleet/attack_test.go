@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -277,5 +278,21 @@ func TestConcurrentPushesOfOneHost(t *testing.T) {
 	wg.Wait()
 	if in.overlap.Load() || in.n.Load() != 50 || len(f.Hosts()) != 1 {
 		t.Errorf("overlap %v, %d ingested, %d hosts; want 50 one at a time on one host", in.overlap.Load(), in.n.Load(), len(f.Hosts()))
+	}
+}
+
+// TestEventFloodIsNotLogged: a message packed with 20,000 events (Monit sends one) is read,
+// and logs a few of them and a count, not one line each.
+func TestEventFloodIsNotLogged(t *testing.T) {
+	var logs strings.Builder
+	f := New(&fakeIngest{}, &fakeSink{}, &fakeEvents{}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	ev := "<event><collected_sec>1795507119</collected_sec><service>web\nforged</service><type>5</type><id>65536</id><state>2</state></event>"
+	body := strings.Replace(string(withName(t, id1, "web", "sleeper")), "</monit>", strings.Repeat(ev, 20000)+"</monit>", 1)
+	res, err := f.Push(context.Background(), []byte(body))
+	if err != nil || len(res.MonitEvents) < 20000 {
+		t.Fatalf("Push() = %d events, %v; want them read", len(res.MonitEvents), err)
+	}
+	if lines := strings.Count(logs.String(), "\n"); lines > maxLoggedEvents+2 || !strings.Contains(logs.String(), "count=") {
+		t.Errorf("%d log lines for one message:\n%.2000s", lines, logs.String())
 	}
 }

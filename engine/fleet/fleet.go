@@ -156,9 +156,12 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 	if err != nil {
 		return PushResult{}, fmt.Errorf("ingest %s: %w", st.Host, err)
 	}
-	for _, e := range monitEvents {
+	for _, e := range monitEvents[:min(len(monitEvents), maxLoggedEvents)] {
 		f.log.Info("monit event", "host", st.Host, "service", e.Service, "event", engine.StatusBits(e.ID).Text(),
 			"state", e.State.String())
+	}
+	if n := len(monitEvents) - maxLoggedEvents; n > 0 {
+		f.log.Warn("monit events not logged", "host", st.Host, "count", n)
 	}
 	if err := f.heard(ctx, h); err != nil {
 		return PushResult{}, err
@@ -231,6 +234,10 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 	h.polled = h.polled || source == SourcePoll
 	return h, nil
 }
+
+// maxLoggedEvents is how many of a message's events are logged one by one. Monit sends one
+// event per message; a message packed with thousands would fill the log.
+const maxLoggedEvents = 8
 
 // Longest names a push may carry: a DNS name is at most 253 bytes; a service name is kept
 // well under bbolt's 32 KiB key, which a longer one overflowed after SQLite had stored it.
