@@ -133,7 +133,7 @@ ollama:
 			body           []byte
 			want           int
 		}{
-			{"gzip bomb", "gzip", gzipped(t, make([]byte, 64<<20)), 413},
+			{"gzip bomb", "gzip", gzipped(t, make([]byte, 16<<20)), 413},
 			{"gzip inside gzip", "gzip", gzipped(t, gzipped(t, valid)), 400},
 			{"unknown encoding", "br", valid, 415},
 			{"unclosed deep nesting", "", deep, 400},
