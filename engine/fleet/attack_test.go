@@ -296,3 +296,36 @@ func TestEventFloodIsNotLogged(t *testing.T) {
 		t.Errorf("%d log lines for one message:\n%.2000s", lines, logs.String())
 	}
 }
+
+// TestPushedPollIsBounded: a <poll> so large that it overflowed a time.Duration made the
+// interval negative: STALE at every check, RECOVERED at every push. It is now at most
+// MaxPushInterval, and an absent or odd one is the default.
+func TestPushedPollIsBounded(t *testing.T) {
+	for _, c := range []struct {
+		poll string
+		want time.Duration
+	}{
+		{"1", time.Second},
+		{"0", 30 * time.Second},
+		{"-5", 30 * time.Second},
+		{"86400", MaxPushInterval},
+		{"9999999999999", MaxPushInterval},
+		{"9223372036854775807", MaxPushInterval},
+		{"99999999999999999999", 30 * time.Second},
+	} {
+		f, _, ev, c2 := newTestFleet(t)
+		body := strings.Replace(string(withName(t, id1, "web", "sleeper")), "<poll>5</poll>", "<poll>"+c.poll+"</poll>", 1)
+		for range 3 {
+			if _, err := f.Push(context.Background(), []byte(body)); err != nil {
+				t.Fatal(err)
+			}
+			c2.t = c2.t.Add(time.Second)
+			if _, err := f.CheckStale(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := f.Hosts()[0].Interval; got != c.want || len(ev.got) != 0 {
+			t.Errorf("<poll>%s</poll>: interval %v, %d host events; want %v and none", c.poll, got, len(ev.got), c.want)
+		}
+	}
+}

@@ -145,7 +145,7 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
 	monitEvents := readEvents(body)
-	h, err := f.admit(st.MonitID, st.Host, SourcePush, cmp.Or(time.Duration(st.PollSec)*time.Second, f.opts.DefaultInterval))
+	h, err := f.admit(st.MonitID, st.Host, SourcePush, f.pushInterval(st.PollSec))
 	if err != nil {
 		return PushResult{}, err
 	}
@@ -167,6 +167,20 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 		return PushResult{}, err
 	}
 	return PushResult{Host: st.Host, Services: len(st.Services), Events: res.Events, MonitEvents: monitEvents}, nil
+}
+
+// MaxPushInterval bounds the interval a message's <poll> sets: a <poll> of 2^63-1 seconds
+// overflowed to a negative interval, and the host went STALE at every check and RECOVERED at
+// every push, each an event and a notification.
+const MaxPushInterval = 24 * time.Hour
+
+// pushInterval is a pushing host's interval: its Monit's <poll> (`set daemon N`), at most
+// MaxPushInterval; DefaultInterval when the message has none.
+func (f *Fleet) pushInterval(pollSec int) time.Duration {
+	if pollSec <= 0 {
+		return f.opts.DefaultInterval
+	}
+	return time.Duration(min(int64(pollSec), int64(MaxPushInterval/time.Second))) * time.Second
 }
 
 // Polled tells the fleet that a polled Monit answered and its status (of host) has been
