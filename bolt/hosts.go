@@ -27,6 +27,9 @@ type hostV1 struct {
 	Stale      bool   `json:"stale,omitempty"`
 	StaleSince int64  `json:"stale_since,omitempty"`
 	Messages   int64  `json:"messages"`
+	// User is the collector user the host is bound to; absent in a registry written before
+	// hosts were bound (the host is bound at its next push).
+	User string `json:"user,omitempty"`
 }
 
 // LoadHosts returns the host registry as last saved, in Monit id order.
@@ -43,7 +46,7 @@ func (s *Store) LoadHosts(ctx context.Context) ([]fleet.Host, error) {
 			}
 			out = append(out, fleet.Host{ID: h.ID, Name: h.Name, Source: h.Source,
 				Interval: time.Duration(h.IntervalNS), LastSeen: timeOrZero(h.LastSeen), Stale: h.Stale,
-				StaleSince: timeOrZero(h.StaleSince), Messages: h.Messages})
+				StaleSince: timeOrZero(h.StaleSince), Messages: h.Messages, User: h.User})
 			return nil
 		})
 	})
@@ -70,7 +73,7 @@ func (s *Store) SaveHosts(ctx context.Context, hosts []fleet.Host) error {
 		for _, h := range hosts {
 			v, err := json.Marshal(hostV1{V: 1, ID: h.ID, Name: h.Name, Source: h.Source,
 				IntervalNS: int64(h.Interval), LastSeen: unixNanoOrZero(h.LastSeen), Stale: h.Stale,
-				StaleSince: unixNanoOrZero(h.StaleSince), Messages: h.Messages})
+				StaleSince: unixNanoOrZero(h.StaleSince), Messages: h.Messages, User: h.User})
 			if err != nil {
 				return err
 			}

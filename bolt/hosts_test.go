@@ -80,7 +80,7 @@ func TestFleetRegistryAcrossRestart(t *testing.T) {
 		return f, ev, s
 	}
 	f, _, s := start()
-	if _, err := f.Push(t.Context(), msg); err != nil {
+	if _, err := f.Push(t.Context(), "monit", msg); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Save(t.Context()); err != nil {
@@ -102,7 +102,7 @@ func TestFleetRegistryAcrossRestart(t *testing.T) {
 	}
 	f, ev, s := start()
 	defer s.Close()
-	if _, err := f.Push(t.Context(), msg); err != nil {
+	if _, err := f.Push(t.Context(), "monit", msg); err != nil {
 		t.Fatal(err)
 	}
 	if len(ev.got) != 1 || ev.got[0].Kind != engine.StateRecovered || len(f.Stale()) != 0 {

@@ -54,7 +54,7 @@ func TestPushHostileHostNames(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, in, _, _ := newTestFleet(t)
-			res, err := f.Push(context.Background(), withName(t, id1, c.host, "sleeper"))
+			res, err := f.Push(context.Background(), "monit", withName(t, id1, c.host, "sleeper"))
 			if c.want == "" {
 				if !errors.Is(err, ErrRefused) || len(in.got) != 0 || len(f.Hosts()) != 0 {
 					t.Errorf("Push(%q) = %v, %d ingested, hosts %v; want ErrRefused and nothing kept", c.host, err, len(in.got), f.Hosts())
@@ -88,7 +88,7 @@ func TestPushHostileServiceNames(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, in, _, _ := newTestFleet(t)
-			_, err := f.Push(context.Background(), withName(t, id1, "web", c.service))
+			_, err := f.Push(context.Background(), "monit", withName(t, id1, "web", c.service))
 			if c.want == "" {
 				if !errors.Is(err, ErrRefused) || len(in.got) != 0 || len(f.Hosts()) != 0 {
 					t.Errorf("Push(service %.40q) = %v, %d ingested; want ErrRefused and nothing kept", c.service, err, len(in.got))
@@ -107,10 +107,10 @@ func TestPushHostileServiceNames(t *testing.T) {
 func TestPushLookAlikeIsAnotherHost(t *testing.T) {
 	f, _, _, _ := newTestFleet(t)
 	ctx := context.Background()
-	if _, err := f.Push(ctx, withName(t, id1, "beta", "sleeper")); err != nil {
+	if _, err := f.Push(ctx, "monit", withName(t, id1, "beta", "sleeper")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Push(ctx, withName(t, "22222222222222222222222222222222", "bеta", "sleeper")); err != nil {
+	if _, err := f.Push(ctx, "monit", withName(t, "22222222222222222222222222222222", "bеta", "sleeper")); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.MonitID("beta"); got != id1 {
@@ -164,7 +164,7 @@ func TestPushXMLAttacks(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, in, _, _ := newTestFleet(t)
-			res, err := f.Push(context.Background(), []byte(c.body))
+			res, err := f.Push(context.Background(), "monit", []byte(c.body))
 			if c.wantHost == "" {
 				if !errors.Is(err, ErrRefused) || len(in.got) != 0 || len(f.Hosts()) != 0 {
 					t.Errorf("Push() = %v, %d ingested; want ErrRefused and nothing kept", err, len(in.got))
@@ -196,14 +196,14 @@ func TestPushCannotTakeAPolledName(t *testing.T) {
 	if err := f.Polled(ctx, "local", time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Push(ctx, withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
+	if _, err := f.Push(ctx, "monit", withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
 		t.Fatalf("a push as the polled host = %v, want ErrNameTaken", err)
 	}
 	c.t = c.t.Add(time.Minute)
 	if stale, err := f.CheckStale(ctx); err != nil || len(stale) != 1 {
 		t.Fatalf("CheckStale() = %v, %v; want the polled host stale", stale, err)
 	}
-	if _, err := f.Push(ctx, withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
+	if _, err := f.Push(ctx, "monit", withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
 		t.Fatalf("a push as the STALE polled host = %v, want ErrNameTaken", err)
 	}
 	if err := f.Save(ctx); err != nil {
@@ -215,13 +215,13 @@ func TestPushCannotTakeAPolledName(t *testing.T) {
 	}
 	// After a restart the configuration may have dropped the poll target for a Monit that
 	// pushes: the STALE name is taken, until a poll answers as it again.
-	if _, err := again.Push(ctx, withName(t, id1, "local", "sleeper")); err != nil {
+	if _, err := again.Push(ctx, "monit", withName(t, id1, "local", "sleeper")); err != nil {
 		t.Fatalf("a push as the STALE polled host of the last run = %v, want it taken", err)
 	}
 	if err := again.Polled(ctx, "local", time.Second); err != nil {
 		t.Fatalf("the poll after a restart = %v, want its name taken back", err)
 	}
-	if _, err := again.Push(ctx, withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
+	if _, err := again.Push(ctx, "monit", withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
 		t.Fatalf("a push as the polled host once it answered = %v, want ErrNameTaken", err)
 	}
 	if len(in.got) != 1 || again.MonitID("local") != "" {
@@ -230,13 +230,13 @@ func TestPushCannotTakeAPolledName(t *testing.T) {
 	in.got = nil
 
 	first := New(in, &fakeSink{}, ev, Options{Now: c.now})
-	if _, err := first.Push(ctx, withName(t, id1, "local", "sleeper")); err != nil {
+	if _, err := first.Push(ctx, "monit", withName(t, id1, "local", "sleeper")); err != nil {
 		t.Fatal(err) // before the first poll the name is unknown
 	}
 	if err := first.Polled(ctx, "local", time.Second); err != nil {
 		t.Fatalf("the poll after a pusher took its name = %v, want it taken back", err)
 	}
-	if _, err := first.Push(ctx, withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
+	if _, err := first.Push(ctx, "monit", withName(t, id1, "local", "sleeper")); !errors.Is(err, ErrNameTaken) {
 		t.Errorf("the pusher after the poll took its name back = %v, want ErrNameTaken", err)
 	}
 	if h := first.Hosts(); len(h) != 1 || h[0].Source != SourcePoll {
@@ -270,7 +270,7 @@ func TestConcurrentPushesOfOneHost(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			if _, err := f.Push(context.Background(), body); err != nil {
+			if _, err := f.Push(context.Background(), "monit", body); err != nil {
 				t.Error(err)
 			}
 		})
@@ -288,7 +288,7 @@ func TestEventFloodIsNotLogged(t *testing.T) {
 	f := New(&fakeIngest{}, &fakeSink{}, &fakeEvents{}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ev := "<event><collected_sec>1795507119</collected_sec><service>web\nforged</service><type>5</type><id>65536</id><state>2</state></event>"
 	body := strings.Replace(string(withName(t, id1, "web", "sleeper")), "</monit>", strings.Repeat(ev, 20000)+"</monit>", 1)
-	res, err := f.Push(context.Background(), []byte(body))
+	res, err := f.Push(context.Background(), "monit", []byte(body))
 	if err != nil || len(res.MonitEvents) < 20000 {
 		t.Fatalf("Push() = %d events, %v; want them read", len(res.MonitEvents), err)
 	}
@@ -316,7 +316,7 @@ func TestPushedPollIsBounded(t *testing.T) {
 		f, _, ev, c2 := newTestFleet(t)
 		body := strings.Replace(string(withName(t, id1, "web", "sleeper")), "<poll>5</poll>", "<poll>"+c.poll+"</poll>", 1)
 		for range 3 {
-			if _, err := f.Push(context.Background(), []byte(body)); err != nil {
+			if _, err := f.Push(context.Background(), "monit", []byte(body)); err != nil {
 				t.Fatal(err)
 			}
 			c2.t = c2.t.Add(time.Second)

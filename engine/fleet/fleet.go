@@ -34,10 +34,13 @@ const (
 )
 
 // Errors of Push. ErrRefused wraps what is wrong with the message itself (a 4xx for the
-// sender); ErrNameTaken means the localhostname belongs to another Monit that still speaks.
+// sender); ErrNameTaken means the localhostname belongs to another Monit that still speaks;
+// ErrOtherUser means the host (by its Monit id or its name) is bound to another collector
+// user than the one the message was sent as.
 var (
 	ErrRefused   = errors.New("collector message refused")
 	ErrNameTaken = errors.New("host name taken by another Monit")
+	ErrOtherUser = errors.New("host bound to another collector user")
 )
 
 // Ingester classifies and stores one host's status (engine.Ingester).
@@ -79,11 +82,20 @@ type Host struct {
 	Stale      bool          `json:"stale"`
 	StaleSince time.Time     `json:"stale_since,omitzero"`
 	Messages   int64         `json:"messages"`
+	// User is the collector user the host pushes as: its first stored push binds it, and a
+	// push as another user is refused (ErrOtherUser). "" for a polled host, a host known from
+	// the history, and a host from a registry older than the binding (bound at its next push).
+	// Not served: a user name is half of a credential.
+	User string `json:"-"`
 }
 
 type host struct {
 	Host
 	ingest sync.Mutex // one message of a host at a time: Monit replays queued events in bursts
+	// pending is a pushed host whose first message is not stored yet: it is neither listed
+	// nor saved, and it is removed again when that message cannot be stored.
+	pending  bool
+	replaced *host // the entry a pending host took its name from, given it back by drop
 	// polled is set once a poll target answered as this host since the start: its name is
 	// the configuration's (admit). A polled host restored from the registry is not, as the
 	// configuration may have dropped it for a Monit that pushes.
@@ -129,32 +141,30 @@ type PushResult struct {
 	MonitEvents []MonitEvent
 }
 
-// Push takes one collector message (a format 2 status document, already decompressed): the
-// host is admitted (or recognised by its Monit id), its status goes through the ingest path
-// at once, and a STALE host is RECOVERED. A message that cannot be read wraps ErrRefused and
-// changes nothing.
-func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
+// Push takes one collector message (a format 2 status document, already decompressed) that
+// was sent as the collector user user: the host is admitted (or recognised by its Monit id),
+// its status goes through the ingest path at once, and a STALE host is RECOVERED. A message
+// that cannot be read wraps ErrRefused and changes nothing; so does a message for a host bound
+// to another user (ErrOtherUser). A new host is admitted once its first message is stored.
+func (f *Fleet) Push(ctx context.Context, user string, body []byte) (PushResult, error) {
 	st, err := monit.ParseStatus(bytes.NewReader(body))
 	if err != nil {
 		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
-	if st.MonitID == "" {
-		return PushResult{}, fmt.Errorf("%w: the document has no Monit id (<monit id=…>)", ErrRefused)
+	if err := checkID(st.MonitID); err != nil {
+		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
 	if err := checkNames(st); err != nil {
 		return PushResult{}, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
 	monitEvents := readEvents(body)
-	h, err := f.admit(st.MonitID, st.Host, SourcePush, f.pushInterval(st.PollSec))
+	h, err := f.admit(st.MonitID, st.Host, user, SourcePush, f.pushInterval(st.PollSec))
 	if err != nil {
 		return PushResult{}, err
 	}
-	h.ingest.Lock()
-	res, err := f.in.Ingest(ctx, st)
-	f.sink.AfterCycle(ctx, res, err)
-	h.ingest.Unlock()
+	res, err := f.ingest(ctx, h, st)
 	if err != nil {
-		return PushResult{}, fmt.Errorf("ingest %s: %w", st.Host, err)
+		return PushResult{}, err
 	}
 	for _, e := range monitEvents[:min(len(monitEvents), maxLoggedEvents)] {
 		f.log.Info("monit event", "host", st.Host, "service", e.Service, "event", engine.StatusBits(e.ID).Text(),
@@ -167,6 +177,48 @@ func (f *Fleet) Push(ctx context.Context, body []byte) (PushResult, error) {
 		return PushResult{}, err
 	}
 	return PushResult{Host: st.Host, Services: len(st.Services), Events: res.Events, MonitEvents: monitEvents}, nil
+}
+
+// ingest stores a pushed status, one message of a host at a time. The first message of a new
+// host admits it only once it is stored: when it cannot be, the host is dropped again, so a
+// refused first message leaves no trace in the registry.
+func (f *Fleet) ingest(ctx context.Context, h *host, st engine.Status) (engine.CycleResult, error) {
+	h.ingest.Lock()
+	defer h.ingest.Unlock()
+	f.mu.Lock()
+	dropped := f.hosts[h.ID] != h
+	f.mu.Unlock()
+	if dropped { // a message sent at the same time as the host's first one, which failed
+		return engine.CycleResult{}, fmt.Errorf("ingest %s: its first message could not be stored", st.Host)
+	}
+	res, err := f.in.Ingest(ctx, st)
+	f.sink.AfterCycle(ctx, res, err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err != nil {
+		if h.pending {
+			f.drop(h)
+		}
+		return engine.CycleResult{}, fmt.Errorf("ingest %s: %w", st.Host, err)
+	}
+	h.pending, h.replaced = false, nil
+	return res, nil
+}
+
+// drop removes a pending host whose first message could not be stored and gives its name
+// back to the entry it took it from. f.mu is held.
+func (f *Fleet) drop(h *host) {
+	if f.hosts[h.ID] == h {
+		delete(f.hosts, h.ID)
+	}
+	if f.byName[h.Name] == h {
+		delete(f.byName, h.Name)
+	}
+	if b := h.replaced; b != nil && f.hosts[b.ID] == nil && f.byName[b.Name] == nil {
+		f.hosts[b.ID], f.byName[b.Name] = b, b
+	}
+	f.dirty = true
+	f.log.Info("new host not admitted: its first message could not be stored", "host", h.Name, "monit_id", h.ID)
 }
 
 // MaxPushInterval bounds the interval a message's <poll> sets: a <poll> of 2^63-1 seconds
@@ -186,7 +238,7 @@ func (f *Fleet) pushInterval(pollSec int) time.Duration {
 // Polled tells the fleet that a polled Monit answered and its status (of host) has been
 // ingested. A polled host is known by its name.
 func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration) error {
-	h, err := f.admit(SourcePoll+":"+host, host, SourcePoll, interval)
+	h, err := f.admit(SourcePoll+":"+host, host, "", SourcePoll, interval)
 	if err != nil {
 		return err
 	}
@@ -203,9 +255,15 @@ func (f *Fleet) Polled(ctx context.Context, host string, interval time.Duration)
 // machine, where local actions run), and a Monit that only holds collector credentials must
 // not get its status mixed into theirs. A poll takes its name back from a pusher that took
 // it before the poll answered (at start-up, or while the polled Monit was down).
-func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, error) {
+//
+// A pushed host is bound to the collector user it pushes as (Host.User): a message as another
+// user, for its Monit id or taking over its name, is refused with ErrOtherUser.
+func (f *Fleet) admit(id, name, user, source string, interval time.Duration) (*host, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.checkUser(id, name, user, source); err != nil {
+		return nil, err
+	}
 	f.dirty = true
 	var before *host // the entry the name had under another id
 	if other, ok := f.byName[name]; ok && other.ID != id {
@@ -222,20 +280,7 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 	}
 	h, ok := f.hosts[id]
 	if !ok {
-		h = &host{Host: Host{ID: id, Source: source, LastSeen: f.opts.Now()}}
-		if before != nil {
-			h.LastSeen, h.Stale, h.StaleSince = before.LastSeen, before.Stale, before.StaleSince
-		}
-		f.hosts[id] = h
-		switch {
-		case before == nil:
-			f.log.Info("new host", "host", name, "monit_id", id, "source", source)
-		case before.Source == SourceHistory:
-			f.log.Info("host known from the history speaks", "host", name, "monit_id", id, "source", source)
-		default:
-			f.log.Info("host taken over by another Monit id", "host", name, "monit_id", id, "source", source,
-				"previous_monit_id", before.ID)
-		}
+		h = f.add(id, name, user, source, before)
 	}
 	if h.Name != name {
 		if f.byName[h.Name] == h {
@@ -246,7 +291,65 @@ func (f *Fleet) admit(id, name, source string, interval time.Duration) (*host, e
 	f.byName[name] = h
 	h.Interval = interval
 	h.polled = h.polled || source == SourcePoll
+	if source == SourcePush && h.User == "" {
+		h.User = user
+		f.log.Info("host bound to its collector user", "host", name, "monit_id", id)
+	}
 	return h, nil
+}
+
+// checkUser refuses a push as another collector user than the one the host is bound to, by
+// its Monit id or by the name it would take over. The user names are not in the error: it
+// is logged and answered to the sender. f.mu is held.
+func (f *Fleet) checkUser(id, name, user, source string) error {
+	if source != SourcePush {
+		return nil
+	}
+	if h, ok := f.hosts[id]; ok && h.User != "" && h.User != user {
+		return fmt.Errorf("%w: Monit %s (%q) pushes as another collector user", ErrOtherUser, id, h.Name)
+	}
+	if other, ok := f.byName[name]; ok && other.ID != id && other.User != "" && other.User != user {
+		return fmt.Errorf("%w: %q is the host of Monit %s, which pushes as another collector user; give this Monit its own `check system NAME`",
+			ErrOtherUser, name, other.ID)
+	}
+	return nil
+}
+
+// add registers a new host; a pushed one is pending until its first message is stored. A
+// host that takes over the name of before keeps its silence. f.mu is held.
+func (f *Fleet) add(id, name, user, source string, before *host) *host {
+	h := &host{Host: Host{ID: id, Source: source, LastSeen: f.opts.Now()}, pending: source == SourcePush, replaced: before}
+	if source == SourcePush {
+		h.User = user
+	}
+	if before != nil {
+		h.LastSeen, h.Stale, h.StaleSince = before.LastSeen, before.Stale, before.StaleSince
+	}
+	f.hosts[id] = h
+	switch {
+	case before == nil:
+		f.log.Info("new host", "host", name, "monit_id", id, "source", source)
+	case before.Source == SourceHistory:
+		f.log.Info("host known from the history speaks", "host", name, "monit_id", id, "source", source)
+	default:
+		f.log.Info("host taken over by another Monit id", "host", name, "monit_id", id, "source", source,
+			"previous_monit_id", before.ID)
+	}
+	return h
+}
+
+// checkID refuses a Monit id that names an entry the fleet makes itself ("poll:NAME",
+// "history:NAME"): a push must not pass for a polled host or one known from the history.
+func checkID(id string) error {
+	if id == "" {
+		return errors.New("the document has no Monit id (<monit id=…>)")
+	}
+	for _, p := range []string{SourcePoll + ":", SourceHistory + ":"} {
+		if strings.HasPrefix(id, p) {
+			return fmt.Errorf("Monit id %q: ids starting %q are the fleet's own", id, p)
+		}
+	}
+	return nil
 }
 
 // maxLoggedEvents is how many of a message's events are logged one by one. Monit sends one
@@ -350,7 +453,9 @@ func (f *Fleet) Hosts() []Host {
 	defer f.mu.Unlock()
 	out := make([]Host, 0, len(f.hosts))
 	for _, h := range f.hosts {
-		out = append(out, h.Host)
+		if !h.pending {
+			out = append(out, h.Host)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

@@ -74,7 +74,7 @@ func TestPushSamples(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, in, _, _ := newTestFleet(t)
-			res, err := f.Push(context.Background(), readSample(t, c.file))
+			res, err := f.Push(context.Background(), "monit", readSample(t, c.file))
 			if err != nil {
 				t.Fatalf("Push() = %v", err)
 			}
@@ -113,7 +113,7 @@ func TestPushRefused(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, in, _, _ := newTestFleet(t)
-			_, err := f.Push(context.Background(), []byte(c.body))
+			_, err := f.Push(context.Background(), "monit", []byte(c.body))
 			if !errors.Is(err, ErrRefused) {
 				t.Errorf("Push() = %v, want ErrRefused", err)
 			}
@@ -128,7 +128,7 @@ func TestStaleAndRecovered(t *testing.T) {
 	f, _, ev, c := newTestFleet(t)
 	ctx := context.Background()
 	body := readSample(t, "heartbeat.xml") // poll 5 s: stale after 15 s of silence
-	if _, err := f.Push(ctx, body); err != nil {
+	if _, err := f.Push(ctx, "monit", body); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -146,7 +146,7 @@ func TestStaleAndRecovered(t *testing.T) {
 	for i, s := range steps {
 		c.t = c.t.Add(s.advance)
 		if s.push {
-			if _, err := f.Push(ctx, body); err != nil {
+			if _, err := f.Push(ctx, "monit", body); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -171,17 +171,17 @@ func TestNameTakenByAnotherMonit(t *testing.T) {
 	ctx := context.Background()
 	first := readSample(t, "heartbeat.xml")
 	second := []byte(strings.Replace(string(first), "515284eeec9a806daa177124adab5321", "0123456789abcdef0123456789abcdef", 1))
-	if _, err := f.Push(ctx, first); err != nil {
+	if _, err := f.Push(ctx, "monit", first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Push(ctx, second); !errors.Is(err, ErrNameTaken) {
+	if _, err := f.Push(ctx, "monit", second); !errors.Is(err, ErrNameTaken) {
 		t.Fatalf("a second Monit with the same name: %v, want ErrNameTaken", err)
 	}
 	c.t = c.t.Add(time.Minute)
 	if _, err := f.CheckStale(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Push(ctx, second); err != nil {
+	if _, err := f.Push(ctx, "monit", second); err != nil {
 		t.Fatalf("the name of a stale Monit is taken over: %v", err)
 	}
 	if hosts := f.Hosts(); len(hosts) != 1 || hosts[0].ID != "0123456789abcdef0123456789abcdef" || len(in.got) != 2 {
@@ -202,7 +202,7 @@ func TestPolled(t *testing.T) {
 func TestIngestErrorIsReturned(t *testing.T) {
 	f, in, _, _ := newTestFleet(t)
 	in.err = errors.New("disk full")
-	if _, err := f.Push(context.Background(), readSample(t, "heartbeat.xml")); err == nil || errors.Is(err, ErrRefused) {
+	if _, err := f.Push(context.Background(), "monit", readSample(t, "heartbeat.xml")); err == nil || errors.Is(err, ErrRefused) {
 		t.Errorf("Push() with a failing store = %v, want a non-refusal error", err)
 	}
 }
@@ -218,7 +218,7 @@ func TestOnEventAfterStoring(t *testing.T) {
 	}})
 	ctx := context.Background()
 	body := readSample(t, "heartbeat.xml")
-	if _, err := f.Push(ctx, body); err != nil {
+	if _, err := f.Push(ctx, "monit", body); err != nil {
 		t.Fatal(err)
 	}
 	c.t = c.t.Add(time.Minute)
@@ -228,7 +228,7 @@ func TestOnEventAfterStoring(t *testing.T) {
 	if _, err := f.CheckStale(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Push(ctx, body); err != nil {
+	if _, err := f.Push(ctx, "monit", body); err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"STALE vm stored=1", "RECOVERED vm stored=2"}; !slices.Equal(told, want) {
@@ -242,7 +242,7 @@ func TestMonitID(t *testing.T) {
 	f, _, _, c := newTestFleet(t)
 	ctx := context.Background()
 	first := readSample(t, "heartbeat.xml")
-	if _, err := f.Push(ctx, first); err != nil {
+	if _, err := f.Push(ctx, "monit", first); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Polled(ctx, "db", time.Minute); err != nil {
@@ -265,7 +265,7 @@ func TestMonitID(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := []byte(strings.Replace(string(first), "515284eeec9a806daa177124adab5321", "0123456789abcdef0123456789abcdef", 1))
-	if _, err := f.Push(ctx, second); err != nil {
+	if _, err := f.Push(ctx, "monit", second); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.MonitID("vm"); got != "0123456789abcdef0123456789abcdef" {
@@ -293,7 +293,7 @@ func TestMonitEventLogSaysTheState(t *testing.T) {
 			f := New(&fakeIngest{}, &fakeSink{}, &fakeEvents{}, Options{Now: c0.now,
 				Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 			body := strings.Replace(string(readSample(t, "event.xml")), "<state>1</state><action>", "<state>"+c.state+"</state><action>", 1)
-			if _, err := f.Push(t.Context(), []byte(body)); err != nil {
+			if _, err := f.Push(t.Context(), "monit", []byte(body)); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(logged.String(), c.want) {

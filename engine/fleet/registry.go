@@ -98,7 +98,9 @@ func (f *Fleet) Save(ctx context.Context) error {
 	}
 	hosts := make([]Host, 0, len(f.hosts))
 	for _, h := range f.hosts {
-		hosts = append(hosts, h.Host)
+		if !h.pending {
+			hosts = append(hosts, h.Host)
+		}
 	}
 	f.dirty = false
 	f.mu.Unlock()

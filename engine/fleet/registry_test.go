@@ -67,7 +67,7 @@ func TestRegistrySurvivesRestart(t *testing.T) {
 			st := &memStore{}
 			clk := &clock{t: time.Unix(1795507200, 0)}
 			f, _ := restarted(t, st, clk)
-			if _, err := f.Push(t.Context(), readSample(t, "heartbeat.xml")); err != nil { // <poll>5</poll>
+			if _, err := f.Push(t.Context(), "monit", readSample(t, "heartbeat.xml")); err != nil { // <poll>5</poll>
 				t.Fatal(err)
 			}
 			if err := f.Save(t.Context()); err != nil {
@@ -97,7 +97,7 @@ func TestRegistrySurvivesRestart(t *testing.T) {
 			if stale, _ := f.CheckStale(t.Context()); len(stale) != 0 || len(ev.got) != 0 {
 				t.Fatalf("after another restart CheckStale() = %v, events %v; want none", stale, kinds(ev.got))
 			}
-			if _, err := f.Push(t.Context(), readSample(t, "heartbeat.xml")); err != nil {
+			if _, err := f.Push(t.Context(), "monit", readSample(t, "heartbeat.xml")); err != nil {
 				t.Fatal(err)
 			}
 			if got := kinds(ev.got); len(got) != 1 || got[0] != "vm RECOVERED" {
@@ -132,7 +132,7 @@ func TestHostsFromHistory(t *testing.T) {
 		t.Fatalf("CheckStale() = %v, %v; want the 3 silent history hosts", stale, err)
 	}
 	// A Monit with a history host's name takes it over, and is RECOVERED.
-	if _, err := f.Push(ctx, readSample(t, "heartbeat.xml")); err != nil {
+	if _, err := f.Push(ctx, "monit", readSample(t, "heartbeat.xml")); err != nil {
 		t.Fatalf("Push() of a history host's name = %v", err)
 	}
 	if err := f.Polled(ctx, "old", time.Second); err != nil {
@@ -159,7 +159,7 @@ func TestSaveIsLazyAndRetried(t *testing.T) {
 	st := &memStore{}
 	f, _ := restarted(t, st, clk)
 	for range 3 {
-		if _, err := f.Push(ctx, readSample(t, "heartbeat.xml")); err != nil {
+		if _, err := f.Push(ctx, "monit", readSample(t, "heartbeat.xml")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -195,7 +195,7 @@ func TestKnownHostIsNotNew(t *testing.T) {
 	}
 	f := start()
 	f.Remember(map[string]time.Time{"vm": clk.t.Add(-time.Hour)})
-	if _, err := f.Push(t.Context(), readSample(t, "heartbeat.xml")); err != nil {
+	if _, err := f.Push(t.Context(), "monit", readSample(t, "heartbeat.xml")); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Polled(t.Context(), "alpha", time.Second); err != nil {
@@ -205,7 +205,7 @@ func TestKnownHostIsNotNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	f = start()
-	if _, err := f.Push(t.Context(), readSample(t, "heartbeat.xml")); err != nil {
+	if _, err := f.Push(t.Context(), "monit", readSample(t, "heartbeat.xml")); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Polled(t.Context(), "alpha", time.Second); err != nil {

@@ -150,9 +150,9 @@ func TestCredentialCases(t *testing.T) {
 		{"no colon", "Basic " + b64("monitpw"), 401},
 	}
 	var logs bytes.Buffer
-	h, _ := realHandler(t, &logs)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			h, _ := realHandler(t, &logs) // the sample's host is bound to the first user it is pushed as
 			req := httptest.NewRequest(http.MethodPost, "/collector", bytes.NewReader(sample(t)))
 			req.Header.Set("Authorization", c.auth)
 			rec := httptest.NewRecorder()
@@ -163,6 +163,50 @@ func TestCredentialCases(t *testing.T) {
 		})
 	}
 	for _, secret := range []string{"pwx", "pä:ss", b64("monit:pwx"), "secret"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log shows %q:\n%s", secret, logs.String())
+		}
+	}
+}
+
+// TestHostBoundToItsUser: a host is bound to the collector user of its first push; the same
+// message (the same Monit id and name) sent as another valid user is a 403, is not stored,
+// and neither user's credentials reach the log. A message under a new id that would take the
+// host's name over is refused too.
+func TestHostBoundToItsUser(t *testing.T) {
+	var logs bytes.Buffer
+	h, in := realHandler(t, &logs)
+	send := func(auth string, body []byte) int {
+		req := httptest.NewRequest(http.MethodPost, "/collector", bytes.NewReader(body))
+		req.Header.Set("Authorization", auth)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	doc := sample(t)
+	if code := send(basic("monit", "pw"), doc); code != http.StatusOK {
+		t.Fatalf("first push = %d, want 200", code)
+	}
+	newID := bytes.Replace(doc, []byte(`id="`), []byte(`id="0`), 1)
+	for _, c := range []struct {
+		name string
+		auth string
+		body []byte
+		want int
+	}{
+		{"same host as another user", basic("mönit", "pä:ss wörd🔑"), doc, http.StatusForbidden},
+		{"its name under a new id as another user", basic("mönit", "pä:ss wörd🔑"), newID, http.StatusForbidden},
+		{"same host as its user", basic("monit", "pw"), doc, http.StatusOK},
+	} {
+		before := len(in.got)
+		if code := send(c.auth, c.body); code != c.want {
+			t.Errorf("%s: status = %d, want %d", c.name, code, c.want)
+		}
+		if stored := len(in.got) - before; (c.want == http.StatusOK) != (stored == 1) {
+			t.Errorf("%s: %d statuses stored", c.name, stored)
+		}
+	}
+	for _, secret := range []string{"pä:ss", "mönit", b64("mönit:pä:ss wörd🔑"), "secret"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log shows %q:\n%s", secret, logs.String())
 		}

@@ -28,9 +28,10 @@ const (
 // looks for `Server: mmonit/X.Y` and compresses from then on when X.Y >= 3.6 (REFERENCE 3.3).
 const ServerHeader = "mmonit/3.7 (monit-intel)"
 
-// Pusher takes one decompressed collector message (fleet.Fleet).
+// Pusher takes one decompressed collector message sent as the authenticated collector user
+// user (fleet.Fleet), which binds each host to the user it pushes as.
 type Pusher interface {
-	Push(ctx context.Context, body []byte) (fleet.PushResult, error)
+	Push(ctx context.Context, user string, body []byte) (fleet.PushResult, error)
 }
 
 // Options configure the handler.
@@ -75,7 +76,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusMethodNotAllowed, "only POST: this is where Monit's `set mmonit` sends its status")
 		return
 	}
-	if !h.authorized(r) {
+	user, ok := h.authorized(r)
+	if !ok {
 		h.log.Warn("collector message with bad credentials", "remote", r.RemoteAddr)
 		w.Header().Set("WWW-Authenticate", `Basic realm="monit-intel collector", charset="UTF-8"`)
 		refuse(w, http.StatusUnauthorized, "the user and password of `set mmonit http://USER:PASS@…` must be one of collector.users")
@@ -87,7 +89,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, status, err.Error())
 		return
 	}
-	res, err := h.push.Push(r.Context(), body)
+	res, err := h.push.Push(r.Context(), user, body)
 	if err != nil {
 		status := statusOf(err)
 		h.log.Warn("collector message refused", "remote", r.RemoteAddr, "status", status, "err", err)
@@ -101,15 +103,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // authorized checks HTTP Basic credentials in constant time (an unknown user costs the same
-// as a wrong password).
-func (h *Handler) authorized(r *http.Request) bool {
+// as a wrong password) and returns the user.
+func (h *Handler) authorized(r *http.Request) (string, bool) {
 	user, pass, ok := r.BasicAuth()
 	if !ok {
-		return false
+		return "", false
 	}
 	want, known := h.users[user]
 	got := sha256.Sum256([]byte(pass))
-	return subtle.ConstantTimeCompare(got[:], want[:]) == 1 && known
+	return user, subtle.ConstantTimeCompare(got[:], want[:]) == 1 && known
 }
 
 // read returns the decompressed body, or the status to refuse it with.
@@ -159,6 +161,8 @@ func (h *Handler) tooLarge() error {
 // them; a storage failure is 503, so that Monit queues its events and sends them again.
 func statusOf(err error) int {
 	switch {
+	case errors.Is(err, fleet.ErrOtherUser):
+		return http.StatusForbidden
 	case errors.Is(err, fleet.ErrRefused):
 		return http.StatusBadRequest
 	case errors.Is(err, fleet.ErrNameTaken):

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,11 +18,13 @@ import (
 )
 
 type fakePusher struct {
-	got [][]byte
-	err error
+	got   [][]byte
+	users []string
+	err   error
 }
 
-func (f *fakePusher) Push(_ context.Context, body []byte) (fleet.PushResult, error) {
+func (f *fakePusher) Push(_ context.Context, user string, body []byte) (fleet.PushResult, error) {
+	f.users = append(f.users, user)
 	if f.err != nil {
 		return fleet.PushResult{}, f.err
 	}
@@ -66,6 +69,7 @@ func TestHandler(t *testing.T) {
 		{name: "unknown encoding", user: "monit", pass: "pw", encoding: "br", body: doc, want: 415},
 		{name: "malformed", user: "monit", pass: "pw", body: doc, pushErr: fmt.Errorf("%w: bad", fleet.ErrRefused), want: 400},
 		{name: "name taken", user: "monit", pass: "pw", body: doc, pushErr: fmt.Errorf("%w: vm", fleet.ErrNameTaken), want: 409},
+		{name: "host of another user", user: "monit", pass: "pw", body: doc, pushErr: fmt.Errorf("%w: vm", fleet.ErrOtherUser), want: 403},
 		{name: "storage down", user: "monit", pass: "pw", body: doc, pushErr: errors.New("disk I/O error"), want: 503},
 	}
 	for _, c := range cases {
@@ -93,6 +97,9 @@ func TestHandler(t *testing.T) {
 			}
 			if pushed := len(p.got) == 1 && bytes.Equal(p.got[0], doc); pushed != c.wantPushed {
 				t.Errorf("pushed = %v (%d messages), want %v", pushed, len(p.got), c.wantPushed)
+			}
+			if c.wantPushed && !slices.Equal(p.users, []string{"monit"}) {
+				t.Errorf("pushed as %q, want the authenticated user %q", p.users, "monit")
 			}
 			if c.want == 200 && rec.Header().Get("Server") != ServerHeader {
 				t.Errorf("Server = %q, want %q (Monit gzips after it)", rec.Header().Get("Server"), ServerHeader)
