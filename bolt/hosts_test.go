@@ -2,9 +2,13 @@ package bolt
 
 import (
 	"context"
+	"errors"
 	"os"
+	"slices"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"monit-intel/engine"
 	"monit-intel/engine/fleet"
@@ -34,6 +38,7 @@ func TestHostsRoundTrip(t *testing.T) {
 	at := time.Unix(1795507200, 123).UTC()
 	want := []fleet.Host{
 		{ID: "a1", Name: "alpha", Source: fleet.SourcePush, Interval: 30 * time.Second, LastSeen: at, Messages: 7},
+		{ID: "a2", Name: "gamma", Source: fleet.SourcePush, Interval: time.Second, LastSeen: at, Messages: 1, User: "mönit"},
 		{ID: "poll:beta", Name: "beta", Source: fleet.SourcePoll, Interval: time.Minute, LastSeen: at,
 			Stale: true, StaleSince: at.Add(time.Minute), Messages: 2},
 	}
@@ -52,8 +57,26 @@ func TestHostsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadHosts() = %v", err)
 	}
-	if len(got) != 1 || got[0] != want[1] {
+	if !slices.Equal(got, want[1:]) {
 		t.Errorf("LoadHosts() = %+v, want %+v", got, want[1:])
+	}
+}
+
+// TestHostWithoutUser: a host saved before hosts were bound to their collector user reads
+// back without one (the fleet binds it at its next push).
+func TestHostWithoutUser(t *testing.T) {
+	s, err := Open(t.TempDir(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	old := `{"v":1,"id":"a1","name":"alpha","source":"push","interval_ns":30000000000,"last_seen":1,"messages":7}`
+	if err := s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketHosts).Put([]byte("a1"), []byte(old)) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LoadHosts(t.Context())
+	if err != nil || len(got) != 1 || got[0].Name != "alpha" || got[0].User != "" {
+		t.Errorf("LoadHosts() = %+v, %v; want alpha without a user", got, err)
 	}
 }
 
@@ -107,5 +130,8 @@ func TestFleetRegistryAcrossRestart(t *testing.T) {
 	}
 	if len(ev.got) != 1 || ev.got[0].Kind != engine.StateRecovered || len(f.Stale()) != 0 {
 		t.Errorf("after the host speaks: events %+v, stale %+v; want RECOVERED", ev.got, f.Stale())
+	}
+	if _, err := f.Push(t.Context(), "eve", msg); !errors.Is(err, fleet.ErrOtherUser) {
+		t.Errorf("Push() as another collector user after restarts = %v, want ErrOtherUser", err)
 	}
 }
