@@ -13,6 +13,7 @@ import (
 
 	"monit-intel/engine"
 	"monit-intel/engine/config"
+	"monit-intel/engine/fleet"
 	"monit-intel/engine/fleet/loadgen"
 )
 
@@ -62,7 +63,7 @@ func TestCollectorBatches(t *testing.T) {
 			}
 			defer s.Close()
 			e := &env{logger: slog.New(slog.DiscardHandler), getenv: func(string) string { return "" }}
-			_, _, h := newFleet(cfg, s, boardSink{engine.NewBoard()}, nil, e)
+			f, _, h := newFleet(cfg, s, boardSink{engine.NewBoard()}, nil, e)
 			lg := loadgen.Fleet{Hosts: hosts, Services: services, Interval: 30 * time.Second}
 			all := make([]int, hosts)
 			for i := range all {
@@ -89,6 +90,7 @@ func TestCollectorBatches(t *testing.T) {
 			for i, code := range codes {
 				checkStored(t, s, loadgen.HostName(i), services, code == 200)
 			}
+			checkRegistered(t, f, s, codes)
 			execSQL(t, s.history.Path(), `DROP TRIGGER inject`)
 			for i, code := range pushAll(h, lg, failed, at.Add(30*time.Second)) {
 				if code != 200 {
@@ -128,6 +130,30 @@ func checkStored(t *testing.T, s *stores, host string, services int, want bool) 
 	}
 	if len(cycles) != 1 || cycles[0] {
 		t.Errorf("%s: failure states of cycles %v, want one", host, cycles)
+	}
+}
+
+// checkRegistered checks that the hosts whose first push was answered 200 are in the fleet's
+// registry, listed and saved, and that those refused left no trace in it.
+func checkRegistered(t *testing.T, f *fleet.Fleet, s *stores, codes map[int]int) {
+	t.Helper()
+	if err := f.Save(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := s.state.LoadHosts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, hosts := range map[string][]fleet.Host{"listed": f.Hosts(), "saved": saved} {
+		known := map[string]bool{}
+		for _, h := range hosts {
+			known[h.Name] = true
+		}
+		for i, code := range codes {
+			if known[loadgen.HostName(i)] != (code == 200) {
+				t.Errorf("%s: first push answered %d, %s = %v", loadgen.HostName(i), code, where, known[loadgen.HostName(i)])
+			}
+		}
 	}
 }
 
