@@ -236,6 +236,8 @@ ollama:
 // is refused by the identity check (the Monit at hosts.beta.url is beta, with another id),
 // also after the daemon restarts; nothing runs and hosts.beta's password is never shown.
 // The name of this machine's Monit (the first poll target) is never taken, even STALE.
+// Another collector user can neither push as beta (by its Monit id) nor take its STALE name:
+// beta is bound to the user it pushes as, also after the restart.
 func TestFleetHostTakeover(t *testing.T) {
 	port := monittest.FreePort(t)
 	collector := fmt.Sprintf("http://monit:push-pw@127.0.0.1:%d/collector", port)
@@ -246,6 +248,7 @@ func TestFleetHostTakeover(t *testing.T) {
 collector:
   users:
     monit: push-pw
+    eve: eve-pw
 hosts:
   beta: {url: %s, username: %s, password: %s}
 data_dir: %s
@@ -259,9 +262,21 @@ ollama:
 	if code := postCollector(t, d, "monit", "push-pw", "", sampleMessage(t, impostor, "beta")); code != 409 {
 		t.Fatalf("the impostor's push while beta speaks = %d, want 409", code)
 	}
+	betaID := fmt.Sprint(hostsOf(t, d)["beta"]["monit_id"])
+	otherUser := func(t *testing.T, d *daemon, id string) {
+		t.Helper()
+		if code := postCollector(t, d, "eve", "eve-pw", "", sampleMessage(t, id, "beta")); code != 403 {
+			t.Errorf("a push as beta (Monit %s) by another collector user = %d, want 403", id, code)
+		}
+		if strings.Contains(d.logs.String(), "eve-pw") {
+			t.Error("the log shows the other user's password")
+		}
+	}
+	otherUser(t, d, betaID)
 
 	beta.m.Stop(t)
 	waitFor(t, 20*time.Second, func() bool { return staleListed(t, d, "beta") })
+	otherUser(t, d, impostor)
 	if code := postCollector(t, d, "monit", "push-pw", "", sampleMessage(t, impostor, "beta")); code != 200 {
 		t.Fatalf("the impostor's push once beta is STALE = %d, want 200 (a Monit whose id was reset takes its name)", code)
 	}
@@ -312,5 +327,6 @@ ollama:
 			t.Fatalf("beta's Monit id after the restart = %v, want the impostor's (the registry is kept)", id)
 		}
 		refused(t, d)
+		otherUser(t, d, impostor)
 	})
 }
