@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"monit-intel/engine"
 )
 
 const id2 = "22222222222222222222222222222222"
@@ -148,5 +150,51 @@ func TestFailedFirstPushLeavesNoTrace(t *testing.T) {
 	}
 	if got := hostNames(f.Hosts()); !slices.Equal(got, []string{"old@history:old", "web@" + id1}) {
 		t.Errorf("hosts %v, want web kept after its later message failed", got)
+	}
+}
+
+// gatedIngest fails its first call once released, and stores the others.
+type gatedIngest struct {
+	entered, release chan struct{}
+	calls            int
+}
+
+func (g *gatedIngest) Ingest(_ context.Context, st engine.Status) (engine.CycleResult, error) {
+	g.calls++ // one message of a host at a time: the fleet serialises them
+	if g.calls == 1 {
+		close(g.entered)
+		<-g.release
+		return engine.CycleResult{}, errors.New("database is locked")
+	}
+	return engine.CycleResult{Host: st.Host}, nil
+}
+
+// TestMessageBehindAFailedFirstOne: a second message of a new host that waited for the
+// first one is never stored under a host the first one's failure dropped. Either it waited
+// (then it is a storage error, Monit sends it again, and nothing is stored) or it came after
+// the failure (then it admits the host itself): in both, what is stored has a listed host.
+func TestMessageBehindAFailedFirstOne(t *testing.T) {
+	in := &gatedIngest{entered: make(chan struct{}), release: make(chan struct{})}
+	f := New(in, &fakeSink{}, &fakeEvents{}, Options{})
+	msg := withName(t, id1, "web", "sleeper")
+	first := make(chan error)
+	go func() { _, err := f.Push(t.Context(), "monit", msg); first <- err }()
+	<-in.entered
+	second := make(chan error)
+	go func() { _, err := f.Push(t.Context(), "monit", msg); second <- err }()
+	time.Sleep(50 * time.Millisecond) // not a timing test: lets the second message reach the host's lock first
+	close(in.release)
+	if err := <-first; err == nil {
+		t.Fatal("first Push() = nil, want the storage error")
+	}
+	err := <-second
+	switch stored := in.calls - 1; {
+	case stored == 0 && (err == nil || errors.Is(err, ErrRefused) || len(f.Hosts()) != 0):
+		t.Errorf("second Push() = %v, hosts %v; want a storage error and no host", err, hostNames(f.Hosts()))
+	case stored == 1 && (err != nil || len(f.Hosts()) != 1):
+		t.Errorf("second Push() = %v, stored, hosts %v; want web admitted", err, hostNames(f.Hosts()))
+	}
+	if _, err := f.Push(t.Context(), "monit", msg); err != nil || len(f.Hosts()) != 1 {
+		t.Errorf("next Push() = %v, hosts %v; want web admitted", err, hostNames(f.Hosts()))
 	}
 }
