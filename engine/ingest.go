@@ -244,7 +244,7 @@ func (in *Ingester) catchUp(ctx context.Context, host string, prev map[ServiceKe
 	replayed := 0
 	for _, e := range lost {
 		k := ServiceKey{Host: e.Host, Service: e.Service}
-		if e.Host != host {
+		if e.Host != host || isHostEvent(e, prev) {
 			continue
 		}
 		prev[k] = Replay(prev[k], e)
@@ -254,6 +254,18 @@ func (in *Ingester) catchUp(ctx context.Context, host string, prev map[ServiceKe
 		in.logger.Warn("failure state lagged the history; replayed its events", "after_cycle", applied, "events", replayed)
 	}
 	return nil
+}
+
+// isHostEvent tells a fleet host's own event (STALE, and the RECOVERED that ends it, stored
+// under InstanceService) from a checked service's: it is no failure state of a service, so
+// the catch-up leaves it out. A checked service that Monit happens to call "Monit" has a
+// failure state of its own, and its events are replayed.
+func isHostEvent(e Event, prev map[ServiceKey]FailureState) bool {
+	if e.Kind == StateStale {
+		return true
+	}
+	_, checked := prev[ServiceKey{Host: e.Host, Service: e.Service}]
+	return e.Service == InstanceService && !checked
 }
 
 // linkEvents points each classified service at the stored event of its transition.

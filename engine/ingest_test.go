@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -211,5 +214,56 @@ func TestCheckClock(t *testing.T) {
 		if got.Skewed != tt.wantSkewed || got.OffsetSec != tt.wantOffset || (got.Detail != "") != tt.wantSkewed {
 			t.Errorf("%s: CheckClock() = %+v, want skewed %v offset %d", tt.name, got, tt.wantSkewed, tt.wantOffset)
 		}
+	}
+}
+
+// TestHostEventsAreNotReplayed: a fleet host's STALE and RECOVERED, stored between two of its
+// cycles under InstanceService, are no failure state the state store missed: the next cycle
+// neither replays them nor warns that the state lagged. An event of a checked service that
+// Monit calls "Monit" still is.
+func TestHostEventsAreNotReplayed(t *testing.T) {
+	now := time.Unix(1795507134, 0)
+	for _, tc := range []struct {
+		name       string
+		checked    bool // the host has a checked service called "Monit" with a stored state
+		events     []State
+		wantReplay bool
+	}{
+		{"STALE then RECOVERED", false, []State{StateStale, StateRecovered}, false},
+		{"STALE alone", false, []State{StateStale}, false},
+		{"a checked service named Monit", true, []State{StateNew}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			states, hist := &fakeStates{states: map[ServiceKey]FailureState{}}, &fakeHistory{}
+			src := fakeSource{fetch: func(context.Context) (Status, error) { return statusWith(0, now), nil }}
+			var log bytes.Buffer
+			in := NewIngester(src, states, hist, IngesterOptions{Now: func() time.Time { return now },
+				Logger: slog.New(slog.NewTextHandler(&log, nil))})
+			if _, err := in.RunCycle(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			monit := ServiceKey{Host: "vm", Service: InstanceService}
+			if tc.checked {
+				st := states.states[ServiceKey{Host: "vm", Service: "web"}]
+				st.Service = InstanceService
+				states.states[monit] = st
+			}
+			var evs []Event
+			for _, k := range tc.events {
+				evs = append(evs, Event{At: now, Host: "vm", Service: InstanceService, Kind: k, Status: BitStatus})
+			}
+			if _, err := hist.RecordCycle(t.Context(), now, Status{Host: "vm"}, evs); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := in.RunCycle(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(log.String(), "lagged"); got != tc.wantReplay {
+				t.Errorf("replayed = %v, want %v; log:\n%s", got, tc.wantReplay, log.String())
+			}
+			if _, ok := states.states[monit]; ok != tc.checked {
+				t.Errorf("failure state of %s stored = %v, want %v", InstanceService, ok, tc.checked)
+			}
+		})
 	}
 }

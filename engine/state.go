@@ -79,6 +79,10 @@ func (f FailureState) Key() ServiceKey { return ServiceKey{Host: f.Host, Service
 // Failing reports whether the service was failing at the last cycle.
 func (f FailureState) Failing() bool { return f.Status != 0 }
 
+// InstanceService is the service name of a fleet host's own events (STALE, and the
+// RECOVERED that ends it), as Monit names its instance events ("Monit started").
+const InstanceService = "Monit"
+
 // Event is one transition or detected change, as stored in failure_events.
 type Event struct {
 	ID      int64

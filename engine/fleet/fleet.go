@@ -25,7 +25,7 @@ const StateStale = engine.StateStale
 
 // InstanceService is the service name of a host's own events, as Monit names its instance
 // events ("Monit started", "Monit stopped").
-const InstanceService = "Monit"
+const InstanceService = engine.InstanceService
 
 // Sources of a host's status.
 const (
@@ -269,8 +269,9 @@ func (f *Fleet) admit(id, name, user, source string, interval time.Duration) (*h
 	if other, ok := f.byName[name]; ok && other.ID != id {
 		polled := other.Source == SourcePoll && other.polled && source != SourcePoll
 		if polled || (!other.Stale && other.Source != SourceHistory && source != SourcePoll) {
-			return nil, fmt.Errorf("%w: %q is the localhostname of Monit %s too; give one of them its own `check system NAME`",
-				ErrNameTaken, name, other.ID)
+			return nil, fmt.Errorf("%w: %q is the localhostname of Monit %s (%s) too; give one of them its own "+
+				"`check system NAME`, or, if both are the same Monit, let it either push or be polled, not both",
+				ErrNameTaken, name, other.ID, other.Source)
 		}
 		if source == SourcePoll && other.Source == SourcePush {
 			f.log.Warn("a polled Monit takes its name back from a pushing one", "host", name, "monit_id", other.ID)
