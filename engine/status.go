@@ -47,43 +47,44 @@ func ParseServiceType(s string) (ServiceType, bool) {
 type StatusBits uint32
 
 // The bits Monit sets in <status>, in the order of Monit's Event_Table (src/event.c), which
-// is the order `monit status` words them in, with Monit's words for a failed test and for a
-// change ("if changed checksum then alert" sets the bit in <status> and in <status_hint>).
+// is the order `monit status` words them in, with Monit's words for each state of the test's
+// event: failed, succeeded, changed ("if changed checksum then alert" sets the bit in
+// <status> and in <status_hint>) and changed not.
 var statusLabels = []struct {
-	bit             StatusBits
-	failed, changed string
+	bit                                    StatusBits
+	failed, succeeded, changed, changedNot string
 }{
-	{0x20000, "Action done", "Action done"},
-	{0x4000000, "Download bytes exceeded", "Download bytes changed"},
-	{0x8000000, "Upload bytes exceeded", "Upload bytes changed"},
-	{0x1, "Checksum failed", "Checksum changed"},
-	{0x20, "Connection failed", "Connection changed"},
-	{0x8000, "Content failed", "Content match"},
-	{0x800, "Data access error", "Data access changed"},
-	{0x1000, "Execution failed", "Execution changed"},
-	{0x2000, "Filesystem flags failed", "Filesystem flags changed"},
-	{0x100, "GID failed", "GID changed"},
-	{0x100000, "Heartbeat failed", "Heartbeat changed"},
-	{0x4000, "ICMP failed", "ICMP changed"},
-	{0x10000, "Monit instance failed", "Monit instance changed"},
-	{0x400, "Invalid type", "Type changed"},
-	{0x800000, "Link down", "Link changed"},
-	{0x200, "Does not exist", "Existence changed"},
-	{0x10000000, "Download packets exceeded", "Download packets changed"},
-	{0x20000000, "Upload packets exceeded", "Upload packets changed"},
-	{0x40, "Permission failed", "Permission changed"},
-	{0x40000, "PID failed", "PID changed"},
-	{0x80000, "PPID failed", "PPID changed"},
-	{0x2, "Resource limit matched", "Resource limit changed"},
-	{0x2000000, "Saturation exceeded", "Saturation changed"},
-	{0x10, "Size failed", "Size changed"},
-	{0x1000000, "Speed failed", "Speed changed"},
-	{0x200000, "Status failed", "Status changed"},
-	{0x4, "Timeout", "Timeout changed"},
-	{0x8, "Timestamp failed", "Timestamp changed"},
-	{0x80, "UID failed", "UID changed"},
-	{0x400000, "Uptime failed", "Uptime changed"},
-	{0x40000000, "Does exist", "Existence changed"},
+	{0x20000, "Action done", "Action done", "Action done", "Action done"},
+	{0x4000000, "Download bytes exceeded", "Download bytes ok", "Download bytes changed", "Download bytes not changed"},
+	{0x8000000, "Upload bytes exceeded", "Upload bytes ok", "Upload bytes changed", "Upload bytes not changed"},
+	{0x1, "Checksum failed", "Checksum succeeded", "Checksum changed", "Checksum not changed"},
+	{0x20, "Connection failed", "Connection succeeded", "Connection changed", "Connection not changed"},
+	{0x8000, "Content failed", "Content succeeded", "Content match", "Content doesn't match"},
+	{0x800, "Data access error", "Data access succeeded", "Data access changed", "Data access not changed"},
+	{0x1000, "Execution failed", "Execution succeeded", "Execution changed", "Execution not changed"},
+	{0x2000, "Filesystem flags failed", "Filesystem flags succeeded", "Filesystem flags changed", "Filesystem flags not changed"},
+	{0x100, "GID failed", "GID succeeded", "GID changed", "GID not changed"},
+	{0x100000, "Heartbeat failed", "Heartbeat succeeded", "Heartbeat changed", "Heartbeat not changed"},
+	{0x4000, "ICMP failed", "ICMP succeeded", "ICMP changed", "ICMP not changed"},
+	{0x10000, "Monit instance failed", "Monit instance succeeded", "Monit instance changed", "Monit instance not changed"},
+	{0x400, "Invalid type", "Type succeeded", "Type changed", "Type not changed"},
+	{0x800000, "Link down", "Link up", "Link changed", "Link not changed"},
+	{0x200, "Does not exist", "Exists", "Existence changed", "Existence not changed"},
+	{0x10000000, "Download packets exceeded", "Download packets ok", "Download packets changed", "Download packets not changed"},
+	{0x20000000, "Upload packets exceeded", "Upload packets ok", "Upload packets changed", "Upload packets not changed"},
+	{0x40, "Permission failed", "Permission succeeded", "Permission changed", "Permission not changed"},
+	{0x40000, "PID failed", "PID succeeded", "PID changed", "PID not changed"},
+	{0x80000, "PPID failed", "PPID succeeded", "PPID changed", "PPID not changed"},
+	{0x2, "Resource limit matched", "Resource limit succeeded", "Resource limit changed", "Resource limit not changed"},
+	{0x2000000, "Saturation exceeded", "Saturation ok", "Saturation changed", "Saturation not changed"},
+	{0x10, "Size failed", "Size succeeded", "Size changed", "Size not changed"},
+	{0x1000000, "Speed failed", "Speed ok", "Speed changed", "Speed not changed"},
+	{0x200000, "Status failed", "Status succeeded", "Status changed", "Status not changed"},
+	{0x4, "Timeout", "Timeout recovery", "Timeout changed", "Timeout not changed"},
+	{0x8, "Timestamp failed", "Timestamp succeeded", "Timestamp changed", "Timestamp not changed"},
+	{0x80, "UID failed", "UID succeeded", "UID changed", "UID not changed"},
+	{0x400000, "Uptime failed", "Uptime succeeded", "Uptime changed", "Uptime not changed"},
+	{0x40000000, "Does exist", "Does not exist", "Existence changed", "Existence not changed"},
 }
 
 // Named bits the analysis refers to.
@@ -106,6 +107,29 @@ const (
 	BitUptime     StatusBits = 0x400000
 	BitLink       StatusBits = 0x800000
 )
+
+// EventWords words one event as Monit's log does: the test's words for the event's state,
+// Monit's State_Type (0 succeeded, 1 failed, 2 changed, 4 changed not). An event of a test
+// that succeeded again reads "Exists", not the "Does not exist" of its failure. An unknown
+// bit or state falls back to Text.
+func EventWords(id StatusBits, state int) string {
+	for _, l := range statusLabels {
+		if l.bit != id {
+			continue
+		}
+		switch state {
+		case 0:
+			return l.succeeded
+		case 1:
+			return l.failed
+		case 2:
+			return l.changed
+		case 4:
+			return l.changedNot
+		}
+	}
+	return id.Text()
+}
 
 // Text words the bitmap as `monit status` words failed tests: the labels of the set bits in
 // Monit's order joined with " | ", "OK" for 0. Unknown bits are shown as hex so nothing is

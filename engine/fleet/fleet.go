@@ -167,7 +167,7 @@ func (f *Fleet) Push(ctx context.Context, user string, body []byte) (PushResult,
 		return PushResult{}, err
 	}
 	for _, e := range monitEvents[:min(len(monitEvents), maxLoggedEvents)] {
-		f.log.Info("monit event", "host", st.Host, "service", e.Service, "event", engine.StatusBits(e.ID).Text(),
+		f.log.Info("monit event", "host", st.Host, "service", e.Service, "event", engine.EventWords(engine.StatusBits(e.ID), int(e.State)),
 			"state", e.State.String())
 	}
 	if n := len(monitEvents) - maxLoggedEvents; n > 0 {

@@ -273,19 +273,19 @@ func TestMonitID(t *testing.T) {
 	}
 }
 
-// TestMonitEventLogSaysTheState: an event of a test that succeeded again carries the test's
-// failure wording ("Does not exist" for a process that is back); its log line says the state
-// in Monit's words, so it does not read as a failure.
+// TestMonitEventLogSaysTheState: an event carries only its test's bit and state; its log
+// line words it as Monit's own log does for that state ("Status succeeded", not the "Status
+// failed" of the failure) and names the state in Monit's words.
 func TestMonitEventLogSaysTheState(t *testing.T) {
 	for _, c := range []struct {
 		state string
 		want  string
 	}{
-		{"0", `event="Status failed" state=succeeded`},
+		{"0", `event="Status succeeded" state=succeeded`},
 		{"1", `event="Status failed" state=failed`},
-		{"2", `event="Status failed" state=changed`},
-		{"4", `event="Status failed" state="changed not"`},
-		{"16", `state="state 16"`},
+		{"2", `event="Status changed" state=changed`},
+		{"4", `event="Status not changed" state="changed not"`},
+		{"16", `event="Status failed" state="state 16"`},
 	} {
 		t.Run(c.state, func(t *testing.T) {
 			var logged strings.Builder
