@@ -150,7 +150,7 @@ ollama:
 		alpha.job.Pass(t)
 		waitFor(t, 20*time.Second, func() bool { return failingOn(t, d, "alpha") == 0 })
 		waitFor(t, 10*time.Second, func() bool {
-			return regexp.MustCompile(`msg="monit event" .*host=alpha service=job event="Status failed" state=succeeded`).MatchString(d.logs.String())
+			return regexp.MustCompile(`msg="monit event" .*host=alpha service=job event="Status succeeded" state=succeeded`).MatchString(d.logs.String())
 		})
 		if regexp.MustCompile(`msg="monit event" .* state=[0-9]`).MatchString(d.logs.String()) {
 			t.Errorf("a Monit event's state is logged as a number:\n%s", d.logs)
