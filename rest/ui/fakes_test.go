@@ -136,6 +136,12 @@ type fakeActions struct {
 	pending  []engine.Proposal
 	executed []string
 	proposed []string
+	// preview resolves like the flow: newFixture sets it to resolve on this machine.
+	preview func(ctx context.Context, a engine.SuggestedAction) (act.Command, error)
+}
+
+func (a *fakeActions) Preview(ctx context.Context, asked engine.SuggestedAction) (act.Command, error) {
+	return a.preview(ctx, asked)
 }
 
 func (a *fakeActions) Propose(_ context.Context, asked engine.SuggestedAction, source, proposer string) (engine.Proposal, error) {
@@ -211,6 +217,10 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 			t.Services[s.Name] = true
 		}
 		return t, nil
+	}
+	f.actions.preview = func(ctx context.Context, a engine.SuggestedAction) (act.Command, error) {
+		t, _ := targets(ctx, a.Host)
+		return act.Resolve(a.Action, a.Service, t, act.Options{})
 	}
 	u, err := New(Options{Poll: 20 * time.Millisecond}, Deps{Board: f.board, History: hist,
 		Actions: f.actions, Audit: f.audit, Users: acc, Sessions: f.sessions, Targets: targets,

@@ -23,6 +23,10 @@ type row struct {
 	Spark                                    string
 	SparkLabel                               string
 	Search                                   string // lower-case text the filter matches
+	// Stale marks a service of a STALE host: its figures are the host's last report, from
+	// SilentSince.
+	Stale       bool
+	SilentSince time.Time
 }
 
 type overviewData struct {
@@ -65,8 +69,13 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		hosts[c.Snapshot.Host] = true
 	}
 	d.Hosts = len(hosts)
+	stale := u.staleHosts()
 	for _, c := range services {
 		rw := toRow(c)
+		if h, ok := stale[c.Snapshot.Host]; ok {
+			rw.Stale, rw.SilentSince = true, h.LastSeen
+			rw.Search += " stale silent"
+		}
 		if c.Snapshot.Failing() {
 			d.Failing++
 		}

@@ -488,7 +488,9 @@ func TestServiceOnSeveralHosts(t *testing.T) {
 		{"/ui/services/nginx?range=7d", http.StatusConflict, `?host=vm&amp;range=7d`, "refused on"},
 		{"/ui/services/nginx?host=web2", 200, "refused on web2", "refused on vm"},
 		{"/ui/services/nginx?host=vm", 200, `href="?host=vm&amp;range=7d"`, "refused on web2"},
-		{"/ui/services/nginx?host=nosuch", http.StatusNotFound, "on nosuch", "refused on"},
+		{"/ui/services/nginx?host=nosuch", http.StatusNotFound, "Unknown host “nosuch”: the known hosts are vm, web2.", "refused on"},
+		{"/ui/services/nginx?host=WEB2", http.StatusNotFound, "did you mean “web2”?", "refused on"},
+		{"/ui/services/nosuch?host=web2", http.StatusNotFound, "no service called “nosuch” on web2", "Unknown host"},
 	}
 	for _, tc := range cases {
 		resp, page := get(t, c, f.srv.URL+tc.path)
