@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -231,5 +233,36 @@ func TestUnknownHost(t *testing.T) {
 		if resp, page := get(t, c, ff.srv.URL+tc.path); resp.StatusCode != 404 || !strings.Contains(page, tc.want) {
 			t.Errorf("GET %s = %d, want 404 saying %s:\n%s", tc.path, resp.StatusCode, tc.want, page)
 		}
+	}
+}
+
+// TestEventsAnnounceAStaleHost: a host becoming STALE, without a cycle, refreshes the
+// overview's rows (event "cycle") and its banners (event "health").
+func TestEventsAnnounceAStaleHost(t *testing.T) {
+	ff := newFleetFixture(t)
+	ff.fleet.setStale("delta", false, time.Time{})
+	c := ff.client(t)
+	ff.login(t, c, "victor")
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ff.srv.URL+"/ui/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		ff.fleet.setStale("beta", true, time.Now())
+	}()
+	var cycle, banner bool
+	for !(cycle && banner) && sc.Scan() {
+		cycle = cycle || sc.Text() == "event: cycle"
+		banner = banner || strings.Contains(sc.Text(), "Host beta is STALE")
+	}
+	if !cycle || !banner {
+		t.Fatalf("after beta became STALE: cycle event %v, banner %v (%v)", cycle, banner, sc.Err())
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -25,6 +26,11 @@ func (u *UI) staleHosts() map[string]enginefleet.Host {
 		}
 	}
 	return out
+}
+
+// staleKey names the STALE hosts in one string, to see when the set changes.
+func (u *UI) staleKey() string {
+	return strings.Join(slices.Sorted(maps.Keys(u.staleHosts())), "\n")
 }
 
 // staleBanner says which hosts are silent, in words: what the pages show of them is their

@@ -153,8 +153,9 @@ func toRow(c engine.Classified) row {
 	return rw
 }
 
-// events streams "cycle" when an ingest cycle lands and "health" when a dependency changes,
-// so the overview refreshes itself. EventSource reconnects on its own after a restart.
+// events streams "cycle" when an ingest cycle lands or a host becomes STALE or speaks again
+// (its rows change) and "health" when a dependency changes, so the overview refreshes itself.
+// EventSource reconnects on its own after a restart.
 func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
@@ -168,7 +169,7 @@ func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 	fl.Flush()
 	tick := time.NewTicker(u.opts.Poll)
 	defer tick.Stop()
-	last, lastHealth := u.deps.Board.LastCycle().At, ""
+	last, lastHealth, lastStale := u.deps.Board.LastCycle().At, "", u.staleKey()
 	for {
 		if h := u.healthText(); h != lastHealth {
 			lastHealth = h
@@ -181,8 +182,9 @@ func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 			return
 		case <-tick.C:
 		}
-		if at := u.deps.Board.LastCycle().At; !at.Equal(last) {
-			last = at
+		at, stale := u.deps.Board.LastCycle().At, u.staleKey()
+		if !at.Equal(last) || stale != lastStale {
+			last, lastStale = at, stale
 			u.send(w, fl, "cycle", map[string]any{"at": at.UTC()})
 		}
 	}
