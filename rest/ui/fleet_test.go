@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,30 @@ func TestEventsAnnounceAStaleHost(t *testing.T) {
 	}
 	if !cycle || !banner {
 		t.Fatalf("after beta became STALE: cycle event %v, banner %v (%v)", cycle, banner, sc.Err())
+	}
+}
+
+// TestConfirmingOnAStaleHost: the confirmation step of an action on a STALE host says its
+// Monit is silent; the pages link to the proposal's host's service.
+func TestConfirmingOnAStaleHost(t *testing.T) {
+	ff := newFleetFixture(t)
+	c := ff.client(t)
+	ff.login(t, c, "alice")
+	for _, host := range []string{"delta", "alpha"} {
+		resp := post(t, c, ff.srv.URL+"/ui/services/job/propose", url.Values{"action": {"monit_restart"}, "host": {host}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("propose on %s = %d", host, resp.StatusCode)
+		}
+	}
+	_, page := get(t, c, ff.srv.URL+"/ui/approvals/p1")
+	if !strings.Contains(page, `id="host-stale"`) || !strings.Contains(page, "delta's Monit has been silent since") ||
+		!strings.Contains(page, `href="/ui/services/job?host=delta"`) {
+		t.Errorf("confirming on delta does not say delta is STALE or link its job:\n%s", page)
+	}
+	if _, page := get(t, c, ff.srv.URL+"/ui/approvals/p2"); strings.Contains(page, `id="host-stale"`) {
+		t.Errorf("confirming on alpha says STALE")
+	}
+	if _, page := get(t, c, ff.srv.URL+"/ui/approvals"); !strings.Contains(page, `href="/ui/services/job?host=alpha"`) {
+		t.Errorf("the approvals do not link alpha's job")
 	}
 }
