@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -276,3 +277,21 @@ func post(t testing.TB, c *http.Client, u string, form url.Values) *http.Respons
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// eventStream opens the UI's event stream for 10 s at most; it ends with the test.
+func eventStream(t testing.TB, c *http.Client, base string) *bufio.Scanner {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/ui/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if resp.StatusCode != 200 {
+		t.Fatalf("events = %d", resp.StatusCode)
+	}
+	return bufio.NewScanner(resp.Body)
+}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"net/http"
@@ -244,16 +243,7 @@ func TestEventsAnnounceAStaleHost(t *testing.T) {
 	ff.fleet.setStale("delta", false, time.Time{})
 	c := ff.client(t)
 	ff.login(t, c, "victor")
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ff.srv.URL+"/ui/events", nil)
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
+	sc := eventStream(t, c, ff.srv.URL)
 	go func() {
 		time.Sleep(100 * time.Millisecond)
 		ff.fleet.setStale("beta", true, time.Now())

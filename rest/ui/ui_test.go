@@ -337,19 +337,7 @@ func TestEventsAnnounceACycle(t *testing.T) {
 	f := demoFixture(t)
 	c := f.client(t)
 	f.login(t, c, "victor")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.srv.URL+"/ui/events", nil)
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("events = %d", resp.StatusCode)
-	}
-	sc := bufio.NewScanner(resp.Body)
+	sc := eventStream(t, c, f.srv.URL)
 	go func() {
 		time.Sleep(100 * time.Millisecond)
 		f.board.Record(engine.CycleResult{Started: time.Now()}, nil)
