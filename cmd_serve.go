@@ -415,7 +415,8 @@ func (h *healthChecks) DatabaseSizes() map[string]int64 {
 func newWebUI(cfg config.Config, s *stores, d *daemonParts, accounts *user.Accounts, e *env) (*ui.UI, error) {
 	return ui.New(ui.Options{Logger: e.logger}, ui.Deps{Board: d.board, History: s.history, Logs: d.reg,
 		Actions: d.flow, Audit: headedAudit{s.history, s.state}, Users: accounts, Sessions: s.state,
-		Targets: actionTargets(cfg, d.board, d.localHost), Health: d.health.uiDependencies})
+		Targets: actionTargets(cfg, d.board, d.localHost), Health: d.health.uiDependencies, Fleet: d.fleet,
+		LocalHost: d.localHost})
 }
 
 // headedAudit verifies the audit log against the head kept in state.db, as the web UI's

@@ -107,6 +107,9 @@ ollama:
   url: http://127.0.0.1:%d
   timeout: 1s
 `, polled.URL, polled.Username, polled.Password, t.TempDir(), monittest.FreePort(t)))
+	if code, _, errOut := runUser(t, "vera-password\n", "add", "vera", "--config", cfg); code != 0 {
+		t.Fatalf("user add: %s", errOut)
+	}
 	d := startDaemon(t, cfg, "MONIT_INTEL_LOG_LEVEL=debug")
 
 	alpha := startPusher(t, d, "alpha", "monit", "push-pw", `check program "worker" with path "/bin/true"
@@ -239,6 +242,7 @@ ollama:
 			_, h := d.call(t, "GET", "/health", "")
 			return strings.Contains(fmt.Sprint(h["stale_hosts"]), "name:beta")
 		})
+		checkFleetUI(t, d, "vera", "vera-password")
 		beta.m.Restart(t)
 		waitFor(t, 20*time.Second, func() bool {
 			_, h := d.call(t, "GET", "/health", "")

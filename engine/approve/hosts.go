@@ -46,42 +46,61 @@ type place struct {
 	runner Runner
 }
 
-// resolve finds the host of a, reads its targets and resolves the command there. Its errors
-// wrap act.ErrRefused, except when the targets cannot be read.
+// resolve finds the host of a, reads its targets and resolves the command there; on another
+// host, it confirms that the Monit reached is that host's. Its errors wrap act.ErrRefused,
+// except when the targets cannot be read.
 func (f *Flow) resolve(ctx context.Context, a engine.SuggestedAction) (act.Command, place, error) {
-	host, err := f.locate(a)
-	if err != nil {
-		return act.Command{}, place{host: a.Host}, err
-	}
+	cmd, host, r, err := f.command(ctx, a)
 	at := place{host: host, runner: f.runner}
-	t, err := f.targets(ctx, host)
-	if err != nil {
-		return act.Command{}, at, fmt.Errorf("read targets: %w", err)
-	}
-	h := f.opts.Hosts
-	if h.Local == nil || host == h.Local() {
-		cmd, err := act.Resolve(a.Action, a.Service, t, f.opts.Act)
+	if r == nil {
 		return cmd, at, err
-	}
-	t.Host, t.Remote = host, true
-	r, ok := h.Remote[host]
-	opts := r.Act
-	if !ok {
-		opts = act.Options{MonitRemote: true, MonitHost: host}
-	}
-	cmd, err := act.Resolve(a.Action, a.Service, t, opts) // a local-only action says so first
-	if err == nil && !ok {
-		err = fmt.Errorf("%w: no hosts.%s entry: monit-intel has no credentials for %s's Monit", act.ErrRefused, show(host), show(host))
 	}
 	if err == nil {
 		// A Monit that answers as another host is refused now; one that cannot be read now
 		// may be proposed: the runner confirms it again right before anything runs.
-		if cerr := f.confirm(ctx, host, r); errors.Is(cerr, act.ErrRefused) {
+		if cerr := f.confirm(ctx, host, *r); errors.Is(cerr, act.ErrRefused) {
 			err = cerr
 		}
 	}
-	at.runner = confirming{f: f, host: host, r: r}
+	at.runner = confirming{f: f, host: host, r: *r}
 	return cmd, at, err
+}
+
+// Preview resolves an action as Propose would, stores nothing and reads no other host's
+// Monit: the command a page offers, with how it will run ("(gamma's Monit HTTP interface,
+// URL)" on another host). Its errors wrap act.ErrRefused and say why, except when the
+// targets cannot be read.
+func (f *Flow) Preview(ctx context.Context, a engine.SuggestedAction) (act.Command, error) {
+	cmd, _, _, err := f.command(ctx, a)
+	return cmd, err
+}
+
+// command finds the host of a and resolves the command there, with the options of that
+// host's Monit; r is that Monit when the host is another one (nil for this machine).
+func (f *Flow) command(ctx context.Context, a engine.SuggestedAction) (cmd act.Command, host string, r *Remote, err error) {
+	if host, err = f.locate(a); err != nil {
+		return act.Command{}, a.Host, nil, err
+	}
+	t, err := f.targets(ctx, host)
+	if err != nil {
+		return act.Command{}, host, nil, fmt.Errorf("read targets: %w", err)
+	}
+	h := f.opts.Hosts
+	if h.Local == nil || host == h.Local() {
+		cmd, err = act.Resolve(a.Action, a.Service, t, f.opts.Act)
+		return cmd, host, nil, err
+	}
+	t.Host, t.Remote = host, true
+	remote, ok := h.Remote[host]
+	opts := remote.Act
+	if !ok {
+		opts = act.Options{MonitRemote: true, MonitHost: host}
+	}
+	cmd, err = act.Resolve(a.Action, a.Service, t, opts) // a local-only action says so first
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: no hosts.%s entry: monit-intel has no credentials for %s's Monit", act.ErrRefused, show(host), show(host))
+	}
+	return cmd, host, &remote, err
 }
 
 // locate returns the host an action is for: the one it names, which must be on the board, or

@@ -186,3 +186,38 @@ func TestOneHostFlowRefusesAHost(t *testing.T) {
 		t.Errorf("Propose() error = %v, want a refusal", err)
 	}
 }
+
+// TestPreviewIsWhatProposeStores: Preview resolves each action to the command Propose stores,
+// with how it runs on another host, or to the same refusal; it stores and audits nothing and
+// does not read another host's Monit.
+func TestPreviewIsWhatProposeStores(t *testing.T) {
+	asks := []engine.SuggestedAction{
+		{Action: "restart", Service: "nginx"},
+		{Action: "monit_stop", Host: "web2", Service: "job"},
+		{Action: "restart", Host: "alpha", Service: "job"},
+		{Action: "restart", Service: "nordvpn_status"},
+		{Action: "restart", Service: "job"},
+		{Action: "restart", Host: "web9", Service: "job"},
+		{Action: "monit_start", Host: "gamma", Service: "job"},
+		{Action: "systemctl_restart", Service: "nginx"},
+		{Action: "logs", Host: "web2", Service: "job"},
+	}
+	for _, a := range asks {
+		t.Run(a.Action+" "+a.Host+" "+a.Service, func(t *testing.T) {
+			preview, proposing := newFleet(t), newFleet(t)
+			cmd, err := preview.flow.Preview(t.Context(), a)
+			p, perr := proposing.flow.Propose(t.Context(), a, engine.SourceUser, "")
+			if perr != nil {
+				if err == nil || !errors.Is(err, act.ErrRefused) || "propose: "+err.Error() != perr.Error() {
+					t.Errorf("Preview = %q, %v; want the refusal %v", cmd.Display, err, perr)
+				}
+			} else if err != nil || cmd.Display != p.Command || !slices.Equal(cmd.Argv, p.Argv) {
+				t.Errorf("Preview = %q, %v; want %q", cmd.Display, err, p.Command)
+			}
+			if len(preview.props.m) != 0 || len(preview.audit.rows) != 0 || preview.web2Monit.reads != 0 {
+				t.Errorf("Preview stored %d proposals, audited %d rows, read web2's Monit %d times; want none",
+					len(preview.props.m), len(preview.audit.rows), preview.web2Monit.reads)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"monit-intel/act"
 	"monit-intel/engine"
 	"monit-intel/engine/approve"
+	enginefleet "monit-intel/engine/fleet"
 )
 
 type approvalsData struct {
@@ -52,6 +53,8 @@ type confirmData struct {
 	Found    bool
 	Outcome  *approve.Outcome
 	Error    string
+	// Stale is set when the proposal's host is STALE: its Monit may not answer.
+	Stale *enginefleet.Host
 }
 
 // confirm is the confirmation step: the exact command, who proposed it and until when, and
@@ -71,6 +74,9 @@ func (u *UI) confirm(w http.ResponseWriter, r *http.Request, _ Principal) {
 		if p.ID == r.PathValue("id") {
 			d.Proposal, d.Found = p, true
 		}
+	}
+	if h, ok := u.staleHosts()[d.Proposal.Host]; ok && d.Found {
+		d.Stale = &h
 	}
 	status := http.StatusOK
 	if !d.Found {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,6 +53,30 @@ func TestBrowser(t *testing.T) {
 	t.Run("overview", func(t *testing.T) { browserOverview(t, browser) })
 	t.Run("recovers", func(t *testing.T) { browserRecovers(t, browser) })
 	t.Run("labelled", func(t *testing.T) { browserLabelled(t, browser) })
+	t.Run("stale", func(t *testing.T) { browserStale(t, browser) })
+}
+
+// browserStale: the page open in Chromium marks a host that becomes STALE, in its banner
+// and rows, without a reload, and unmarks it when it speaks again.
+func browserStale(t *testing.T, browser context.Context) {
+	ff := newFleetFixture(t)
+	tab := browsertest.Tab(t, browser, 1440, 900, false)
+	browserLogin(t, tab, ff.srv.URL, "victor")
+	staleRows := `[...document.querySelectorAll("#rows tr.stale")].map((r) => r.innerText).join("|")`
+	if got := browsertest.Eval[string](t, tab, staleRows); !strings.Contains(got, "STALE: delta silent since") {
+		t.Errorf("delta's rows read %q, want them to say it is silent", got)
+	}
+	browsertest.Eval[bool](t, tab, `window.notReloaded = true`)
+	ff.fleet.setStale("beta", true, time.Now())
+	browsertest.WaitJS(t, tab, "beta's row marked", `[...document.querySelectorAll("#rows tr.stale")].some((r) => r.innerText.includes("STALE: beta silent since"))`)
+	browsertest.WaitJS(t, tab, "beta's banner", `document.querySelector("#banners").innerText.includes("Host beta is STALE")`)
+	browsertest.Screenshot(t, tab, "overview-stale-hosts")
+	ff.fleet.setStale("beta", false, time.Time{})
+	browsertest.WaitJS(t, tab, "beta unmarked", `!document.querySelector("#banners").innerText.includes("Host beta") && `+
+		`![...document.querySelectorAll("#rows tr.stale")].some((r) => r.innerText.includes("beta"))`)
+	if !browsertest.Eval[bool](t, tab, `window.notReloaded === true`) {
+		t.Error("the page reloaded")
+	}
 }
 
 // browserOverview renders the overview of a fleet at phone and desktop widths, light and

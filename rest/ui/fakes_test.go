@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -136,6 +137,12 @@ type fakeActions struct {
 	pending  []engine.Proposal
 	executed []string
 	proposed []string
+	// preview resolves like the flow: newFixture sets it to resolve on this machine.
+	preview func(ctx context.Context, a engine.SuggestedAction) (act.Command, error)
+}
+
+func (a *fakeActions) Preview(ctx context.Context, asked engine.SuggestedAction) (act.Command, error) {
+	return a.preview(ctx, asked)
 }
 
 func (a *fakeActions) Propose(_ context.Context, asked engine.SuggestedAction, source, proposer string) (engine.Proposal, error) {
@@ -212,6 +219,10 @@ func newFixture(t testing.TB, services []engine.Snapshot, states map[engine.Serv
 		}
 		return t, nil
 	}
+	f.actions.preview = func(ctx context.Context, a engine.SuggestedAction) (act.Command, error) {
+		t, _ := targets(ctx, a.Host)
+		return act.Resolve(a.Action, a.Service, t, act.Options{})
+	}
 	u, err := New(Options{Poll: 20 * time.Millisecond}, Deps{Board: f.board, History: hist,
 		Actions: f.actions, Audit: f.audit, Users: acc, Sessions: f.sessions, Targets: targets,
 		Health: func() []Dependency { return []Dependency{{Name: "monit", OK: true}} }})
@@ -266,3 +277,21 @@ func post(t testing.TB, c *http.Client, u string, form url.Values) *http.Respons
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// eventStream opens the UI's event stream for 10 s at most; it ends with the test.
+func eventStream(t testing.TB, c *http.Client, base string) *bufio.Scanner {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/ui/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if resp.StatusCode != 200 {
+		t.Fatalf("events = %d", resp.StatusCode)
+	}
+	return bufio.NewScanner(resp.Body)
+}

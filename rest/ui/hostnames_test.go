@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 )
 
 // TestHostNamesFromPushesAreEscaped: a pushing Monit names its host (localhostname); a host
@@ -20,6 +21,11 @@ func TestHostNamesFromPushesAreEscaped(t *testing.T) {
 		snaps = append(snaps, engine.Snapshot{Host: h, Name: "web", Type: engine.TypeProcess, CollectedAt: now, Monitor: engine.MonitorYes})
 	}
 	f := newFixture(t, snaps, nil)
+	fl := &fakeFleet{} // every host STALE: the banners and the rows' marks name them too
+	for _, h := range hosts {
+		fl.hosts = append(fl.hosts, enginefleet.Host{Name: h, LastSeen: now, Stale: true, StaleSince: now})
+	}
+	f.ui.deps.Fleet = fl
 	c := f.client(t)
 	f.login(t, c, "victor")
 	pages := []string{"/ui/", "/ui/services/web", "/ui/?q=" + url.QueryEscape(hosts[0])}
@@ -35,7 +41,20 @@ func TestHostNamesFromPushesAreEscaped(t *testing.T) {
 			t.Errorf("GET %s contains the host's markup unescaped", u)
 		}
 	}
+	// An unknown host with markup, and one a case slip from a look-alike.
+	for _, h := range []string{`<script>alert("u")</script>`, "BЕTA"} {
+		resp, body := get(t, c, f.srv.URL+"/ui/services/web?host="+url.QueryEscape(h))
+		if resp.StatusCode != 404 || strings.Contains(body, "<script>alert") || !strings.Contains(body, "Unknown host") {
+			t.Errorf("GET ?host=%q = %d, want 404 saying unknown host, escaped", h, resp.StatusCode)
+		}
+		if strings.Contains(body, "did you mean") != (h == "BЕTA") {
+			t.Errorf("GET ?host=%q: did you mean = %v, want it for the look-alike's case slip only", h, !(h == "BЕTA"))
+		}
+	}
 	_, overview := get(t, c, f.srv.URL+"/ui/")
+	if n := strings.Count(overview, "is STALE: its Monit has been silent since"); n != len(hosts) {
+		t.Errorf("the overview has %d STALE banners, want %d", n, len(hosts))
+	}
 	for _, h := range []string{"bеta", "beta", "../../ui/logout"} {
 		if !strings.Contains(overview, h) {
 			t.Errorf("the overview does not name the host %q", h)

@@ -23,6 +23,10 @@ type row struct {
 	Spark                                    string
 	SparkLabel                               string
 	Search                                   string // lower-case text the filter matches
+	// Stale marks a service of a STALE host: its figures are the host's last report, from
+	// SilentSince.
+	Stale       bool
+	SilentSince time.Time
 }
 
 type overviewData struct {
@@ -65,8 +69,13 @@ func (u *UI) overviewData(ctx context.Context, q string) overviewData {
 		hosts[c.Snapshot.Host] = true
 	}
 	d.Hosts = len(hosts)
+	stale := u.staleHosts()
 	for _, c := range services {
 		rw := toRow(c)
+		if h, ok := stale[c.Snapshot.Host]; ok {
+			rw.Stale, rw.SilentSince = true, h.LastSeen
+			rw.Search += " stale silent"
+		}
 		if c.Snapshot.Failing() {
 			d.Failing++
 		}
@@ -144,8 +153,9 @@ func toRow(c engine.Classified) row {
 	return rw
 }
 
-// events streams "cycle" when an ingest cycle lands and "health" when a dependency changes,
-// so the overview refreshes itself. EventSource reconnects on its own after a restart.
+// events streams "cycle" when an ingest cycle lands or a host becomes STALE or speaks again
+// (its rows change) and "health" when a dependency changes, so the overview refreshes itself.
+// EventSource reconnects on its own after a restart.
 func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
@@ -159,7 +169,7 @@ func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 	fl.Flush()
 	tick := time.NewTicker(u.opts.Poll)
 	defer tick.Stop()
-	last, lastHealth := u.deps.Board.LastCycle().At, ""
+	last, lastHealth, lastStale := u.deps.Board.LastCycle().At, "", u.staleKey()
 	for {
 		if h := u.healthText(); h != lastHealth {
 			lastHealth = h
@@ -172,8 +182,9 @@ func (u *UI) events(w http.ResponseWriter, r *http.Request, _ Principal) {
 			return
 		case <-tick.C:
 		}
-		if at := u.deps.Board.LastCycle().At; !at.Equal(last) {
-			last = at
+		at, stale := u.deps.Board.LastCycle().At, u.staleKey()
+		if !at.Equal(last) || stale != lastStale {
+			last, lastStale = at, stale
 			u.send(w, fl, "cycle", map[string]any{"at": at.UTC()})
 		}
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -113,6 +115,10 @@ func (u *UI) banners() []string {
 				out = append(out, d.Name+" is not answering.")
 			}
 		}
+	}
+	stale := u.staleHosts()
+	for _, name := range slices.Sorted(maps.Keys(stale)) {
+		out = append(out, staleBanner(stale[name]))
 	}
 	if c := u.deps.Board.LastCycle(); c.Err != "" {
 		out = append(out, "The last ingest cycle failed ("+ago(c.At)+"); see the daemon's log.")

@@ -7,6 +7,7 @@ import (
 
 	"monit-intel/act"
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 	"monit-intel/logs"
 )
 
@@ -24,8 +25,10 @@ type serviceData struct {
 	Analyses []engine.Analysis
 	Logs     logs.Result
 	LogsErr  string
-	Actions  []act.Command
+	Actions  []offer
 	Problems []string // parts of the page that could not be read
+	// Stale is set when the service's host is STALE: the page shows its last report.
+	Stale *enginefleet.Host
 }
 
 func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
@@ -54,7 +57,12 @@ func (u *UI) service(w http.ResponseWriter, r *http.Request, _ Principal) {
 	if d.Analyses, err = u.deps.History.AnalysesOn(ctx, host, name, 5); err != nil {
 		d.Problems = append(d.Problems, "analyses: "+err.Error())
 	}
-	if u.deps.Logs != nil {
+	if h, ok := u.staleHosts()[host]; ok {
+		d.Stale = &h
+	}
+	if err := u.logsHere(host, name); err != nil {
+		d.LogsErr = err.Error()
+	} else if u.deps.Logs != nil {
 		if d.Logs, err = u.deps.Logs.Read(ctx, name, 50); err != nil {
 			d.LogsErr = err.Error()
 		}
@@ -71,6 +79,12 @@ func (u *UI) lookup(w http.ResponseWriter, r *http.Request, name string) (engine
 	hosts := []string{host}
 	if host == "" {
 		hosts = u.deps.Board.HostsOf(name)
+	}
+	if host != "" {
+		if msg := u.unknownHost(host); msg != "" {
+			u.fail(w, r, http.StatusNotFound, msg)
+			return engine.Classified{}, false
+		}
 	}
 	if len(hosts) > 1 {
 		u.render(w, r, http.StatusConflict, "choosehost", name, choice{Name: name, Hosts: hosts, Range: r.URL.Query().Get("range")})
@@ -95,9 +109,17 @@ type choice struct {
 	Hosts       []string
 }
 
-// applicable lists the whitelisted actions that resolve for the service now. The command
-// shown is indicative: the approval flow resolves it again with the daemon's options.
-func (u *UI) applicable(ctx context.Context, host, service string) []act.Command {
+// offer is an action a service's page offers: the command as the approval flow resolves it
+// (with how it runs), or why the flow refuses it there.
+type offer struct {
+	act.Command
+	Refused string
+}
+
+// applicable lists the whitelisted actions that apply to the service now, each as the
+// approval flow would propose it: another host's Monit action shows the interface it goes
+// through, or why it is refused (no hosts: entry).
+func (u *UI) applicable(ctx context.Context, host, service string) []offer {
 	if u.deps.Actions == nil || u.deps.Targets == nil {
 		return nil
 	}
@@ -105,11 +127,17 @@ func (u *UI) applicable(ctx context.Context, host, service string) []act.Command
 	if err != nil {
 		return nil
 	}
-	var out []act.Command
+	var out []offer
 	for _, n := range act.Names() {
-		if c, err := act.Resolve(string(n), service, t, act.Options{}); err == nil {
-			out = append(out, c)
+		c, err := act.Resolve(string(n), service, t, act.Options{})
+		if err != nil {
+			continue
 		}
+		o := offer{Command: c}
+		if o.Command, err = u.deps.Actions.Preview(ctx, engine.SuggestedAction{Action: string(n), Host: host, Service: service}); err != nil {
+			o.Command, o.Refused = c, err.Error()
+		}
+		out = append(out, o)
 	}
 	return out
 }

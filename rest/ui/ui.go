@@ -32,6 +32,8 @@ type Board interface {
 	// ServiceOn is a service of one host; HostsOf the hosts that have a service of that name.
 	ServiceOn(host, name string) (engine.Classified, error)
 	HostsOf(name string) []string
+	// Hosts are the hosts on the board, sorted.
+	Hosts() []string
 	LastCycle() engine.CycleInfo
 }
 
@@ -57,6 +59,9 @@ type Actions interface {
 	Propose(ctx context.Context, a engine.SuggestedAction, source, proposer string) (engine.Proposal, error)
 	Execute(ctx context.Context, id string, approve, dryRun bool) (approve.Outcome, error)
 	Pending(ctx context.Context) ([]engine.Proposal, error)
+	// Preview resolves an action as Propose would, storing nothing: the command with how it
+	// will run (another host's Monit through its HTTP interface), or why it is refused.
+	Preview(ctx context.Context, a engine.SuggestedAction) (act.Command, error)
 }
 
 // LogReader reads a service's registry logs (logs.Registry).
@@ -96,6 +101,11 @@ type Deps struct {
 	Sessions SessionStore // nil: sessions in memory
 	Targets  func(ctx context.Context, host string) (act.Targets, error)
 	Health   func() []Dependency
+	// Fleet marks STALE hosts and knows hosts without services; nil: none is ever stale.
+	Fleet Fleet
+	// LocalHost is this machine's Monit host, "" while unknown: logs are read for its
+	// services only (fleet.LogsHere). Nil means unknown.
+	LocalHost func() string
 }
 
 // Options configure the UI.

@@ -337,19 +337,7 @@ func TestEventsAnnounceACycle(t *testing.T) {
 	f := demoFixture(t)
 	c := f.client(t)
 	f.login(t, c, "victor")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.srv.URL+"/ui/events", nil)
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("events = %d", resp.StatusCode)
-	}
-	sc := bufio.NewScanner(resp.Body)
+	sc := eventStream(t, c, f.srv.URL)
 	go func() {
 		time.Sleep(100 * time.Millisecond)
 		f.board.Record(engine.CycleResult{Started: time.Now()}, nil)
@@ -488,7 +476,9 @@ func TestServiceOnSeveralHosts(t *testing.T) {
 		{"/ui/services/nginx?range=7d", http.StatusConflict, `?host=vm&amp;range=7d`, "refused on"},
 		{"/ui/services/nginx?host=web2", 200, "refused on web2", "refused on vm"},
 		{"/ui/services/nginx?host=vm", 200, `href="?host=vm&amp;range=7d"`, "refused on web2"},
-		{"/ui/services/nginx?host=nosuch", http.StatusNotFound, "on nosuch", "refused on"},
+		{"/ui/services/nginx?host=nosuch", http.StatusNotFound, "Unknown host “nosuch”: the known hosts are vm, web2.", "refused on"},
+		{"/ui/services/nginx?host=WEB2", http.StatusNotFound, "did you mean “web2”?", "refused on"},
+		{"/ui/services/nosuch?host=web2", http.StatusNotFound, "no service called “nosuch” on web2", "Unknown host"},
 	}
 	for _, tc := range cases {
 		resp, page := get(t, c, f.srv.URL+tc.path)
