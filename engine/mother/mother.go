@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 	"monit-intel/engine/rca"
 	"monit-intel/engine/trend"
 	"monit-intel/logs"
@@ -55,6 +56,12 @@ type Memory interface {
 	ClearSession(ctx context.Context, session string) error
 }
 
+// StaleHosts is the fleet registry as Mother reads it: the hosts silent for 3 of their
+// intervals (fleet.Fleet.Stale). Their services' figures are their last report, not now.
+type StaleHosts interface {
+	Stale() []enginefleet.Host
+}
+
 // DefaultSession is the session of a message that names none.
 const DefaultSession = "default"
 
@@ -73,6 +80,8 @@ type Options struct {
 	Units map[string]string
 	// Actions is the approval flow; nil means Mother only says what was asked for.
 	Actions Actions
+	// Hosts says which Monit hosts went silent (fleet.Fleet); nil means none are known to.
+	Hosts StaleHosts
 	// LocalHost is this machine's Monit host, "" while unknown: a service of another host
 	// gets no log lines from here (fleet.LogsHere). Nil means unknown.
 	LocalHost func() string
@@ -226,8 +235,9 @@ type turnState struct {
 	past     []engine.Turn
 	message  string
 	meta     func(Understood) error
-	host     string // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
-	fleet    bool   // the services are on several hosts: answers name each service's host
+	host     string             // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
+	fleet    bool               // the services are on several hosts: answers name each service's host
+	stale    []enginefleet.Host // the silent hosts (Options.Hosts), read once per turn
 
 	in       Intent
 	ans      answer
@@ -262,6 +272,9 @@ func (tr *turnState) emit(s string) error {
 
 func (tr *turnState) run(ctx context.Context) error {
 	tr.fleet = len(tr.knownHosts()) > 1
+	if tr.m.opts.Hosts != nil {
+		tr.stale = tr.m.opts.Hosts.Stale()
+	}
 	tr.answerWhichHost()
 	tr.scopeHost()
 	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})

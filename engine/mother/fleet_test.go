@@ -1,0 +1,125 @@
+package mother
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
+)
+
+// staleHosts is a fleet registry with fixed silent hosts.
+type staleHosts []enginefleet.Host
+
+func (s staleHosts) Stale() []enginefleet.Host { return s }
+
+// userFleet is a user's fleet with the model down: alpha (polled), beta and gamma, each with
+// its system service named like the host, web (process) and job (program); job fails on beta
+// and gamma. stale lists the silent hosts.
+func userFleet(t *testing.T, stale ...string) *rig {
+	t.Helper()
+	d := newFakeData(t)
+	d.services, d.events = nil, nil
+	at := func(m time.Duration) time.Time { return testNow.Add(-m * time.Minute) }
+	for _, h := range []string{"alpha", "beta", "gamma"} {
+		for _, s := range []struct {
+			name string
+			typ  engine.ServiceType
+		}{{h, engine.TypeSystem}, {"web", engine.TypeProcess}, {"job", engine.TypeProgram}} {
+			c := engine.Classified{
+				Snapshot: engine.Snapshot{Host: h, Name: s.name, Type: s.typ, Monitor: engine.MonitorYes, CollectedAt: at(1)},
+				State:    engine.FailureState{Host: h, Service: s.name, Type: s.typ, State: engine.StateOK, LastSeen: at(1)},
+			}
+			if s.typ == engine.TypeProcess {
+				cpu := 0.0
+				c.Snapshot.Process = &engine.ProcessFigures{CPUPercent: &cpu}
+			}
+			if slices.Contains(stale, h) {
+				c.Snapshot.CollectedAt, c.State.LastSeen = at(50), at(50)
+			}
+			if s.name == "job" && h != "alpha" {
+				c.Snapshot.Status, c.State.Status, c.State.State = engine.BitStatus, engine.BitStatus, engine.StateOngoing
+				c.State.Since, c.State.Failures = at(20), 1
+				d.events = append(d.events, engine.Event{ID: int64(len(d.events) + 1), At: at(20), Host: h, Service: "job",
+					Kind: engine.StateNew, Status: engine.BitStatus, Detail: "job on " + h + ": exit 1"})
+			}
+			d.services = append(d.services, c)
+		}
+	}
+	var silent staleHosts
+	for _, h := range stale {
+		silent = append(silent, enginefleet.Host{Name: h, Stale: true, LastSeen: at(50), StaleSince: at(40)})
+	}
+	r := &rig{data: d, mem: &memMemory{}}
+	r.m = New(d, r.mem, Options{Hosts: silent, Now: func() time.Time { return testNow }, Nonce: func() string { return testNonce }})
+	return r
+}
+
+// fleetStep is one message of a conversation on the three hosts and what its answer must
+// and must not say.
+type fleetStep struct {
+	msg       string
+	kind      Kind
+	has, lack []string
+}
+
+func runFleetSteps(t *testing.T, r *rig, steps []fleetStep) {
+	t.Helper()
+	session := t.Name()
+	for _, s := range steps {
+		reply, _ := r.chat(t, session, s.msg)
+		if s.kind != "" && Kind(reply.Intent) != s.kind {
+			t.Errorf("%q: intent = %s, want %s\n%s", s.msg, reply.Intent, s.kind, reply.Text)
+		}
+		for _, w := range s.has {
+			if !strings.Contains(reply.Text, w) {
+				t.Errorf("%q: answer lacks %q:\n%s", s.msg, w, reply.Text)
+			}
+		}
+		for _, w := range s.lack {
+			if strings.Contains(reply.Text, w) {
+				t.Errorf("%q: answer has %q:\n%s", s.msg, w, reply.Text)
+			}
+		}
+	}
+}
+
+// TestStaleHostAnswers: an answer about a silent host says so, since when, and that its
+// figures are its last report; an overview names the silent hosts; answers about hosts that
+// speak say nothing of it.
+func TestStaleHostAnswers(t *testing.T) {
+	silent := "alpha is silent since 2026-11-25 13:50 (STALE)"
+	cases := []struct {
+		name  string
+		stale []string
+		steps []fleetStep
+	}{
+		{"status of a service on a silent host", []string{"alpha"}, []fleetStep{
+			{"is web running on alpha?", KindStatus, []string{silent, "its last report, of 2026-11-25 13:40", "last report: ", "web on alpha (process): OK"}, []string{"  now:"}},
+		}},
+		{"overview names the silent host", []string{"alpha"}, []fleetStep{
+			{"what's broken?", KindStatus, []string{silent, "9 services on 3 hosts"}, nil},
+		}},
+		{"two silent hosts", []string{"alpha", "gamma"}, []fleetStep{
+			{"status", KindStatus, []string{silent, "gamma is silent since"}, []string{"beta is silent"}},
+		}},
+		{"a speaking host says nothing", []string{"alpha"}, []fleetStep{
+			{"is web running on beta?", KindStatus, []string{"web on beta (process): OK"}, []string{"silent", "STALE"}},
+			{"why is job failing on gamma?", KindWhy, nil, []string{"silent"}},
+		}},
+		{"history and figures of a silent host", []string{"gamma"}, []fleetStep{
+			{"history of job on gamma", KindHistory, []string{"gamma is silent since 2026-11-25 13:50 (STALE)"}, nil},
+			{"cpu of web on gamma", KindFigures, []string{"gamma is silent since"}, nil},
+		}},
+		{"no registry, no note", nil, []fleetStep{
+			{"what's broken?", KindStatus, []string{"9 services on 3 hosts: 7 OK, 2 failing"}, []string{"silent"}},
+			{"what changed on beta today", KindChanges, []string{"(1 failure, 0 recovered)"}, []string{"1 failures"}},
+			{"what changed today", KindChanges, []string{"(2 failures, 0 recovered)"}, nil},
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runFleetSteps(t, userFleet(t, c.stale...), c.steps) })
+	}
+}
