@@ -123,3 +123,60 @@ func TestStaleHostAnswers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runFleetSteps(t, userFleet(t, c.stale...), c.steps) })
 	}
 }
+
+// TestSeveralHostsNamed: a message that names several hosts is answered on each of them,
+// in the order named; none is dropped.
+func TestSeveralHostsNamed(t *testing.T) {
+	runFleetSteps(t, userFleet(t), []fleetStep{
+		{"why is job failing on gamma and beta?", KindWhy, []string{"job on gamma", "job on beta"}, nil},
+		{"history of web on alpha and gamma", KindHistory, []string{"web on alpha", "web on gamma"}, []string{"web on beta"}},
+		{"is web running on alpha, beta and gamma?", KindStatus,
+			[]string{"web on alpha (process): OK", "web on beta (process): OK", "web on gamma (process): OK"}, nil},
+		{"is job ok on alpha and on beta", KindStatus, []string{"job on alpha (program): OK", "job on beta (program): failing"},
+			[]string{"job on gamma"}},
+		{"is web running on hosts beta & gamma?", KindStatus, []string{"web on beta", "web on gamma"}, []string{"web on alpha"}},
+		{"is web running on ALPHA and Beta?", KindStatus, []string{"web on alpha", "web on beta"}, []string{"Unknown host"}},
+	})
+	r := userFleet(t)
+	reply, _ := r.chat(t, "s", "why is job failing on gamma and beta?")
+	if got := strings.Join(reply.Hosts, ","); got != "gamma,beta" {
+		t.Errorf("Hosts = %s, want gamma,beta", got)
+	}
+	if g, b := strings.Index(reply.Text, "job on gamma"), strings.Index(reply.Text, "job on beta"); g < 0 || b < g {
+		t.Errorf("gamma's answer is not before beta's:\n%s", reply.Text)
+	}
+}
+
+// TestUnknownHostNamed: a host that is not in the fleet is said to be unknown, with the
+// hosts there are and the closest name; a word after "on" that is no host is not one.
+func TestUnknownHostNamed(t *testing.T) {
+	runFleetSteps(t, userFleet(t), []fleetStep{
+		{"is web running on delta?", "", []string{`Unknown host "delta" (the hosts are alpha, beta, gamma).`}, []string{"Say \""}},
+		{"history of job on nosuch", "", []string{`Unknown host "nosuch"`}, nil},
+		{"restart web on alpah", "", []string{`Unknown host "alpah"`, "Did you mean alpha?"}, []string{"Proposed"}},
+		{"logs of web on host delta.lan", "", []string{`Unknown host "delta.lan"`}, nil},
+		{"is web running on alpha.", KindStatus, []string{"web on alpha (process): OK"}, []string{"Unknown host"}},
+		{"what failed on monday", KindHistory, nil, []string{"Unknown host"}},
+		{"turn on monitoring of web on beta", "", nil, []string{"Unknown host"}},
+	})
+}
+
+// TestSeveralHostsAction: an action on several named hosts proposes it on each; none is run.
+func TestSeveralHostsAction(t *testing.T) {
+	r := userFleet(t)
+	fa := &fakeActions{}
+	r.m.opts.Actions = fa
+	reply, _ := r.chat(t, "s", "restart web on alpha and beta")
+	var hosts []string
+	for _, p := range reply.Proposals {
+		hosts = append(hosts, p.Service+"@"+p.Host)
+	}
+	if got := strings.Join(hosts, ","); got != "web@alpha,web@beta" {
+		t.Fatalf("proposals = %s, want web@alpha,web@beta\n%s", got, reply.Text)
+	}
+	for _, w := range []string{"on host alpha", "on host beta"} {
+		if !strings.Contains(reply.Text, w) {
+			t.Errorf("answer lacks %q:\n%s", w, reply.Text)
+		}
+	}
+}

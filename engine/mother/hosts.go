@@ -16,23 +16,102 @@ import (
 // message did not say which ("restart job" with job on alpha and gamma).
 const KindWhichHost Kind = "which_host"
 
-// scopeHost reads "on HOST" (or "on host HOST") for a known host: the turn then sees that
-// host's services only, and the phrase is taken out of the message so that the host's name
-// is not read as a service.
+// hostLead finds "on HOST" (or "on host HOST", "on hosts A and B"); hostMore a further host
+// of the list: ", B", " and B", " and on B", " & B".
+var (
+	hostLead = regexp.MustCompile(`(?i)\bon\s+(?:the\s+)?(?:hosts?\s+)?(\w(?:[\w.-]*\w)?)`)
+	hostMore = regexp.MustCompile(`(?i)^(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:on\s+)?(?:host\s+)?(\w(?:[\w.-]*\w)?)`)
+)
+
+// scopeHost reads "on HOST" for known hosts: the turn then sees the services of the hosts
+// named only ("on alpha and beta" names two), and the phrase is taken out of the message so
+// that a host's name is not read as a service. A word after "on" that is no host, service or
+// word Mother knows is an unknown host (tr.unknownHost), answered as such.
 func (tr *turnState) scopeHost() {
 	hosts := tr.knownHosts()
 	if len(hosts) < 2 {
 		return
 	}
-	for _, h := range hosts {
-		re := regexp.MustCompile(`(?i)\bon\s+(?:host\s+)?` + regexp.QuoteMeta(h) + `\b`)
-		if !re.MatchString(tr.message) {
+	var named []string
+	msg := tr.message
+	for _, m := range hostLead.FindAllStringSubmatchIndex(msg, -1) {
+		first := msg[m[2]:m[3]]
+		h, ok := hostNamed(hosts, first)
+		if !ok {
+			if tr.unknownHost == "" && tr.mayBeHost(first, msg[m[0]:m[2]]) {
+				tr.unknownHost = first
+			}
 			continue
 		}
-		tr.message = strings.TrimSpace(re.ReplaceAllString(tr.message, ""))
-		tr.scopeTo(h)
-		return
+		named = appendNew(named, h)
+		end := m[1]
+		for {
+			more := hostMore.FindStringSubmatchIndex(msg[end:])
+			if more == nil {
+				break
+			}
+			h, ok := hostNamed(hosts, msg[end+more[2]:end+more[3]])
+			if !ok {
+				break
+			}
+			named, end = appendNew(named, h), end+more[1]
+		}
+		tr.message = strings.Replace(tr.message, msg[m[0]:end], "", 1)
 	}
+	tr.message = strings.Join(strings.Fields(tr.message), " ")
+	switch len(named) {
+	case 0:
+	case 1:
+		tr.scopeTo(named[0])
+	default:
+		tr.named = named
+		tr.services = slices.DeleteFunc(tr.services, func(c engine.Classified) bool {
+			return !slices.Contains(named, c.Snapshot.Host)
+		})
+	}
+}
+
+// hostNamed returns the known host a word names, its case aside.
+func hostNamed(hosts []string, w string) (string, bool) {
+	i := slices.IndexFunc(hosts, func(h string) bool { return strings.EqualFold(h, w) })
+	if i < 0 {
+		return "", false
+	}
+	return hosts[i], true
+}
+
+// mayBeHost reports whether a word after "on" names a host Mother does not know: said after
+// "host", or a word that is no service, alias or word of Mother's ("on friday", "on nginx").
+func (tr *turnState) mayBeHost(w, lead string) bool {
+	if strings.Contains(strings.ToLower(lead), "host") {
+		return true
+	}
+	low := strings.ToLower(w)
+	if vocabulary(low) || strings.ContainsAny(low, "0123456789") && !containsDigitAndLetter(low) {
+		return false
+	}
+	for _, n := range names(tr.services) {
+		if strings.EqualFold(n, w) || slices.ContainsFunc(tr.m.opts.Aliases[n], func(a string) bool { return strings.EqualFold(a, w) }) {
+			return false
+		}
+	}
+	return true
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// unknownHostNote answers a message about a host Mother does not know.
+func unknownHostNote(word string, hosts []string) string {
+	note := fmt.Sprintf("Unknown host %q (the hosts are %s).", show(word), strings.Join(showAll(hosts), ", "))
+	if s := suggestions(word, hosts); len(s) > 0 {
+		note += fmt.Sprintf(" Did you mean %s?", orList(s))
+	}
+	return note + "\n"
 }
 
 // scopeTo makes the turn see one host's services only.
@@ -118,6 +197,9 @@ func (tr *turnState) hosts(services []string) []string {
 	if tr.host != "" {
 		return []string{tr.host}
 	}
+	if tr.named != nil {
+		return tr.named
+	}
 	var out []string
 	for _, c := range tr.services {
 		if slices.Contains(services, c.Snapshot.Name) && !slices.Contains(out, c.Snapshot.Host) {
@@ -149,7 +231,7 @@ func (tr *turnState) hostEvents(events []engine.Event) []engine.Event {
 // whichHost returns the question to ask when a service the message names is on several
 // hosts and no host was said; "" when there is none.
 func (tr *turnState) whichHost() string {
-	if tr.host != "" {
+	if tr.host != "" || tr.named != nil {
 		return ""
 	}
 	for _, name := range tr.in.Services {

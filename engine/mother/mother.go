@@ -238,6 +238,9 @@ type turnState struct {
 	host     string             // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
 	fleet    bool               // the services are on several hosts: answers name each service's host
 	stale    []enginefleet.Host // the silent hosts (Options.Hosts), read once per turn
+	named    []string           // the hosts a message named when it named several: answered each
+	// unknownHost is a word the message said "on" of that names no known host.
+	unknownHost string
 
 	in       Intent
 	ans      answer
@@ -285,11 +288,15 @@ func (tr *turnState) run(ctx context.Context) error {
 	case tr.in.Kind == KindUnknown:
 		tr.classify(ctx)
 	}
+	if tr.unknownHost != "" && tr.host == "" && tr.named == nil {
+		tr.ans = answer{facts: unknownHostNote(tr.unknownHost, tr.knownHosts())}
+		return tr.emit(tr.ans.facts)
+	}
 	if q := tr.whichHost(); q != "" {
 		tr.in.Kind = KindWhichHost
 		return tr.emit(q)
 	}
-	tr.ans = tr.gather(ctx)
+	tr.ans = tr.gatherHosts(ctx)
 	if err := stopped(ctx); err != nil {
 		return err
 	}
