@@ -164,9 +164,13 @@ func TestUnknownHostNamed(t *testing.T) {
 // TestSeveralHostsAction: an action on several named hosts proposes it on each; none is run.
 func TestSeveralHostsAction(t *testing.T) {
 	r := userFleet(t)
+	reply, _ := r.chat(t, "without flow", "restart web on gamma and alpha")
+	if g, a := strings.Index(reply.Text, "restart web on host gamma"), strings.Index(reply.Text, "restart web on host alpha"); g < 0 || a < g {
+		t.Errorf("without an approval flow, the answer does not name each host in order:\n%s", reply.Text)
+	}
 	fa := &fakeActions{}
 	r.m.opts.Actions = fa
-	reply, _ := r.chat(t, "s", "restart web on alpha and beta")
+	reply, _ = r.chat(t, "s", "restart web on alpha and beta")
 	var hosts []string
 	for _, p := range reply.Proposals {
 		hosts = append(hosts, p.Service+"@"+p.Host)
@@ -178,5 +182,59 @@ func TestSeveralHostsAction(t *testing.T) {
 		if !strings.Contains(reply.Text, w) {
 			t.Errorf("answer lacks %q:\n%s", w, reply.Text)
 		}
+	}
+}
+
+// TestWhichHostAnswers: the answer to "which host?" may name a host in a phrase, several
+// hosts, or all of them.
+func TestWhichHostAnswers(t *testing.T) {
+	ask := fleetStep{"is job ok?", KindWhichHost, []string{"job is on several hosts: alpha, beta, gamma"}, nil}
+	cases := []struct {
+		answer    string
+		kind      Kind
+		has, lack []string
+	}{
+		{"the one on beta", KindStatus, []string{"job on beta (program): failing"}, []string{"job on alpha", "job on gamma"}},
+		{"on host gamma please", KindStatus, []string{"job on gamma (program): failing"}, []string{"job on beta"}},
+		{"both", KindStatus, []string{"job on alpha", "job on beta", "job on gamma"}, nil},
+		{"all of them", KindStatus, []string{"job on alpha", "job on beta", "job on gamma"}, nil},
+		{"alpha and gamma", KindStatus, []string{"job on alpha", "job on gamma"}, []string{"job on beta"}},
+		{"Beta.", KindStatus, []string{"job on beta"}, []string{"job on alpha"}},
+	}
+	for _, c := range cases {
+		t.Run(c.answer, func(t *testing.T) {
+			runFleetSteps(t, userFleet(t), []fleetStep{ask, {c.answer, c.kind, c.has, c.lack}})
+		})
+	}
+}
+
+// TestHostFollowUps: a follow-up naming only another host asks the same of that host, also
+// when a service is named like the host; a count after "why" asks for the history.
+func TestHostFollowUps(t *testing.T) {
+	cases := []struct {
+		name  string
+		steps []fleetStep
+	}{
+		{"what about HOST keeps the service", []fleetStep{
+			{"memory of web on gamma", KindFigures, []string{"web on gamma"}, nil},
+			{"what about beta", KindFigures, []string{"web on beta"}, []string{"beta on beta"}},
+			{"and alpha?", KindFigures, []string{"web on alpha"}, nil},
+		}},
+		{"a host's system check asked, then another host's", []fleetStep{
+			{"cpu of gamma", KindFigures, []string{"gamma CPU usage"}, []string{"gamma on gamma"}},
+			{"what about beta", KindFigures, []string{"beta CPU usage"}, []string{"web", "beta on beta"}},
+			{"is beta ok", KindStatus, []string{"beta (system): OK"}, []string{"beta on beta"}},
+		}},
+		{"a count after why is the history", []fleetStep{
+			{"why is job failing on beta?", KindWhy, nil, nil},
+			{"show me the last 3", KindHistory, []string{"job on beta: exit 1"}, []string{"job on gamma"}},
+		}},
+		{"a fresh question naming a service is not a host follow-up", []fleetStep{
+			{"memory of web on gamma", KindFigures, nil, nil},
+			{"what about job", KindFigures, []string{"job"}, nil},
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runFleetSteps(t, userFleet(t), c.steps) })
 	}
 }

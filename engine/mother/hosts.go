@@ -141,29 +141,77 @@ func (tr *turnState) knownHosts() []string {
 	return hosts
 }
 
-// answerWhichHost reads the answer to Mother's question which host: a message that is only a
-// host's name ("web2", "on web2", "host web2.") asks the question of that turn again, on
-// that host.
+// whichWords may surround the host of an answer to Mother's question which host ("the one
+// on beta", "host gamma please"); everyHost answers it for every host asked about ("both").
+var (
+	whichWords = words(`the one ones on host hosts please pls that in at of and for`)
+	everyHost  = words(`both all each every everything everywhere them those these`)
+)
+
+// answerWhichHost reads the answer to Mother's question which host: a message that names
+// only hosts ("web2", "on web2", "the one on beta", "alpha and gamma") asks the question of
+// that turn again, on those hosts; "both", "all of them" asks it on every host it was about.
 func (tr *turnState) answerWhichHost() {
 	if len(tr.past) == 0 || Kind(tr.past[len(tr.past)-1].Intent) != KindWhichHost {
 		return
 	}
-	said := strings.Fields(strings.Trim(strings.ToLower(tr.message), " \t.!?,;:"))
-	if len(said) > 0 && said[0] == "on" {
-		said = said[1:]
-	}
-	if len(said) > 0 && said[0] == "host" {
-		said = said[1:]
-	}
-	if len(said) != 1 {
-		return
-	}
-	for _, h := range tr.knownHosts() {
-		if strings.EqualFold(h, said[0]) {
-			tr.message = tr.past[len(tr.past)-1].Query + " on " + h
+	asked := tr.past[len(tr.past)-1]
+	known := tr.knownHosts()
+	var hosts []string
+	all := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(tr.message), func(r rune) bool {
+		return strings.ContainsRune(" \t.!?,;:&", r)
+	}) {
+		h, ok := hostNamed(known, w)
+		switch {
+		case ok:
+			hosts = appendNew(hosts, h)
+		case everyHost[w]:
+			all = true
+		case !whichWords[w]:
 			return
 		}
 	}
+	if all && len(hosts) == 0 {
+		hosts = slices.DeleteFunc(slices.Clone(asked.Hosts), func(h string) bool { return !slices.Contains(known, h) })
+	}
+	if len(hosts) > 0 {
+		tr.message = asked.Query + " on " + strings.Join(hosts, " and ")
+	}
+}
+
+// hostFollowUp reads a follow-up that only names another host ("what about beta?", "and
+// gamma?") after a question about services on one host as that question on that host, also
+// when a service has the host's name (a host's system check is named like it), as long as
+// the services are on that host too.
+func (tr *turnState) hostFollowUp() {
+	if len(tr.past) == 0 {
+		return
+	}
+	prev := tr.past[len(tr.past)-1]
+	if len(prev.Hosts) != 1 || len(prev.Services) == 0 {
+		return
+	}
+	known, host := tr.knownHosts(), ""
+	for _, w := range strings.FieldsFunc(strings.ToLower(tr.message), func(r rune) bool {
+		return strings.ContainsRune(" \t.!?,;:", r)
+	}) {
+		h, ok := hostNamed(known, w)
+		switch {
+		case ok && host == "":
+			host = h
+		case ok || !followWords[w] && !whichWords[w] && w != "about":
+			return
+		}
+	}
+	if host == "" || host == prev.Hosts[0] {
+		return
+	}
+	on := names(tr.servicesOn(host))
+	if slices.ContainsFunc(prev.Services, func(s string) bool { return !slices.Contains(on, s) }) {
+		return
+	}
+	tr.message = "what about on " + host
 }
 
 // carryHost scopes a follow-up that names no host to the one host of the previous turn that

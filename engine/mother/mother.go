@@ -279,6 +279,7 @@ func (tr *turnState) run(ctx context.Context) error {
 		tr.stale = tr.m.opts.Hosts.Stale()
 	}
 	tr.answerWhichHost()
+	tr.hostFollowUp()
 	tr.scopeHost()
 	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
 	tr.followUp()

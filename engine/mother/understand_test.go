@@ -67,7 +67,7 @@ func TestTurns(t *testing.T) {
 		{"why carries the service", []turn{
 			{msg: "show logs for gamma_conn", intent: "logs", services: "gamma_conn"},
 			{msg: "and why?", intent: "why", services: "gamma_conn", facts: []string{"gamma_conn (process): failing"}},
-			{msg: "show me the last 2", intent: "why", services: "gamma_conn"},
+			{msg: "show me the last 2", intent: "history", services: "gamma_conn"},
 		}},
 		{"count repeats the last intent", []turn{
 			{msg: "failures of nordvpn_status", intent: "history", services: "nordvpn_status"},
