@@ -217,7 +217,7 @@ func TestHostFollowUps(t *testing.T) {
 	}{
 		{"what about HOST keeps the service", []fleetStep{
 			{"memory of web on gamma", KindFigures, []string{"web on gamma"}, nil},
-			{"what about beta", KindFigures, []string{"web on beta"}, []string{"beta on beta"}},
+			{"what about beta", KindFigures, []string{"web on beta memory usage"}, []string{"beta on beta", "CPU usage"}},
 			{"and alpha?", KindFigures, []string{"web on alpha"}, nil},
 		}},
 		{"a host's system check asked, then another host's", []fleetStep{
@@ -228,6 +228,15 @@ func TestHostFollowUps(t *testing.T) {
 		{"a count after why is the history", []fleetStep{
 			{"why is job failing on beta?", KindWhy, nil, nil},
 			{"show me the last 3", KindHistory, []string{"job on beta: exit 1"}, []string{"job on gamma"}},
+		}},
+		{"follow-ups stay on the hosts named", []fleetStep{
+			{"why is job failing on gamma and beta?", KindWhy, []string{"job on gamma", "job on beta"}, nil},
+			{"show me the last 3", KindHistory, []string{"job on gamma: exit 1", "job on beta: exit 1"}, []string{"several hosts"}},
+			{"how is web", KindWhichHost, []string{"web is on several hosts: alpha, beta, gamma"}, nil},
+		}},
+		{"services on several hosts without naming one carry no host", []fleetStep{
+			{"is job ok on alpha, beta and gamma", KindStatus, nil, nil},
+			{"what failed today?", KindHistory, []string{"job on beta", "job on gamma"}, nil},
 		}},
 		{"a fresh question naming a service is not a host follow-up", []fleetStep{
 			{"memory of web on gamma", KindFigures, nil, nil},

@@ -64,10 +64,7 @@ func (tr *turnState) scopeHost() {
 	case 1:
 		tr.scopeTo(named[0])
 	default:
-		tr.named = named
-		tr.services = slices.DeleteFunc(tr.services, func(c engine.Classified) bool {
-			return !slices.Contains(named, c.Snapshot.Host)
-		})
+		tr.scopeToHosts(named)
 	}
 }
 
@@ -118,6 +115,18 @@ func unknownHostNote(word string, hosts []string) string {
 func (tr *turnState) scopeTo(h string) {
 	tr.host = h
 	tr.services = tr.servicesOn(h)
+}
+
+// scopeToHosts makes the turn see the services of several hosts, each answered in turn.
+func (tr *turnState) scopeToHosts(hosts []string) {
+	tr.named = hosts
+	var out []engine.Classified
+	for _, c := range tr.services {
+		if slices.Contains(hosts, c.Snapshot.Host) {
+			out = append(out, c)
+		}
+	}
+	tr.services = out
 }
 
 func (tr *turnState) servicesOn(h string) []engine.Classified {
@@ -183,7 +192,8 @@ func (tr *turnState) answerWhichHost() {
 // hostFollowUp reads a follow-up that only names another host ("what about beta?", "and
 // gamma?") after a question about services on one host as that question on that host, also
 // when a service has the host's name (a host's system check is named like it), as long as
-// the services are on that host too.
+// the services are on that host too. The previous question, when it named its host, is
+// asked again with the other host.
 func (tr *turnState) hostFollowUp() {
 	if len(tr.past) == 0 {
 		return
@@ -211,33 +221,57 @@ func (tr *turnState) hostFollowUp() {
 	if slices.ContainsFunc(prev.Services, func(s string) bool { return !slices.Contains(on, s) }) {
 		return
 	}
+	re := regexp.MustCompile(`(?i)\bon\s+(?:host\s+)?` + regexp.QuoteMeta(prev.Hosts[0]) + `\b`)
+	if re.MatchString(prev.Query) && Kind(prev.Intent) != KindWhichHost {
+		tr.message = re.ReplaceAllLiteralString(prev.Query, "on "+host) // "memory of web on gamma": its memory, not every figure
+		return
+	}
 	tr.message = "what about on " + host
 }
 
-// carryHost scopes a follow-up that names no host to the one host of the previous turn that
-// had any ("why is nginx failing on web2?" then "show me its logs"), unless a service it
-// names is not on that host.
+// carryHost scopes a follow-up that names no host to the host of the previous turn that had
+// any ("why is nginx failing on web2?" then "show me its logs"), or to the hosts it named ("why
+// is job failing on gamma and beta?" then "show me the last 3"), unless a service it names is
+// not on each of them.
 func (tr *turnState) carryHost() {
-	if tr.host != "" {
+	if tr.host != "" || tr.named != nil {
 		return
 	}
-	var prev []string
-	for i := len(tr.past) - 1; i >= 0 && prev == nil; i-- {
-		prev = tr.past[i].Hosts
+	var prev engine.Turn
+	for i := len(tr.past) - 1; i >= 0 && prev.Hosts == nil; i-- {
+		prev = tr.past[i]
 	}
-	if len(prev) != 1 {
-		return
+	hosts := prev.Hosts
+	if len(hosts) > 1 && !namedAll(prev.Query, hosts) {
+		return // several hosts because its services were on several: none was named
 	}
-	on := tr.servicesOn(prev[0])
-	if len(on) == 0 || len(on) == len(tr.services) {
-		return // the host is gone, or it is the only one: nothing to scope
-	}
-	for _, name := range append(slices.Clone(tr.in.Services), tr.in.Ambiguous...) {
-		if !slices.ContainsFunc(on, func(c engine.Classified) bool { return c.Snapshot.Name == name }) {
-			return
+	in := 0
+	for _, h := range hosts {
+		on := tr.servicesOn(h)
+		if len(on) == 0 {
+			return // the host is gone
 		}
+		for _, name := range append(slices.Clone(tr.in.Services), tr.in.Ambiguous...) {
+			if !slices.ContainsFunc(on, func(c engine.Classified) bool { return c.Snapshot.Name == name }) {
+				return
+			}
+		}
+		in += len(on)
 	}
-	tr.scopeTo(prev[0])
+	switch {
+	case len(hosts) == 0 || in == len(tr.services):
+		// every host: nothing to scope
+	case len(hosts) == 1:
+		tr.scopeTo(hosts[0])
+	default:
+		tr.scopeToHosts(hosts)
+	}
+}
+
+// namedAll reports whether a message names each of the hosts.
+func namedAll(msg string, hosts []string) bool {
+	said := strings.FieldsFunc(strings.ToLower(msg), func(r rune) bool { return strings.ContainsRune(" \t.!?,;:&", r) })
+	return !slices.ContainsFunc(hosts, func(h string) bool { return !slices.Contains(said, strings.ToLower(h)) })
 }
 
 // hosts are the hosts a turn is about: the one it is scoped to, else those of its services.
