@@ -158,6 +158,8 @@ func TestUnknownHostNamed(t *testing.T) {
 		{"is web running on alpha.", KindStatus, []string{"web on alpha (process): OK"}, []string{"Unknown host"}},
 		{"what failed on monday", KindHistory, nil, []string{"Unknown host"}},
 		{"turn on monitoring of web on beta", "", nil, []string{"Unknown host"}},
+		{"is web running on beta and delta?", KindStatus, []string{`Unknown host "delta" (the hosts are alpha, beta, gamma)`, "web on beta (process): OK"}, []string{"web on alpha"}},
+		{"is web running on beta and web?", KindStatus, []string{"web on beta (process): OK"}, []string{"Unknown host"}},
 	})
 }
 

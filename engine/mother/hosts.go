@@ -50,8 +50,12 @@ func (tr *turnState) scopeHost() {
 			if more == nil {
 				break
 			}
-			h, ok := hostNamed(hosts, msg[end+more[2]:end+more[3]])
+			w := msg[end+more[2] : end+more[3]]
+			h, ok := hostNamed(hosts, w)
 			if !ok {
+				if tr.unknownHost == "" && tr.mayBeHost(w, "") {
+					tr.unknownHost = w // "on beta and delta": beta is answered, delta said to be unknown
+				}
 				break
 			}
 			named, end = appendNew(named, h), end+more[1]

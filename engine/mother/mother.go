@@ -274,30 +274,25 @@ func (tr *turnState) emit(s string) error {
 }
 
 func (tr *turnState) run(ctx context.Context) error {
-	tr.fleet = len(tr.knownHosts()) > 1
-	if tr.m.opts.Hosts != nil {
-		tr.stale = tr.m.opts.Hosts.Stale()
+	all := tr.read()
+	if tr.unknownHost != "" && tr.host == "" && tr.named == nil {
+		tr.ans = answer{facts: unknownHostNote(tr.unknownHost, all)}
+		return tr.emit(tr.ans.facts)
 	}
-	tr.answerWhichHost()
-	tr.hostFollowUp()
-	tr.scopeHost()
-	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
-	tr.followUp()
 	switch {
 	case strings.TrimSpace(tr.message) == "":
 		tr.in.Kind = KindHelp
 	case tr.in.Kind == KindUnknown:
 		tr.classify(ctx)
 	}
-	if tr.unknownHost != "" && tr.host == "" && tr.named == nil {
-		tr.ans = answer{facts: unknownHostNote(tr.unknownHost, tr.knownHosts())}
-		return tr.emit(tr.ans.facts)
-	}
 	if q := tr.whichHost(); q != "" {
 		tr.in.Kind = KindWhichHost
 		return tr.emit(q)
 	}
 	tr.ans = tr.gatherHosts(ctx)
+	if tr.unknownHost != "" {
+		tr.ans.facts = unknownHostNote(tr.unknownHost, all) + tr.ans.facts
+	}
 	if err := stopped(ctx); err != nil {
 		return err
 	}
@@ -315,6 +310,22 @@ func (tr *turnState) run(ctx context.Context) error {
 		}
 	}
 	return stopped(ctx)
+}
+
+// read reads the message by the rules: the hosts it names or answers, the intent, and the
+// context of the turns before. It returns every host of the fleet.
+func (tr *turnState) read() []string {
+	all := tr.knownHosts()
+	tr.fleet = len(all) > 1
+	if tr.m.opts.Hosts != nil {
+		tr.stale = tr.m.opts.Hosts.Stale()
+	}
+	tr.answerWhichHost()
+	tr.hostFollowUp()
+	tr.scopeHost()
+	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
+	tr.followUp()
+	return all
 }
 
 // stopped returns the context's error, wrapped, once the caller gave up.
