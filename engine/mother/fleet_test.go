@@ -73,16 +73,7 @@ func runFleetSteps(t *testing.T, r *rig, steps []fleetStep) {
 		if s.kind != "" && Kind(reply.Intent) != s.kind {
 			t.Errorf("%q: intent = %s, want %s\n%s", s.msg, reply.Intent, s.kind, reply.Text)
 		}
-		for _, w := range s.has {
-			if !strings.Contains(reply.Text, w) {
-				t.Errorf("%q: answer lacks %q:\n%s", s.msg, w, reply.Text)
-			}
-		}
-		for _, w := range s.lack {
-			if strings.Contains(reply.Text, w) {
-				t.Errorf("%q: answer has %q:\n%s", s.msg, w, reply.Text)
-			}
-		}
+		checkAnswer(t, s.msg, reply.Text, s.has, s.lack)
 	}
 }
 

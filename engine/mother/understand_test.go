@@ -123,16 +123,7 @@ func TestTurns(t *testing.T) {
 				if reply.Understood.Intent != u.Intent {
 					t.Errorf("%q: Reply.Understood %+v differs from the meta %+v", tu.msg, reply.Understood, u)
 				}
-				for _, f := range tu.facts {
-					if !strings.Contains(reply.Text, f) {
-						t.Errorf("%q: answer lacks %q:\n%s", tu.msg, f, reply.Text)
-					}
-				}
-				for _, f := range tu.notFacts {
-					if strings.Contains(reply.Text, f) {
-						t.Errorf("%q: answer has %q:\n%s", tu.msg, f, reply.Text)
-					}
-				}
+				checkAnswer(t, tu.msg, reply.Text, tu.facts, tu.notFacts)
 			}
 		})
 	}
