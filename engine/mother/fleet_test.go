@@ -18,7 +18,7 @@ func (s staleHosts) Stale() []enginefleet.Host { return s }
 // userFleet is a user's fleet with the model down: alpha (polled), beta and gamma, each with
 // its system service named like the host, web (process) and job (program); job fails on beta
 // and gamma. stale lists the silent hosts.
-func userFleet(t *testing.T, stale ...string) *rig {
+func userFleet(t testing.TB, stale ...string) *rig {
 	t.Helper()
 	d := newFakeData(t)
 	d.services, d.events = nil, nil
@@ -239,4 +239,37 @@ func TestHostFollowUps(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runFleetSteps(t, userFleet(t), c.steps) })
 	}
+}
+
+// FuzzHostsNamed feeds the fleet's Mother arbitrary messages after a question on one host:
+// she must answer without error, about known hosts only, and call a host unknown only when
+// the message said it.
+func FuzzHostsNamed(f *testing.F) {
+	for _, s := range []string{"restart web on alpha and beta", "on on on", "what about beta", "both", "the one on gamma",
+		"is web running on delta?", "on host ., and &", "history of job on ALPHA, beta & on host gamma", "on alpha.",
+		"what about on alpha and", "on é and ü", "show me the last 3", "on -a- and -b-"} {
+		f.Add(s)
+	}
+	r := userFleet(f, "beta")
+	known := []string{"alpha", "beta", "gamma"}
+	f.Fuzz(func(t *testing.T, msg string) {
+		if _, err := r.m.Chat(t.Context(), "fuzz", "memory of web on gamma", func(string) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		reply, err := r.m.Chat(t.Context(), "fuzz", msg, func(string) error { return nil })
+		if err != nil {
+			t.Fatalf("Chat(%q) = %v", msg, err)
+		}
+		for _, h := range reply.Hosts {
+			if !slices.Contains(known, h) {
+				t.Errorf("Chat(%q) is about host %q, which is not known", msg, h)
+			}
+		}
+		if i := strings.Index(reply.Text, `Unknown host "`); i >= 0 {
+			word := strings.SplitN(reply.Text[i+len(`Unknown host "`):], `"`, 2)[0]
+			if !strings.Contains(msg, word) {
+				t.Errorf("Chat(%q) calls %q an unknown host", msg, word)
+			}
+		}
+	})
 }
