@@ -102,7 +102,8 @@ func TestStaleHostAnswers(t *testing.T) {
 		}},
 		{"history and figures of a silent host", []string{"gamma"}, []fleetStep{
 			{"history of job on gamma", KindHistory, []string{"gamma is silent since 2026-11-25 13:50 (STALE)"}, nil},
-			{"cpu of web on gamma", KindFigures, []string{"gamma is silent since"}, nil},
+			{"cpu of web on gamma", KindFigures, []string{"gamma is silent since", "web on gamma CPU usage: last report 0.0%"}, []string{"now 0.0%"}},
+			{"cpu of web on beta", KindFigures, []string{"web on beta CPU usage: now 0.0%"}, []string{"silent"}},
 		}},
 		{"no registry, no note", nil, []fleetStep{
 			{"what's broken?", KindStatus, []string{"9 services on 3 hosts: 7 OK, 2 failing"}, []string{"silent"}},
