@@ -126,6 +126,8 @@ func TestSeveralHostsNamed(t *testing.T) {
 			[]string{"web on alpha (process): OK", "web on beta (process): OK", "web on gamma (process): OK"}, nil},
 		{"is job ok on alpha and on beta", KindStatus, []string{"job on alpha (program): OK", "job on beta (program): failing"},
 			[]string{"job on gamma"}},
+		{"is web running on all hosts?", KindStatus, []string{"web on alpha", "web on beta", "web on gamma"}, []string{"several hosts"}},
+		{"why is job failing on every host", KindWhy, []string{"job on alpha", "job on beta", "job on gamma"}, []string{"several hosts"}},
 		{"is web running on hosts beta & gamma?", KindStatus, []string{"web on beta", "web on gamma"}, []string{"web on alpha"}},
 		{"is web running on ALPHA and Beta?", KindStatus, []string{"web on alpha", "web on beta"}, []string{"Unknown host"}},
 	})
@@ -150,6 +152,12 @@ func TestUnknownHostNamed(t *testing.T) {
 		{"is web running on alpha.", KindStatus, []string{"web on alpha (process): OK"}, []string{"Unknown host"}},
 		{"what failed on monday", KindHistory, nil, []string{"Unknown host"}},
 		{"turn on monitoring of web on beta", "", nil, []string{"Unknown host"}},
+		{"why is web failing on delta today?", "", []string{`Unknown host "delta"`}, nil},
+		{"what failed on the weekend", "", nil, []string{"Unknown host"}},
+		{"is anything listening on port 80", "", nil, []string{"Unknown host"}},
+		{"how is web on average", "", nil, []string{"Unknown host"}},
+		{"does web start on boot", "", nil, []string{"Unknown host"}},
+		{"is web on alpha ok", "", nil, []string{"Unknown host"}},
 		{"is web running on beta and delta?", KindStatus, []string{`Unknown host "delta" (the hosts are alpha, beta, gamma)`, "web on beta (process): OK"}, []string{"web on alpha"}},
 		{"is web running on beta and web?", KindStatus, []string{"web on beta (process): OK"}, []string{"Unknown host"}},
 	})

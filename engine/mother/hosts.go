@@ -23,6 +23,9 @@ var (
 	hostMore = regexp.MustCompile(`(?i)^(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:on\s+)?(?:host\s+)?(\w(?:[\w.-]*\w)?)`)
 )
 
+// everyHostSaid is "on all hosts", "on every host", "on each of the servers".
+var everyHostSaid = regexp.MustCompile(`(?i)\b(?:on|for)\s+(?:all|every|each)\s+(?:of\s+)?(?:the\s+|my\s+)?(?:hosts?|servers?|machines?)\b`)
+
 // scopeHost reads "on HOST" for known hosts: the turn then sees the services of the hosts
 // named only ("on alpha and beta" names two), and the phrase is taken out of the message so
 // that a host's name is not read as a service. A word after "on" that is no host, service or
@@ -32,13 +35,18 @@ func (tr *turnState) scopeHost() {
 	if len(hosts) < 2 {
 		return
 	}
+	if everyHostSaid.MatchString(tr.message) {
+		tr.message = strings.Join(strings.Fields(everyHostSaid.ReplaceAllString(tr.message, "")), " ")
+		tr.scopeToHosts(hosts)
+		return
+	}
 	var named []string
 	msg := tr.message
 	for _, m := range hostLead.FindAllStringSubmatchIndex(msg, -1) {
 		first := msg[m[2]:m[3]]
 		h, ok := hostNamed(hosts, first)
 		if !ok {
-			if tr.unknownHost == "" && tr.mayBeHost(first, msg[m[0]:m[2]]) {
+			if tr.unknownHost == "" && tr.mayBeHost(first, msg[m[0]:m[2]], msg[m[3]:]) {
 				tr.unknownHost = first
 			}
 			continue
@@ -53,7 +61,7 @@ func (tr *turnState) scopeHost() {
 			w := msg[end+more[2] : end+more[3]]
 			h, ok := hostNamed(hosts, w)
 			if !ok {
-				if tr.unknownHost == "" && tr.mayBeHost(w, "") {
+				if tr.unknownHost == "" && tr.mayBeHost(w, "", msg[end+more[3]:]) {
 					tr.unknownHost = w // "on beta and delta": beta is answered, delta said to be unknown
 				}
 				break
@@ -81,15 +89,29 @@ func hostNamed(hosts []string, w string) (string, bool) {
 	return hosts[i], true
 }
 
+// notHosts are words that follow "on" in a question without naming a host ("on port 80",
+// "on the weekend", "on average").
+var notHosts = words(`port ports both average weekend weekends schedule boot startup demand purpose call
+	hold track loop repeat retry request disk screen top fire`)
+
 // mayBeHost reports whether a word after "on" names a host Mother does not know: said after
-// "host", or a word that is no service, alias or word of Mother's ("on friday", "on nginx").
-func (tr *turnState) mayBeHost(w, lead string) bool {
-	if strings.Contains(strings.ToLower(lead), "host") {
+// "host", or the last word of the question (time words and the like aside) that is no
+// service, alias or word of Mother's ("is web running on delta?", not "on friday", "on nginx",
+// "on the weekend" or "on port 80"). lead is the text from "on" to the word, rest what follows.
+func (tr *turnState) mayBeHost(w, lead, rest string) bool {
+	lead = strings.ToLower(lead)
+	if strings.Contains(lead, "host") {
 		return true
 	}
 	low := strings.ToLower(w)
-	if vocabulary(low) || strings.ContainsAny(low, "0123456789") && !containsDigitAndLetter(low) {
+	if strings.Contains(lead, "the") || vocabulary(low) || notHosts[low] ||
+		strings.ContainsAny(low, "0123456789") && !containsDigitAndLetter(low) {
 		return false
+	}
+	for _, r := range strings.FieldsFunc(strings.ToLower(rest), func(r rune) bool { return strings.ContainsRune(" \t.!?,;:&", r) }) {
+		if _, num := number(r); num || !vocabulary(r) {
+			return false
+		}
 	}
 	for _, n := range names(tr.services) {
 		if strings.EqualFold(n, w) || slices.ContainsFunc(tr.m.opts.Aliases[n], func(a string) bool { return strings.EqualFold(a, w) }) {
