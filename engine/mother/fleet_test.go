@@ -145,7 +145,9 @@ func TestSeveralHostsNamed(t *testing.T) {
 // hosts there are and the closest name; a word after "on" that is no host is not one.
 func TestUnknownHostNamed(t *testing.T) {
 	runFleetSteps(t, userFleet(t), []fleetStep{
-		{"is web running on delta?", "", []string{`Unknown host "delta" (the hosts are alpha, beta, gamma).`}, []string{"Say \""}},
+		{"is web running on delta?", "", []string{`Unknown host "delta" (the hosts are alpha, beta, gamma).`}, []string{"Say \"", "Did you mean"}},
+		{"is web running on Gmma?", "", []string{`Unknown host "Gmma"`, "Did you mean gamma?"}, nil},
+		{"is web running on betta?", "", []string{"Did you mean beta?"}, nil},
 		{"history of job on nosuch", "", []string{`Unknown host "nosuch"`}, nil},
 		{"restart web on alpah", "", []string{`Unknown host "alpah"`, "Did you mean alpha?"}, []string{"Proposed"}},
 		{"logs of web on host delta.lan", "", []string{`Unknown host "delta.lan"`}, nil},

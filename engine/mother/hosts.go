@@ -128,10 +128,37 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
+// closeHosts are the hosts a word may be a slip of: one letter off, or two swapped ("alpah");
+// host names are short, so "delta" is not "beta".
+func closeHosts(word string, hosts []string) []string {
+	w := strings.ToLower(word)
+	var out []string
+	for _, h := range hosts {
+		low := strings.ToLower(h)
+		if distance(w, low, 1) >= 0 || swapped(w, low) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// swapped reports whether a and b differ only by two neighbouring letters swapped.
+func swapped(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
 // unknownHostNote answers a message about a host Mother does not know.
 func unknownHostNote(word string, hosts []string) string {
 	note := fmt.Sprintf("Unknown host %q (the hosts are %s).", show(word), strings.Join(showAll(hosts), ", "))
-	if s := suggestions(word, hosts); len(s) > 0 {
+	if s := closeHosts(word, hosts); len(s) > 0 {
 		note += fmt.Sprintf(" Did you mean %s?", orList(s))
 	}
 	return note + "\n"
