@@ -56,7 +56,7 @@ func (d motherData) Audit(ctx context.Context, limit int) ([]engine.AuditEntry, 
 func newMother(cfg config.Config, s *stores, d *daemonParts, e *env) *mother.Mother {
 	opts := mother.Options{LLM: engine.RedactingLLM{LLM: d.model, Redactor: s.red}, NumCtx: cfg.Ollama.NumCtx,
 		Timeout: cfg.Ollama.Timeout.D(), Units: cfg.Actions.Units, Aliases: serviceAliases(cfg), Actions: d.flow,
-		LocalHost: d.localHost, Logger: e.logger}
+		Hosts: d.fleet, LocalHost: d.localHost, Logger: e.logger}
 	return mother.New(motherData{board: d.board, s: s, logs: d.reg}, mother.Tee{Live: s.state, Export: s.history}, opts)
 }
 

@@ -243,11 +243,19 @@ ollama:
 			return strings.Contains(fmt.Sprint(h["stale_hosts"]), "name:beta")
 		})
 		checkFleetUI(t, d, "vera", "vera-password")
+		_, reply := d.call(t, "POST", "/mother/chat", `{"message":"what's broken?","session":"stale"}`)
+		if text := fmt.Sprint(reply["text"]); !strings.Contains(text, "beta is silent since") || !strings.Contains(text, "(STALE)") {
+			t.Errorf("Mother's overview with beta STALE does not say so:\n%s", text)
+		}
 		beta.m.Restart(t)
 		waitFor(t, 20*time.Second, func() bool {
 			_, h := d.call(t, "GET", "/health", "")
 			return !strings.Contains(fmt.Sprint(h["stale_hosts"]), "name:beta")
 		})
+		_, reply = d.call(t, "POST", "/mother/chat", `{"message":"what's broken?","session":"stale"}`)
+		if text := fmt.Sprint(reply["text"]); strings.Contains(text, "silent") {
+			t.Errorf("Mother's overview still calls beta silent after RECOVERED:\n%s", text)
+		}
 		_, hist := d.call(t, "GET", "/history?service=Monit&limit=50", "")
 		var kinds []string
 		for _, e := range hist["events"].([]any) {

@@ -27,8 +27,11 @@ func (tr *turnState) action(ctx context.Context, in Intent) answer {
 	actions := tr.m.opts.Actions
 	if actions == nil {
 		target := show(svc)
+		if asked.Host != "" && tr.fleet {
+			target += " on host " + show(asked.Host)
+		}
 		if u := tr.m.opts.Units[svc]; u != "" {
-			target = fmt.Sprintf("%s (systemd unit %s)", show(svc), show(u))
+			target = fmt.Sprintf("%s (systemd unit %s)", target, show(u))
 		}
 		a.facts = fmt.Sprintf("Asked for: %s %s. It becomes a proposal only once the approval flow accepts it; nothing runs until you approve it.\n",
 			show(in.Verb), target)

@@ -52,9 +52,10 @@ func statusLine(c engine.Classified, now time.Time, fleet bool) string {
 	return b.String()
 }
 
-// serviceName is a service's name, with its host in a fleet: "web on beta".
+// serviceName is a service's name, with its host in a fleet: "web on beta"; a service named
+// like its host (the host's system check) is named once: "beta".
 func serviceName(c engine.Classified, fleet bool) string {
-	if fleet {
+	if fleet && c.Snapshot.Name != c.Snapshot.Host {
 		return show(c.Snapshot.Name) + " on " + show(c.Snapshot.Host)
 	}
 	return show(c.Snapshot.Name)

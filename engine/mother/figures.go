@@ -150,7 +150,7 @@ func (tr *turnState) figureLine(ctx context.Context, c engine.Classified, f tren
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: ", serviceName(c, tr.fleet), f.Label())
 	if v, ok := trend.Value(c.Snapshot, f); ok {
-		fmt.Fprintf(&b, "now %s", number1(v, f))
+		fmt.Fprintf(&b, "%s %s", tr.nowLabel(c), number1(v, f))
 		if fs := c.Snapshot.Filesystem; fs != nil && f == trend.Disk && fs.BlockUsageMB != nil && fs.BlockTotalMB != nil {
 			fmt.Fprintf(&b, " (%s of %s used, %s free)", megabytes(*fs.BlockUsageMB), megabytes(*fs.BlockTotalMB),
 				megabytes(*fs.BlockTotalMB-*fs.BlockUsageMB))

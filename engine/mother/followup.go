@@ -22,6 +22,8 @@ func (tr *turnState) followUp() {
 	kindCarried := false
 	switch {
 	case prev.Intent == "":
+	case in.Kind == KindUnknown && in.Count > 0 && !counted(Kind(prev.Intent)):
+		in.Kind, kindCarried = KindHistory, true // "show me the last 3" after "why …?": its last 3 failures
 	case in.Kind == KindUnknown && (in.FollowUp || in.Count > 0 || in.Window.Said() || in.Refers || named):
 		in.Kind, kindCarried = Kind(prev.Intent), true
 	case in.Kind == KindStatus && named && in.FollowUp && !tr.statusAsked():
@@ -93,6 +95,16 @@ func (tr *turnState) lastServices() []string {
 func inherits(k Kind) bool {
 	switch k {
 	case KindStatus, KindHistory, KindLogs, KindWhy, KindChanges, KindFigures, KindUptime, KindAudit:
+		return true
+	}
+	return false
+}
+
+// counted reports whether an intent reads a count ("the last 3" failures, log lines, audit
+// rows); a count alone after another intent asks for the history.
+func counted(k Kind) bool {
+	switch k {
+	case KindHistory, KindLogs, KindChanges, KindAudit:
 		return true
 	}
 	return false

@@ -45,6 +45,7 @@ const (
 // facts: a store that fails hides only its own part of the answer.
 func (tr *turnState) gather(ctx context.Context) answer {
 	a := tr.gatherIntent(ctx)
+	a.facts = tr.staleNote(tr.staleHosts(a)) + a.facts
 	for _, part := range tr.in.Ignored {
 		a.facts += fmt.Sprintf("Ignored %q: I never run commands; I only propose restart, start, stop, monitor or unmonitor of one service.\n", show(part))
 	}
@@ -161,7 +162,7 @@ func (tr *turnState) status(in Intent) answer {
 		if c, ok := tr.service(n); ok {
 			b.WriteString(statusLine(c, tr.now, tr.fleet) + "\n")
 			if now := figuresNow(c.Snapshot); now != "" {
-				b.WriteString("  now: " + now + "\n")
+				b.WriteString("  " + tr.nowLabel(c) + ": " + now + "\n")
 			}
 			shown = append(shown, n)
 		}
@@ -284,8 +285,8 @@ func (tr *turnState) changes(ctx context.Context, in Intent) answer {
 			svcs[engine.ServiceKey{Host: e.Host, Service: e.Service}], hosts[e.Host] = true, true
 		}
 		f, r := countKinds(events)
-		fmt.Fprintf(&b, "%s: %s in %s (%d failures, %d recovered)", capitalise(windowText(w, tr.now)),
-			plural(len(events), "event"), servicesText(len(svcs), len(hosts)), f, r)
+		fmt.Fprintf(&b, "%s: %s in %s (%s, %d recovered)", capitalise(windowText(w, tr.now)),
+			plural(len(events), "event"), servicesText(len(svcs), len(hosts)), plural(f, "failure"), r)
 		if more {
 			fmt.Fprintf(&b, "; the newest %d", maxChanges)
 		}

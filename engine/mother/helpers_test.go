@@ -238,6 +238,21 @@ func newRig(t testing.TB, reply ollamafake.Reply, numCtx int) *rig {
 	return r
 }
 
+// checkAnswer fails the test when the answer to msg lacks a text of has or has one of lack.
+func checkAnswer(t *testing.T, msg, text string, has, lack []string) {
+	t.Helper()
+	for _, w := range has {
+		if !strings.Contains(text, w) {
+			t.Errorf("%q: answer lacks %q:\n%s", msg, w, text)
+		}
+	}
+	for _, w := range lack {
+		if strings.Contains(text, w) {
+			t.Errorf("%q: answer has %q:\n%s", msg, w, text)
+		}
+	}
+}
+
 // collector gathers the streamed chunks.
 type collector struct{ chunks []string }
 

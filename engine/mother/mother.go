@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"monit-intel/engine"
+	enginefleet "monit-intel/engine/fleet"
 	"monit-intel/engine/rca"
 	"monit-intel/engine/trend"
 	"monit-intel/logs"
@@ -55,6 +56,12 @@ type Memory interface {
 	ClearSession(ctx context.Context, session string) error
 }
 
+// StaleHosts is the fleet registry as Mother reads it: the hosts silent for 3 of their
+// intervals (fleet.Fleet.Stale). Their services' figures are their last report, not now.
+type StaleHosts interface {
+	Stale() []enginefleet.Host
+}
+
 // DefaultSession is the session of a message that names none.
 const DefaultSession = "default"
 
@@ -73,6 +80,8 @@ type Options struct {
 	Units map[string]string
 	// Actions is the approval flow; nil means Mother only says what was asked for.
 	Actions Actions
+	// Hosts says which Monit hosts went silent (fleet.Fleet); nil means none are known to.
+	Hosts StaleHosts
 	// LocalHost is this machine's Monit host, "" while unknown: a service of another host
 	// gets no log lines from here (fleet.LogsHere). Nil means unknown.
 	LocalHost func() string
@@ -226,8 +235,12 @@ type turnState struct {
 	past     []engine.Turn
 	message  string
 	meta     func(Understood) error
-	host     string // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
-	fleet    bool   // the services are on several hosts: answers name each service's host
+	host     string             // the host the turn is scoped to: named ("on HOST"), answered or carried; "" for none
+	fleet    bool               // the services are on several hosts: answers name each service's host
+	stale    []enginefleet.Host // the silent hosts (Options.Hosts), read once per turn
+	named    []string           // the hosts a message named when it named several: answered each
+	// unknownHost is a word the message said "on" of that names no known host.
+	unknownHost string
 
 	in       Intent
 	ans      answer
@@ -261,11 +274,11 @@ func (tr *turnState) emit(s string) error {
 }
 
 func (tr *turnState) run(ctx context.Context) error {
-	tr.fleet = len(tr.knownHosts()) > 1
-	tr.answerWhichHost()
-	tr.scopeHost()
-	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
-	tr.followUp()
+	all := tr.read()
+	if tr.unknownHost != "" && tr.host == "" && tr.named == nil {
+		tr.ans = answer{facts: unknownHostNote(tr.unknownHost, all)}
+		return tr.emit(tr.ans.facts)
+	}
 	switch {
 	case strings.TrimSpace(tr.message) == "":
 		tr.in.Kind = KindHelp
@@ -276,7 +289,10 @@ func (tr *turnState) run(ctx context.Context) error {
 		tr.in.Kind = KindWhichHost
 		return tr.emit(q)
 	}
-	tr.ans = tr.gather(ctx)
+	tr.ans = tr.gatherHosts(ctx)
+	if tr.unknownHost != "" {
+		tr.ans.facts = unknownHostNote(tr.unknownHost, all) + tr.ans.facts
+	}
 	if err := stopped(ctx); err != nil {
 		return err
 	}
@@ -294,6 +310,22 @@ func (tr *turnState) run(ctx context.Context) error {
 		}
 	}
 	return stopped(ctx)
+}
+
+// read reads the message by the rules: the hosts it names or answers, the intent, and the
+// context of the turns before. It returns every host of the fleet.
+func (tr *turnState) read() []string {
+	all := tr.knownHosts()
+	tr.fleet = len(all) > 1
+	if tr.m.opts.Hosts != nil {
+		tr.stale = tr.m.opts.Hosts.Stale()
+	}
+	tr.answerWhichHost()
+	tr.hostFollowUp()
+	tr.scopeHost()
+	tr.in = Recognise(tr.message, tr.now, Known{Names: names(tr.services), Aliases: tr.m.opts.Aliases})
+	tr.followUp()
+	return all
 }
 
 // stopped returns the context's error, wrapped, once the caller gave up.
