@@ -55,14 +55,11 @@ func (s *Server) listHosts(context.Context, *struct{}) (*hostsOutput, error) {
 
 // knownHosts are the names of the hosts the board or the fleet knows, sorted.
 func (s *Server) knownHosts() []string {
-	hosts := s.deps.Board.Hosts()
+	var registered []enginefleet.Host
 	if s.deps.Fleet != nil {
-		for _, h := range s.deps.Fleet.Hosts() {
-			hosts = append(hosts, h.Name)
-		}
+		registered = s.deps.Fleet.Hosts()
 	}
-	slices.Sort(hosts)
-	return slices.Compact(hosts)
+	return enginefleet.KnownHosts(s.deps.Board.Hosts(), registered)
 }
 
 // isHost reports whether the board or the fleet knows host, without sorting either list:
@@ -93,11 +90,8 @@ func (s *Server) knownHost(host string) error {
 	}
 	known := s.knownHosts()
 	detail := fmt.Sprintf("unknown host %q", host)
-	for _, k := range known {
-		if strings.EqualFold(k, host) {
-			detail += fmt.Sprintf(": did you mean %q? (host names are matched exactly)", k)
-			return huma.Error404NotFound(detail)
-		}
+	if k := enginefleet.CaseSlip(host, known); k != "" {
+		return huma.Error404NotFound(detail + fmt.Sprintf(": did you mean %q? (host names are matched exactly)", k))
 	}
 	if len(known) == 0 {
 		return huma.Error404NotFound(detail + ": no host is known yet (GET /hosts lists them)")

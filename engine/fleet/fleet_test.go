@@ -302,3 +302,20 @@ func TestMonitEventLogSaysTheState(t *testing.T) {
 		})
 	}
 }
+
+// TestKnownHostsAndCaseSlip: the hosts named by the board and the registry, sorted, each
+// once; a host named but for its case is a slip for the known one, any other is none.
+func TestKnownHostsAndCaseSlip(t *testing.T) {
+	known := KnownHosts([]string{"web2", "alpha"}, []Host{{Name: "beta"}, {Name: "alpha"}})
+	if want := []string{"alpha", "beta", "web2"}; !slices.Equal(known, want) {
+		t.Errorf("KnownHosts() = %v, want %v", known, want)
+	}
+	if got := KnownHosts(nil, nil); len(got) != 0 {
+		t.Errorf("KnownHosts(nil, nil) = %v, want none", got)
+	}
+	for host, want := range map[string]string{"BETA": "beta", "Web2": "web2", "beta": "beta", "gamma": "", "": ""} {
+		if got := CaseSlip(host, known); got != want {
+			t.Errorf("CaseSlip(%q) = %q, want %q", host, got, want)
+		}
+	}
+}

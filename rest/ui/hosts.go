@@ -42,14 +42,11 @@ func staleBanner(h enginefleet.Host) string {
 
 // knownHosts are the hosts the board or the fleet knows, sorted.
 func (u *UI) knownHosts() []string {
-	hosts := slices.Clone(u.deps.Board.Hosts())
+	var registered []enginefleet.Host
 	if u.deps.Fleet != nil {
-		for _, h := range u.deps.Fleet.Hosts() {
-			hosts = append(hosts, h.Name)
-		}
+		registered = u.deps.Fleet.Hosts()
 	}
-	slices.Sort(hosts)
-	return slices.Compact(hosts)
+	return enginefleet.KnownHosts(u.deps.Board.Hosts(), registered)
 }
 
 // unknownHost words a ?host= that names no known host: the one meant when only the case
@@ -61,10 +58,8 @@ func (u *UI) unknownHost(host string) string {
 		return ""
 	}
 	msg := "Unknown host “" + host + "”"
-	for _, k := range known {
-		if strings.EqualFold(k, host) {
-			return msg + ": did you mean “" + k + "”? Host names are matched exactly."
-		}
+	if k := enginefleet.CaseSlip(host, known); k != "" {
+		return msg + ": did you mean “" + k + "”? Host names are matched exactly."
 	}
 	if len(known) == 0 {
 		return msg + ": no host is known yet."
